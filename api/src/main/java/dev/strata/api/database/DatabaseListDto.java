@@ -1,0 +1,6 @@
+package dev.strata.api.database;
+
+import java.util.List;
+
+public record DatabaseListDto(List<DatabaseDto> data, PageMetaDto meta) {
+}

@@ -1,0 +1,100 @@
+package dev.strata.api.database;
+
+import dev.strata.api.auth.CurrentCaller;
+import dev.strata.api.json.JsonBody;
+import dev.strata.domain.database.Database;
+import dev.strata.provisioning.database.DatabaseChanges;
+import dev.strata.provisioning.database.Databases;
+import dev.strata.provisioning.database.ListRequest;
+import dev.strata.provisioning.database.NewDatabase;
+import dev.strata.provisioning.database.Readiness;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.Set;
+
+/** Seed 003's database API. Query parameters are taken as strings so that bad values get our 400, not a 404. */
+@RequestScoped
+@Path("workspaces/{wsId}/databases")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatabasesResource {
+
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "slug", "engine", "version", "cpu", "memory",
+            "storageGb", "storageClass", "projectId");
+    private static final Set<String> UPDATE_FIELDS = Set.of("name", "cpu", "memory", "storageGb");
+
+    @Inject
+    Databases databases;
+
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+    public DatabaseListDto list(@PathParam("wsId") String wsId, @QueryParam("page") String page, @QueryParam("limit") String limit,
+                                @QueryParam("engine") String engine, @QueryParam("status") String status,
+                                @QueryParam("search") String search) {
+        return DatabaseAssembler.toDto(databases.list(caller.get(), wsId, new ListRequest(page, limit, engine, status, search)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@PathParam("wsId") String wsId, String body, @Context UriInfo uri) {
+        JsonBody json = JsonBody.parse(body, CREATE_FIELDS);
+        NewDatabase req = new NewDatabase(json.string("projectId"), json.string("name"), json.string("slug"),
+                json.string("engine"), json.string("version"), json.string("cpu"), json.string("memory"),
+                json.integer("storageGb"), json.string("storageClass"));
+        json.requireValid();
+        Database db = databases.create(caller.get(), wsId, req);
+        return Response.created(uri.getAbsolutePathBuilder().path(db.id()).build()).entity(DatabaseAssembler.toDto(db)).build();
+    }
+
+    @GET
+    @Path("{dbId}")
+    public DatabaseDto get(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        return DatabaseAssembler.toDto(databases.get(caller.get(), wsId, dbId));
+    }
+
+    @PATCH
+    @Path("{dbId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public DatabaseDto update(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, String body) {
+        JsonBody json = JsonBody.parse(body, UPDATE_FIELDS);
+        DatabaseChanges changes = new DatabaseChanges(json.string("name"), json.string("cpu"), json.string("memory"),
+                json.integer("storageGb"));
+        json.requireValid();
+        return DatabaseAssembler.toDto(databases.update(caller.get(), wsId, dbId, changes));
+    }
+
+    @DELETE
+    @Path("{dbId}")
+    public Response delete(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        databases.delete(caller.get(), wsId, dbId);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{dbId}/status")
+    public ReadinessDto status(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        Readiness r = databases.readiness(caller.get(), wsId, dbId);
+        return new ReadinessDto(r.ready(), r.desired());
+    }
+
+    @GET
+    @Path("{dbId}/connection")
+    public ConnectionDto connection(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        Database db = databases.get(caller.get(), wsId, dbId);
+        return DatabaseAssembler.toDto(db.engine(), databases.connection(caller.get(), wsId, dbId));
+    }
+}

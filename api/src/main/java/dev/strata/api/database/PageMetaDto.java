@@ -1,0 +1,4 @@
+package dev.strata.api.database;
+
+public record PageMetaDto(long total, int page, int limit, int totalPages) {
+}

@@ -1,0 +1,4 @@
+package dev.strata.api.database;
+
+public record ReadinessDto(int ready, int desired) {
+}

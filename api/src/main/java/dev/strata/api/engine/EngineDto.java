@@ -1,0 +1,6 @@
+package dev.strata.api.engine;
+
+import java.util.List;
+
+public record EngineDto(String engine, List<String> versions, String defaultVersion) {
+}

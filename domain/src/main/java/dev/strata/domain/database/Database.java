@@ -1,0 +1,298 @@
+package dev.strata.domain.database;
+
+import dev.strata.domain.shared.Ids;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/**
+ * A managed database: the desired spec a user asked for, plus what the reconciler last observed of its server.
+ * The spec changes only through intent methods ({@link #update}, {@link #requestDeletion}, ...), each of which
+ * bumps {@code generation} when the server has work to do; the status is never set by callers but derived by
+ * {@link StatusDerivation} and guarded by the {@link DatabaseStatus} state machine.
+ */
+@Entity
+@Table(name = "strata_database",
+        uniqueConstraints = {
+                @UniqueConstraint(name = "uq_database_slug", columnNames = {"workspace_id", "slug"}),
+                @UniqueConstraint(name = "uq_database_port", columnNames = {"port"})},
+        indexes = @Index(name = "ix_database_workspace", columnList = "workspace_id, id"))
+public class Database {
+
+    public static final String ID_PREFIX = "db";
+
+    @Id
+    @Column(length = 40)
+    private String id;
+
+    @Version
+    private long version;
+
+    @Column(name = "workspace_id", nullable = false, length = 40)
+    private String workspaceId;
+
+    @Column(name = "project_id", length = 40)
+    private String projectId;
+
+    // --- desired spec ---
+    @Column(nullable = false, length = 200)
+    private String name;
+
+    @Column(nullable = false, length = 63)
+    private String slug;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 20)
+    private Engine engine;
+
+    @Column(name = "engine_version", nullable = false, length = 20)
+    private String engineVersion;
+
+    @Column(nullable = false, length = 20)
+    private String cpu;
+
+    @Column(nullable = false, length = 20)
+    private String memory;
+
+    @Column(name = "storage_gb", nullable = false)
+    private int storageGb;
+
+    @Column(name = "storage_class", length = 63)
+    private String storageClass;
+
+    @Column(name = "sleep_requested", nullable = false)
+    private boolean sleepRequested;
+
+    @Column(name = "deletion_requested", nullable = false)
+    private boolean deletionRequested;
+
+    /** Bumped whenever the server has to change; the reconciler is done when observedGeneration catches up. */
+    @Column(nullable = false)
+    private long generation;
+
+    // --- identity of the server, fixed when the database is created ---
+    @Column(name = "port")
+    private Integer port;
+
+    @Column(name = "username", nullable = false, length = 63)
+    private String username;
+
+    @Column(name = "database_name", nullable = false, length = 63)
+    private String databaseName;
+
+    /** Encrypted by the secrets service; never plain text at rest. */
+    @Column(name = "password_sealed", nullable = false, length = 512)
+    private String passwordSealed;
+
+    @Column(name = "admin_password_sealed", nullable = false, length = 512)
+    private String adminPasswordSealed;
+
+    // --- observed ---
+    @Column(name = "observed_generation", nullable = false)
+    private long observedGeneration;
+
+    @Column(name = "ever_ready", nullable = false)
+    private boolean everReady;
+
+    @Column(name = "ready_replicas", nullable = false)
+    private int readyReplicas;
+
+    @Column(name = "observed_stopped", nullable = false)
+    private boolean observedStopped;
+
+    @Column(name = "failing", nullable = false)
+    private boolean failing;
+
+    @Column(name = "status_message", length = 1000)
+    private String statusMessage;
+
+    @Column(name = "storage_used_bytes")
+    private Long storageUsedBytes;
+
+    // --- derived ---
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 20)
+    private DatabaseStatus status;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected Database() {
+    }
+
+    /** A new database in {@code provisioning}; the reconciler creates its server. */
+    public static Database create(String workspaceId, String projectId, String name, Slug slug, Engine engine,
+                                  String engineVersion, CpuQuantity cpu, MemoryQuantity memory, StorageSize storage,
+                                  String storageClass, InstanceIdentity identity, Instant now) {
+        Database d = new Database();
+        d.id = Ids.next(ID_PREFIX);
+        d.workspaceId = workspaceId;
+        d.projectId = projectId;
+        d.name = name;
+        d.slug = slug.value();
+        d.engine = engine;
+        d.engineVersion = engineVersion;
+        d.cpu = cpu.value();
+        d.memory = memory.value();
+        d.storageGb = storage.gb();
+        d.storageClass = storageClass;
+        d.port = identity.port();
+        d.username = identity.username();
+        d.databaseName = identity.databaseName();
+        d.passwordSealed = identity.passwordSealed();
+        d.adminPasswordSealed = identity.adminPasswordSealed();
+        d.generation = 1;
+        d.status = DatabaseStatus.PROVISIONING;
+        d.createdAt = now;
+        d.updatedAt = now;
+        return d;
+    }
+
+    /**
+     * Changes the display name and/or resources; {@code null} leaves a field as it is. Resource changes make the
+     * server restart with new settings ({@code updating}); storage only grows.
+     */
+    public void update(String newName, CpuQuantity newCpu, MemoryQuantity newMemory, StorageSize newStorage, Instant now) {
+        status.transitionTo(status == DatabaseStatus.PROVISIONING ? DatabaseStatus.PROVISIONING : DatabaseStatus.UPDATING);
+        if (deletionRequested) {
+            // unreachable through the state machine (deleting cannot become updating), kept as the invariant
+            throw new IllegalStatusTransitionException(DatabaseStatus.DELETING, DatabaseStatus.UPDATING);
+        }
+        boolean serverChanges = false;
+        if (newStorage != null) {
+            StorageSize grown = storage().growTo(newStorage);
+            serverChanges |= grown.gb() != storageGb;
+            storageGb = grown.gb();
+        }
+        if (newCpu != null && newCpu.millicores() != cpu().millicores()) {
+            cpu = newCpu.value();
+            serverChanges = true;
+        }
+        if (newMemory != null && newMemory.bytes() != memory().bytes()) {
+            memory = newMemory.value();
+            serverChanges = true;
+        }
+        if (newName != null) {
+            name = newName;
+        }
+        if (serverChanges) {
+            generation++;
+        }
+        updatedAt = now;
+        rederive();
+    }
+
+    /** Marks the database for deletion; the reconciler stops the server and removes its data. Idempotent. */
+    public void requestDeletion(Instant now) {
+        status.transitionTo(DatabaseStatus.DELETING);
+        if (!deletionRequested) {
+            deletionRequested = true;
+            generation++;
+            updatedAt = now;
+        }
+        rederive();
+    }
+
+    /** Stops the server but keeps its data. */
+    public void requestSleep(Instant now) {
+        status.transitionTo(DatabaseStatus.SLEEPING);
+        if (!sleepRequested) {
+            sleepRequested = true;
+            generation++;
+            updatedAt = now;
+        }
+        rederive();
+    }
+
+    /** Starts a sleeping server again with its data. */
+    public void requestWake(Instant now) {
+        if (sleepRequested) {
+            status.transitionTo(DatabaseStatus.UPDATING);
+            sleepRequested = false;
+            generation++;
+            updatedAt = now;
+        }
+        rederive();
+    }
+
+    /**
+     * Records what the reconciler saw after working on {@code workedGeneration} of the spec.
+     * The driver call succeeded when {@code observation.failure()} is null.
+     */
+    public void recordObservation(long workedGeneration, InstanceObservation observation, Instant now) {
+        readyReplicas = observation.ready() ? 1 : 0;
+        observedStopped = observation.stopped();
+        failing = observation.failure() != null;
+        statusMessage = observation.message();
+        if (observation.storageUsedBytes() != null) {
+            storageUsedBytes = observation.storageUsedBytes();
+        }
+        boolean converged = !failing && workedGeneration == generation
+                && (sleepRequested ? observation.stopped() : observation.ready());
+        if (converged) {
+            observedGeneration = workedGeneration;
+            if (observation.ready()) {
+                everReady = true;
+            }
+        }
+        DatabaseStatus before = status;
+        rederive();
+        if (before != status) {
+            updatedAt = now;
+        }
+    }
+
+    private void rederive() {
+        DatabaseStatus next = StatusDerivation.derive(new StatusDerivation.Facts(deletionRequested, sleepRequested,
+                generation, observedGeneration, everReady, readyReplicas > 0, observedStopped, failing));
+        status = status.transitionTo(next);
+    }
+
+    /** Whether the reconciler has anything left to do beyond health checks. */
+    public boolean converged() {
+        return !deletionRequested && observedGeneration == generation && !failing;
+    }
+
+    public InstanceSpec spec(String password, String adminPassword) {
+        return new InstanceSpec(id, engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
+                username, databaseName, password, adminPassword, sleepRequested);
+    }
+
+    public String id() { return id; }
+    public String workspaceId() { return workspaceId; }
+    public String projectId() { return projectId; }
+    public String name() { return name; }
+    public Slug slug() { return new Slug(slug); }
+    public Engine engine() { return engine; }
+    public String engineVersion() { return engineVersion; }
+    public CpuQuantity cpu() { return CpuQuantity.parse(cpu); }
+    public MemoryQuantity memory() { return MemoryQuantity.parse(memory); }
+    public StorageSize storage() { return new StorageSize(storageGb); }
+    public String storageClass() { return storageClass; }
+    public DatabaseStatus status() { return status; }
+    public String statusMessage() { return statusMessage; }
+    public long generation() { return generation; }
+    public long observedGeneration() { return observedGeneration; }
+    public boolean deletionRequested() { return deletionRequested; }
+    public boolean sleepRequested() { return sleepRequested; }
+    public int readyReplicas() { return readyReplicas; }
+    public int desiredReplicas() { return sleepRequested || deletionRequested ? 0 : 1; }
+    public Integer port() { return port; }
+    public String username() { return username; }
+    public String databaseName() { return databaseName; }
+    public String passwordSealed() { return passwordSealed; }
+    public String adminPasswordSealed() { return adminPasswordSealed; }
+    public Long storageUsedBytes() { return storageUsedBytes; }
+    public Instant createdAt() { return createdAt; }
+    public Instant updatedAt() { return updatedAt; }
+}

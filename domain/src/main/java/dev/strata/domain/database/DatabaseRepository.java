@@ -1,0 +1,26 @@
+package dev.strata.domain.database;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Port: where databases are kept. */
+public interface DatabaseRepository {
+
+    Optional<Database> find(String workspaceId, String id);
+
+    Optional<Database> findById(String id);
+
+    DatabasePage list(DatabaseQuery query);
+
+    boolean slugTaken(String workspaceId, Slug slug);
+
+    Set<Integer> usedPorts();
+
+    /** Ids of every database, oldest first: the reconciler's work list. */
+    List<String> allIds();
+
+    void add(Database database);
+
+    void remove(Database database);
+}

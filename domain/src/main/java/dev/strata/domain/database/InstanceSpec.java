@@ -1,0 +1,17 @@
+package dev.strata.domain.database;
+
+/**
+ * What a driver is asked to make true for one database. Passwords are plain here: a spec lives only for the
+ * duration of a driver call and is never stored or logged ({@link #toString()} hides them).
+ */
+public record InstanceSpec(String id, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
+                           StorageSize storage, String storageClass, Integer port, String username,
+                           String databaseName, String password, String adminPassword, boolean sleeping) {
+
+    @Override
+    public String toString() {
+        return "InstanceSpec[id=" + id + ", engine=" + engine.wireName() + ", version=" + version + ", cpu="
+                + cpu.value() + ", memory=" + memory.value() + ", storageGb=" + storage.gb() + ", port=" + port
+                + ", sleeping=" + sleeping + "]";
+    }
+}

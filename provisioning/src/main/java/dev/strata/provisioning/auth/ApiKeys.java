@@ -1,0 +1,50 @@
+package dev.strata.provisioning.auth;
+
+import dev.strata.domain.auth.ApiKey;
+import dev.strata.domain.auth.ApiKeyRepository;
+import dev.strata.provisioning.secrets.SecretBox;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** Issues and checks API keys. Keys are {@code strata_sk_} plus 40 random characters; only their hash is stored. */
+@Stateless
+public class ApiKeys {
+
+    public static final String KEY_PREFIX = "strata_sk_";
+
+    @Inject
+    ApiKeyRepository keys;
+
+    public Optional<Caller> authenticate(String presented) {
+        if (presented == null || presented.isBlank() || presented.length() > 512) {
+            return Optional.empty();
+        }
+        return keys.findBySecretHash(hash(presented)).filter(ApiKey::isActive).map(k -> new Caller(k.id(), k.workspaceId()));
+    }
+
+    public IssuedKey issue(String workspaceId, String name) {
+        return register(workspaceId, name, KEY_PREFIX + SecretBox.randomPassword(40));
+    }
+
+    /** Registers a key whose secret the operator chose ({@code STRATA_BOOTSTRAP_API_KEY}). */
+    public IssuedKey register(String workspaceId, String name, String secret) {
+        String display = secret.substring(0, Math.min(secret.length(), 14));
+        ApiKey key = ApiKey.issue(workspaceId, name, display, hash(secret), Instant.now());
+        keys.add(key);
+        return new IssuedKey(key.id(), workspaceId, secret);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** API keys: issuing, hashing, authenticating, and the first workspace's bootstrap key. */
+package dev.strata.provisioning.auth;

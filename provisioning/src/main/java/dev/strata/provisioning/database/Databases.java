@@ -1,0 +1,238 @@
+package dev.strata.provisioning.database;
+
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.CpuQuantity;
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabasePage;
+import dev.strata.domain.database.DatabaseQuery;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.DatabaseStatus;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.database.InstanceIdentity;
+import dev.strata.domain.database.MemoryQuantity;
+import dev.strata.domain.database.Slug;
+import dev.strata.domain.database.StorageSize;
+import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.FieldError;
+import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.shared.NotFoundException;
+import dev.strata.domain.shared.UnprocessableException;
+import dev.strata.provisioning.auth.Caller;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.EngineDrivers;
+import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.workspace.Workspaces;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Databases as users see them: create, list, read, change, delete. Validates every input (collecting all field
+ * errors at once), applies the seed defaults, checks what the host offers, and records the desired state; the
+ * reconciler does the work on servers afterwards, so no call here waits for a server.
+ */
+@Stateless
+public class Databases {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+    private static final int MAX_NAME = 200;
+    private static final Pattern STORAGE_CLASS = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    @Inject
+    DatabaseRepository databases;
+
+    @Inject
+    Workspaces workspaces;
+
+    @Inject
+    EngineDrivers drivers;
+
+    @Inject
+    PortAllocator ports;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    StrataConfig config;
+
+    @Inject
+    Event<DatabaseChanged> changed;
+
+    public Database create(Caller caller, String wsId, NewDatabase req) {
+        workspaces.get(caller, wsId);
+        List<FieldError> errors = new ArrayList<>();
+        String name = collect(errors, () -> name(req.name()));
+        Slug slug = collect(errors, () -> new Slug(req.slug()));
+        Engine engine = collect(errors, () -> Engine.parse("engine", req.engine()));
+        CpuQuantity cpu = req.cpu() == null ? CpuQuantity.DEFAULT : collect(errors, () -> CpuQuantity.parse(req.cpu()));
+        MemoryQuantity memory = req.memory() == null ? MemoryQuantity.DEFAULT : collect(errors, () -> MemoryQuantity.parse(req.memory()));
+        StorageSize storage = req.storageGb() == null ? StorageSize.DEFAULT : collect(errors, () -> new StorageSize(req.storageGb()));
+        String storageClass = req.storageClass() == null ? config.defaultStorageClass() : collect(errors, () -> storageClass(req.storageClass()));
+        if (req.version() != null && (req.version().isBlank() || req.version().length() > 20)) {
+            errors.add(new FieldError("version", "version must be a short version string such as 16 (got '" + clip(req.version()) + "')"));
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        EngineOffer offer = drivers.offer(engine).orElseThrow(() ->
+                new UnprocessableException("engine", "engine " + engine.wireName() + " is not available on this host"));
+        String version = req.version() == null ? offer.defaultVersion() : req.version().trim();
+        if (!offer.versions().contains(version)) {
+            throw new UnprocessableException("version", engine.wireName() + " version " + clip(version)
+                    + " is not available on this host; available: " + String.join(", ", offer.versions()));
+        }
+        if (databases.slugTaken(wsId, slug)) {
+            throw new ConflictException("slug", "a database with slug " + slug.value() + " already exists in this workspace");
+        }
+        String identifier = slug.value().replace('-', '_');
+        Integer port = drivers.forEngine(engine).needsPort() ? ports.allocate() : null;
+        InstanceIdentity identity = new InstanceIdentity(port, identifier, identifier,
+                secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)));
+        Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
+                storageClass, identity, Instant.now());
+        databases.add(db);
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
+    public DatabasePage list(Caller caller, String wsId, ListRequest req) {
+        workspaces.get(caller, wsId);
+        List<FieldError> errors = new ArrayList<>();
+        Integer page = collect(errors, () -> intParam("page", req.page(), 1, 1, Integer.MAX_VALUE / MAX_LIMIT));
+        Integer limit = collect(errors, () -> intParam("limit", req.limit(), DEFAULT_LIMIT, 1, MAX_LIMIT));
+        Engine engine = req.engine() == null || req.engine().isEmpty() ? null : collect(errors, () -> Engine.parse("engine", req.engine()));
+        DatabaseStatus status = req.status() == null || req.status().isEmpty() ? null : collect(errors, () -> DatabaseStatus.parse("status", req.status()));
+        String search = req.search() == null || req.search().isBlank() ? null : req.search().trim();
+        if (search != null && search.length() > 200) {
+            errors.add(new FieldError("search", "search must be at most 200 characters (got " + search.length() + ")"));
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return databases.list(new DatabaseQuery(wsId, engine, status, search, page, limit));
+    }
+
+    public Database get(Caller caller, String wsId, String dbId) {
+        workspaces.get(caller, wsId);
+        return find(wsId, dbId);
+    }
+
+    public Database update(Caller caller, String wsId, String dbId, DatabaseChanges req) {
+        workspaces.get(caller, wsId);
+        Database db = find(wsId, dbId);
+        if (req.isEmpty()) {
+            throw new InvalidInputException("nothing to change: send at least one of name, cpu, memory, storageGb",
+                    List.of(new FieldError("body", "send at least one of name, cpu, memory, storageGb")));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String name = req.name() == null ? null : collect(errors, () -> name(req.name()));
+        CpuQuantity cpu = req.cpu() == null ? null : collect(errors, () -> CpuQuantity.parse(req.cpu()));
+        MemoryQuantity memory = req.memory() == null ? null : collect(errors, () -> MemoryQuantity.parse(req.memory()));
+        StorageSize storage = req.storageGb() == null ? null : collect(errors, () -> new StorageSize(req.storageGb()));
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        long before = db.generation();
+        db.update(name, cpu, memory, storage, Instant.now());
+        if (db.generation() != before) {
+            changed.fire(new DatabaseChanged(db.id()));
+        }
+        return db;
+    }
+
+    public void delete(Caller caller, String wsId, String dbId) {
+        workspaces.get(caller, wsId);
+        Database db = find(wsId, dbId);
+        db.requestDeletion(Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+    }
+
+    public Readiness readiness(Caller caller, String wsId, String dbId) {
+        Database db = get(caller, wsId, dbId);
+        return new Readiness(db.readyReplicas(), db.desiredReplicas());
+    }
+
+    public ConnectionInfo connection(Caller caller, String wsId, String dbId) {
+        Database db = get(caller, wsId, dbId);
+        return drivers.forEngine(db.engine()).connection(db.spec(secrets.open(db.passwordSealed()), null));
+    }
+
+    /** What this host offers, for the engines endpoint and the create form. */
+    public List<EngineOffer> offers() {
+        return drivers.offers();
+    }
+
+    private Database find(String wsId, String dbId) {
+        if (!Ids.looksLike(Database.ID_PREFIX, dbId)) {
+            throw new NotFoundException("database", clip(dbId));
+        }
+        return databases.find(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
+    }
+
+    private static String name(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidInputException("name", "name is required");
+        }
+        String name = raw.strip();
+        if (name.length() > MAX_NAME) {
+            throw new InvalidInputException("name", "name must be at most " + MAX_NAME + " characters (got " + name.length() + ")");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("name", "name must not contain control characters");
+        }
+        return name;
+    }
+
+    private static String storageClass(String raw) {
+        if (!STORAGE_CLASS.matcher(raw).matches()) {
+            throw new InvalidInputException("storageClass", "storageClass must be a Kubernetes StorageClass name: lowercase letters, digits, '-' and '.' (got '" + clip(raw) + "')");
+        }
+        return raw;
+    }
+
+    private static Integer intParam(String field, String raw, int dflt, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(field, field + " must be an integer (got '" + clip(raw) + "')");
+        }
+        if (value < min || value > max) {
+            throw new InvalidInputException(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
+        }
+        return value;
+    }
+
+    private static <T> T collect(List<FieldError> errors, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    private static InvalidInputException invalid(List<FieldError> errors) {
+        String message = errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid";
+        return new InvalidInputException(message, errors);
+    }
+
+    static String clip(String s) {
+        if (s == null) {
+            return "null";
+        }
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

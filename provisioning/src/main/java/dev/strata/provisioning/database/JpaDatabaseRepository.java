@@ -1,0 +1,90 @@
+package dev.strata.provisioning.database;
+
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabasePage;
+import dev.strata.domain.database.DatabaseQuery;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.Slug;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+public class JpaDatabaseRepository implements DatabaseRepository {
+
+    @PersistenceContext(unitName = "strata")
+    EntityManager em;
+
+    @Override
+    public Optional<Database> find(String workspaceId, String id) {
+        return findById(id).filter(d -> d.workspaceId().equals(workspaceId));
+    }
+
+    @Override
+    public Optional<Database> findById(String id) {
+        return Optional.ofNullable(em.find(Database.class, id));
+    }
+
+    @Override
+    public DatabasePage list(DatabaseQuery q) {
+        StringBuilder where = new StringBuilder(" from Database d where d.workspaceId = :ws");
+        if (q.engine() != null) {
+            where.append(" and d.engine = :engine");
+        }
+        if (q.status() != null) {
+            where.append(" and d.status = :status");
+        }
+        if (q.search() != null) {
+            where.append(" and (lower(d.name) like :search escape '\\' or d.slug like :search escape '\\')");
+        }
+        TypedQuery<Long> count = em.createQuery("select count(d)" + where, Long.class);
+        TypedQuery<Database> page = em.createQuery("select d" + where + " order by d.id desc", Database.class);
+        for (TypedQuery<?> t : List.of(count, page)) {
+            t.setParameter("ws", q.workspaceId());
+            if (q.engine() != null) {
+                t.setParameter("engine", q.engine());
+            }
+            if (q.status() != null) {
+                t.setParameter("status", q.status());
+            }
+            if (q.search() != null) {
+                String escaped = q.search().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+                t.setParameter("search", "%" + escaped + "%");
+            }
+        }
+        List<Database> items = page.setFirstResult(q.offset()).setMaxResults(q.limit()).getResultList();
+        return new DatabasePage(items, count.getSingleResult(), q.page(), q.limit());
+    }
+
+    @Override
+    public boolean slugTaken(String workspaceId, Slug slug) {
+        return em.createQuery("select count(d) from Database d where d.workspaceId = :ws and d.slug = :slug", Long.class)
+                .setParameter("ws", workspaceId).setParameter("slug", slug.value()).getSingleResult() > 0;
+    }
+
+    @Override
+    public Set<Integer> usedPorts() {
+        return new HashSet<>(em.createQuery("select d.port from Database d where d.port is not null", Integer.class).getResultList());
+    }
+
+    @Override
+    public List<String> allIds() {
+        return em.createQuery("select d.id from Database d order by d.id", String.class).getResultList();
+    }
+
+    @Override
+    public void add(Database database) {
+        em.persist(database);
+    }
+
+    @Override
+    public void remove(Database database) {
+        em.remove(em.contains(database) ? database : em.merge(database));
+    }
+}

@@ -1,0 +1,115 @@
+package dev.strata.provisioning.driver.local;
+
+import dev.strata.provisioning.config.StrataConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs commands for database servers. Database servers refuse to run as root, so when Strata itself runs as
+ * root every command runs as the unprivileged account {@code STRATA_RUN_AS} (created as a system account on
+ * first use); otherwise as Strata's own user.
+ */
+@ApplicationScoped
+public class HostAccount {
+
+    @Inject
+    StrataConfig config;
+
+    private volatile boolean ensured;
+
+    public boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    public String name() {
+        return isRoot() ? config.runAs() : System.getProperty("user.name");
+    }
+
+    /** Creates the unprivileged account when running as root and it does not exist yet. */
+    public void ensure() {
+        if (ensured || !isRoot()) {
+            return;
+        }
+        synchronized (this) {
+            if (ensured) {
+                return;
+            }
+            String user = config.runAs();
+            if (!run(List.of("id", "-u", user), Duration.ofSeconds(10), false).ok()) {
+                CommandResult r = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
+                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user), Duration.ofSeconds(30), false);
+                if (!r.ok() && !run(List.of("id", "-u", user), Duration.ofSeconds(10), false).ok()) {
+                    throw new IllegalStateException("cannot create the account " + user + " that database servers run as: " + r.tail());
+                }
+            }
+            ensured = true;
+        }
+    }
+
+    /** Makes {@code path} (and everything below it) belong to the account. */
+    public void own(Path path) throws IOException {
+        if (!isRoot()) {
+            return;
+        }
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        var user = lookup.lookupPrincipalByName(config.runAs());
+        var group = lookup.lookupPrincipalByGroupName(config.runAs());
+        try (var walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                view.setOwner(user);
+                view.setGroup(group);
+            }
+        }
+    }
+
+    /** Runs {@code command} as the account and waits at most {@code timeout}. */
+    public CommandResult runAsAccount(List<String> command, Duration timeout) {
+        List<String> full = new ArrayList<>();
+        if (isRoot()) {
+            full.addAll(List.of("runuser", "-u", config.runAs(), "--"));
+        }
+        full.addAll(command);
+        return run(full, timeout, true);
+    }
+
+    private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout) {
+        java.io.File log = null;
+        try {
+            // output goes to a file, not a pipe: a server a command starts may keep inherited descriptors open
+            log = java.io.File.createTempFile("strata-cmd", ".log");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("LC_ALL", "C.UTF-8");
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                if (failOnTimeout) {
+                    throw new IllegalStateException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
+                }
+                return new CommandResult(-1, "timeout");
+            }
+            return new CommandResult(p.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (log != null) {
+                log.delete();
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package dev.strata.provisioning.driver.local;
+
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.provisioning.config.Settings;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.DriverPlace;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * PostgreSQL as a dedicated local server per database: {@code initdb} into a scratch directory that is renamed into
+ * place (so a crash never leaves a half-initialised cluster in use), Strata's settings in {@code strata.conf},
+ * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
+ * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}.
+ */
+@ApplicationScoped
+@DriverPlace("local")
+public class PostgresLocalDriver implements EngineDriver {
+
+    private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
+    static final String ADMIN_USER = "strata_admin";
+    private static final String SETTINGS_FILE = "strata.conf";
+    private static final Duration STORAGE_MEASURE_EVERY = Duration.ofSeconds(30);
+
+    @Inject
+    StrataConfig config;
+
+    @Inject
+    HostAccount account;
+
+    private final Map<String, long[]> storageCache = new ConcurrentHashMap<>();
+
+    @Override
+    public List<EngineOffer> offers() {
+        Path root = Path.of(Settings.get("STRATA_POSTGRES_BIN_ROOT").orElse("/usr/lib/postgresql"));
+        List<String> versions = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> dirs = Files.list(root)) {
+                dirs.filter(d -> Files.isExecutable(d.resolve("bin/initdb")) && Files.isExecutable(d.resolve("bin/pg_ctl")))
+                        .map(d -> d.getFileName().toString())
+                        .filter(v -> v.matches("\\d+"))
+                        .sorted(Comparator.comparingInt((String v) -> Integer.parseInt(v)).reversed())
+                        .forEach(versions::add);
+            } catch (IOException e) {
+                LOG.warning("cannot list PostgreSQL installations in " + root + ": " + e.getMessage());
+            }
+        }
+        return versions.isEmpty() ? List.of() : List.of(new EngineOffer(Engine.POSTGRESQL, List.copyOf(versions)));
+    }
+
+    @Override
+    public boolean needsPort() {
+        return true;
+    }
+
+    @Override
+    public InstanceObservation ensureRunning(InstanceSpec spec) {
+        try {
+            account.ensure();
+            Path inst = instanceDir(spec);
+            if (!Files.isDirectory(inst)) {
+                Files.createDirectories(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                account.own(inst);
+            }
+            if (!Files.exists(dataDir(spec).resolve("PG_VERSION"))) {
+                initialise(spec);
+            }
+            boolean settingsChanged = writeSettings(spec);
+            Long pid = runningPid(spec);
+            if (pid != null && settingsChanged) {
+                pgCtl(spec, "restart", "-m", "fast");
+            } else if (pid == null) {
+                pgCtl(spec, "start");
+            }
+            ensureApplicationDatabase(spec);
+            return observe(spec);
+        } catch (IOException | SQLException e) {
+            return InstanceObservation.failed("PostgreSQL " + spec.version() + ": " + e.getMessage());
+        } catch (IllegalStateException e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation observe(InstanceSpec spec) {
+        if (!Files.exists(dataDir(spec).resolve("PG_VERSION"))) {
+            return InstanceObservation.notReady("the server is being created");
+        }
+        if (runningPid(spec) == null) {
+            return spec.sleeping() ? InstanceObservation.stoppedOnPurpose() : InstanceObservation.notReady("the server process is not running");
+        }
+        try (Connection c = connect(spec, spec.username(), spec.password(), spec.databaseName());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            return InstanceObservation.ready(storageUsed(spec));
+        } catch (SQLException e) {
+            return InstanceObservation.notReady("the server does not answer yet: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation stop(InstanceSpec spec) {
+        if (runningPid(spec) != null) {
+            pgCtl(spec, "stop", "-m", "fast");
+        }
+        return InstanceObservation.stoppedOnPurpose();
+    }
+
+    @Override
+    public void delete(InstanceSpec spec) {
+        Path inst = instanceDir(spec);
+        if (!Files.exists(inst)) {
+            return;
+        }
+        Long pid = runningPid(spec);
+        if (pid != null) {
+            CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_ctl"), "-D", dataDir(spec).toString(), "-w", "-t", "30",
+                    "stop", "-m", "immediate"), Duration.ofSeconds(40));
+            if (!r.ok() && runningPid(spec) != null) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        try {
+            InstanceFiles.deleteRecursively(inst);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + inst + ": " + e.getMessage(), e);
+        }
+        storageCache.remove(spec.id());
+    }
+
+    @Override
+    public ConnectionInfo connection(InstanceSpec spec) {
+        String host = config.publicHost();
+        String hostInUri = host.contains(":") ? "[" + host + "]" : host;
+        String uri = "postgresql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + hostInUri + ":" + spec.port()
+                + "/" + enc(spec.databaseName());
+        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName());
+    }
+
+    // --- steps ---
+
+    private void initialise(InstanceSpec spec) throws IOException {
+        Path inst = instanceDir(spec);
+        Path scratch = inst.resolve("data.init");
+        InstanceFiles.deleteRecursively(scratch);
+        Path pwfile = inst.resolve(".admin-password");
+        try {
+            Files.deleteIfExists(pwfile);
+            Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(pwfile, spec.adminPassword() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+            account.own(pwfile);
+            CommandResult r = account.runAsAccount(List.of(bin(spec, "initdb"), "--no-sync", "-D", scratch.toString(),
+                    "-U", ADMIN_USER, "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"),
+                    Duration.ofMinutes(2));
+            if (!r.ok()) {
+                throw new IllegalStateException("initdb failed: " + r.tail());
+            }
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+        Files.writeString(scratch.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(scratch.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '" + SETTINGS_FILE + "'\n",
+                StandardOpenOption.APPEND);
+        // initdb ran without fsync (it is much faster); make the new cluster durable before it goes into place
+        CommandResult sync = account.runAsAccount(List.of("sync", "-f", scratch.resolve("PG_VERSION").toString()), Duration.ofMinutes(1));
+        if (!sync.ok()) {
+            throw new IllegalStateException("sync failed: " + sync.tail());
+        }
+        Files.move(scratch, dataDir(spec), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private String hba() {
+        StringBuilder sb = new StringBuilder("# Managed by Strata. Password (SCRAM) logins over TCP only; no local socket.\n")
+                .append("# TYPE  DATABASE  USER  ADDRESS  METHOD\n")
+                .append("host all all 127.0.0.1/32 scram-sha-256\n")
+                .append("host all all ::1/128 scram-sha-256\n");
+        String bind = config.bindAddress();
+        if (!bind.equals("127.0.0.1") && !bind.equals("localhost") && !bind.equals("::1")) {
+            sb.append("host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n");
+        }
+        return sb.toString();
+    }
+
+    /** Writes strata.conf from the spec; true when it changed (the server then needs a restart). */
+    private boolean writeSettings(InstanceSpec spec) throws IOException {
+        long mib = spec.memory().mebibytes();
+        int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
+        String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
+                + "listen_addresses = '" + config.bindAddress() + "'\n"
+                + "port = " + spec.port() + "\n"
+                + "unix_socket_directories = ''\n"
+                + "shared_buffers = " + Math.max(16, mib / 4) + "MB\n"
+                + "effective_cache_size = " + Math.max(32, mib * 3 / 4) + "MB\n"
+                + "max_parallel_workers = " + cores + "\n"
+                + "max_parallel_workers_per_gather = " + Math.min(4, Math.max(0, cores - 1)) + "\n"
+                + "password_encryption = 'scram-sha-256'\n";
+        Path file = dataDir(spec).resolve(SETTINGS_FILE);
+        if (Files.exists(file) && Files.readString(file).equals(settings)) {
+            return false;
+        }
+        Path tmp = dataDir(spec).resolve(SETTINGS_FILE + ".tmp");
+        Files.writeString(tmp, settings);
+        account.own(tmp);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    private void pgCtl(InstanceSpec spec, String action, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of(bin(spec, "pg_ctl"), "-D", dataDir(spec).toString(),
+                "-l", instanceDir(spec).resolve("server.log").toString(), "-w", "-t", "60", action));
+        cmd.addAll(List.of(extra));
+        CommandResult r = account.runAsAccount(cmd, Duration.ofSeconds(90));
+        if (!r.ok()) {
+            throw new IllegalStateException("pg_ctl " + action + " failed: " + r.tail() + serverLogTail(spec));
+        }
+    }
+
+    private String serverLogTail(InstanceSpec spec) {
+        try {
+            List<String> lines = Files.readAllLines(instanceDir(spec).resolve("server.log"));
+            return " | server log: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void ensureApplicationDatabase(InstanceSpec spec) throws SQLException {
+        try (Connection c = connect(spec, ADMIN_USER, spec.adminPassword(), "postgres")) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", spec.username())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE ROLE " + ident(spec.username()) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD "
+                            + literal(spec.password()));
+                }
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", spec.databaseName())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + ident(spec.databaseName()) + " OWNER " + ident(spec.username()));
+                    s.execute("REVOKE ALL ON DATABASE " + ident(spec.databaseName()) + " FROM PUBLIC");
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private Connection connect(InstanceSpec spec, String user, String password, String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "3");
+        p.setProperty("socketTimeout", "10");
+        p.setProperty("ApplicationName", "strata");
+        Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + spec.port() + "/" + database, p);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused the URL");
+        }
+        return c;
+    }
+
+    private Long storageUsed(InstanceSpec spec) {
+        long now = System.currentTimeMillis();
+        long[] cached = storageCache.get(spec.id());
+        if (cached != null && now - cached[0] < STORAGE_MEASURE_EVERY.toMillis()) {
+            return cached[1];
+        }
+        long size = InstanceFiles.sizeOf(instanceDir(spec));
+        storageCache.put(spec.id(), new long[] {now, size});
+        return size;
+    }
+
+    private Long runningPid(InstanceSpec spec) {
+        return InstanceFiles.livePid(dataDir(spec).resolve("postmaster.pid"), "postgres");
+    }
+
+    private String bin(InstanceSpec spec, String tool) {
+        Path root = Path.of(Settings.get("STRATA_POSTGRES_BIN_ROOT").orElse("/usr/lib/postgresql"));
+        Path exe = root.resolve(spec.version()).resolve("bin").resolve(tool);
+        if (!Files.isExecutable(exe)) {
+            throw new IllegalStateException("PostgreSQL " + spec.version() + " is not installed on this host (" + exe + " is missing)");
+        }
+        return exe.toString();
+    }
+
+    Path instanceDir(InstanceSpec spec) {
+        return config.dataDir().resolve("instances").resolve(spec.id());
+    }
+
+    private Path dataDir(InstanceSpec spec) {
+        return instanceDir(spec).resolve("data");
+    }
+
+    private static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

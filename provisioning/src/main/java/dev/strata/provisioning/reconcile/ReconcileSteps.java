@@ -1,0 +1,67 @@
+package dev.strata.provisioning.reconcile;
+
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.provisioning.secrets.SecretBox;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The reconciler's short transactions: read a snapshot, record an observation, forget a deleted database. */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class ReconcileSteps {
+
+    @Inject
+    DatabaseRepository databases;
+
+    @Inject
+    SecretBox secrets;
+
+    @PersistenceContext(unitName = "strata")
+    EntityManager em;
+
+    public List<String> allIds() {
+        return databases.allIds();
+    }
+
+    Optional<Work> snapshot(String id) {
+        return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
+                d.deletionRequested(), d.sleepRequested(),
+                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed()))));
+    }
+
+    /** Records what was seen; false when the database changed or vanished meanwhile (the next pass sees it). */
+    boolean record(String id, long workedGeneration, InstanceObservation observation) {
+        Optional<Database> db = databases.findById(id);
+        if (db.isEmpty() || db.get().deletionRequested() && !observation.stopped()) {
+            return false;
+        }
+        db.get().recordObservation(workedGeneration, observation, Instant.now());
+        return true;
+    }
+
+    /** The server and its files are gone: the database stops existing. */
+    void forget(String id) {
+        databases.findById(id).filter(Database::deletionRequested).ifPresent(databases::remove);
+    }
+
+    boolean claimLease(String holder, Duration ttl) {
+        Instant now = Instant.now();
+        ReconcilerLease lease = em.find(ReconcilerLease.class, ReconcilerLease.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (lease == null) {
+            em.persist(new ReconcilerLease(holder, now.plus(ttl)));
+            return true;
+        }
+        return lease.claim(holder, now, now.plus(ttl));
+    }
+}

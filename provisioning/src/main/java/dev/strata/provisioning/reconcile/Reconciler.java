@@ -1,0 +1,202 @@
+package dev.strata.provisioning.reconcile;
+
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.database.DatabaseChanged;
+import dev.strata.provisioning.driver.EngineDrivers;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drives every database towards its desired state. Each pass (every {@code STRATA_RECONCILE_INTERVAL_MS}, and at
+ * once for a database whose desired state just changed) hands each database to a worker, never two workers for
+ * the same database. Because every step is idempotent and everything is re-read from the metadata database,
+ * a pass after a crash simply resumes: nothing is remembered in memory but back-off timers.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    private static final Duration LEASE_TTL = Duration.ofSeconds(15);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    @Resource
+    ManagedExecutorService workers;
+
+    @Inject
+    ReconcileSteps steps;
+
+    @Inject
+    EngineDrivers drivers;
+
+    @Inject
+    StrataConfig config;
+
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
+    private volatile boolean leader;
+    private String holder;
+    private ScheduledFuture<?> ticking;
+
+    private record Backoff(int failures, Instant notBefore) {
+    }
+
+    @PostConstruct
+    void start() {
+        holder = instanceId();
+        long every = config.reconcileInterval().toMillis();
+        ticking = timer.scheduleWithFixedDelay(this::pass, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+    }
+
+    /** A database's desired state changed: look at it now instead of at the next pass. */
+    void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) DatabaseChanged event) {
+        backoff.remove(event.databaseId());
+        if (leader) {
+            dispatch(event.databaseId());
+        }
+    }
+
+    void pass() {
+        try {
+            leader = steps.claimLease(holder, LEASE_TTL);
+            if (!leader) {
+                return;
+            }
+            for (String id : steps.allIds()) {
+                Backoff b = backoff.get(id);
+                if (b == null || Instant.now().isAfter(b.notBefore())) {
+                    dispatch(id);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the metadata database may be briefly unreachable; the next pass tries again
+            leader = false;
+            LOG.log(Level.WARNING, "reconcile pass failed: " + e.getMessage());
+        }
+    }
+
+    private void dispatch(String id) {
+        if (inFlight.add(id)) {
+            try {
+                workers.execute(() -> {
+                    try {
+                        reconcile(id);
+                    } finally {
+                        inFlight.remove(id);
+                    }
+                });
+            } catch (RuntimeException e) {
+                inFlight.remove(id);
+            }
+        }
+    }
+
+    private void reconcile(String id) {
+        Optional<Work> snapshot;
+        try {
+            snapshot = steps.snapshot(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read database " + id + ": " + e.getMessage());
+            return;
+        }
+        if (snapshot.isEmpty()) {
+            backoff.remove(id);
+            return;
+        }
+        Work work = snapshot.get();
+        InstanceObservation observed;
+        try {
+            EngineDriver driver = drivers.forEngine(work.engine());
+            if (work.deletionRequested()) {
+                driver.delete(work.spec());
+                steps.forget(id);
+                backoff.remove(id);
+                LOG.info(() -> "database " + id + " deleted");
+                return;
+            } else if (work.sleepRequested()) {
+                observed = driver.stop(work.spec());
+            } else if (work.converged()) {
+                InstanceObservation health = driver.observe(work.spec());
+                if (health.ready()) {
+                    observed = health;
+                } else {
+                    LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
+                    observed = driver.ensureRunning(work.spec());
+                }
+            } else {
+                observed = driver.ensureRunning(work.spec());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "database " + id + ": " + e.getMessage(), e);
+            observed = InstanceObservation.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        if (observed.failure() != null) {
+            Backoff before = backoff.get(id);
+            int failures = before == null ? 1 : before.failures() + 1;
+            long delay = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
+            backoff.put(id, new Backoff(failures, Instant.now().plusMillis(delay)));
+            LOG.warning("database " + id + " failed (attempt " + failures + "): " + observed.failure());
+        } else {
+            backoff.remove(id);
+        }
+        try {
+            steps.record(id, work.generation(), observed);
+        } catch (RuntimeException e) {
+            // usually an optimistic-lock clash with a user's change: the next pass works on the new state
+            LOG.fine(() -> "observation of " + id + " not recorded: " + e.getMessage());
+        }
+    }
+
+    /** Stable per data directory, so a restarted Strata takes its own lease back at once. */
+    private String instanceId() {
+        Path file = config.dataDir().resolve("instance-id");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            Files.createDirectories(file.getParent());
+            String id = UUID.randomUUID().toString();
+            Files.writeString(file, id);
+            return id;
+        } catch (IOException e) {
+            return UUID.randomUUID().toString();
+        }
+    }
+}

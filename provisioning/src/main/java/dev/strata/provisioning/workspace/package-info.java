@@ -1,0 +1,2 @@
+/** Workspaces: reading them, and the JPA repository. */
+package dev.strata.provisioning.workspace;

@@ -27,7 +27,7 @@ public final class Problems {
         if (errors != null && !errors.isEmpty()) {
             JsonArrayBuilder list = Json.createArrayBuilder();
             for (FieldError e : errors) {
-                list.add(Json.createObjectBuilder().add("field", e.field()).add("pointer", "#/" + e.field()).add("message", e.message()));
+                list.add(Json.createObjectBuilder().add("field", e.field()).add("message", e.message()));
             }
             body.add("errors", list);
         }

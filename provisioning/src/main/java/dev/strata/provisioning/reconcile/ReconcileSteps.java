@@ -34,14 +34,14 @@ public class ReconcileSteps {
         return databases.allIds();
     }
 
-    Optional<Work> snapshot(String id) {
+    public Optional<Work> snapshot(String id) {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
                 d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed()))));
     }
 
     /** Records what was seen; false when the database changed or vanished meanwhile (the next pass sees it). */
-    boolean record(String id, long workedGeneration, InstanceObservation observation) {
+    public boolean record(String id, long workedGeneration, InstanceObservation observation) {
         Optional<Database> db = databases.findById(id);
         if (db.isEmpty() || db.get().deletionRequested() && !observation.stopped()) {
             return false;
@@ -51,11 +51,11 @@ public class ReconcileSteps {
     }
 
     /** The server and its files are gone: the database stops existing. */
-    void forget(String id) {
+    public void forget(String id) {
         databases.findById(id).filter(Database::deletionRequested).ifPresent(databases::remove);
     }
 
-    boolean claimLease(String holder, Duration ttl) {
+    public boolean claimLease(String holder, Duration ttl) {
         Instant now = Instant.now();
         ReconcilerLease lease = em.find(ReconcilerLease.class, ReconcilerLease.ID, LockModeType.PESSIMISTIC_WRITE);
         if (lease == null) {

@@ -86,7 +86,7 @@ public class Reconciler {
     }
 
     /** A database's desired state changed: look at it now instead of at the next pass. */
-    void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) DatabaseChanged event) {
+    public void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) DatabaseChanged event) {
         backoff.remove(event.databaseId());
         if (leader) {
             dispatch(event.databaseId());

@@ -86,7 +86,9 @@ public class PostgresLocalDriver implements EngineDriver {
             account.ensure();
             Path inst = instanceDir(spec);
             if (!Files.isDirectory(inst)) {
-                Files.createDirectories(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // the parents stay traversable (0755) for the account; the instance itself is private to it
+                Files.createDirectories(inst.getParent());
+                Files.createDirectory(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 account.own(inst);
             }
             if (!Files.exists(dataDir(spec).resolve("PG_VERSION"))) {

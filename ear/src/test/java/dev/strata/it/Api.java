@@ -1,0 +1,84 @@
+package dev.strata.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small HTTP client for the Strata API, as a script or CI job would use it. */
+public final class Api {
+
+    public static final String BASE = System.getProperty("it.base.url", "http://127.0.0.1:28080");
+    public static final String KEY = System.getProperty("it.api.key");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String key;
+
+    public Api(String key) {
+        this.key = key;
+    }
+
+    public static Api withBootstrapKey() {
+        return new Api(KEY);
+    }
+
+    /** A response: status, content type and body (parsed when it is JSON). */
+    public record Reply(int status, String contentType, String raw, JsonNode json) {
+
+        public String text(String field) {
+            return json.path(field).asText();
+        }
+    }
+
+    public Reply get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    public Reply post(String path, String body) {
+        return send("POST", path, body, "application/json");
+    }
+
+    public Reply patch(String path, String body) {
+        return send("PATCH", path, body, "application/json");
+    }
+
+    public Reply delete(String path) {
+        return send("DELETE", path, null, null);
+    }
+
+    public Reply send(String method, String path, String body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = type.contains("json") && !r.body().isEmpty() ? JSON.readTree(r.body()) : JSON.missingNode();
+            return new Reply(r.statusCode(), type, r.body(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The one workspace the bootstrap key sees. */
+    public String workspaceId() {
+        Reply r = get("/api/v1/workspaces");
+        if (r.status() != 200) {
+            throw new IllegalStateException("GET /api/v1/workspaces answered " + r.status() + ": " + r.raw());
+        }
+        return r.json().path("data").get(0).path("id").asText();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+/** Creating, waiting for and removing databases through the API, for tests. */
+public final class TestDatabases {
+
+    private final Api api;
+    private final String base;
+
+    public TestDatabases(Api api, String workspaceId) {
+        this.api = api;
+        this.base = "/api/v1/workspaces/" + workspaceId + "/databases";
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public String create(String slug) {
+        return create(slug, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"postgresql\"}");
+    }
+
+    public String create(String slug, String body) {
+        Api.Reply r = api.post(base, body);
+        assertThat(r.status()).as(r.raw()).isEqualTo(201);
+        return r.text("id");
+    }
+
+    public Api.Reply awaitStatus(String id, String status, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(api.get(base + "/" + id).text("status")).isEqualTo(status));
+        return api.get(base + "/" + id);
+    }
+
+    public void deleteAndAwaitGone(String id) {
+        Api.Reply r = api.delete(base + "/" + id);
+        assertThat(r.status()).as(r.raw()).isIn(204, 404);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(api.get(base + "/" + id).status()).isEqualTo(404));
+    }
+}

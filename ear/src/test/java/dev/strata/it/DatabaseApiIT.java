@@ -48,7 +48,7 @@ class DatabaseApiIT {
         ws = api.workspaceId();
         dbs = new TestDatabases(api, ws);
         for (String slug : List.of("alpha-orders", "alpha-users", "beta-orders", "gamma", "delta-100pct")) {
-            created.add(dbs.create(slug, "{\"name\":\"" + slug.toUpperCase().replace('-', ' ') + "\",\"slug\":\"" + slug
+            created.add(dbs.create(slug, "{\"name\":\"" + slug.toUpperCase().replace('-', ' ') + " (pager)\",\"slug\":\"" + slug
                     + "\",\"engine\":\"postgres\",\"memory\":\"128Mi\"}"));
         }
         for (String id : created) {
@@ -63,22 +63,23 @@ class DatabaseApiIT {
 
     @Test
     void listsPagesWithMeta() {
-        JsonNode first = api.get(dbs.base() + "?limit=2").json();
+        // scoped by a search term only this class's databases have, so other tests' leftovers cannot interfere
+        JsonNode first = api.get(dbs.base() + "?search=pager&limit=2").json();
         assertThat(first.path("meta").toString()).isEqualTo("{\"total\":5,\"page\":1,\"limit\":2,\"totalPages\":3}");
         assertThat(first.path("data")).hasSize(2);
-        JsonNode third = api.get(dbs.base() + "?limit=2&page=3").json();
+        JsonNode third = api.get(dbs.base() + "?search=pager&limit=2&page=3").json();
         assertThat(third.path("data")).hasSize(1);
-        JsonNode beyond = api.get(dbs.base() + "?limit=2&page=4").json();
+        JsonNode beyond = api.get(dbs.base() + "?search=pager&limit=2&page=4").json();
         assertThat(beyond.path("data")).isEmpty();
         assertThat(beyond.path("meta").path("total").asInt()).isEqualTo(5);
 
         List<String> seen = new ArrayList<>();
         for (int page = 1; page <= 3; page++) {
-            api.get(dbs.base() + "?limit=2&page=" + page).json().path("data").forEach(d -> seen.add(d.path("id").asText()));
+            api.get(dbs.base() + "?search=pager&limit=2&page=" + page).json().path("data").forEach(d -> seen.add(d.path("id").asText()));
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(created);
 
-        JsonNode all = api.get(dbs.base()).json();
+        JsonNode all = api.get(dbs.base() + "?search=pager").json();
         assertThat(all.path("meta").path("limit").asInt()).isEqualTo(20);
         JsonNode one = all.path("data").get(0);
         for (String field : List.of("id", "name", "slug", "engine", "version", "status", "cpu", "memory", "storageGb", "createdAt")) {
@@ -90,11 +91,11 @@ class DatabaseApiIT {
 
     @Test
     void filtersAndSearches() {
-        assertThat(slugs("?engine=postgresql")).hasSize(5);
-        assertThat(slugs("?engine=postgres")).hasSize(5);
+        assertThat(slugs("?engine=postgresql&search=pager")).hasSize(5);
+        assertThat(slugs("?engine=postgres&search=pager")).hasSize(5);
         assertThat(slugs("?engine=redis")).isEmpty();
-        assertThat(slugs("?status=ready")).hasSize(5);
-        assertThat(slugs("?status=provisioning")).isEmpty();
+        assertThat(slugs("?status=ready&search=pager")).hasSize(5);
+        assertThat(slugs("?status=provisioning&search=pager")).isEmpty();
         assertThat(slugs("?search=alpha")).containsExactlyInAnyOrder("alpha-orders", "alpha-users");
         assertThat(slugs("?search=ORDERS")).containsExactlyInAnyOrder("alpha-orders", "beta-orders");
         assertThat(slugs("?search=%25")).isEmpty();

@@ -1,5 +1,6 @@
 package dev.strata.api.database;
 
+import dev.strata.api.Retry;
 import dev.strata.api.auth.CurrentCaller;
 import dev.strata.api.json.JsonBody;
 import dev.strata.domain.database.Database;
@@ -74,13 +75,16 @@ public class DatabasesResource {
         DatabaseChanges changes = new DatabaseChanges(json.string("name"), json.string("cpu"), json.string("memory"),
                 json.integer("storageGb"));
         json.requireValid();
-        return DatabaseAssembler.toDto(databases.update(caller.get(), wsId, dbId, changes));
+        return DatabaseAssembler.toDto(Retry.onConcurrentChange(() -> databases.update(caller.get(), wsId, dbId, changes)));
     }
 
     @DELETE
     @Path("{dbId}")
     public Response delete(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
-        databases.delete(caller.get(), wsId, dbId);
+        Retry.onConcurrentChange(() -> {
+            databases.delete(caller.get(), wsId, dbId);
+            return null;
+        });
         return Response.noContent().build();
     }
 

@@ -3,10 +3,10 @@ package dev.strata.api.json;
 import dev.strata.domain.shared.FieldError;
 import dev.strata.domain.shared.InvalidInputException;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -35,13 +35,17 @@ public final class JsonBody {
         if (raw == null || raw.isBlank()) {
             throw new InvalidInputException("body", "the request body is empty; send a JSON object");
         }
-        if (raw.length() > MAX_BYTES) {
+        if (raw.length() > MAX_BYTES || raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES) {
             throw new InvalidInputException("body", "the request body is larger than " + MAX_BYTES + " bytes");
         }
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(raw))) {
-            value = reader.readValue();
-        } catch (JsonException e) {
+        try (JsonParser parser = Json.createParser(new StringReader(raw))) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new InvalidInputException("body", "the request body has more after its JSON value");
+            }
+        } catch (JsonParsingException | java.util.NoSuchElementException e) {
             throw new InvalidInputException("body", "the request body is not valid JSON: " + clip(e.getMessage()));
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {

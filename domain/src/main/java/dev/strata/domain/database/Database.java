@@ -205,6 +205,10 @@ public class Database {
 
     /** Stops the server but keeps its data. */
     public void requestSleep(Instant now) {
+        if (!everReady) {
+            // a server that never ran has nothing to keep; it can only be deleted or become ready first
+            throw new IllegalStatusTransitionException(status, DatabaseStatus.SLEEPING);
+        }
         status.transitionTo(DatabaseStatus.SLEEPING);
         if (!sleepRequested) {
             sleepRequested = true;

@@ -10,10 +10,14 @@ public record PortRange(int first, int last) {
     }
 
     public static PortRange parse(String text) {
-        String[] parts = text.trim().split("-");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("STRATA_PORT_RANGE must look like 15432-16431, got " + text);
+        String[] parts = text == null ? new String[0] : text.trim().split("-");
+        try {
+            if (parts.length == 2) {
+                return new PortRange(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("STRATA_PORT_RANGE must look like 15432-16431, got " + text, e);
         }
-        return new PortRange(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+        throw new IllegalArgumentException("STRATA_PORT_RANGE must look like 15432-16431, got " + text);
     }
 }

@@ -103,10 +103,13 @@ public class SecretBox {
         }
         try {
             byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            if (in.length < NONCE_BYTES + TAG_BITS / 8) {
+                throw new IllegalStateException("a stored secret is truncated");
+            }
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("a stored secret cannot be decrypted: was STRATA_MASTER_KEY changed?", e);
         }
     }

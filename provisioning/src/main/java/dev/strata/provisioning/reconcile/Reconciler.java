@@ -63,6 +63,8 @@ public class Reconciler {
     StrataConfig config;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
+    private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
     private volatile boolean leader;
     private String holder;
@@ -89,6 +91,7 @@ public class Reconciler {
     public void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) DatabaseChanged event) {
         backoff.remove(event.databaseId());
         if (leader) {
+            again.add(event.databaseId());
             dispatch(event.databaseId());
         }
     }
@@ -114,12 +117,16 @@ public class Reconciler {
 
     private void dispatch(String id) {
         if (inFlight.add(id)) {
+            again.remove(id);
             try {
                 workers.execute(() -> {
                     try {
                         reconcile(id);
                     } finally {
                         inFlight.remove(id);
+                    }
+                    if (again.contains(id)) {
+                        dispatch(id);
                     }
                 });
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 
 /** Creating, waiting for and removing databases through the API, for tests. */
@@ -18,6 +19,36 @@ public final class TestDatabases {
 
     public String base() {
         return base;
+    }
+
+    /** The API path of one database. */
+    public String path(String id) {
+        return base + "/" + id;
+    }
+
+    /** {@code GET .../connection}, which must answer 200. */
+    public JsonNode connection(String id) {
+        Api.Reply r = api.get(path(id) + "/connection");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** How many databases the workspace has ({@code meta.total} of the list). */
+    public long total() {
+        Api.Reply r = api.get(base);
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        return r.json().path("meta").path("total").asLong();
+    }
+
+    /** Deletes the database if it still exists, ignoring the answer: for finally blocks after a failed test. */
+    public void deleteQuietly(String id) {
+        try {
+            if (api.get(path(id)).status() == 200) {
+                api.delete(path(id));
+            }
+        } catch (RuntimeException e) {
+            // best effort: the test already failed for a reason worth reporting
+        }
     }
 
     public String create(String slug) {

@@ -4,9 +4,6 @@ import dev.strata.api.Timestamps;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Database;
 import dev.strata.domain.database.DatabasePage;
-import dev.strata.domain.database.Engine;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /** Entities and domain values to DTOs; the only place that knows both. */
 public final class DatabaseAssembler {
@@ -25,18 +22,7 @@ public final class DatabaseAssembler {
                 new PageMetaDto(page.total(), page.page(), page.limit(), page.totalPages()));
     }
 
-    public static ConnectionDto toDto(Engine engine, ConnectionInfo c) {
-        String jdbc = switch (engine) {
-            case POSTGRESQL -> "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + c.databaseName()
-                    + "?user=" + enc(c.username()) + "&password=" + enc(c.password());
-            case MYSQL -> "jdbc:mariadb://" + c.host() + ":" + c.port() + "/" + c.databaseName()
-                    + "?user=" + enc(c.username()) + "&password=" + enc(c.password());
-            default -> null;
-        };
-        return new ConnectionDto(c.uri(), c.username(), c.password(), c.host(), c.port(), c.databaseName(), jdbc);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    public static ConnectionDto toDto(ConnectionInfo c) {
+        return new ConnectionDto(c.uri(), c.username(), c.password(), c.host(), c.port(), c.databaseName(), c.jdbcUrl());
     }
 }

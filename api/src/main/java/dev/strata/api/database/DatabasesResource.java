@@ -88,6 +88,20 @@ public class DatabasesResource {
         return Response.noContent().build();
     }
 
+    @POST
+    @Path("{dbId}/sleep")
+    public Response sleep(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        Database db = Retry.onConcurrentChange(() -> databases.sleep(caller.get(), wsId, dbId));
+        return Response.accepted(DatabaseAssembler.toDto(db)).build();
+    }
+
+    @POST
+    @Path("{dbId}/wake")
+    public Response wake(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        Database db = Retry.onConcurrentChange(() -> databases.wake(caller.get(), wsId, dbId));
+        return Response.accepted(DatabaseAssembler.toDto(db)).build();
+    }
+
     @GET
     @Path("{dbId}/status")
     public ReadinessDto status(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
@@ -98,7 +112,6 @@ public class DatabasesResource {
     @GET
     @Path("{dbId}/connection")
     public ConnectionDto connection(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
-        Database db = databases.get(caller.get(), wsId, dbId);
-        return DatabaseAssembler.toDto(db.engine(), databases.connection(caller.get(), wsId, dbId));
+        return DatabaseAssembler.toDto(databases.connection(caller.get(), wsId, dbId));
     }
 }

@@ -1,7 +1,11 @@
 package dev.strata.domain.database;
 
-/** How an application reaches a database; {@code uri} works as is with the engine's usual clients. */
-public record ConnectionInfo(String uri, String username, String password, String host, int port, String databaseName) {
+/**
+ * How an application reaches a database: {@code uri} works as is with the engine's usual clients, {@code jdbcUrl}
+ * (null for engines without JDBC) with Java's. Built by the engine's driver, which knows the scheme.
+ */
+public record ConnectionInfo(String uri, String username, String password, String host, int port, String databaseName,
+                             String jdbcUrl) {
 
     @Override
     public String toString() {

@@ -241,6 +241,9 @@ public class Database {
         if (observation.storageUsedBytes() != null) {
             storageUsedBytes = observation.storageUsedBytes();
         }
+        if (statusMessage == null && overStorage()) {
+            statusMessage = "storage used (" + storageUsedBytes + " bytes) exceeds storageGb (" + storageGb + " GiB)";
+        }
         boolean converged = !failing && workedGeneration == generation
                 && (sleepRequested ? observation.stopped() : observation.ready());
         if (converged) {
@@ -260,6 +263,11 @@ public class Database {
         DatabaseStatus next = StatusDerivation.derive(new StatusDerivation.Facts(deletionRequested, sleepRequested,
                 generation, observedGeneration, everReady, readyReplicas > 0, observedStopped, failing));
         status = status.transitionTo(next);
+    }
+
+    /** Whether the data on disk is larger than the storage the user asked for (local servers cannot enforce it). */
+    public boolean overStorage() {
+        return storageUsedBytes != null && storageUsedBytes > storageGb * 1024L * 1024L * 1024L;
     }
 
     /** Whether the reconciler has anything left to do beyond health checks. */

@@ -156,6 +156,22 @@ public class Databases {
         changed.fire(new DatabaseChanged(db.id()));
     }
 
+    /** Stops the database's server, keeping its data ({@code sleeping}). */
+    public Database sleep(Caller caller, String wsId, String dbId) {
+        Database db = get(caller, wsId, dbId);
+        db.requestSleep(Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
+    /** Starts a sleeping database's server again with its data. */
+    public Database wake(Caller caller, String wsId, String dbId) {
+        Database db = get(caller, wsId, dbId);
+        db.requestWake(Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
     public Readiness readiness(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
         return new Readiness(db.readyReplicas(), db.desiredReplicas());

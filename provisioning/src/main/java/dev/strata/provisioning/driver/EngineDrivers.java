@@ -32,6 +32,7 @@ public class EngineDrivers {
         for (EngineDriver d : active()) {
             offers.addAll(d.offers());
         }
+        offers.sort(java.util.Comparator.comparing(EngineOffer::engine));
         return offers;
     }
 

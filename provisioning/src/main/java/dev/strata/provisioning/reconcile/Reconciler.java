@@ -165,6 +165,8 @@ public class Reconciler {
                     observed = health;
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
+                    // show the outage (ready 0) while the server is brought back
+                    recordQuietly(id, work.generation(), health);
                     observed = driver.ensureRunning(work.spec());
                 }
             } else {
@@ -183,8 +185,12 @@ public class Reconciler {
         } else {
             backoff.remove(id);
         }
+        recordQuietly(id, work.generation(), observed);
+    }
+
+    private void recordQuietly(String id, long generation, InstanceObservation observed) {
         try {
-            steps.record(id, work.generation(), observed);
+            steps.record(id, generation, observed);
         } catch (RuntimeException e) {
             // usually an optimistic-lock clash with a user's change: the next pass works on the new state
             LOG.fine(() -> "observation of " + id + " not recorded: " + e.getMessage());

@@ -76,23 +76,74 @@ public class HostAccount {
 
     /** Runs {@code command} as the account and waits at most {@code timeout}. */
     public CommandResult runAsAccount(List<String> command, Duration timeout) {
+        return run(asAccount(command), timeout, true, null);
+    }
+
+    /** Like {@link #runAsAccount} with {@code input} on standard input (how secrets reach a client, never argv). */
+    public CommandResult runAsAccount(List<String> command, String input, Duration timeout) {
+        return run(asAccount(command), timeout, true, input);
+    }
+
+    /**
+     * Starts a long-lived server as the account in a session of its own ({@code setsid -f}), so that it outlives
+     * Strata and is not hit by signals meant for Strata; returns once the server has been forked.
+     */
+    public void startDetached(List<String> command, Path log) {
+        List<String> full = new ArrayList<>(List.of("setsid", "-f"));
+        full.addAll(command);
+        try {
+            Process p = new ProcessBuilder(asAccount(full)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command.get(0) + " did not detach within 30 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(command.get(0) + " could not be started (exit " + p.exitValue() + ")");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + command.get(0), e);
+        }
+    }
+
+    private List<String> asAccount(List<String> command) {
         List<String> full = new ArrayList<>();
         if (isRoot()) {
             full.addAll(List.of("runuser", "-u", config.runAs(), "--"));
         }
         full.addAll(command);
-        return run(full, timeout, true);
+        return full;
+    }
+
+    /** Runs a harmless command (a version query) as Strata itself. */
+    public CommandResult runHere(List<String> command, Duration timeout) {
+        return run(command, timeout, false, null);
     }
 
     private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout) {
+        return run(command, timeout, failOnTimeout, null);
+    }
+
+    private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout, String input) {
         java.io.File log = null;
         try {
             // output goes to a file, not a pipe: a server a command starts may keep inherited descriptors open
             log = java.io.File.createTempFile("strata-cmd", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+            if (input == null) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
             pb.environment().put("LC_ALL", "C.UTF-8");
             Process p = pb.start();
+            if (input != null) {
+                try (var stdin = p.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 if (failOnTimeout) {

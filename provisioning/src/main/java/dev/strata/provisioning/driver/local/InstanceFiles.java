@@ -63,6 +63,57 @@ final class InstanceFiles {
         });
     }
 
+    /** Whether {@code pid} is a running process; a zombie waiting for init to reap it is not. */
+    static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if the process is still running after {@code graceMillis}; true once it is gone. */
+    static boolean terminate(long pid, long graceMillis) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        if (waitGone(pid, graceMillis)) {
+            return true;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        return waitGone(pid, 10_000);
+    }
+
+    static boolean waitGone(long pid, long millis) {
+        long until = System.currentTimeMillis() + millis;
+        while (isRunning(pid)) {
+            if (System.currentTimeMillis() > until) {
+                return false;
+            }
+            pause(50);
+        }
+        return true;
+    }
+
+    /** A short pause inside a driver's wait-for-server loop (never used to order events in tests). */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The command line of a process, arguments separated by spaces; empty when it is gone. */
+    static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The pid in the first line of a pid file if that process is alive, otherwise null. */
     static Long livePid(Path pidFile, String expectedCommand) {
         try {
@@ -79,7 +130,7 @@ final class InstanceFiles {
                 return null;
             }
             String cmd = new String(Files.readAllBytes(cmdline)).replace('\0', ' ');
-            return cmd.contains(expectedCommand) ? pid : null;
+            return cmd.contains(expectedCommand) && isRunning(pid) ? pid : null;
         } catch (IOException | NumberFormatException e) {
             return null;
         }

@@ -28,9 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -47,7 +45,6 @@ public class PostgresLocalDriver implements EngineDriver {
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
     private static final String SETTINGS_FILE = "strata.conf";
-    private static final Duration STORAGE_MEASURE_EVERY = Duration.ofSeconds(30);
 
     @Inject
     StrataConfig config;
@@ -55,7 +52,8 @@ public class PostgresLocalDriver implements EngineDriver {
     @Inject
     HostAccount account;
 
-    private final Map<String, long[]> storageCache = new ConcurrentHashMap<>();
+    @Inject
+    LocalInstances instances;
 
     @Override
     public List<EngineOffer> offers() {
@@ -83,14 +81,7 @@ public class PostgresLocalDriver implements EngineDriver {
     @Override
     public InstanceObservation ensureRunning(InstanceSpec spec) {
         try {
-            account.ensure();
-            Path inst = instanceDir(spec);
-            if (!Files.isDirectory(inst)) {
-                // the parents stay traversable (0755) for the account; the instance itself is private to it
-                Files.createDirectories(inst.getParent());
-                Files.createDirectory(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                account.own(inst);
-            }
+            instances.prepare(spec);
             if (!Files.exists(dataDir(spec).resolve("PG_VERSION"))) {
                 initialise(spec);
             }
@@ -121,7 +112,7 @@ public class PostgresLocalDriver implements EngineDriver {
         try (Connection c = connect(spec, spec.username(), spec.password(), spec.databaseName());
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
-            return InstanceObservation.ready(storageUsed(spec));
+            return InstanceObservation.ready(instances.storageUsed(spec));
         } catch (SQLException e) {
             return InstanceObservation.notReady("the server does not answer yet: " + e.getMessage());
         }
@@ -146,15 +137,10 @@ public class PostgresLocalDriver implements EngineDriver {
             CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_ctl"), "-D", dataDir(spec).toString(), "-w", "-t", "30",
                     "stop", "-m", "immediate"), Duration.ofSeconds(40));
             if (!r.ok() && runningPid(spec) != null) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                InstanceFiles.terminate(pid, 5_000);
             }
         }
-        try {
-            InstanceFiles.deleteRecursively(inst);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + inst + ": " + e.getMessage(), e);
-        }
-        storageCache.remove(spec.id());
+        instances.remove(spec);
     }
 
     @Override
@@ -163,7 +149,9 @@ public class PostgresLocalDriver implements EngineDriver {
         String hostInUri = host.contains(":") ? "[" + host + "]" : host;
         String uri = "postgresql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + hostInUri + ":" + spec.port()
                 + "/" + enc(spec.databaseName());
-        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName());
+        String jdbc = "jdbc:postgresql://" + hostInUri + ":" + spec.port() + "/" + enc(spec.databaseName())
+                + "?user=" + enc(spec.username()) + "&password=" + enc(spec.password());
+        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName(), jdbc);
     }
 
     // --- steps ---
@@ -240,16 +228,8 @@ public class PostgresLocalDriver implements EngineDriver {
         cmd.addAll(List.of(extra));
         CommandResult r = account.runAsAccount(cmd, Duration.ofSeconds(90));
         if (!r.ok()) {
-            throw new IllegalStateException("pg_ctl " + action + " failed: " + r.tail() + serverLogTail(spec));
-        }
-    }
-
-    private String serverLogTail(InstanceSpec spec) {
-        try {
-            List<String> lines = Files.readAllLines(instanceDir(spec).resolve("server.log"));
-            return " | server log: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-        } catch (IOException e) {
-            return "";
+            throw new IllegalStateException("pg_ctl " + action + " failed: " + r.tail()
+                    + LocalInstances.logTail(instanceDir(spec).resolve("server.log")));
         }
     }
 
@@ -293,17 +273,6 @@ public class PostgresLocalDriver implements EngineDriver {
         return c;
     }
 
-    private Long storageUsed(InstanceSpec spec) {
-        long now = System.currentTimeMillis();
-        long[] cached = storageCache.get(spec.id());
-        if (cached != null && now - cached[0] < STORAGE_MEASURE_EVERY.toMillis()) {
-            return cached[1];
-        }
-        long size = InstanceFiles.sizeOf(instanceDir(spec));
-        storageCache.put(spec.id(), new long[] {now, size});
-        return size;
-    }
-
     private Long runningPid(InstanceSpec spec) {
         return InstanceFiles.livePid(dataDir(spec).resolve("postmaster.pid"), "postgres");
     }
@@ -317,8 +286,8 @@ public class PostgresLocalDriver implements EngineDriver {
         return exe.toString();
     }
 
-    Path instanceDir(InstanceSpec spec) {
-        return config.dataDir().resolve("instances").resolve(spec.id());
+    private Path instanceDir(InstanceSpec spec) {
+        return instances.dir(spec);
     }
 
     private Path dataDir(InstanceSpec spec) {

@@ -1,0 +1,90 @@
+package dev.strata.provisioning.driver.local;
+
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.provisioning.config.StrataConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every local engine shares: the instance directory {@code STRATA_DATA_DIR/instances/<db id>/} (private to
+ * the account servers run as), measuring how much disk it uses, and removing it.
+ */
+@ApplicationScoped
+public class LocalInstances {
+
+    private static final Duration MEASURE_EVERY = Duration.ofSeconds(30);
+
+    @Inject
+    StrataConfig config;
+
+    @Inject
+    HostAccount account;
+
+    private final Map<String, long[]> measured = new ConcurrentHashMap<>();
+
+    public Path dir(InstanceSpec spec) {
+        return config.dataDir().resolve("instances").resolve(spec.id());
+    }
+
+    /** The instance directory, created private to the account if missing (its parents stay traversable). */
+    public Path prepare(InstanceSpec spec) throws IOException {
+        account.ensure();
+        Path inst = dir(spec);
+        if (!Files.isDirectory(inst)) {
+            Files.createDirectories(inst.getParent());
+            Files.createDirectory(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            account.own(inst);
+        }
+        return inst;
+    }
+
+    /** Bytes under the instance directory, measured at most every 30 s (walking a large data directory costs). */
+    public long storageUsed(InstanceSpec spec) {
+        long now = System.currentTimeMillis();
+        long[] cached = measured.get(spec.id());
+        if (cached != null && now - cached[0] < MEASURE_EVERY.toMillis()) {
+            return cached[1];
+        }
+        long size = InstanceFiles.sizeOf(dir(spec));
+        measured.put(spec.id(), new long[] {now, size});
+        return size;
+    }
+
+    /** Removes the instance directory and everything in it; the server must be stopped already. */
+    public void remove(InstanceSpec spec) {
+        Path inst = dir(spec);
+        try {
+            InstanceFiles.deleteRecursively(inst);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + inst + ": " + e.getMessage(), e);
+        }
+        measured.remove(spec.id());
+    }
+
+    /** Writes a file only the account can read (configuration that holds a password). */
+    public void writePrivate(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        account.own(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The last lines of a server's log, to explain a failure in a status message. */
+    public static String logTail(Path log) {
+        try {
+            var lines = Files.readAllLines(log);
+            return " | server log: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.strata.provisioning.driver.local;
+
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.provisioning.config.Settings;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.DriverPlace;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * MySQL as a dedicated local MariaDB server per database: {@code mariadb-install-db} into a scratch directory
+ * renamed into place, Strata's settings in {@code my.cnf}, {@code mariadbd} started detached in its own session,
+ * administration over the instance's Unix socket by the account it runs as (socket authentication: no
+ * administrator password exists, and nobody can log in as root over TCP), and an application user limited to the
+ * application database. The version offered is the installed MariaDB's major.minor.
+ */
+@ApplicationScoped
+@DriverPlace("local")
+public class MariaDbLocalDriver implements EngineDriver {
+
+    private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
+
+    @Inject
+    StrataConfig config;
+
+    @Inject
+    HostAccount account;
+
+    @Inject
+    LocalInstances instances;
+
+    private volatile String installedVersion;
+
+    @Override
+    public List<EngineOffer> offers() {
+        String version = installedVersion();
+        return version == null ? List.of() : List.of(new EngineOffer(Engine.MYSQL, List.of(version)));
+    }
+
+    private String installedVersion() {
+        if (installedVersion == null) {
+            if (!Files.isExecutable(Path.of(server())) || !Files.isExecutable(Path.of(tool("mariadb-install-db")))
+                    || !Files.isExecutable(Path.of(tool("mariadb")))) {
+                return null;
+            }
+            Matcher m = VERSION.matcher(account.runHere(List.of(server(), "--version"), Duration.ofSeconds(10)).output());
+            installedVersion = m.find() ? m.group(1) : null;
+        }
+        return installedVersion;
+    }
+
+    @Override
+    public boolean needsPort() {
+        return true;
+    }
+
+    @Override
+    public InstanceObservation ensureRunning(InstanceSpec spec) {
+        try {
+            requireVersion(spec);
+            Path inst = instances.prepare(spec);
+            if (!Files.isDirectory(inst.resolve("data/mysql"))) {
+                initialise(spec, inst);
+            }
+            boolean changed = writeSettings(spec, inst);
+            Long pid = pid(inst);
+            if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
+                throw new IllegalStateException("mariadbd (pid " + pid + ") did not stop for a restart");
+            }
+            if (pid == null || changed) {
+                start(inst);
+            }
+            admin(inst, "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
+                    + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
+                    + "GRANT ALL PRIVILEGES ON " + ident(spec.databaseName()) + ".* TO " + account(spec) + ";\n");
+            return observe(spec);
+        } catch (IOException e) {
+            return InstanceObservation.failed("MariaDB: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation observe(InstanceSpec spec) {
+        Path inst = instances.dir(spec);
+        if (!Files.isDirectory(inst.resolve("data/mysql"))) {
+            return InstanceObservation.notReady("the server is being created");
+        }
+        if (pid(inst) == null) {
+            return spec.sleeping() ? InstanceObservation.stoppedOnPurpose() : InstanceObservation.notReady("the server process is not running");
+        }
+        Properties p = new Properties();
+        p.setProperty("user", spec.username());
+        p.setProperty("password", spec.password());
+        p.setProperty("connectTimeout", "3000");
+        p.setProperty("socketTimeout", "10000");
+        try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            return InstanceObservation.ready(instances.storageUsed(spec));
+        } catch (SQLException | RuntimeException e) {
+            return InstanceObservation.notReady("the server does not answer yet: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation stop(InstanceSpec spec) {
+        Long pid = pid(instances.dir(spec));
+        if (pid != null && !InstanceFiles.terminate(pid, 60_000)) {
+            return InstanceObservation.failed("mariadbd (pid " + pid + ") did not stop");
+        }
+        return InstanceObservation.stoppedOnPurpose();
+    }
+
+    @Override
+    public void delete(InstanceSpec spec) {
+        Path inst = instances.dir(spec);
+        if (!Files.exists(inst)) {
+            return;
+        }
+        Long pid = pid(inst);
+        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
+            throw new IllegalStateException("mariadbd (pid " + pid + ") did not stop");
+        }
+        instances.remove(spec);
+    }
+
+    @Override
+    public ConnectionInfo connection(InstanceSpec spec) {
+        String host = config.publicHost();
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        String uri = "mysql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + h + ":" + spec.port() + "/" + enc(spec.databaseName());
+        String jdbc = "jdbc:mariadb://" + h + ":" + spec.port() + "/" + enc(spec.databaseName()) + "?user=" + enc(spec.username())
+                + "&password=" + enc(spec.password());
+        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName(), jdbc);
+    }
+
+    // --- steps ---
+
+    private void initialise(InstanceSpec spec, Path inst) throws IOException {
+        Path scratch = inst.resolve("data.init");
+        InstanceFiles.deleteRecursively(scratch);
+        CommandResult r = account.runAsAccount(List.of(tool("mariadb-install-db"), "--no-defaults", "--datadir=" + scratch,
+                "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + account.name(), "--skip-test-db"),
+                Duration.ofMinutes(3));
+        if (!r.ok()) {
+            throw new IllegalStateException("mariadb-install-db failed: " + r.tail());
+        }
+        Files.move(scratch, inst.resolve("data"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private boolean writeSettings(InstanceSpec spec, Path inst) throws IOException {
+        long poolMib = Math.max(32, spec.memory().mebibytes() / 2);
+        int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
+        String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
+                + "[mariadbd]\n"
+                + "datadir = " + inst.resolve("data") + "\n"
+                + "port = " + spec.port() + "\n"
+                + "bind-address = " + config.bindAddress() + "\n"
+                + "socket = " + inst.resolve("mariadbd.sock") + "\n"
+                + "pid-file = " + inst.resolve("mariadbd.pid") + "\n"
+                + "log-error = " + inst.resolve("server.log") + "\n"
+                + "skip-name-resolve\n"
+                + "character-set-server = utf8mb4\n"
+                + "collation-server = utf8mb4_unicode_ci\n"
+                + "innodb_buffer_pool_size = " + poolMib + "M\n"
+                + "innodb_buffer_pool_chunk_size = " + Math.min(128, poolMib) + "M\n"
+                + "innodb_read_io_threads = " + Math.min(64, cores) + "\n"
+                + "innodb_write_io_threads = " + Math.min(64, cores) + "\n"
+                + "max_connections = 150\n";
+        Path file = inst.resolve("my.cnf");
+        if (Files.exists(file) && Files.readString(file).equals(settings)) {
+            return false;
+        }
+        instances.writePrivate(file, settings);
+        return true;
+    }
+
+    private void start(Path inst) {
+        account.startDetached(List.of(server(), "--defaults-file=" + inst.resolve("my.cnf")), inst.resolve("console.log"));
+        long started = System.currentTimeMillis();
+        while (true) {
+            if (account.runAsAccount(List.of(tool("mariadb-admin"), "--no-defaults", "--socket=" + inst.resolve("mariadbd.sock"),
+                    "-u", account.name(), "ping"), Duration.ofSeconds(10)).ok()) {
+                return;
+            }
+            long waited = System.currentTimeMillis() - started;
+            if (waited > 3_000 && !serverProcessExists(inst)) {
+                throw new IllegalStateException("mariadbd exited while starting" + LocalInstances.logTail(inst.resolve("server.log")));
+            }
+            if (waited > 120_000) {
+                throw new IllegalStateException("mariadbd did not answer within 120 s" + LocalInstances.logTail(inst.resolve("server.log")));
+            }
+            InstanceFiles.pause(100);
+        }
+    }
+
+    /** Whether a mariadbd of this instance runs, even before it has written its pid file. */
+    private static boolean serverProcessExists(Path inst) {
+        String marker = "--defaults-file=" + inst.resolve("my.cnf");
+        return ProcessHandle.allProcesses().anyMatch(p -> InstanceFiles.isRunning(p.pid())
+                && InstanceFiles.commandLine(p.pid()).contains(marker));
+    }
+
+    private void admin(Path inst, String sql) {
+        CommandResult r = account.runAsAccount(List.of(tool("mariadb"), "--no-defaults", "--socket=" + inst.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch"), sql, Duration.ofSeconds(60));
+        if (!r.ok()) {
+            throw new IllegalStateException("setting up the application user failed: " + r.tail());
+        }
+    }
+
+    private void requireVersion(InstanceSpec spec) {
+        String installed = installedVersion();
+        if (installed == null || !installed.equals(spec.version())) {
+            throw new IllegalStateException("MariaDB " + spec.version() + " is not installed on this host"
+                    + (installed == null ? "" : " (installed: " + installed + ")"));
+        }
+    }
+
+    private static Long pid(Path inst) {
+        return InstanceFiles.livePid(inst.resolve("mariadbd.pid"), "mariadbd");
+    }
+
+    private static String server() {
+        return Settings.get("STRATA_MARIADB_SERVER").orElse("/usr/sbin/mariadbd");
+    }
+
+    private static String tool(String name) {
+        return Path.of(Settings.get("STRATA_MARIADB_BIN_DIR").orElse("/usr/bin")).resolve(name).toString();
+    }
+
+    private static String account(InstanceSpec spec) {
+        return literal(spec.username()) + "@'%'";
+    }
+
+    private static String ident(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,199 @@
+package dev.strata.provisioning.driver.local;
+
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.provisioning.config.Settings;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.DriverPlace;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Redis as a dedicated local {@code redis-server} per database: an ACL user with the database's password (the
+ * default user is disabled; administrative commands but {@code CONFIG GET} are denied), append-only-file
+ * persistence in the instance's own directory so data survives crashes, restarts, sleep and wake, and
+ * {@code maxmemory} from the spec's memory. The version offered is the installed server's major.minor.
+ */
+@ApplicationScoped
+@DriverPlace("local")
+public class RedisLocalDriver implements EngineDriver {
+
+    private static final Pattern VERSION = Pattern.compile("v=(\\d+\\.\\d+)\\.\\d+");
+
+    @Inject
+    StrataConfig config;
+
+    @Inject
+    HostAccount account;
+
+    @Inject
+    LocalInstances instances;
+
+    private volatile String installedVersion;
+
+    @Override
+    public List<EngineOffer> offers() {
+        String version = installedVersion();
+        return version == null ? List.of() : List.of(new EngineOffer(Engine.REDIS, List.of(version)));
+    }
+
+    private String installedVersion() {
+        if (installedVersion == null) {
+            if (!Files.isExecutable(Path.of(server()))) {
+                return null;
+            }
+            Matcher m = VERSION.matcher(account.runHere(List.of(server(), "--version"), Duration.ofSeconds(10)).output());
+            installedVersion = m.find() ? m.group(1) : null;
+        }
+        return installedVersion;
+    }
+
+    @Override
+    public boolean needsPort() {
+        return true;
+    }
+
+    @Override
+    public InstanceObservation ensureRunning(InstanceSpec spec) {
+        try {
+            String installed = installedVersion();
+            if (installed == null || !installed.equals(spec.version())) {
+                return InstanceObservation.failed("Redis " + spec.version() + " is not installed on this host");
+            }
+            Path inst = instances.prepare(spec);
+            Path data = inst.resolve("data");
+            if (!Files.isDirectory(data)) {
+                Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                account.own(data);
+            }
+            boolean changed = writeSettings(spec, inst);
+            Long pid = pid(inst);
+            if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
+                return InstanceObservation.failed("redis-server (pid " + pid + ") did not stop for a restart");
+            }
+            if (pid == null || changed) {
+                start(spec, inst);
+            }
+            return observe(spec);
+        } catch (IOException e) {
+            return InstanceObservation.failed("Redis: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation observe(InstanceSpec spec) {
+        Path inst = instances.dir(spec);
+        if (!Files.exists(inst.resolve("redis.conf"))) {
+            return InstanceObservation.notReady("the server is being created");
+        }
+        if (pid(inst) == null) {
+            return spec.sleeping() ? InstanceObservation.stoppedOnPurpose() : InstanceObservation.notReady("the server process is not running");
+        }
+        String answer = Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password());
+        return answer == null ? InstanceObservation.ready(instances.storageUsed(spec))
+                : InstanceObservation.notReady("the server does not answer yet: " + answer);
+    }
+
+    @Override
+    public InstanceObservation stop(InstanceSpec spec) {
+        Long pid = pid(instances.dir(spec));
+        // SIGTERM makes Redis flush its append-only file before it exits
+        if (pid != null && !InstanceFiles.terminate(pid, 60_000)) {
+            return InstanceObservation.failed("redis-server (pid " + pid + ") did not stop");
+        }
+        return InstanceObservation.stoppedOnPurpose();
+    }
+
+    @Override
+    public void delete(InstanceSpec spec) {
+        Path inst = instances.dir(spec);
+        if (!Files.exists(inst)) {
+            return;
+        }
+        Long pid = pid(inst);
+        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
+            throw new IllegalStateException("redis-server (pid " + pid + ") did not stop");
+        }
+        instances.remove(spec);
+    }
+
+    @Override
+    public ConnectionInfo connection(InstanceSpec spec) {
+        String host = config.publicHost();
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        String uri = "redis://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + h + ":" + spec.port() + "/0";
+        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), "0", null);
+    }
+
+    private boolean writeSettings(InstanceSpec spec, Path inst) throws IOException {
+        int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
+        String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
+                + "bind " + config.bindAddress() + "\n"
+                + "port " + spec.port() + "\n"
+                + "protected-mode yes\n"
+                + "daemonize no\n"
+                + "pidfile " + inst.resolve("redis.pid") + "\n"
+                + "logfile " + inst.resolve("server.log") + "\n"
+                + "dir " + inst.resolve("data") + "\n"
+                + "appendonly yes\n"
+                + "appendfsync everysec\n"
+                + "save 3600 1 300 100 60 10000\n"
+                + "maxmemory " + spec.memory().bytes() + "\n"
+                + "maxmemory-policy noeviction\n"
+                + "io-threads " + Math.min(8, cores) + "\n"
+                + "user default off\n"
+                + "user " + spec.username() + " on >" + spec.password() + " ~* &* +@all -@admin +config|get\n";
+        Path file = inst.resolve("redis.conf");
+        if (Files.exists(file) && Files.readString(file).equals(settings)) {
+            return false;
+        }
+        instances.writePrivate(file, settings);
+        return true;
+    }
+
+    private void start(InstanceSpec spec, Path inst) {
+        account.startDetached(List.of(server(), inst.resolve("redis.conf").toString()), inst.resolve("console.log"));
+        long started = System.currentTimeMillis();
+        while (true) {
+            if (Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password()) == null) {
+                return;
+            }
+            long waited = System.currentTimeMillis() - started;
+            if (waited > 3_000 && pid(inst) == null) {
+                throw new IllegalStateException("redis-server exited while starting" + LocalInstances.logTail(inst.resolve("server.log")));
+            }
+            if (waited > 60_000) {
+                throw new IllegalStateException("redis-server did not answer within 60 s" + LocalInstances.logTail(inst.resolve("server.log")));
+            }
+            InstanceFiles.pause(50);
+        }
+    }
+
+    private static Long pid(Path inst) {
+        return InstanceFiles.livePid(inst.resolve("redis.pid"), "redis-server");
+    }
+
+    private static String server() {
+        return Settings.get("STRATA_REDIS_SERVER").orElse("/usr/bin/redis-server");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -40,13 +40,18 @@ public final class TestDatabases {
         return r.json().path("meta").path("total").asLong();
     }
 
-    /** Deletes the database if it still exists, ignoring the answer: for finally blocks after a failed test. */
+    /**
+     * Deletes the database if it still exists and waits (up to a minute) until it is gone, ignoring every failure:
+     * for finally blocks, so that a failed test leaves nothing behind for the next one.
+     */
     public void deleteQuietly(String id) {
         try {
             if (api.get(path(id)).status() == 200) {
                 api.delete(path(id));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> api.get(path(id)).status() == 404);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             // best effort: the test already failed for a reason worth reporting
         }
     }

@@ -57,6 +57,11 @@ public class HostAccount {
         }
     }
 
+    /** Whether {@code path} belongs to the account already. */
+    public boolean owns(Path path) throws IOException {
+        return !isRoot() || Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(config.runAs());
+    }
+
     /** Makes {@code path} (and everything below it) belong to the account. */
     public void own(Path path) throws IOException {
         if (!isRoot()) {

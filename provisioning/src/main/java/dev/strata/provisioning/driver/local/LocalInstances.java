@@ -40,6 +40,9 @@ public class LocalInstances {
         if (!Files.isDirectory(inst)) {
             Files.createDirectories(inst.getParent());
             Files.createDirectory(inst, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        // checked every time, not only after creating: Strata may have been killed between the two steps
+        if (!account.owns(inst)) {
             account.own(inst);
         }
         return inst;

@@ -78,6 +78,8 @@ public class RedisLocalDriver implements EngineDriver {
             Path data = inst.resolve("data");
             if (!Files.isDirectory(data)) {
                 Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            if (!account.owns(data)) {
                 account.own(data);
             }
             boolean changed = writeSettings(spec, inst);

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.local;
 
+import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
 import dev.strata.provisioning.config.StrataConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,6 +80,40 @@ public class LocalInstances {
         Files.writeString(tmp, content);
         account.own(tmp);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Stops a server by SIGTERM (every engine here shuts down cleanly on it), SIGKILL after a minute. */
+    public InstanceObservation stopServer(Long pid, String name) {
+        if (pid != null && !InstanceFiles.terminate(pid, 60_000)) {
+            return InstanceObservation.failed(name + " (pid " + pid + ") did not stop");
+        }
+        return InstanceObservation.stoppedOnPurpose();
+    }
+
+    /** Stops the server (if any) at once and removes the instance directory; a no-op when nothing is there. */
+    public void deleteWithServer(InstanceSpec spec, Long pid, String name) {
+        if (!Files.exists(dir(spec))) {
+            return;
+        }
+        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
+            throw new IllegalStateException(name + " (pid " + pid + ") did not stop");
+        }
+        remove(spec);
+    }
+
+    /** The host written into connection URIs, bracketed when it is an IPv6 address. */
+    public String uriHost() {
+        String host = config.publicHost();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** {@code scheme://user:password@host:port/path} with user and password URL-encoded. */
+    public String uri(String scheme, InstanceSpec spec, String path) {
+        return scheme + "://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + uriHost() + ":" + spec.port() + "/" + path;
+    }
+
+    public static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The last lines of a server's log, to explain a failure in a status message. */

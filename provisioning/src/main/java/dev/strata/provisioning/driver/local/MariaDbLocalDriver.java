@@ -12,8 +12,6 @@ import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,34 +124,21 @@ public class MariaDbLocalDriver implements EngineDriver {
 
     @Override
     public InstanceObservation stop(InstanceSpec spec) {
-        Long pid = pid(instances.dir(spec));
-        if (pid != null && !InstanceFiles.terminate(pid, 60_000)) {
-            return InstanceObservation.failed("mariadbd (pid " + pid + ") did not stop");
-        }
-        return InstanceObservation.stoppedOnPurpose();
+        return instances.stopServer(pid(instances.dir(spec)), "mariadbd");
     }
 
     @Override
     public void delete(InstanceSpec spec) {
-        Path inst = instances.dir(spec);
-        if (!Files.exists(inst)) {
-            return;
-        }
-        Long pid = pid(inst);
-        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
-            throw new IllegalStateException("mariadbd (pid " + pid + ") did not stop");
-        }
-        instances.remove(spec);
+        instances.deleteWithServer(spec, pid(instances.dir(spec)), "mariadbd");
     }
 
     @Override
     public ConnectionInfo connection(InstanceSpec spec) {
-        String host = config.publicHost();
-        String h = host.contains(":") ? "[" + host + "]" : host;
-        String uri = "mysql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + h + ":" + spec.port() + "/" + enc(spec.databaseName());
-        String jdbc = "jdbc:mariadb://" + h + ":" + spec.port() + "/" + enc(spec.databaseName()) + "?user=" + enc(spec.username())
-                + "&password=" + enc(spec.password());
-        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName(), jdbc);
+        String db = LocalInstances.enc(spec.databaseName());
+        String jdbc = "jdbc:mariadb://" + instances.uriHost() + ":" + spec.port() + "/" + db + "?user=" + LocalInstances.enc(spec.username())
+                + "&password=" + LocalInstances.enc(spec.password());
+        return new ConnectionInfo(instances.uri("mysql", spec, db), spec.username(), spec.password(), config.publicHost(),
+                spec.port(), spec.databaseName(), jdbc);
     }
 
     // --- steps ---
@@ -263,7 +248,4 @@ public class MariaDbLocalDriver implements EngineDriver {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -12,8 +12,6 @@ import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -145,13 +143,11 @@ public class PostgresLocalDriver implements EngineDriver {
 
     @Override
     public ConnectionInfo connection(InstanceSpec spec) {
-        String host = config.publicHost();
-        String hostInUri = host.contains(":") ? "[" + host + "]" : host;
-        String uri = "postgresql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + hostInUri + ":" + spec.port()
-                + "/" + enc(spec.databaseName());
-        String jdbc = "jdbc:postgresql://" + hostInUri + ":" + spec.port() + "/" + enc(spec.databaseName())
-                + "?user=" + enc(spec.username()) + "&password=" + enc(spec.password());
-        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), spec.databaseName(), jdbc);
+        String db = LocalInstances.enc(spec.databaseName());
+        String jdbc = "jdbc:postgresql://" + instances.uriHost() + ":" + spec.port() + "/" + db + "?user=" + LocalInstances.enc(spec.username())
+                + "&password=" + LocalInstances.enc(spec.password());
+        return new ConnectionInfo(instances.uri("postgresql", spec, db), spec.username(), spec.password(), config.publicHost(),
+                spec.port(), spec.databaseName(), jdbc);
     }
 
     // --- steps ---
@@ -302,7 +298,4 @@ public class PostgresLocalDriver implements EngineDriver {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

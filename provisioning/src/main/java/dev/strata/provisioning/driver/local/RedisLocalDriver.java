@@ -12,8 +12,6 @@ import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,33 +112,18 @@ public class RedisLocalDriver implements EngineDriver {
 
     @Override
     public InstanceObservation stop(InstanceSpec spec) {
-        Long pid = pid(instances.dir(spec));
-        // SIGTERM makes Redis flush its append-only file before it exits
-        if (pid != null && !InstanceFiles.terminate(pid, 60_000)) {
-            return InstanceObservation.failed("redis-server (pid " + pid + ") did not stop");
-        }
-        return InstanceObservation.stoppedOnPurpose();
+        return instances.stopServer(pid(instances.dir(spec)), "redis-server");
     }
 
     @Override
     public void delete(InstanceSpec spec) {
-        Path inst = instances.dir(spec);
-        if (!Files.exists(inst)) {
-            return;
-        }
-        Long pid = pid(inst);
-        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
-            throw new IllegalStateException("redis-server (pid " + pid + ") did not stop");
-        }
-        instances.remove(spec);
+        instances.deleteWithServer(spec, pid(instances.dir(spec)), "redis-server");
     }
 
     @Override
     public ConnectionInfo connection(InstanceSpec spec) {
-        String host = config.publicHost();
-        String h = host.contains(":") ? "[" + host + "]" : host;
-        String uri = "redis://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + h + ":" + spec.port() + "/0";
-        return new ConnectionInfo(uri, spec.username(), spec.password(), host, spec.port(), "0", null);
+        return new ConnectionInfo(instances.uri("redis", spec, "0"), spec.username(), spec.password(), config.publicHost(),
+                spec.port(), "0", null);
     }
 
     private boolean writeSettings(InstanceSpec spec, Path inst) throws IOException {
@@ -195,7 +178,4 @@ public class RedisLocalDriver implements EngineDriver {
         return Settings.get("STRATA_REDIS_SERVER").orElse("/usr/bin/redis-server");
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

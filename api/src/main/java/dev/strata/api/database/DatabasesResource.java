@@ -46,7 +46,7 @@ public class DatabasesResource {
     public DatabaseListDto list(@PathParam("wsId") String wsId, @QueryParam("page") String page, @QueryParam("limit") String limit,
                                 @QueryParam("engine") String engine, @QueryParam("status") String status,
                                 @QueryParam("search") String search) {
-        return DatabaseAssembler.toDto(databases.list(caller.get(), wsId, new ListRequest(page, limit, engine, status, search)));
+        return DatabaseAssembler.toDto(databases.list(caller.get(), wsId, new ListRequest(null, page, limit, engine, status, search)));
     }
 
     @POST

@@ -15,6 +15,9 @@ public interface DatabaseRepository {
 
     boolean slugTaken(String workspaceId, Slug slug);
 
+    /** A project's databases, oldest first (the first is its primary database). */
+    List<Database> ofProject(String workspaceId, String projectId);
+
     Set<Integer> usedPorts();
 
     /** Ids of every database, oldest first: the reconciler's work list. */

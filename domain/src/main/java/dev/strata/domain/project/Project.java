@@ -30,6 +30,9 @@ public class Project {
 
     private long generation;
 
+    @Column(name = "sleep_requested", nullable = false)
+    private boolean sleepRequested;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -48,6 +51,27 @@ public class Project {
         p.createdAt = now;
         p.updatedAt = now;
         return p;
+    }
+
+    /** The project sleeps: its databases stop (data kept); buckets stay live. */
+    public void sleep(Instant now) {
+        if (!sleepRequested) {
+            sleepRequested = true;
+            generation++;
+            updatedAt = now;
+        }
+    }
+
+    public void wake(Instant now) {
+        if (sleepRequested) {
+            sleepRequested = false;
+            generation++;
+            updatedAt = now;
+        }
+    }
+
+    public boolean sleeping() {
+        return sleepRequested;
     }
 
     public String id() {

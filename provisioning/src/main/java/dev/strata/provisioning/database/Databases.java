@@ -13,6 +13,8 @@ import dev.strata.domain.database.InstanceIdentity;
 import dev.strata.domain.database.MemoryQuantity;
 import dev.strata.domain.database.Slug;
 import dev.strata.domain.database.StorageSize;
+import dev.strata.domain.project.Project;
+import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
 import dev.strata.domain.shared.FieldError;
 import dev.strata.domain.shared.Ids;
@@ -67,6 +69,33 @@ public class Databases {
     @Inject
     Event<DatabaseChanged> changed;
 
+    @Inject
+    ProjectRepository projects;
+
+    /**
+     * Seed 000's create: a database for a project, in the caller's workspace, named after the project when no name
+     * and slug are given (the slug gets a numeric suffix when taken).
+     */
+    public Database createForProject(Caller caller, NewDatabase req) {
+        if (req.projectId() == null || req.projectId().isBlank()) {
+            throw new InvalidInputException("projectId", "projectId is required");
+        }
+        Project project = project(caller.workspaceId(), req.projectId());
+        String engine = req.engine() == null ? "" : req.engine().trim().toLowerCase(java.util.Locale.ROOT);
+        String name = req.name() != null ? req.name() : project.name() + " " + engine;
+        String slug = req.slug();
+        if (slug == null) {
+            String base = Slug.derivedFrom(project.name() + "-" + engine).value();
+            slug = base;
+            for (int i = 2; databases.slugTaken(caller.workspaceId(), new Slug(slug)); i++) {
+                String suffix = "-" + i;
+                slug = (base.length() + suffix.length() > 63 ? base.substring(0, 63 - suffix.length()) : base) + suffix;
+            }
+        }
+        return create(caller, caller.workspaceId(), new NewDatabase(req.projectId(), name, slug, req.engine(), req.version(),
+                req.cpu(), req.memory(), req.storageGb(), req.storageClass()));
+    }
+
     public Database create(Caller caller, String wsId, NewDatabase req) {
         workspaces.get(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
@@ -89,6 +118,9 @@ public class Databases {
         if (!offer.versions().contains(version)) {
             throw new UnprocessableException("version", engine.wireName() + " version " + clip(version)
                     + " is not available on this host; available: " + String.join(", ", offer.versions()));
+        }
+        if (req.projectId() != null) {
+            project(wsId, req.projectId());
         }
         if (databases.slugTaken(wsId, slug)) {
             throw new ConflictException("slug", "a database with slug " + slug.value() + " already exists in this workspace");
@@ -118,7 +150,8 @@ public class Databases {
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
-        return databases.list(new DatabaseQuery(wsId, engine, status, search, page, limit));
+        String projectId = req.projectId() == null || req.projectId().isEmpty() ? null : req.projectId();
+        return databases.list(new DatabaseQuery(wsId, projectId, engine, status, search, page, limit));
     }
 
     public Database get(Caller caller, String wsId, String dbId) {
@@ -185,6 +218,11 @@ public class Databases {
     /** What this host offers, for the engines endpoint and the create form. */
     public List<EngineOffer> offers() {
         return drivers.offers();
+    }
+
+    private Project project(String wsId, String projectId) {
+        return projects.find(wsId, projectId).orElseThrow(() ->
+                new UnprocessableException("projectId", "project " + clip(projectId) + " does not exist in this workspace"));
     }
 
     private Database find(String wsId, String dbId) {

@@ -34,6 +34,9 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     @Override
     public DatabasePage list(DatabaseQuery q) {
         StringBuilder where = new StringBuilder(" from Database d where d.workspaceId = :ws");
+        if (q.projectId() != null) {
+            where.append(" and d.projectId = :project");
+        }
         if (q.engine() != null) {
             where.append(" and d.engine = :engine");
         }
@@ -47,6 +50,9 @@ public class JpaDatabaseRepository implements DatabaseRepository {
         TypedQuery<Database> page = em.createQuery("select d" + where + " order by d.id desc", Database.class);
         for (TypedQuery<?> t : List.of(count, page)) {
             t.setParameter("ws", q.workspaceId());
+            if (q.projectId() != null) {
+                t.setParameter("project", q.projectId());
+            }
             if (q.engine() != null) {
                 t.setParameter("engine", q.engine());
             }
@@ -66,6 +72,12 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     public boolean slugTaken(String workspaceId, Slug slug) {
         return em.createQuery("select count(d) from Database d where d.workspaceId = :ws and d.slug = :slug", Long.class)
                 .setParameter("ws", workspaceId).setParameter("slug", slug.value()).getSingleResult() > 0;
+    }
+
+    @Override
+    public List<Database> ofProject(String workspaceId, String projectId) {
+        return em.createQuery("select d from Database d where d.workspaceId = :ws and d.projectId = :p order by d.id", Database.class)
+                .setParameter("ws", workspaceId).setParameter("p", projectId).getResultList();
     }
 
     @Override

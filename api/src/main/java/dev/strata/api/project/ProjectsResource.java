@@ -1,0 +1,106 @@
+package dev.strata.api.project;
+
+import dev.strata.api.Retry;
+import dev.strata.api.Timestamps;
+import dev.strata.api.auth.CurrentCaller;
+import dev.strata.api.json.JsonBody;
+import dev.strata.domain.project.Project;
+import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.provisioning.project.EnvVar;
+import dev.strata.provisioning.project.Projects;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Projects of the key's workspace: CRUD, sleep/wake, and the managed environment variables. */
+@RequestScoped
+@Path("projects")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProjectsResource {
+
+    @Inject
+    Projects projects;
+
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+    public Map<String, List<ProjectDto>> list() {
+        return Map.of("data", projects.list(caller.get()).stream().map(ProjectsResource::toDto).toList());
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(String body, @Context UriInfo uri) {
+        JsonBody json = JsonBody.parse(body, Set.of("name"));
+        String name = json.string("name");
+        json.requireValid();
+        Project p = projects.create(caller.get(), name);
+        return Response.created(uri.getAbsolutePathBuilder().path(p.id()).build()).entity(toDto(p)).build();
+    }
+
+    @GET
+    @Path("{projectId}")
+    public ProjectDto get(@PathParam("projectId") String projectId) {
+        return toDto(projects.get(caller.get(), projectId));
+    }
+
+    @DELETE
+    @Path("{projectId}")
+    public Response delete(@PathParam("projectId") String projectId) {
+        Retry.onConcurrentChange(() -> {
+            projects.delete(caller.get(), projectId);
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{projectId}/sleep")
+    public Response sleep(@PathParam("projectId") String projectId) {
+        return Response.accepted(toDto(Retry.onConcurrentChange(() -> projects.sleep(caller.get(), projectId)))).build();
+    }
+
+    @POST
+    @Path("{projectId}/wake")
+    public Response wake(@PathParam("projectId") String projectId) {
+        return Response.accepted(toDto(Retry.onConcurrentChange(() -> projects.wake(caller.get(), projectId)))).build();
+    }
+
+    /** The managed variables as JSON, or as a {@code .env} file with {@code ?format=dotenv}. */
+    @GET
+    @Path("{projectId}/env")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Response env(@PathParam("projectId") String projectId, @QueryParam("format") String format) {
+        List<EnvVar> env = projects.environment(caller.get(), projectId);
+        if (format == null || format.equals("json")) {
+            return Response.ok(Map.of("data", env.stream().map(v -> new EnvVarDto(v.name(), v.value(), true, v.managedBy())).toList()),
+                    MediaType.APPLICATION_JSON).build();
+        }
+        if (format.equals("dotenv")) {
+            StringBuilder sb = new StringBuilder("# Managed by Strata for project ").append(projectId).append('\n');
+            env.forEach(v -> sb.append(v.name()).append("=\"").append(v.value().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+            return Response.ok(sb.toString(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        }
+        throw new InvalidInputException("format", "format must be json or dotenv (got '" + (format.length() > 40 ? format.substring(0, 40) + "…" : format) + "')");
+    }
+
+    static ProjectDto toDto(Project p) {
+        return new ProjectDto(p.id(), p.name(), p.sleeping() ? "sleeping" : "active", Timestamps.format(p.createdAt()),
+                Timestamps.format(p.updatedAt()));
+    }
+}

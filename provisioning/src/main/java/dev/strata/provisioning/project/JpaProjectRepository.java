@@ -1,0 +1,37 @@
+package dev.strata.provisioning.project;
+
+import dev.strata.domain.project.Project;
+import dev.strata.domain.project.ProjectRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JpaProjectRepository implements ProjectRepository {
+
+    @PersistenceContext(unitName = "strata")
+    EntityManager em;
+
+    @Override
+    public Optional<Project> find(String workspaceId, String id) {
+        return Optional.ofNullable(em.find(Project.class, id)).filter(p -> p.workspaceId().equals(workspaceId));
+    }
+
+    @Override
+    public List<Project> list(String workspaceId) {
+        return em.createQuery("select p from Project p where p.workspaceId = :ws order by p.id", Project.class)
+                .setParameter("ws", workspaceId).getResultList();
+    }
+
+    @Override
+    public void add(Project project) {
+        em.persist(project);
+    }
+
+    @Override
+    public void remove(Project project) {
+        em.remove(em.contains(project) ? project : em.merge(project));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.strata.provisioning.project;
+
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.DatabaseStatus;
+import dev.strata.domain.project.Project;
+import dev.strata.domain.project.ProjectRepository;
+import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.shared.NotFoundException;
+import dev.strata.provisioning.auth.Caller;
+import dev.strata.provisioning.database.DatabaseChanged;
+import dev.strata.provisioning.driver.EngineDrivers;
+import dev.strata.provisioning.secrets.SecretBox;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Projects of the caller's workspace and their lifecycle (seed 000's "Sleep & teardown"): sleeping a project
+ * sleeps its databases (buckets stay live), deleting it deletes its databases (servers and data).
+ */
+@Stateless
+public class Projects {
+
+    public static final String MANAGED_BY = "strata";
+
+    @Inject
+    ProjectRepository projects;
+
+    @Inject
+    DatabaseRepository databases;
+
+    @Inject
+    EngineDrivers drivers;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    Event<DatabaseChanged> changed;
+
+    public Project create(Caller caller, String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("name", "name is required");
+        }
+        String n = name.strip();
+        if (n.length() > 200) {
+            throw new InvalidInputException("name", "name must be at most 200 characters (got " + n.length() + ")");
+        }
+        if (n.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("name", "name must not contain control characters");
+        }
+        Project p = Project.create(caller.workspaceId(), n, Instant.now());
+        projects.add(p);
+        return p;
+    }
+
+    public List<Project> list(Caller caller) {
+        return projects.list(caller.workspaceId());
+    }
+
+    public Project get(Caller caller, String projectId) {
+        if (!Ids.looksLike(Project.ID_PREFIX, projectId)) {
+            throw new NotFoundException("project", projectId == null ? "null" : projectId.length() > 80 ? projectId.substring(0, 80) + "…" : projectId);
+        }
+        return projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", projectId));
+    }
+
+    /** Every database of the project goes to sleep; all or nothing (a database still being created refuses). */
+    public Project sleep(Caller caller, String projectId) {
+        Project p = get(caller, projectId);
+        Instant now = Instant.now();
+        for (Database d : live(p)) {
+            if (d.status() == DatabaseStatus.PROVISIONING) {
+                throw new ConflictException("database " + d.id() + " is still being created; the project can sleep once it is ready");
+            }
+            d.requestSleep(now);
+            changed.fire(new DatabaseChanged(d.id()));
+        }
+        p.sleep(now);
+        return p;
+    }
+
+    public Project wake(Caller caller, String projectId) {
+        Project p = get(caller, projectId);
+        Instant now = Instant.now();
+        for (Database d : live(p)) {
+            d.requestWake(now);
+            changed.fire(new DatabaseChanged(d.id()));
+        }
+        p.wake(now);
+        return p;
+    }
+
+    /** Deletes the project now; its databases are deleted by the reconciler right after (status deleting). */
+    public void delete(Caller caller, String projectId) {
+        Project p = get(caller, projectId);
+        Instant now = Instant.now();
+        for (Database d : databases.ofProject(p.workspaceId(), p.id())) {
+            d.requestDeletion(now);
+            changed.fire(new DatabaseChanged(d.id()));
+        }
+        projects.remove(p);
+    }
+
+    /** The managed variables, in a stable order. */
+    public List<EnvVar> environment(Caller caller, String projectId) {
+        Project p = get(caller, projectId);
+        List<EnvVar> env = new ArrayList<>();
+        live(p).stream().findFirst().ifPresent(primary -> env.add(new EnvVar("DATABASE_URL",
+                drivers.forEngine(primary.engine()).connection(primary.spec(secrets.open(primary.passwordSealed()), null)).uri(),
+                MANAGED_BY)));
+        return env;
+    }
+
+    /** The project's databases that are not being deleted, oldest first. */
+    private List<Database> live(Project p) {
+        return databases.ofProject(p.workspaceId(), p.id()).stream().filter(d -> !d.deletionRequested()).toList();
+    }
+}

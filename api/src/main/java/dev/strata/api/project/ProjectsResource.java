@@ -8,6 +8,9 @@ import dev.strata.domain.project.Project;
 import dev.strata.domain.shared.InvalidInputException;
 import dev.strata.provisioning.project.EnvVar;
 import dev.strata.provisioning.project.Projects;
+import dev.strata.provisioning.storage.Buckets;
+import dev.strata.provisioning.storage.IssuedStorageKey;
+import dev.strata.api.storage.StorageKeyDto;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +40,9 @@ public class ProjectsResource {
 
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    Buckets buckets;
 
     @GET
     public Map<String, List<ProjectDto>> list() {
@@ -97,6 +103,32 @@ public class ProjectsResource {
             return Response.ok(sb.toString(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
         }
         throw new InvalidInputException("format", "format must be json or dotenv (got '" + (format.length() > 40 ? format.substring(0, 40) + "…" : format) + "')");
+    }
+
+    /** The project's active S3 keys (with secrets: they are the project's own credentials). */
+    @GET
+    @Path("{projectId}/storage-keys")
+    public Map<String, List<StorageKeyDto>> storageKeys(@PathParam("projectId") String projectId) {
+        return Map.of("data", buckets.activeKeys(caller.get(), projectId).stream().map(ProjectsResource::toDto).toList());
+    }
+
+    /** Mints a new key; older keys stay valid until revoked. */
+    @POST
+    @Path("{projectId}/storage-keys")
+    public Response rotateStorageKey(@PathParam("projectId") String projectId) {
+        return Response.status(201).entity(toDto(buckets.rotateKey(caller.get(), projectId))).build();
+    }
+
+    /** Revokes a key: the object store refuses it from the next request on. */
+    @DELETE
+    @Path("{projectId}/storage-keys/{accessKeyId}")
+    public Response revokeStorageKey(@PathParam("projectId") String projectId, @PathParam("accessKeyId") String accessKeyId) {
+        buckets.revokeKey(caller.get(), projectId, accessKeyId);
+        return Response.noContent().build();
+    }
+
+    private static StorageKeyDto toDto(IssuedStorageKey k) {
+        return new StorageKeyDto(k.accessKeyId(), k.secret(), Timestamps.format(k.createdAt()));
     }
 
     static ProjectDto toDto(Project p) {

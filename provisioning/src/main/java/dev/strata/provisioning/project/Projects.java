@@ -13,6 +13,11 @@ import dev.strata.provisioning.auth.Caller;
 import dev.strata.provisioning.database.DatabaseChanged;
 import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.storage.Buckets;
+import dev.strata.provisioning.storage.IssuedStorageKey;
+import dev.strata.domain.storage.Bucket;
+import dev.strata.domain.storage.StorageRepository;
+import java.util.Optional;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -43,6 +48,12 @@ public class Projects {
 
     @Inject
     Event<DatabaseChanged> changed;
+
+    @Inject
+    Buckets buckets;
+
+    @Inject
+    StorageRepository storage;
 
     public Project create(Caller caller, String name) {
         if (name == null || name.isBlank()) {
@@ -97,9 +108,13 @@ public class Projects {
         return p;
     }
 
-    /** Deletes the project now; its databases are deleted by the reconciler right after (status deleting). */
+    /**
+     * Deletes the project now: its buckets are emptied and dropped and its storage keys revoked at once; its
+     * databases are deleted by the reconciler right after (status deleting).
+     */
     public void delete(Caller caller, String projectId) {
         Project p = get(caller, projectId);
+        buckets.dropProject(p);
         Instant now = Instant.now();
         for (Database d : databases.ofProject(p.workspaceId(), p.id())) {
             d.requestDeletion(now);
@@ -115,6 +130,17 @@ public class Projects {
         live(p).stream().findFirst().ifPresent(primary -> env.add(new EnvVar("DATABASE_URL",
                 drivers.forEngine(primary.engine()).connection(primary.spec(secrets.open(primary.passwordSealed()), null)).uri(),
                 MANAGED_BY)));
+        Optional<IssuedStorageKey> key = buckets.currentKey(p.id());
+        List<Bucket> projectBuckets = storage.buckets(p.workspaceId(), p.id());
+        if (key.isPresent() || !projectBuckets.isEmpty()) {
+            env.add(new EnvVar("STORAGE_ENDPOINT", buckets.endpoint(), MANAGED_BY));
+            projectBuckets.stream().findFirst().ifPresent(b -> env.add(new EnvVar("STORAGE_BUCKET", b.name().value(), MANAGED_BY)));
+            key.ifPresent(k -> {
+                env.add(new EnvVar("STORAGE_KEY", k.accessKeyId(), MANAGED_BY));
+                env.add(new EnvVar("STORAGE_SECRET", k.secret(), MANAGED_BY));
+            });
+            env.add(new EnvVar("STORAGE_REGION", buckets.region(), MANAGED_BY));
+        }
         return env;
     }
 

@@ -1,0 +1,70 @@
+package dev.strata.provisioning.storage;
+
+import dev.strata.domain.storage.Bucket;
+import dev.strata.domain.storage.BucketName;
+import dev.strata.domain.storage.StorageKey;
+import dev.strata.domain.storage.StorageRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JpaStorageRepository implements StorageRepository {
+
+    @PersistenceContext(unitName = "strata")
+    EntityManager em;
+
+    @Override
+    public List<Bucket> buckets(String workspaceId, String projectId) {
+        String q = "select b from Bucket b where b.workspaceId = :ws" + (projectId == null ? "" : " and b.projectId = :p") + " order by b.id";
+        var query = em.createQuery(q, Bucket.class).setParameter("ws", workspaceId);
+        if (projectId != null) {
+            query.setParameter("p", projectId);
+        }
+        return query.getResultList();
+    }
+
+    @Override
+    public Optional<Bucket> bucket(String workspaceId, String bucketId) {
+        return Optional.ofNullable(em.find(Bucket.class, bucketId)).filter(b -> b.workspaceId().equals(workspaceId));
+    }
+
+    @Override
+    public boolean bucketNameTaken(String projectId, BucketName name) {
+        return em.createQuery("select count(b) from Bucket b where b.projectId = :p and b.name = :n", Long.class)
+                .setParameter("p", projectId).setParameter("n", name.value()).getSingleResult() > 0;
+    }
+
+    @Override
+    public void add(Bucket bucket) {
+        em.persist(bucket);
+    }
+
+    @Override
+    public void remove(Bucket bucket) {
+        em.remove(em.contains(bucket) ? bucket : em.merge(bucket));
+    }
+
+    @Override
+    public List<StorageKey> activeKeys(String projectId) {
+        return em.createQuery("select k from StorageKey k where k.projectId = :p and k.revokedAt is null order by k.id", StorageKey.class)
+                .setParameter("p", projectId).getResultList();
+    }
+
+    public List<StorageKey> allActiveKeys() {
+        return em.createQuery("select k from StorageKey k where k.revokedAt is null", StorageKey.class).getResultList();
+    }
+
+    @Override
+    public Optional<StorageKey> keyByAccessKeyId(String accessKeyId) {
+        return em.createQuery("select k from StorageKey k where k.accessKeyId = :a", StorageKey.class)
+                .setParameter("a", accessKeyId).getResultStream().findFirst();
+    }
+
+    @Override
+    public void add(StorageKey key) {
+        em.persist(key);
+    }
+}

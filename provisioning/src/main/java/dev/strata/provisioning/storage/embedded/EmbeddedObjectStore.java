@@ -1,0 +1,224 @@
+package dev.strata.provisioning.storage.embedded;
+
+import dev.strata.domain.storage.BucketName;
+import dev.strata.domain.storage.ObjectStoreBackend;
+import dev.strata.provisioning.config.Settings;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.secrets.SecretBox;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The default object store: s3proxy embedded in Strata, listening on {@code STRATA_S3_PORT} (default 9000) at
+ * {@code STRATA_S3_BIND_ADDRESS} (default the database bind address, 127.0.0.1), storing files under
+ * {@code STRATA_DATA_DIR/objects}. Strata's own bucket operations go through the AWS SDK like any client's, signed
+ * with a per-project internal key that exists only in memory.
+ */
+@ApplicationScoped
+public class EmbeddedObjectStore implements ObjectStoreBackend {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedObjectStore.class.getName());
+
+    @Inject
+    StrataConfig config;
+
+    private S3Proxy proxy;
+    private ProjectKeyLocator locator;
+    private final Map<String, S3Client> internal = new ConcurrentHashMap<>();
+
+    /** Starts the endpoint; called once by {@link ObjectStoreStartup} before any key is granted. */
+    public synchronized void start() {
+        if (proxy != null) {
+            return;
+        }
+        Path root = config.dataDir().resolve("objects");
+        try {
+            Files.createDirectories(root);
+            // objects are readable through S3 with a key only, never by other accounts on this host
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
+            Files.createDirectories(anonymous);
+            locator = new ProjectKeyLocator(root.resolve("projects"));
+            proxy = S3Proxy.builder()
+                    .blobStore(new FilesystemNio2BlobStore(anonymous.toString()))
+                    .endpoint(URI.create("http://" + bindAddress() + ":" + port()))
+                    // SigV4 only; this pair is never usable, the locator answers for every key
+                    .awsAuthentication(AuthenticationType.AWS_V4, "unused-" + UUID.randomUUID(), UUID.randomUUID().toString())
+                    // current SDKs send x-amz-* headers s3proxy does not know (x-amz-mp-object-size)
+                    .ignoreUnknownHeaders(true)
+                    .stopTimeout(2_000)
+                    .build();
+            proxy.setBlobStoreLocator(locator);
+            proxy.start();
+            LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + ", files under " + root);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        internal.values().forEach(S3Client::close);
+        internal.clear();
+        if (proxy != null) {
+            try {
+                proxy.stop();
+            } catch (Exception e) {
+                LOG.warning("stopping the S3 endpoint: " + e.getMessage());
+            }
+            proxy = null;
+        }
+    }
+
+    @Override
+    public String endpoint() {
+        String host = config.publicHost();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    @Override
+    public String region() {
+        return Settings.get("STRATA_S3_REGION").orElse("us-east-1");
+    }
+
+    @Override
+    public void grant(String projectId, String accessKeyId, String secret) {
+        locator.putKey(accessKeyId, secret, projectId);
+    }
+
+    @Override
+    public void revoke(String accessKeyId) {
+        locator.revokeKey(accessKeyId);
+    }
+
+    @Override
+    public void ensureBucket(String projectId, BucketName name) {
+        S3Client s3 = client(projectId);
+        try {
+            s3.headBucket(b -> b.bucket(name.value()));
+        } catch (NoSuchBucketException e) {
+            try {
+                s3.createBucket(b -> b.bucket(name.value()));
+            } catch (BucketAlreadyOwnedByYouException ignored) {
+                // created meanwhile: fine
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            s3.createBucket(b -> b.bucket(name.value()));
+        }
+    }
+
+    @Override
+    public void dropBucket(String projectId, BucketName name) {
+        S3Client s3 = client(projectId);
+        try {
+            s3.headBucket(b -> b.bucket(name.value()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return;
+            }
+            throw e;
+        }
+        s3.listMultipartUploads(b -> b.bucket(name.value())).uploads()
+                .forEach(u -> s3.abortMultipartUpload(b -> b.bucket(name.value()).key(u.key()).uploadId(u.uploadId())));
+        ListObjectsV2Request.Builder list = ListObjectsV2Request.builder().bucket(name.value()).maxKeys(1000);
+        ListObjectsV2Response page;
+        do {
+            page = s3.listObjectsV2(list.build());
+            List<ObjectIdentifier> ids = page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+            if (!ids.isEmpty()) {
+                s3.deleteObjects(b -> b.bucket(name.value()).delete(Delete.builder().objects(ids).quiet(true).build()));
+            }
+            list.continuationToken(page.nextContinuationToken());
+        } while (Boolean.TRUE.equals(page.isTruncated()));
+        s3.deleteBucket(b -> b.bucket(name.value()));
+    }
+
+    @Override
+    public void dropProject(String projectId) {
+        S3Client s3 = internal.remove(projectId);
+        if (s3 != null) {
+            s3.close();
+        }
+        Path dir = locator.projectDir(projectId);
+        locator.forgetProject(projectId);
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An SDK client of the project with an internal key that exists only in this process. */
+    private S3Client client(String projectId) {
+        return internal.computeIfAbsent(projectId, id -> {
+            String accessKey = "STRATA-INTERNAL-" + UUID.randomUUID();
+            String secret = SecretBox.randomPassword(40);
+            locator.putKey(accessKey, secret, id);
+            return S3Client.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + port()))
+                    .forcePathStyle(true)
+                    .region(Region.of(region()))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+                    .build();
+        });
+    }
+
+    private int port() {
+        return Integer.parseInt(Settings.get("STRATA_S3_PORT").orElse("9000"));
+    }
+
+    private String bindAddress() {
+        return Settings.get("STRATA_S3_BIND_ADDRESS").orElse(config.bindAddress());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package dev.strata.provisioning.storage.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.gaul.s3proxy.AccessGrant;
+import org.gaul.s3proxy.BlobStoreLocator;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+
+/**
+ * Resolves the access key of every S3 request to its secret (s3proxy then checks the SigV4 signature with it) and to
+ * the store of the key's project, a directory of its own. Unknown or revoked keys resolve to nothing, which s3proxy
+ * answers with 403 InvalidAccessKeyId; anonymous requests never reach a project.
+ */
+final class ProjectKeyLocator implements BlobStoreLocator {
+
+    private static final Pattern PROJECT_ID = Pattern.compile("[a-z0-9][a-z0-9_]{0,62}");
+
+    private record KeyEntry(String secret, String projectId) {
+    }
+
+    private final Path baseDir;
+    private final Map<String, KeyEntry> keys = new ConcurrentHashMap<>();
+    private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
+
+    ProjectKeyLocator(Path baseDir) {
+        this.baseDir = baseDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.baseDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void putKey(String accessKeyId, String secret, String projectId) {
+        storeFor(projectId);
+        keys.put(accessKeyId, new KeyEntry(secret, projectId));
+    }
+
+    void revokeKey(String accessKeyId) {
+        keys.remove(accessKeyId);
+    }
+
+    void forgetProject(String projectId) {
+        keys.values().removeIf(e -> e.projectId().equals(projectId));
+        stores.remove(projectId);
+    }
+
+    Path projectDir(String projectId) {
+        Path dir = baseDir.resolve(requireValid(projectId)).normalize();
+        if (!dir.getParent().equals(baseDir)) {
+            throw new IllegalArgumentException("not a project id: " + projectId);
+        }
+        return dir;
+    }
+
+    @Override
+    public AccessGrant locateBlobStore(String identity, String container, String blob) {
+        if (identity == null) {
+            return null;
+        }
+        KeyEntry e = keys.get(identity);
+        return e == null ? null : new AccessGrant(e.secret(), storeFor(e.projectId()));
+    }
+
+    private BlobStore storeFor(String projectId) {
+        return stores.computeIfAbsent(projectId, id -> {
+            Path dir = projectDir(id);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            return new FilesystemNio2BlobStore(dir.toString());
+        });
+    }
+
+    private static String requireValid(String projectId) {
+        if (projectId == null || !PROJECT_ID.matcher(projectId).matches()) {
+            throw new IllegalArgumentException("not a project id: " + projectId);
+        }
+        return projectId;
+    }
+}

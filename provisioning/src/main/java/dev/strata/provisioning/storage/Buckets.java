@@ -103,7 +103,11 @@ public class Buckets {
 
     /** Everything of the project's storage goes: buckets emptied and dropped, keys revoked, namespace removed. */
     public void dropProject(Project project) {
-        for (Bucket b : storage.buckets(project.workspaceId(), project.id())) {
+        List<Bucket> projectBuckets = storage.buckets(project.workspaceId(), project.id());
+        if (projectBuckets.isEmpty() && storage.activeKeys(project.id()).isEmpty()) {
+            return; // never had storage: nothing to drop, even when the object store is down
+        }
+        for (Bucket b : projectBuckets) {
             backend.dropBucket(project.id(), b.name());
             storage.remove(b);
         }

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.storage.embedded;
 
+import dev.strata.domain.shared.UnprocessableException;
 import dev.strata.domain.storage.BucketName;
 import dev.strata.domain.storage.ObjectStoreBackend;
 import dev.strata.provisioning.config.Settings;
@@ -52,6 +53,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     private S3Proxy proxy;
     private ProjectKeyLocator locator;
+    private volatile String unavailable = "the S3 endpoint has not started yet";
     private final Map<String, S3Client> internal = new ConcurrentHashMap<>();
 
     /** Starts the endpoint; called once by {@link ObjectStoreStartup} before any key is granted. */
@@ -78,9 +80,12 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
                     .build();
             proxy.setBlobStoreLocator(locator);
             proxy.start();
+            unavailable = null;
             LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + ", files under " + root);
         } catch (Exception e) {
-            throw new IllegalStateException("the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + ": " + e.getMessage(), e);
+            proxy = null;
+            unavailable = "the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + ": " + e.getMessage();
+            throw new IllegalStateException(unavailable, e);
         }
     }
 
@@ -111,16 +116,28 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     @Override
     public void grant(String projectId, String accessKeyId, String secret) {
+        requireRunning();
         locator.putKey(accessKeyId, secret, projectId);
     }
 
     @Override
     public void revoke(String accessKeyId) {
-        locator.revokeKey(accessKeyId);
+        if (locator != null) {
+            locator.revokeKey(accessKeyId);
+        }
+    }
+
+    /** Object storage is optional at run time: without the endpoint, storage calls fail with a clear 422. */
+    private void requireRunning() {
+        String reason = unavailable;
+        if (reason != null) {
+            throw new UnprocessableException("object storage is not available: " + reason);
+        }
     }
 
     @Override
     public void ensureBucket(String projectId, BucketName name) {
+        requireRunning();
         S3Client s3 = client(projectId);
         try {
             s3.headBucket(b -> b.bucket(name.value()));
@@ -140,6 +157,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     @Override
     public void dropBucket(String projectId, BucketName name) {
+        requireRunning();
         S3Client s3 = client(projectId);
         try {
             s3.headBucket(b -> b.bucket(name.value()));
@@ -166,6 +184,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     @Override
     public void dropProject(String projectId) {
+        requireRunning();
         S3Client s3 = internal.remove(projectId);
         if (s3 != null) {
             s3.close();

@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 @Startup
 public class ObjectStoreStartup {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ObjectStoreStartup.class.getName());
+
     @Inject
     EmbeddedObjectStore store;
 
@@ -24,7 +26,13 @@ public class ObjectStoreStartup {
 
     @PostConstruct
     void start() {
-        store.start();
+        try {
+            store.start();
+        } catch (IllegalStateException e) {
+            // databases keep working; bucket calls answer 422 with this reason
+            LOG.severe(e.getMessage());
+            return;
+        }
         for (StorageKey k : storage.allActiveKeys()) {
             store.grant(k.projectId(), k.accessKeyId(), secrets.open(k.secretSealed()));
         }

@@ -84,7 +84,7 @@ public class Buckets {
 
     public void revokeKey(Caller caller, String projectId, String accessKeyId) {
         StorageKey key = storage.keyByAccessKeyId(accessKeyId)
-                .filter(k -> k.workspaceId().equals(caller.workspaceId()) && k.projectId().equals(projectId))
+                .filter(k -> k.workspaceId().equals(caller.workspaceId()) && k.projectId().equals(projectId) && k.isActive())
                 .orElseThrow(() -> new NotFoundException("storage key", clip(accessKeyId)));
         key.revoke(Instant.now());
         backend.revoke(key.accessKeyId());

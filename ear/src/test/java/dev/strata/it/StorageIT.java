@@ -84,6 +84,27 @@ class StorageIT {
     // ---- 1. round trip with the environment's values only ------------------------------------------------------
 
     @Test
+    void bucketsStayLiveWhileTheProjectSleeps() throws Exception {
+        String project = createProject("Sleepy storage");
+        try {
+            String name = bucketName("live");
+            createBucket(project, name);
+            try (S3Client s3 = s3(storageEnv(project))) {
+                s3.putObject(r -> r.bucket(name).key("before.txt"), RequestBody.fromString("written before sleep"));
+                Api.Reply slept = api.post("/api/v1/projects/" + project + "/sleep", "");
+                assertThat(slept.status()).as(slept.raw()).isEqualTo(202);
+                assertThat(slept.text("status")).isEqualTo("sleeping");
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(name).key("before.txt")).asUtf8String()).isEqualTo("written before sleep");
+                s3.putObject(r -> r.bucket(name).key("during.txt"), RequestBody.fromString("written while asleep"));
+                assertThat(api.post("/api/v1/projects/" + project + "/wake", "").status()).isEqualTo(202);
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(name).key("during.txt")).asUtf8String()).isEqualTo("written while asleep");
+            }
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
+    @Test
     void roundTripWithOnlyTheProjectEnvironment() throws Exception {
         String project = createProject("Storage round trip");
         try {

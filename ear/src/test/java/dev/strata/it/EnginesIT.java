@@ -149,4 +149,16 @@ class EnginesIT {
         r.json().path("data").forEach(d -> ids.add(d.path("id").asText()));
         return ids;
     }
+
+    @org.junit.jupiter.api.Test
+    void healthAndOpenApiAreServed() {
+        Api anonymous = new Api(null);
+        Api.Reply health = anonymous.get("/health/ready");
+        org.assertj.core.api.Assertions.assertThat(health.status()).as(health.raw()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(health.json().path("status").asText()).isEqualTo("UP");
+        org.assertj.core.api.Assertions.assertThat(health.raw()).contains("\"objectStorage\":\"running\"");
+        Api.Reply openapi = anonymous.get("/openapi");
+        org.assertj.core.api.Assertions.assertThat(openapi.status()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(openapi.raw()).contains("title: Strata API").contains("/v1/workspaces/{wsId}/databases");
+    }
 }

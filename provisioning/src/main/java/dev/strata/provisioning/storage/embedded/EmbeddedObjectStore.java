@@ -127,6 +127,11 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         }
     }
 
+    /** Why the endpoint is not serving, or null when it is. */
+    public String unavailableReason() {
+        return unavailable;
+    }
+
     /** Object storage is optional at run time: without the endpoint, storage calls fail with a clear 422. */
     private void requireRunning() {
         String reason = unavailable;

@@ -1,0 +1,36 @@
+package dev.strata.provisioning.health;
+
+import dev.strata.domain.workspace.WorkspaceRepository;
+import dev.strata.provisioning.storage.embedded.EmbeddedObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the metadata database answers; reports whether the S3 endpoint runs (storage is optional). */
+@Readiness
+@ApplicationScoped
+public class ControlPlaneReadiness implements HealthCheck {
+
+    @Inject
+    WorkspaceRepository workspaces;
+
+    @Inject
+    EmbeddedObjectStore objectStore;
+
+    @Override
+    @Transactional
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("strata");
+        try {
+            response.withData("workspaces", workspaces.count()).up();
+        } catch (RuntimeException e) {
+            response.withData("metadata", "unreachable: " + e.getClass().getSimpleName()).down();
+        }
+        String storage = objectStore.unavailableReason();
+        response.withData("objectStorage", storage == null ? "running" : storage);
+        return response.build();
+    }
+}

@@ -8,4 +8,9 @@ public interface ApiKeyRepository {
     Optional<ApiKey> findBySecretHash(String secretHash);
 
     void add(ApiKey key);
+
+    /** A workspace's keys, newest first, revoked ones included. */
+    java.util.List<ApiKey> ofWorkspace(String workspaceId);
+
+    java.util.Optional<ApiKey> find(String workspaceId, String keyId);
 }

@@ -20,6 +20,12 @@ public interface DatabaseRepository {
 
     Set<Integer> usedPorts();
 
+    /** How many databases of the workspace have each status and engine: rows of (status, engine, count). */
+    List<Object[]> countByStatusAndEngine(String workspaceId);
+
+    /** The workspace's most recently changed databases. */
+    List<Database> recentlyChanged(String workspaceId, int max);
+
     /** Ids of every database, oldest first: the reconciler's work list. */
     List<String> allIds();
 

@@ -40,6 +40,24 @@ public class ApiKeys {
         return new IssuedKey(key.id(), workspaceId, secret);
     }
 
+    public java.util.List<ApiKey> list(Caller caller) {
+        return keys.ofWorkspace(caller.workspaceId());
+    }
+
+    /** Creates a named key for the caller's workspace; the secret is in the result only. */
+    public IssuedKey create(Caller caller, String name) {
+        if (name == null || name.isBlank() || name.strip().length() > 200) {
+            throw new dev.strata.domain.shared.InvalidInputException("name", "name is required (at most 200 characters)");
+        }
+        return issue(caller.workspaceId(), name.strip());
+    }
+
+    public void revoke(Caller caller, String keyId) {
+        ApiKey key = keys.find(caller.workspaceId(), keyId)
+                .orElseThrow(() -> new dev.strata.domain.shared.NotFoundException("API key", keyId));
+        key.revoke(Instant.now());
+    }
+
     static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));

@@ -29,11 +29,33 @@ public class Bootstrap {
     @Inject
     StrataConfig config;
 
+    @Inject
+    Users users;
+
     @PostConstruct
     void firstStart() {
-        if (workspaces.count() > 0) {
-            return;
+        if (workspaces.count() == 0) {
+            createFirstWorkspace();
         }
+        if (!users.any()) {
+            createFirstAdmin(workspaces.all().get(0).id());
+        }
+    }
+
+    private void createFirstAdmin(String workspaceId) {
+        String name = config.adminUser();
+        if (config.adminPassword().isPresent()) {
+            users.create(workspaceId, name, config.adminPassword().get());
+            LOG.info(() -> "Created dashboard user " + name + " with the password from STRATA_ADMIN_PASSWORD");
+        } else {
+            String password = dev.strata.provisioning.secrets.SecretBox.randomPassword(20);
+            users.create(workspaceId, name, password);
+            // printed once, on purpose: the only way an operator without STRATA_ADMIN_PASSWORD signs in
+            LOG.warning("Created dashboard user " + name + " (password shown once, store it now): " + password);
+        }
+    }
+
+    private void createFirstWorkspace() {
         Workspace ws = Workspace.named("Default workspace", Instant.now());
         workspaces.add(ws);
         if (config.bootstrapApiKey().isPresent()) {

@@ -23,4 +23,15 @@ public class JpaApiKeyRepository implements ApiKeyRepository {
     public void add(ApiKey key) {
         em.persist(key);
     }
+
+    @Override
+    public java.util.List<ApiKey> ofWorkspace(String workspaceId) {
+        return em.createQuery("select k from ApiKey k where k.workspaceId = :ws order by k.id desc", ApiKey.class)
+                .setParameter("ws", workspaceId).getResultList();
+    }
+
+    @Override
+    public Optional<ApiKey> find(String workspaceId, String keyId) {
+        return Optional.ofNullable(em.find(ApiKey.class, keyId)).filter(k -> k.workspaceId().equals(workspaceId));
+    }
 }

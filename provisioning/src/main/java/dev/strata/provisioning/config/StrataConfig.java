@@ -26,6 +26,16 @@ public class StrataConfig {
         return Settings.get("STRATA_BOOTSTRAP_API_KEY");
     }
 
+    /** {@code STRATA_ADMIN_USER}: the first dashboard user, default {@code admin}. */
+    public String adminUser() {
+        return Settings.get("STRATA_ADMIN_USER").orElse("admin");
+    }
+
+    /** {@code STRATA_ADMIN_PASSWORD}: its password; generated and logged once when unset. */
+    public Optional<String> adminPassword() {
+        return Settings.get("STRATA_ADMIN_PASSWORD");
+    }
+
     public Optional<String> masterKey() {
         return Settings.get("STRATA_MASTER_KEY");
     }

@@ -215,6 +215,22 @@ public class Databases {
         return drivers.forEngine(db.engine()).connection(db.spec(secrets.open(db.passwordSealed()), null));
     }
 
+    /** Counts of the workspace's databases by status and by engine (wire names), for the overview. */
+    public Summary summary(Caller caller) {
+        java.util.Map<String, Long> byStatus = new java.util.TreeMap<>();
+        java.util.Map<String, Long> byEngine = new java.util.TreeMap<>();
+        for (Object[] row : databases.countByStatusAndEngine(caller.workspaceId())) {
+            long n = (Long) row[2];
+            byStatus.merge(((DatabaseStatus) row[0]).wireName(), n, Long::sum);
+            byEngine.merge(((Engine) row[1]).wireName(), n, Long::sum);
+        }
+        return new Summary(byStatus, byEngine, databases.recentlyChanged(caller.workspaceId(), 8));
+    }
+
+    /** The overview's numbers. */
+    public record Summary(java.util.Map<String, Long> byStatus, java.util.Map<String, Long> byEngine, List<Database> recent) {
+    }
+
     /** What this host offers, for the engines endpoint and the create form. */
     public List<EngineOffer> offers() {
         return drivers.offers();

@@ -86,6 +86,18 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     }
 
     @Override
+    public List<Object[]> countByStatusAndEngine(String workspaceId) {
+        return em.createQuery("select d.status, d.engine, count(d) from Database d where d.workspaceId = :ws group by d.status, d.engine", Object[].class)
+                .setParameter("ws", workspaceId).getResultList();
+    }
+
+    @Override
+    public List<Database> recentlyChanged(String workspaceId, int max) {
+        return em.createQuery("select d from Database d where d.workspaceId = :ws order by d.updatedAt desc", Database.class)
+                .setParameter("ws", workspaceId).setMaxResults(max).getResultList();
+    }
+
+    @Override
     public List<String> allIds() {
         return em.createQuery("select d.id from Database d order by d.id", String.class).getResultList();
     }

@@ -179,7 +179,7 @@ public class Reconciler {
         if (observed.failure() != null) {
             Backoff before = backoff.get(id);
             int failures = before == null ? 1 : before.failures() + 1;
-            long delay = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
+            long delay = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(failures, 10));
             backoff.put(id, new Backoff(failures, Instant.now().plusMillis(delay)));
             LOG.warning("database " + id + " failed (attempt " + failures + "): " + observed.failure());
         } else {

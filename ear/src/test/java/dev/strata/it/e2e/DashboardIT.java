@@ -1,0 +1,185 @@
+package dev.strata.it.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.it.Api;
+import dev.strata.it.Deployments;
+import java.time.Duration;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard in a real headless Chromium against the deployed EAR: sign in, create a project and a PostgreSQL
+ * database, watch it become ready without reloading, reveal its URI, resize (and see the shrink refusal), create a
+ * bucket, sleep and wake the project, manage API keys, delete everything, sign out. A screenshot of every main page
+ * lands in target/screenshots.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DashboardIT {
+
+    private static final String ADMIN_PASSWORD = System.getProperty("it.admin.password");
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.strataEar();
+    }
+
+    private Browser browser;
+    private WebDriver web;
+
+    @BeforeEach
+    void startBrowser() {
+        browser = Browser.start();
+        web = browser.driver();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.close();
+    }
+
+    @Test
+    void wrongPasswordIsRefusedWithAMessage() {
+        browser.open(Api.BASE + "/");
+        browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
+        signIn("admin", "not-the-password");
+        WebElement error = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-error")));
+        assertThat(error.getText()).contains("Wrong username or password");
+        browser.open(Api.BASE + "/databases/");
+        // still not signed in: the sign-in form, not the databases
+        assertThat(web.findElements(By.id("login:username"))).hasSize(1);
+        assertThat(web.findElements(By.id("databases"))).isEmpty();
+    }
+
+    @Test
+    void theWholeFlow() {
+        browser.open(Api.BASE + "/");
+        browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
+        browser.screenshot("01-sign-in");
+        signIn("admin", ADMIN_PASSWORD);
+        browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
+        assertThat(web.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
+
+        // a project
+        web.findElement(By.linkText("Projects")).click();
+        web.findElement(By.id("create:name")).sendKeys("Web shop");
+        web.findElement(By.id("create:submit")).click();
+        browser.await().until(ExpectedConditions.textToBe(By.id("projectName"), "Web shop"));
+        String projectUrl = web.getCurrentUrl();
+
+        // its PostgreSQL database becomes ready while we watch, no reload
+        new Select(web.findElement(By.id("addDatabase:engine"))).selectByValue("postgresql");
+        web.findElement(By.id("addDatabase:submit")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("projectDatabases"), "Web shop postgresql"));
+        Object marker = ((org.openqa.selenium.JavascriptExecutor) web).executeScript("return window.__sameDocument = 'yes'");
+        browser.await(Duration.ofSeconds(90)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("ready"));
+        assertThat(((org.openqa.selenium.JavascriptExecutor) web).executeScript("return window.__sameDocument")).isEqualTo(marker);
+
+        // bucket
+        web.findElement(By.id("addBucket:bucketName")).sendKeys("uploads");
+        web.findElement(By.id("addBucket:submit")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("projectBuckets"), "uploads"));
+        assertThat(web.findElement(By.id("environment")).getText()).contains("DATABASE_URL").contains("STORAGE_BUCKET").contains("uploads");
+        assertThat(web.findElement(By.id("env-STORAGE_SECRET")).getText()).isEqualTo("••••••••");
+        browser.screenshot("04-project");
+
+        // the database page: reveal the URI, then resize
+        web.findElement(By.linkText("Web shop postgresql")).click();
+        browser.await().until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+        assertThat(web.findElement(By.id("uri")).getText()).contains("••••••••");
+        web.findElement(By.id("revealUri")).click();
+        assertThat(web.findElement(By.id("uri")).getText()).startsWith("postgresql://").doesNotContain("••••");
+        browser.screenshot("05-database");
+
+        WebElement storage = web.findElement(By.id("resize:storageGb"));
+        storage.clear();
+        storage.sendKeys("5");
+        web.findElement(By.id("resize:apply")).click();
+        WebElement refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#resize .field-error")));
+        assertThat(refusal.getText()).contains("can only grow").contains("10 GB");
+        browser.screenshot("06-resize-refused");
+        storage = web.findElement(By.id("resize:storageGb"));
+        storage.clear();
+        storage.sendKeys("20");
+        WebElement memory = web.findElement(By.id("resize:memory"));
+        memory.clear();
+        memory.sendKeys("1Gi");
+        web.findElement(By.id("resize:apply")).click();
+        browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+        assertThat(web.findElement(By.id("live:facts")).getText()).contains("1Gi").contains("20 GB");
+
+        // sleep and wake the project
+        web.navigate().to(projectUrl);
+        web.findElement(By.id("lifecycle:sleep")).click();
+        web.switchTo().alert().accept();
+        browser.await().until(ExpectedConditions.textToBe(By.id("projectStatus"), "sleeping"));
+        browser.await(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("sleeping"));
+        web.findElement(By.id("lifecycle:wake")).click();
+        browser.await().until(ExpectedConditions.textToBe(By.id("projectStatus"), "active"));
+        browser.await(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("ready"));
+
+        // the other main pages
+        web.findElement(By.linkText("Databases")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("databases"), "Web shop postgresql"));
+        browser.screenshot("03-databases");
+        web.findElement(By.linkText("Buckets")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("buckets"), "uploads"));
+        assertThat(web.findElement(By.id("endpoint")).getText()).startsWith("http://");
+        browser.screenshot("07-buckets");
+        web.findElement(By.linkText("API keys")).click();
+        web.findElement(By.id("create:name")).sendKeys("ci");
+        web.findElement(By.id("create:submit")).click();
+        String newKey = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("newKey"))).getText();
+        assertThat(newKey).startsWith("strata_sk_");
+        assertThat(new Api(newKey).get("/api/v1/workspaces").status()).isEqualTo(200);
+        browser.screenshot("08-api-keys");
+        WebElement row = web.findElement(By.xpath("//table[@id='apiKeys']//tr[td[1][text()='ci']]"));
+        row.findElement(By.cssSelector("input[value='Revoke']")).click();
+        web.switchTo().alert().accept();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("apiKeys"), "revoked"));
+        assertThat(new Api(newKey).get("/api/v1/workspaces").status()).isEqualTo(401);
+        web.findElement(By.linkText("Overview")).click();
+        browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
+        browser.screenshot("02-overview");
+
+        // delete everything: the project takes its database and bucket with it
+        web.navigate().to(projectUrl);
+        web.findElement(By.id("lifecycle:delete")).click();
+        web.switchTo().alert().accept();
+        browser.await().until(ExpectedConditions.urlContains("/projects/index.xhtml"));
+        assertThat(web.findElement(By.id("projects")).getText()).doesNotContain("Web shop");
+        browser.screenshot("09-projects");
+        web.navigate().to(Api.BASE + "/databases/");
+        browser.await(Duration.ofSeconds(60)).until(d -> {
+            d.navigate().refresh();
+            return !d.findElement(By.id("databases")).getText().contains("Web shop postgresql");
+        });
+
+        // a page that does not exist gets its own page
+        web.navigate().to(Api.BASE + "/no-such-page.xhtml");
+        assertThat(web.findElement(By.tagName("h1")).getText()).isEqualTo("Page not found");
+
+        web.navigate().to(Api.BASE + "/");
+        web.findElement(By.id("signout:signOut")).click();
+        browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
+        assertThat(web.getPageSource()).contains("You are signed out");
+    }
+
+    private void signIn(String user, String password) {
+        web.findElement(By.id("login:username")).sendKeys(user);
+        web.findElement(By.id("login:password")).sendKeys(password);
+        web.findElement(By.id("login:signIn")).click();
+    }
+}

@@ -1,0 +1,2 @@
+/** Backing bean of {@code buckets/index.xhtml}. */
+package dev.strata.web.buckets;

@@ -1,0 +1,2 @@
+/** Backing beans of the views under {@code /databases/}. */
+package dev.strata.web.databases;

@@ -1,0 +1,2 @@
+/** Backing bean of {@code keys/index.xhtml}. */
+package dev.strata.web.keys;

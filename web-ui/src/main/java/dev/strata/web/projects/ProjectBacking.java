@@ -1,0 +1,154 @@
+package dev.strata.web.projects;
+
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabasePage;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.project.Project;
+import dev.strata.domain.shared.DomainException;
+import dev.strata.domain.shared.NotFoundException;
+import dev.strata.domain.storage.Bucket;
+import dev.strata.provisioning.database.Databases;
+import dev.strata.provisioning.database.ListRequest;
+import dev.strata.provisioning.database.NewDatabase;
+import dev.strata.provisioning.project.EnvVar;
+import dev.strata.provisioning.project.Projects;
+import dev.strata.provisioning.storage.Buckets;
+import dev.strata.web.Messages;
+import dev.strata.web.security.CurrentUser;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Backs {@code projects/detail.xhtml}: its databases, buckets and environment; sleep, wake, delete. */
+@Named("project")
+@ViewScoped
+public class ProjectBacking implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Set<String> SECRET_VARS = Set.of("DATABASE_URL", "STORAGE_SECRET");
+
+    @Inject
+    transient Projects projects;
+
+    @Inject
+    transient Databases databases;
+
+    @Inject
+    transient Buckets buckets;
+
+    @Inject
+    transient CurrentUser user;
+
+    private String id;
+    private String engine;
+    private String bucketName;
+
+    public Project getProject() {
+        try {
+            return projects.get(user.caller(), id);
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    public List<Database> getDatabases() {
+        DatabasePage page = databases.list(user.caller(), user.getWorkspaceId(), new ListRequest(id, "1", "100", null, null, null));
+        return page.items();
+    }
+
+    public List<Bucket> getBuckets() {
+        return buckets.list(user.caller(), id);
+    }
+
+    public List<EnvVar> getEnvironment() {
+        return projects.environment(user.caller(), id);
+    }
+
+    public boolean secret(String name) {
+        return SECRET_VARS.contains(name);
+    }
+
+    public List<EngineOffer> getEngines() {
+        return databases.offers();
+    }
+
+    public String getEndpoint() {
+        return buckets.endpoint();
+    }
+
+    public void addDatabase() {
+        try {
+            Database db = databases.createForProject(user.caller(), new NewDatabase(id, null, null, engine, null, null, null, null, null));
+            Messages.info("Database " + db.name() + " is being created");
+        } catch (DomainException e) {
+            Messages.show(e, Map.of("engine", "addDatabase:engine"));
+        }
+    }
+
+    public void addBucket() {
+        try {
+            Bucket b = buckets.create(user.caller(), id, bucketName);
+            Messages.info("Bucket " + b.name().value() + " created");
+            bucketName = null;
+        } catch (DomainException e) {
+            Messages.show(e, Map.of("name", "addBucket:bucketName"));
+        }
+    }
+
+    public void deleteBucket(String bucketId) {
+        try {
+            buckets.delete(user.caller(), bucketId);
+            Messages.info("Bucket deleted");
+        } catch (DomainException e) {
+            Messages.show(e, Map.of());
+        }
+    }
+
+    public void sleep() {
+        try {
+            projects.sleep(user.caller(), id);
+            Messages.info("The project is going to sleep: its databases stop, data kept; buckets stay live");
+        } catch (DomainException e) {
+            Messages.show(e, Map.of());
+        }
+    }
+
+    public void wake() {
+        try {
+            projects.wake(user.caller(), id);
+            Messages.info("The project is waking up");
+        } catch (DomainException e) {
+            Messages.show(e, Map.of());
+        }
+    }
+
+    public String delete() {
+        try {
+            projects.delete(user.caller(), id);
+            Messages.info("Project deleted: its databases and buckets are being removed");
+            Messages.keepForRedirect();
+            return "/projects/index.xhtml?faces-redirect=true";
+        } catch (DomainException e) {
+            Messages.show(e, Map.of());
+            return null;
+        }
+    }
+
+    public boolean isTransitional() {
+        return getDatabases().stream().anyMatch(d -> switch (d.status()) {
+            case PROVISIONING, UPDATING, DELETING -> true;
+            default -> false;
+        });
+    }
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getEngine() { return engine; }
+    public void setEngine(String engine) { this.engine = engine; }
+    public String getBucketName() { return bucketName; }
+    public void setBucketName(String bucketName) { this.bucketName = bucketName; }
+}

@@ -1,0 +1,2 @@
+/** Backing beans of the views under {@code /projects/}. */
+package dev.strata.web.projects;

@@ -5,11 +5,31 @@
   document.addEventListener('click', function (e) {
     var copy = e.target.closest('[data-copy]');
     if (copy) {
-      navigator.clipboard.writeText(copy.getAttribute('data-copy')).then(function () {
-        var label = copy.textContent;
+      var text = copy.getAttribute('data-copy');
+      var done = function () {
+        var label = copy.getAttribute('data-label') || copy.textContent;
+        copy.setAttribute('data-label', label);
         copy.textContent = 'Copied';
         setTimeout(function () { copy.textContent = label; }, 1500);
-      });
+      };
+      // the Clipboard API needs a secure context; plain http on a LAN address falls back to a selection copy
+      var fallback = function () {
+        var area = document.createElement('textarea');
+        area.value = text;
+        area.setAttribute('readonly', '');
+        area.style.position = 'fixed';
+        area.style.opacity = '0';
+        document.body.appendChild(area);
+        area.select();
+        var ok = document.execCommand('copy');
+        document.body.removeChild(area);
+        if (ok) { done(); }
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, fallback);
+      } else {
+        fallback();
+      }
     }
     var reveal = e.target.closest('[data-reveal]');
     if (reveal) {

@@ -1,7 +1,6 @@
 package dev.strata.web;
 
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
@@ -35,7 +34,11 @@ public class LoginBacking {
         switch (status) {
             case SEND_CONTINUE -> faces.responseComplete();
             case SUCCESS -> redirect("/");
-            default -> faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Wrong username or password", null));
+            default -> {
+                // start over with a clean session, so that no half-finished authentication lingers
+                ext.invalidateSession();
+                redirect("/login.xhtml?failed=true");
+            }
         }
     }
 

@@ -101,6 +101,8 @@ class DashboardIT {
         assertThat(web.findElement(By.id("uri")).getText()).contains("••••••••");
         web.findElement(By.id("revealUri")).click();
         assertThat(web.findElement(By.id("uri")).getText()).startsWith("postgresql://").doesNotContain("••••");
+        web.findElement(By.id("copyUri")).click();
+        browser.await().until(ExpectedConditions.textToBe(By.id("copyUri"), "Copied"));
         browser.screenshot("05-database");
 
         WebElement storage = web.findElement(By.id("resize:storageGb"));
@@ -129,6 +131,32 @@ class DashboardIT {
         web.findElement(By.id("lifecycle:wake")).click();
         browser.await().until(ExpectedConditions.textToBe(By.id("projectStatus"), "active"));
         browser.await(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("ready"));
+
+        // the create form: engines and versions from this host, inline validation, then a Redis database
+        web.findElement(By.linkText("Databases")).click();
+        web.findElement(By.id("newDatabase")).click();
+        web.findElement(By.id("create:name")).sendKeys("Session cache");
+        assertThat(web.findElement(By.id("create:slug")).getAttribute("value")).isEqualTo("session-cache");
+        new Select(web.findElement(By.id("create:engine"))).selectByValue("redis");
+        browser.await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> !new Select(d.findElement(By.id("create:version"))).getOptions().isEmpty());
+        WebElement mem = web.findElement(By.id("create:memory"));
+        mem.clear();
+        mem.sendKeys("lots");
+        web.findElement(By.id("create:submit")).click();
+        WebElement memError = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#create .field-error")));
+        assertThat(memError.getText()).contains("memory must be a Kubernetes memory quantity");
+        browser.screenshot("10-create-form-error");
+        mem = web.findElement(By.id("create:memory"));
+        mem.clear();
+        mem.sendKeys("128Mi");
+        web.findElement(By.id("create:submit")).click();
+        browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Session cache"));
+        browser.await(Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+        assertThat(web.findElement(By.id("uri")).getText()).startsWith("redis://");
+        web.findElement(By.id("lifecycle:delete")).click();
+        web.switchTo().alert().accept();
+        browser.await().until(ExpectedConditions.urlContains("/databases/index.xhtml"));
 
         // the other main pages
         web.findElement(By.linkText("Databases")).click();

@@ -1,11 +1,9 @@
 package dev.strata.domain.auth;
 
-import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
@@ -14,19 +12,9 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "strata_api_key")
-public class ApiKey {
+public class ApiKey extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "key";
-
-    @Id
-    @Column(length = 40)
-    private String id;
-
-    @Version
-    private long version;
-
-    @Column(name = "workspace_id", nullable = false, length = 40)
-    private String workspaceId;
 
     @Column(nullable = false, length = 200)
     private String name;
@@ -38,9 +26,6 @@ public class ApiKey {
     @Column(name = "secret_hash", nullable = false, unique = true, length = 64)
     private String secretHash;
 
-    @Column(name = "created_at", nullable = false)
-    private Instant createdAt;
-
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
@@ -49,12 +34,10 @@ public class ApiKey {
 
     public static ApiKey issue(String workspaceId, String name, String displayPrefix, String secretHash, Instant now) {
         ApiKey k = new ApiKey();
-        k.id = Ids.next(ID_PREFIX);
-        k.workspaceId = workspaceId;
+        k.identify(ID_PREFIX, workspaceId, now);
         k.name = name;
         k.displayPrefix = displayPrefix;
         k.secretHash = secretHash;
-        k.createdAt = now;
         return k;
     }
 
@@ -68,24 +51,12 @@ public class ApiKey {
         return revokedAt == null;
     }
 
-    public String id() {
-        return id;
-    }
-
-    public String workspaceId() {
-        return workspaceId;
-    }
-
     public String name() {
         return name;
     }
 
     public String displayPrefix() {
         return displayPrefix;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
     }
 
     public Instant revokedAt() {

@@ -1,15 +1,13 @@
 package dev.strata.domain.database;
 
-import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
-import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
@@ -24,19 +22,9 @@ import java.time.Instant;
                 @UniqueConstraint(name = "uq_database_slug", columnNames = {"workspace_id", "slug"}),
                 @UniqueConstraint(name = "uq_database_port", columnNames = {"port"})},
         indexes = @Index(name = "ix_database_workspace", columnList = "workspace_id, id"))
-public class Database {
+public class Database extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "db";
-
-    @Id
-    @Column(length = 40)
-    private String id;
-
-    @Version
-    private long version;
-
-    @Column(name = "workspace_id", nullable = false, length = 40)
-    private String workspaceId;
 
     @Column(name = "project_id", length = 40)
     private String projectId;
@@ -121,9 +109,6 @@ public class Database {
     @Column(nullable = false, length = 20)
     private DatabaseStatus status;
 
-    @Column(name = "created_at", nullable = false)
-    private Instant createdAt;
-
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -135,8 +120,7 @@ public class Database {
                                   String engineVersion, CpuQuantity cpu, MemoryQuantity memory, StorageSize storage,
                                   String storageClass, InstanceIdentity identity, Instant now) {
         Database d = new Database();
-        d.id = Ids.next(ID_PREFIX);
-        d.workspaceId = workspaceId;
+        d.identify(ID_PREFIX, workspaceId, now);
         d.projectId = projectId;
         d.name = name;
         d.slug = slug.value();
@@ -153,7 +137,6 @@ public class Database {
         d.adminPasswordSealed = identity.adminPasswordSealed();
         d.generation = 1;
         d.status = DatabaseStatus.PROVISIONING;
-        d.createdAt = now;
         d.updatedAt = now;
         return d;
     }
@@ -276,12 +259,10 @@ public class Database {
     }
 
     public InstanceSpec spec(String password, String adminPassword) {
-        return new InstanceSpec(id, engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
+        return new InstanceSpec(id(), engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
                 username, databaseName, password, adminPassword, sleepRequested);
     }
 
-    public String id() { return id; }
-    public String workspaceId() { return workspaceId; }
     public String projectId() { return projectId; }
     public String name() { return name; }
     public Slug slug() { return new Slug(slug); }
@@ -305,6 +286,5 @@ public class Database {
     public String passwordSealed() { return passwordSealed; }
     public String adminPasswordSealed() { return adminPasswordSealed; }
     public Long storageUsedBytes() { return storageUsedBytes; }
-    public Instant createdAt() { return createdAt; }
     public Instant updatedAt() { return updatedAt; }
 }

@@ -1,29 +1,17 @@
 package dev.strata.domain.project;
 
-import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 
 /** A project of a workspace; its databases and buckets share its lifecycle (sleep, teardown). */
 @Entity
 @Table(name = "strata_project")
-public class Project {
+public class Project extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "proj";
-
-    @Id
-    @Column(length = 40)
-    private String id;
-
-    @Version
-    private long version;
-
-    @Column(name = "workspace_id", nullable = false, length = 40)
-    private String workspaceId;
 
     @Column(nullable = false, length = 200)
     private String name;
@@ -33,9 +21,6 @@ public class Project {
     @Column(name = "sleep_requested", nullable = false)
     private boolean sleepRequested;
 
-    @Column(name = "created_at", nullable = false)
-    private Instant createdAt;
-
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -44,11 +29,9 @@ public class Project {
 
     public static Project create(String workspaceId, String name, Instant now) {
         Project p = new Project();
-        p.id = Ids.next(ID_PREFIX);
-        p.workspaceId = workspaceId;
+        p.identify(ID_PREFIX, workspaceId, now);
         p.name = name;
         p.generation = 1;
-        p.createdAt = now;
         p.updatedAt = now;
         return p;
     }
@@ -74,24 +57,12 @@ public class Project {
         return sleepRequested;
     }
 
-    public String id() {
-        return id;
-    }
-
-    public String workspaceId() {
-        return workspaceId;
-    }
-
     public String name() {
         return name;
     }
 
     public long generation() {
         return generation;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
     }
 
     public Instant updatedAt() {

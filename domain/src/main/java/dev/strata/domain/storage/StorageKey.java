@@ -1,11 +1,9 @@
 package dev.strata.domain.storage;
 
-import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
@@ -14,19 +12,9 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "strata_storage_key")
-public class StorageKey {
+public class StorageKey extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "skey";
-
-    @Id
-    @Column(length = 40)
-    private String id;
-
-    @Version
-    private long version;
-
-    @Column(name = "workspace_id", nullable = false, length = 40)
-    private String workspaceId;
 
     @Column(name = "project_id", nullable = false, length = 40)
     private String projectId;
@@ -37,9 +25,6 @@ public class StorageKey {
     @Column(name = "secret_sealed", nullable = false, length = 512)
     private String secretSealed;
 
-    @Column(name = "created_at", nullable = false)
-    private Instant createdAt;
-
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
@@ -48,12 +33,10 @@ public class StorageKey {
 
     public static StorageKey mint(String workspaceId, String projectId, String accessKeyId, String secretSealed, Instant now) {
         StorageKey k = new StorageKey();
-        k.id = Ids.next(ID_PREFIX);
-        k.workspaceId = workspaceId;
+        k.identify(ID_PREFIX, workspaceId, now);
         k.projectId = projectId;
         k.accessKeyId = accessKeyId;
         k.secretSealed = secretSealed;
-        k.createdAt = now;
         return k;
     }
 
@@ -64,11 +47,8 @@ public class StorageKey {
     }
 
     public boolean isActive() { return revokedAt == null; }
-    public String id() { return id; }
-    public String workspaceId() { return workspaceId; }
     public String projectId() { return projectId; }
     public String accessKeyId() { return accessKeyId; }
     public String secretSealed() { return secretSealed; }
-    public Instant createdAt() { return createdAt; }
     public Instant revokedAt() { return revokedAt; }
 }

@@ -127,10 +127,17 @@ class DashboardIT {
         web.findElement(By.id("lifecycle:sleep")).click();
         web.switchTo().alert().accept();
         browser.await().until(ExpectedConditions.textToBe(By.id("projectStatus"), "sleeping"));
-        browser.await(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("sleeping"));
+        browser.screenshot("11-project-sleeping");
+        browser.await(Duration.ofSeconds(60)).until(d -> {
+            d.navigate().to(projectUrl);
+            return d.findElement(By.id("projectDatabases")).getText().contains("sleeping");
+        });
         web.findElement(By.id("lifecycle:wake")).click();
         browser.await().until(ExpectedConditions.textToBe(By.id("projectStatus"), "active"));
-        browser.await(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("projectDatabases")).getText().contains("ready"));
+        browser.await(Duration.ofSeconds(60)).until(d -> {
+            d.navigate().to(projectUrl);
+            return d.findElement(By.id("projectDatabases")).getText().contains("ready");
+        });
 
         // the create form: engines and versions from this host, inline validation, then a Redis database
         web.findElement(By.linkText("Databases")).click();

@@ -16,6 +16,7 @@ import dev.strata.domain.database.StorageSize;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.DisplayName;
 import dev.strata.domain.shared.FieldError;
 import dev.strata.domain.shared.Ids;
 import dev.strata.domain.shared.InvalidInputException;
@@ -45,7 +46,6 @@ public class Databases {
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
-    private static final int MAX_NAME = 200;
     private static final Pattern STORAGE_CLASS = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     @Inject
@@ -99,7 +99,7 @@ public class Databases {
     public Database create(Caller caller, String wsId, NewDatabase req) {
         workspaces.get(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
-        String name = collect(errors, () -> name(req.name()));
+        String name = collect(errors, () -> new DisplayName(req.name()).value());
         Slug slug = collect(errors, () -> new Slug(req.slug()));
         Engine engine = collect(errors, () -> Engine.parse("engine", req.engine()));
         CpuQuantity cpu = req.cpu() == null ? CpuQuantity.DEFAULT : collect(errors, () -> CpuQuantity.parse(req.cpu()));
@@ -167,7 +167,7 @@ public class Databases {
                     List.of(new FieldError("body", "send at least one of name, cpu, memory, storageGb")));
         }
         List<FieldError> errors = new ArrayList<>();
-        String name = req.name() == null ? null : collect(errors, () -> name(req.name()));
+        String name = req.name() == null ? null : collect(errors, () -> new DisplayName(req.name()).value());
         CpuQuantity cpu = req.cpu() == null ? null : collect(errors, () -> CpuQuantity.parse(req.cpu()));
         MemoryQuantity memory = req.memory() == null ? null : collect(errors, () -> MemoryQuantity.parse(req.memory()));
         StorageSize storage = req.storageGb() == null ? null : collect(errors, () -> new StorageSize(req.storageGb()));
@@ -246,20 +246,6 @@ public class Databases {
             throw new NotFoundException("database", clip(dbId));
         }
         return databases.find(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
-    }
-
-    private static String name(String raw) {
-        if (raw == null || raw.isBlank()) {
-            throw new InvalidInputException("name", "name is required");
-        }
-        String name = raw.strip();
-        if (name.length() > MAX_NAME) {
-            throw new InvalidInputException("name", "name must be at most " + MAX_NAME + " characters (got " + name.length() + ")");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException("name", "name must not contain control characters");
-        }
-        return name;
     }
 
     private static String storageClass(String raw) {

@@ -6,8 +6,8 @@ import dev.strata.domain.database.DatabaseStatus;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.DisplayName;
 import dev.strata.domain.shared.Ids;
-import dev.strata.domain.shared.InvalidInputException;
 import dev.strata.domain.shared.NotFoundException;
 import dev.strata.provisioning.auth.Caller;
 import dev.strata.provisioning.database.DatabaseChanged;
@@ -56,17 +56,7 @@ public class Projects {
     StorageRepository storage;
 
     public Project create(Caller caller, String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInputException("name", "name is required");
-        }
-        String n = name.strip();
-        if (n.length() > 200) {
-            throw new InvalidInputException("name", "name must be at most 200 characters (got " + n.length() + ")");
-        }
-        if (n.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException("name", "name must not contain control characters");
-        }
-        Project p = Project.create(caller.workspaceId(), n, Instant.now());
+        Project p = Project.create(caller.workspaceId(), new DisplayName(name).value(), Instant.now());
         projects.add(p);
         return p;
     }

@@ -1,5 +1,6 @@
 package dev.strata.api.json;
 
+import dev.strata.domain.shared.Shown;
 import dev.strata.domain.shared.FieldError;
 import dev.strata.domain.shared.InvalidInputException;
 import jakarta.json.Json;
@@ -46,7 +47,7 @@ public final class JsonBody {
                 throw new InvalidInputException("body", "the request body has more after its JSON value");
             }
         } catch (JsonParsingException | java.util.NoSuchElementException e) {
-            throw new InvalidInputException("body", "the request body is not valid JSON: " + clip(e.getMessage()));
+            throw new InvalidInputException("body", "the request body is not valid JSON: " + Shown.text(e.getMessage()));
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new InvalidInputException("body", "the request body must be a JSON object");
@@ -55,7 +56,7 @@ public final class JsonBody {
         Set<String> unknown = new TreeSet<>(body.object.keySet());
         unknown.removeAll(allowedFields);
         for (String field : unknown) {
-            body.errors.add(new FieldError(clip(field), "unknown field '" + clip(field) + "'; allowed: " + String.join(", ", new TreeSet<>(allowedFields))));
+            body.errors.add(new FieldError(Shown.text(field), "unknown field " + Shown.quoted(field) + "; allowed: " + String.join(", ", new TreeSet<>(allowedFields))));
         }
         return body;
     }
@@ -81,7 +82,7 @@ public final class JsonBody {
             try {
                 return n.bigIntegerValueExact().intValueExact();
             } catch (ArithmeticException e) {
-                errors.add(new FieldError(field, field + " is out of range (got " + clip(n.toString()) + ")"));
+                errors.add(new FieldError(field, field + " is out of range (got " + Shown.text(n.toString()) + ")"));
                 return null;
             }
         }
@@ -97,7 +98,4 @@ public final class JsonBody {
         }
     }
 
-    private static String clip(String s) {
-        return s == null ? "" : s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    }
 }

@@ -1,52 +1,20 @@
 package dev.strata.domain.database;
 
 import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.shared.Shown;
 
 /** Helpers shared by the value objects of this package for reading raw input and quoting it in messages. */
 final class Inputs {
 
     /** Longest part of a received value repeated in a message, in code points; the rest becomes "…". */
-    static final int MAX_SHOWN = 80;
+    static final int MAX_SHOWN = Shown.MAX;
 
     private Inputs() {
     }
 
-    /**
-     * The received value as shown in a message: quoted, cut to {@value #MAX_SHOWN} code points plus "…",
-     * with control characters escaped so a hostile value cannot forge extra lines in logs.
-     */
+    /** The received value as shown in a message (see {@link Shown}). */
     static String quoted(String raw) {
-        if (raw == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_SHOWN) + 8).append('\'');
-        int shown = 0;
-        for (int i = 0; i < raw.length(); ) {
-            if (shown == MAX_SHOWN) {
-                out.append('…');
-                break;
-            }
-            int cp = raw.codePointAt(i);
-            appendVisible(out, cp);
-            shown++;
-            i += Character.charCount(cp);
-        }
-        return out.append('\'').toString();
-    }
-
-    private static void appendVisible(StringBuilder out, int cp) {
-        switch (cp) {
-            case '\n' -> out.append("\\n");
-            case '\r' -> out.append("\\r");
-            case '\t' -> out.append("\\t");
-            default -> {
-                if (Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029) {
-                    out.append(String.format("\\u%04x", cp));
-                } else {
-                    out.appendCodePoint(cp);
-                }
-            }
-        }
+        return Shown.quoted(raw);
     }
 
     /** {@code text} without surrounding whitespace; null or blank is "{field} is required". */

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.database;
 
+import dev.strata.domain.shared.Shown;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.CpuQuantity;
 import dev.strata.domain.database.Database;
@@ -107,7 +108,7 @@ public class Databases {
         StorageSize storage = req.storageGb() == null ? StorageSize.DEFAULT : collect(errors, () -> new StorageSize(req.storageGb()));
         String storageClass = req.storageClass() == null ? config.defaultStorageClass() : collect(errors, () -> storageClass(req.storageClass()));
         if (req.version() != null && (req.version().isBlank() || req.version().length() > 20)) {
-            errors.add(new FieldError("version", "version must be a short version string such as 16 (got '" + clip(req.version()) + "')"));
+            errors.add(new FieldError("version", "version must be a short version string such as 16 (got " + Shown.quoted(req.version()) + ")"));
         }
         if (!errors.isEmpty()) {
             throw invalid(errors);
@@ -116,7 +117,7 @@ public class Databases {
                 new UnprocessableException("engine", "engine " + engine.wireName() + " is not available on this host"));
         String version = req.version() == null ? offer.defaultVersion() : req.version().trim();
         if (!offer.versions().contains(version)) {
-            throw new UnprocessableException("version", engine.wireName() + " version " + clip(version)
+            throw new UnprocessableException("version", engine.wireName() + " version " + Shown.text(version)
                     + " is not available on this host; available: " + String.join(", ", offer.versions()));
         }
         if (req.projectId() != null) {
@@ -238,19 +239,19 @@ public class Databases {
 
     private Project project(String wsId, String projectId) {
         return projects.find(wsId, projectId).orElseThrow(() ->
-                new UnprocessableException("projectId", "project " + clip(projectId) + " does not exist in this workspace"));
+                new UnprocessableException("projectId", "project " + Shown.text(projectId) + " does not exist in this workspace"));
     }
 
     private Database find(String wsId, String dbId) {
         if (!Ids.looksLike(Database.ID_PREFIX, dbId)) {
-            throw new NotFoundException("database", clip(dbId));
+            throw new NotFoundException("database", Shown.text(dbId));
         }
         return databases.find(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
     }
 
     private static String storageClass(String raw) {
         if (!STORAGE_CLASS.matcher(raw).matches()) {
-            throw new InvalidInputException("storageClass", "storageClass must be a Kubernetes StorageClass name: lowercase letters, digits, '-' and '.' (got '" + clip(raw) + "')");
+            throw new InvalidInputException("storageClass", "storageClass must be a Kubernetes StorageClass name: lowercase letters, digits, '-' and '.' (got " + Shown.quoted(raw) + ")");
         }
         return raw;
     }
@@ -263,7 +264,7 @@ public class Databases {
         try {
             value = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(field, field + " must be an integer (got '" + clip(raw) + "')");
+            throw new InvalidInputException(field, field + " must be an integer (got " + Shown.quoted(raw) + ")");
         }
         if (value < min || value > max) {
             throw new InvalidInputException(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
@@ -285,10 +286,4 @@ public class Databases {
         return new InvalidInputException(message, errors);
     }
 
-    static String clip(String s) {
-        if (s == null) {
-            return "null";
-        }
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    }
 }

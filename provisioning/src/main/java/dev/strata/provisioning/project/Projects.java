@@ -8,6 +8,7 @@ import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
 import dev.strata.domain.shared.DisplayName;
 import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.Shown;
 import dev.strata.domain.shared.NotFoundException;
 import dev.strata.provisioning.auth.Caller;
 import dev.strata.provisioning.database.DatabaseChanged;
@@ -67,7 +68,7 @@ public class Projects {
 
     public Project get(Caller caller, String projectId) {
         if (!Ids.looksLike(Project.ID_PREFIX, projectId)) {
-            throw new NotFoundException("project", projectId == null ? "null" : projectId.length() > 80 ? projectId.substring(0, 80) + "…" : projectId);
+            throw new NotFoundException("project", Shown.text(projectId));
         }
         return projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", projectId));
     }

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.storage;
 
+import dev.strata.domain.shared.Shown;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
@@ -48,7 +49,7 @@ public class Buckets {
         }
         BucketName bucketName = new BucketName(name);
         Project project = projects.find(caller.workspaceId(), projectId).orElseThrow(() ->
-                new UnprocessableException("projectId", "project " + clip(projectId) + " does not exist in this workspace"));
+                new UnprocessableException("projectId", "project " + Shown.text(projectId) + " does not exist in this workspace"));
         if (storage.bucketNameTaken(project.id(), bucketName)) {
             throw new ConflictException("name", "the project already has a bucket named " + bucketName.value());
         }
@@ -66,7 +67,7 @@ public class Buckets {
     }
 
     public Bucket get(Caller caller, String bucketId) {
-        return storage.bucket(caller.workspaceId(), bucketId).orElseThrow(() -> new NotFoundException("bucket", clip(bucketId)));
+        return storage.bucket(caller.workspaceId(), bucketId).orElseThrow(() -> new NotFoundException("bucket", Shown.text(bucketId)));
     }
 
     /** Empties and drops the bucket. */
@@ -78,14 +79,14 @@ public class Buckets {
 
     /** A new key for the project (the previous ones stay valid until revoked). */
     public IssuedStorageKey rotateKey(Caller caller, String projectId) {
-        Project project = projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", clip(projectId)));
+        Project project = projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
         return mintKey(project);
     }
 
     public void revokeKey(Caller caller, String projectId, String accessKeyId) {
         StorageKey key = storage.keyByAccessKeyId(accessKeyId)
                 .filter(k -> k.workspaceId().equals(caller.workspaceId()) && k.projectId().equals(projectId) && k.isActive())
-                .orElseThrow(() -> new NotFoundException("storage key", clip(accessKeyId)));
+                .orElseThrow(() -> new NotFoundException("storage key", Shown.text(accessKeyId)));
         key.revoke(Instant.now());
         backend.revoke(key.accessKeyId());
     }
@@ -97,7 +98,7 @@ public class Buckets {
     }
 
     public List<IssuedStorageKey> activeKeys(Caller caller, String projectId) {
-        projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", clip(projectId)));
+        projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
         return storage.activeKeys(projectId).stream().map(this::issued).toList();
     }
 
@@ -143,7 +144,4 @@ public class Buckets {
         return new IssuedStorageKey(k.accessKeyId(), secrets.open(k.secretSealed()), k.createdAt());
     }
 
-    private static String clip(String s) {
-        return s == null ? "null" : s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    }
 }

@@ -4,6 +4,7 @@ import dev.strata.domain.shared.ConflictException;
 import dev.strata.domain.shared.DomainException;
 import dev.strata.domain.shared.InvalidInputException;
 import dev.strata.domain.shared.NotFoundException;
+import dev.strata.domain.shared.UnavailableException;
 import dev.strata.domain.shared.UnprocessableException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -80,6 +81,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (e instanceof NotFoundException) {
             return Problems.response(404, "not-found", "Not Found", e.getMessage(), List.of());
+        }
+        if (e instanceof UnavailableException) {
+            return Problems.response(503, "unavailable", "Service Unavailable", e.getMessage(), List.of());
         }
         return Problems.response(400, "bad-request", "Bad Request", e.getMessage(), e.errors());
     }

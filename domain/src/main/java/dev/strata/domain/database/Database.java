@@ -259,7 +259,7 @@ public class Database extends WorkspaceOwned {
     }
 
     public InstanceSpec spec(String password, String adminPassword) {
-        return new InstanceSpec(id(), engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
+        return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
                 username, databaseName, password, adminPassword, sleepRequested);
     }
 

@@ -2,9 +2,10 @@ package dev.strata.domain.database;
 
 /**
  * What a driver is asked to make true for one database. Passwords are plain here: a spec lives only for the
- * duration of a driver call and is never stored or logged ({@link #toString()} hides them).
+ * duration of a driver call and is never stored or logged ({@link #toString()} hides them). The workspace and
+ * project (null for a database created without one) let a driver place the server, e.g. in a namespace.
  */
-public record InstanceSpec(String id, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
+public record InstanceSpec(String id, String workspaceId, String projectId, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
                            StorageSize storage, String storageClass, Integer port, String username,
                            String databaseName, String password, String adminPassword, boolean sleeping) {
 

@@ -79,4 +79,52 @@ public class StrataConfig {
     public String defaultStorageClass() {
         return Settings.get("STRATA_DEFAULT_STORAGE_CLASS").orElse(driver().equals("local") ? "local" : "standard");
     }
+
+    /** Whether {@code STRATA_DEFAULT_STORAGE_CLASS} is set (else the cluster's default StorageClass applies). */
+    public boolean defaultStorageClassConfigured() {
+        return Settings.get("STRATA_DEFAULT_STORAGE_CLASS").isPresent();
+    }
+
+    /**
+     * {@code STRATA_KUBECONFIG}: the kubeconfig file of the cluster (Kubernetes mode). Unset: the pod's service
+     * account when running in a cluster, else {@code ~/.kube/config}.
+     */
+    public Optional<String> kubeconfig() {
+        return Settings.get("STRATA_KUBECONFIG");
+    }
+
+    /**
+     * {@code STRATA_K8S_NAMESPACE_MODE}: where databases go in Kubernetes mode: {@code workspace} (default, one
+     * namespace per workspace), {@code project} (one per project) or {@code single} ({@code STRATA_K8S_NAMESPACE}).
+     */
+    public String namespaceMode() {
+        return Settings.get("STRATA_K8S_NAMESPACE_MODE").orElse("workspace");
+    }
+
+    /** {@code STRATA_K8S_NAMESPACE}: the namespace of the {@code single} mode, default {@code strata-databases}. */
+    public String singleNamespace() {
+        return Settings.get("STRATA_K8S_NAMESPACE").orElse("strata-databases");
+    }
+
+    /** {@code STRATA_K8S_NAMESPACE_PREFIX}: prefix of the per-workspace or per-project namespaces, default {@code strata-}. */
+    public String namespacePrefix() {
+        return Settings.get("STRATA_K8S_NAMESPACE_PREFIX").orElse("strata-");
+    }
+
+    /**
+     * {@code STRATA_K8S_VERSIONS_<ENGINE>}: the versions offered in Kubernetes mode, newest first, comma-separated.
+     */
+    public java.util.List<String> kubernetesVersions(String engine, String defaults) {
+        String raw = Settings.get("STRATA_K8S_VERSIONS_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaults);
+        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /**
+     * {@code STRATA_K8S_IMAGE_<ENGINE>}: the container image of an engine in Kubernetes mode, {@code {version}}
+     * standing for the database's version.
+     */
+    public String kubernetesImage(String engine, String version, String defaultTemplate) {
+        String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaultTemplate);
+        return template.replace("{version}", version);
+    }
 }

@@ -1,0 +1,167 @@
+package dev.strata.provisioning.driver.kubernetes;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.Map;
+import java.util.Optional;
+
+/** Small helpers to write and read the JSON of Kubernetes objects (the client's own model: Gson). */
+final class Json {
+
+    private Json() {
+    }
+
+    /** An object from key, value pairs; null values are left out. Values: String, Number, Boolean, JsonElement, Map. */
+    static JsonObject obj(Object... keysAndValues) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            JsonElement v = element(keysAndValues[i + 1]);
+            if (!v.isJsonNull()) {
+                o.add((String) keysAndValues[i], v);
+            }
+        }
+        return o;
+    }
+
+    static JsonArray arr(Object... values) {
+        JsonArray a = new JsonArray();
+        for (Object v : values) {
+            a.add(element(v));
+        }
+        return a;
+    }
+
+    static JsonElement element(Object v) {
+        if (v == null) {
+            return JsonNull.INSTANCE;
+        } else if (v instanceof JsonElement e) {
+            return e;
+        } else if (v instanceof String s) {
+            return new JsonPrimitive(s);
+        } else if (v instanceof Number n) {
+            return new JsonPrimitive(n);
+        } else if (v instanceof Boolean b) {
+            return new JsonPrimitive(b);
+        } else if (v instanceof Map<?, ?> m) {
+            JsonObject o = new JsonObject();
+            m.forEach((k, x) -> o.add(String.valueOf(k), element(x)));
+            return o;
+        }
+        throw new IllegalArgumentException("not JSON: " + v.getClass());
+    }
+
+    /** The element at a path of object keys, if every step exists. */
+    static Optional<JsonElement> at(JsonObject root, String... path) {
+        JsonElement e = root;
+        for (String key : path) {
+            if (e == null || !e.isJsonObject()) {
+                return Optional.empty();
+            }
+            e = e.getAsJsonObject().get(key);
+        }
+        return e == null || e.isJsonNull() ? Optional.empty() : Optional.of(e);
+    }
+
+    static Optional<String> string(JsonObject root, String... path) {
+        return at(root, path).filter(JsonElement::isJsonPrimitive).map(JsonElement::getAsString);
+    }
+
+    static Optional<Long> number(JsonObject root, String... path) {
+        return at(root, path).filter(JsonElement::isJsonPrimitive).flatMap(e -> {
+            try {
+                return Optional.of(e.getAsLong());
+            } catch (NumberFormatException x) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Whether condition {@code type} is "True" and says so of the resource's current generation: a condition
+     * carrying an older {@code observedGeneration} was written before the last change (e.g. a resize) was seen.
+     */
+    static boolean conditionCurrent(JsonObject resource, String type) {
+        if (!conditionTrue(resource, type)) {
+            return false;
+        }
+        long generation = number(resource, "metadata", "generation").orElse(0L);
+        return at(resource, "status", "conditions").map(e -> {
+            for (JsonElement c : e.getAsJsonArray()) {
+                if (c.isJsonObject() && type.equals(string(c.getAsJsonObject(), "type").orElse(null))) {
+                    return number(c.getAsJsonObject(), "observedGeneration").orElse(generation) >= generation;
+                }
+            }
+            return false;
+        }).orElse(false);
+    }
+
+    /** Whether {@code status.observedGeneration}, where the operator writes one, has caught up with the spec. */
+    static boolean statusCurrent(JsonObject resource) {
+        long generation = number(resource, "metadata", "generation").orElse(0L);
+        return number(resource, "status", "observedGeneration").orElse(generation) >= generation;
+    }
+
+    /** Whether condition {@code type} in {@code status.conditions} has status "True". */
+    static boolean conditionTrue(JsonObject resource, String type) {
+        return at(resource, "status", "conditions").filter(JsonElement::isJsonArray).map(e -> {
+            for (JsonElement c : e.getAsJsonArray()) {
+                if (c.isJsonObject() && type.equals(string(c.getAsJsonObject(), "type").orElse(null))) {
+                    return "True".equals(string(c.getAsJsonObject(), "status").orElse(null));
+                }
+            }
+            return false;
+        }).orElse(false);
+    }
+
+    /** The message of condition {@code type}, if it has one. */
+    static Optional<String> conditionMessage(JsonObject resource, String type) {
+        return at(resource, "status", "conditions").filter(JsonElement::isJsonArray).flatMap(e -> {
+            for (JsonElement c : e.getAsJsonArray()) {
+                if (c.isJsonObject() && type.equals(string(c.getAsJsonObject(), "type").orElse(null))) {
+                    return string(c.getAsJsonObject(), "message");
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Whether everything {@code wanted} says is already true of {@code actual}: every key of an object (recursively),
+     * every element of an array at the same position, equal primitives. Keys that only {@code actual} has (defaults
+     * the operator filled in) do not matter, so a resource is patched only when Strata's intent is not yet in it.
+     */
+    static boolean covers(JsonElement actual, JsonElement wanted) {
+        if (wanted == null || wanted.isJsonNull()) {
+            return actual == null || actual.isJsonNull();
+        }
+        if (actual == null || actual.isJsonNull()) {
+            return false;
+        }
+        if (wanted.isJsonObject()) {
+            if (!actual.isJsonObject()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonElement> e : wanted.getAsJsonObject().entrySet()) {
+                if (!covers(actual.getAsJsonObject().get(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (wanted.isJsonArray()) {
+            if (!actual.isJsonArray() || actual.getAsJsonArray().size() != wanted.getAsJsonArray().size()) {
+                return false;
+            }
+            for (int i = 0; i < wanted.getAsJsonArray().size(); i++) {
+                if (!covers(actual.getAsJsonArray().get(i), wanted.getAsJsonArray().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return actual.isJsonPrimitive() && actual.getAsJsonPrimitive().getAsString().equals(wanted.getAsJsonPrimitive().getAsString());
+    }
+}

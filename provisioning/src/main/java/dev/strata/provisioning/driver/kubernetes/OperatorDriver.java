@@ -1,0 +1,307 @@
+package dev.strata.provisioning.driver.kubernetes;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.EngineOffer;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.domain.shared.UnavailableException;
+import dev.strata.provisioning.driver.kubernetes.KubernetesCluster.Target;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A database as one operator custom resource. Each pass writes Strata's intent (the resource's spec, labels and
+ * annotations, and the Secrets Strata owns) only where the cluster does not already have it, then reads the
+ * operator's status. Nothing is remembered between calls: the API server holds the state, so every step is safe
+ * to repeat after a crash. Refusals of the API server become the database's status message.
+ */
+public abstract class OperatorDriver implements EngineDriver {
+
+    @Inject
+    protected KubernetesCluster cluster;
+
+    protected OperatorDriver() {
+    }
+
+    protected OperatorDriver(KubernetesCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    protected abstract Engine engine();
+
+    /** The versions offered unless {@code STRATA_K8S_VERSIONS_<ENGINE>} says otherwise, newest first. */
+    protected abstract String defaultVersions();
+
+    /** The image unless {@code STRATA_K8S_IMAGE_<ENGINE>} says otherwise; {@code {version}} is replaced. */
+    protected abstract String defaultImage();
+
+    protected abstract ResourceKind kind();
+
+    /** The resource's {@code spec} for this database (sleeping or awake). */
+    protected abstract JsonObject spec(InstanceSpec spec, Target target);
+
+    /** Annotations Strata sets; a null value means "must not be there" (removed by the merge patch). */
+    protected Map<String, String> annotations(InstanceSpec spec) {
+        return Map.of();
+    }
+
+    /** Secrets Strata writes before the resource, by name. */
+    protected Map<String, Map<String, String>> ownSecrets(InstanceSpec spec, Target target) {
+        return Map.of();
+    }
+
+    /** Secrets the operator writes for this resource, removed with the database. */
+    protected List<String> operatorSecrets(Target target) {
+        return List.of();
+    }
+
+    /** Null when the server is up and answering, else why not (for the status message). */
+    protected abstract String notReadyReason(JsonObject resource, InstanceSpec spec, Target target);
+
+    /** Null when the server is stopped with its data kept, else what is still under way. */
+    protected abstract String notAsleepReason(JsonObject resource, InstanceSpec spec, Target target);
+
+    /** Work after the resource is written, e.g. scaling a paused operator's StatefulSet down. */
+    protected void afterApply(JsonObject resource, InstanceSpec spec, Target target) {
+    }
+
+    /** How clients connect, from the database's own fields or the operator's Secret. */
+    protected abstract ConnectionInfo connection(InstanceSpec spec, Target target);
+
+    @Override
+    public List<EngineOffer> offers() {
+        return List.of(new EngineOffer(engine(), cluster.config().kubernetesVersions(engine().wireName(), defaultVersions())));
+    }
+
+    @Override
+    public boolean needsPort() {
+        return false;
+    }
+
+    protected String image(InstanceSpec spec) {
+        return cluster.config().kubernetesImage(engine().wireName(), spec.version(), defaultImage());
+    }
+
+    /** The whole resource as Strata creates it. */
+    public JsonObject desired(InstanceSpec spec) {
+        Target t = cluster.target(spec);
+        Map<String, String> annotations = new LinkedHashMap<>(annotations(spec));
+        annotations.values().removeIf(v -> v == null);
+        return Json.obj("apiVersion", kind().apiVersion(), "kind", kind().kind(),
+                "metadata", Json.obj("name", t.name(), "namespace", t.namespace(), "labels", cluster.labels(spec),
+                        "annotations", annotations.isEmpty() ? null : annotations),
+                "spec", spec(spec, t));
+    }
+
+    @Override
+    public InstanceObservation ensureRunning(InstanceSpec spec) {
+        try {
+            Target t = cluster.target(spec);
+            Applied applied = apply(spec, t);
+            if (applied.written()) {
+                return InstanceObservation.notReady(kind().kind() + " " + t.name() + " written, waiting for its operator");
+            }
+            String reason = notReadyReason(applied.resource(), spec, t);
+            return reason == null ? InstanceObservation.ready(null) : InstanceObservation.notReady(reason);
+        } catch (KubernetesFailure e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation observe(InstanceSpec spec) {
+        try {
+            Target t = cluster.target(spec);
+            Optional<JsonObject> resource = cluster.api().get(kind(), t.namespace(), t.name());
+            if (resource.isEmpty()) {
+                return InstanceObservation.notReady(kind().kind() + " " + t.name() + " is missing from namespace " + t.namespace());
+            }
+            String reason = notReadyReason(resource.get(), spec, t);
+            return reason == null ? InstanceObservation.ready(null) : InstanceObservation.notReady(reason);
+        } catch (KubernetesFailure e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    @Override
+    public InstanceObservation stop(InstanceSpec spec) {
+        try {
+            Target t = cluster.target(spec);
+            Applied applied = apply(spec, t);
+            String reason = applied.written() ? kind().kind() + " " + t.name() + " written, waiting for its operator to stop it"
+                    : notAsleepReason(applied.resource(), spec, t);
+            return reason == null ? InstanceObservation.stoppedOnPurpose() : InstanceObservation.notReady(reason);
+        } catch (KubernetesFailure e) {
+            return InstanceObservation.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the resource and every Secret of the database. Returns once the API server no longer has the
+     * resource; while an operator's finalizer still holds it, this fails with a message and is repeated.
+     */
+    @Override
+    public void delete(InstanceSpec spec) {
+        Target t = cluster.target(spec);
+        KubernetesApi api = cluster.api();
+        api.delete(kind(), t.namespace(), t.name());
+        for (String secret : ownSecrets(spec, t).keySet()) {
+            api.delete(ResourceKind.SECRET, t.namespace(), secret);
+        }
+        for (String secret : operatorSecrets(t)) {
+            api.delete(ResourceKind.SECRET, t.namespace(), secret);
+        }
+        if (api.get(kind(), t.namespace(), t.name()).isPresent()) {
+            throw new KubernetesFailure(409, kind().kind() + " " + t.name() + " in namespace " + t.namespace()
+                    + " is still being removed by its operator", null);
+        }
+    }
+
+    @Override
+    public ConnectionInfo connection(InstanceSpec spec) {
+        try {
+            return connection(spec, cluster.target(spec));
+        } catch (KubernetesFailure e) {
+            throw new UnavailableException("connection details cannot be read now: " + e.getMessage());
+        }
+    }
+
+    /** The resource after a pass, and whether this pass changed it (its status then predates the change). */
+    record Applied(JsonObject resource, boolean written) {
+    }
+
+    /** Writes the Secrets and the resource where the cluster lacks Strata's intent. */
+    Applied apply(InstanceSpec spec, Target t) {
+        KubernetesApi api = cluster.api();
+        api.ensureNamespace(t.namespace());
+        for (Map.Entry<String, Map<String, String>> secret : ownSecrets(spec, t).entrySet()) {
+            api.putSecret(t.namespace(), secret.getKey(), secret.getValue(), cluster.labels(spec));
+        }
+        Optional<JsonObject> current = api.get(kind(), t.namespace(), t.name());
+        JsonObject resource;
+        boolean written = true;
+        if (current.isEmpty()) {
+            resource = api.create(kind(), desired(spec));
+        } else {
+            JsonArray operations = changes(current.get(), spec, t);
+            if (operations.isEmpty()) {
+                resource = current.get();
+                written = false;
+            } else {
+                resource = api.jsonPatch(kind(), t.namespace(), t.name(), operations);
+            }
+        }
+        afterApply(resource, spec, t);
+        return new Applied(resource, written);
+    }
+
+    /**
+     * JSON patch operations that put Strata's intent into the resource: each label, annotation and top-level spec
+     * field that differs is replaced whole ({@code add}), an annotation that must go is removed; fields the
+     * operator added are left alone. Empty when the resource already says everything Strata wants.
+     */
+    JsonArray changes(JsonObject current, InstanceSpec spec, Target t) {
+        JsonArray ops = new JsonArray();
+        metadataChanges(ops, current, "labels", new LinkedHashMap<>(cluster.labels(spec)));
+        metadataChanges(ops, current, "annotations", new LinkedHashMap<>(annotations(spec)));
+        JsonObject wanted = spec(spec, t);
+        Optional<JsonElement> actual = Json.at(current, "spec");
+        if (actual.isEmpty() || !actual.get().isJsonObject()) {
+            ops.add(Json.obj("op", "add", "path", "/spec", "value", wanted));
+            return ops;
+        }
+        for (Map.Entry<String, JsonElement> field : wanted.entrySet()) {
+            if (!Json.covers(actual.get().getAsJsonObject().get(field.getKey()), field.getValue())) {
+                ops.add(Json.obj("op", "add", "path", "/spec/" + pointer(field.getKey()), "value", field.getValue()));
+            }
+        }
+        return ops;
+    }
+
+    private static void metadataChanges(JsonArray ops, JsonObject current, String field, Map<String, String> wanted) {
+        Optional<JsonElement> existing = Json.at(current, "metadata", field).filter(JsonElement::isJsonObject);
+        if (existing.isEmpty()) {
+            wanted.values().removeIf(v -> v == null);
+            if (!wanted.isEmpty()) {
+                ops.add(Json.obj("op", "add", "path", "/metadata/" + field, "value", Json.element(wanted)));
+            }
+            return;
+        }
+        JsonObject have = existing.get().getAsJsonObject();
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            JsonElement now = have.get(e.getKey());
+            String path = "/metadata/" + field + "/" + pointer(e.getKey());
+            if (e.getValue() == null) {
+                if (now != null) {
+                    ops.add(Json.obj("op", "remove", "path", path));
+                }
+            } else if (now == null || !now.isJsonPrimitive() || !now.getAsString().equals(e.getValue())) {
+                ops.add(Json.obj("op", "add", "path", path, "value", e.getValue()));
+            }
+        }
+    }
+
+    /** A JSON pointer token (RFC 6901): '~' and '/' escaped. */
+    private static String pointer(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    // --- helpers for the engines -----------------------------------------------------------------------------
+
+    /** {@code resources} of a container: requests equal limits (a guaranteed pod), from the database's cpu and memory. */
+    protected static JsonObject resources(InstanceSpec spec) {
+        JsonObject amounts = Json.obj("cpu", spec.cpu().value(), "memory", spec.memory().value());
+        return Json.obj("requests", amounts, "limits", amounts.deepCopy());
+    }
+
+    protected static String storageSize(InstanceSpec spec) {
+        return spec.storage().gb() + "Gi";
+    }
+
+    /** The storage class to write, or null to let the cluster's default apply. */
+    protected String storageClass(InstanceSpec spec) {
+        String cls = spec.storageClass();
+        if (cls == null || !cluster.config().defaultStorageClassConfigured() && cls.equals(cluster.config().defaultStorageClass())) {
+            return null;
+        }
+        return cls;
+    }
+
+    /** The StatefulSet an operator made, if it exists yet. */
+    protected Optional<JsonObject> statefulSet(Target t, String name) {
+        return cluster.api().get(ResourceKind.STATEFUL_SET, t.namespace(), name);
+    }
+
+    protected static long replicas(JsonObject statefulSet, String field) {
+        return Json.number(statefulSet, field.equals("replicas") ? "spec" : "status", field).orElse(0L);
+    }
+
+    /** Scales a StatefulSet to zero (its operator is paused first, so that it does not scale it back). */
+    protected void scaleToZero(Target t, String name) {
+        Optional<JsonObject> sts = statefulSet(t, name);
+        if (sts.isPresent() && replicas(sts.get(), "replicas") != 0) {
+            cluster.api().mergePatch(ResourceKind.STATEFUL_SET, t.namespace(), name, Json.obj("spec", Json.obj("replicas", 0)));
+        }
+    }
+
+    /** The in-cluster DNS name of a Service of this database. */
+    protected static String serviceHost(Target t, String service) {
+        return service + "." + t.namespace() + ".svc";
+    }
+
+    protected static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    protected static Optional<JsonElement> at(JsonObject o, String... path) {
+        return Json.at(o, path);
+    }
+}

@@ -1,0 +1,372 @@
+package dev.strata.provisioning.driver.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.strata.domain.database.ConnectionInfo;
+import dev.strata.domain.database.CpuQuantity;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.domain.database.MemoryQuantity;
+import dev.strata.domain.database.StorageSize;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
+import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The four operator drivers against a simulated API server and simulated operators: the exact resource each
+ * writes, readiness from the operator's status, connection details, resize, sleep and wake, delete, and the API
+ * server's refusals as status messages.
+ */
+class OperatorDriversTest {
+
+    private static ApiServerSimulation apiServer;
+    private static OperatorSimulator operators;
+    private static KubernetesCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("STRATA_DRIVER", "kubernetes");
+        apiServer = ApiServerSimulation.start(0);
+        operators = new OperatorSimulator(apiServer, Duration.ofMillis(300));
+        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
+        cluster = new KubernetesCluster(new StrataConfig(), KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+    }
+
+    @AfterAll
+    static void stop() {
+        operators.close();
+        apiServer.close();
+        System.clearProperty("STRATA_DRIVER");
+    }
+
+    private static int serial;
+
+    private static InstanceSpec spec(Engine engine, String version, int storageGb, String memory, boolean sleeping, String id) {
+        return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
+                CpuQuantity.parse("500m"), MemoryQuantity.parse(memory), new StorageSize(storageGb), "fast-ssd", null,
+                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
+    }
+
+    private static String newId() {
+        return "db_01jtestdatabase0000000000" + (char) ('a' + serial++);
+    }
+
+    private static GenericKubernetesResource stored(ResourceKind kind, String ns, String name) {
+        return apiServer.client().genericKubernetesResources(kind.apiVersion(), kind.kind()).inNamespace(ns).withName(name).get();
+    }
+
+    private static Object at(GenericKubernetesResource r, String dotted) {
+        return OperatorSimulator.get(r, dotted.split("\\."));
+    }
+
+    private static Map<String, String> secret(String ns, String name) {
+        Secret s = apiServer.client().secrets().inNamespace(ns).withName(name).get();
+        if (s == null) {
+            return null;
+        }
+        Map<String, String> plain = new java.util.LinkedHashMap<>();
+        s.getData().forEach((k, v) -> plain.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        return plain;
+    }
+
+    private static InstanceObservation untilReady(OperatorDriver driver, InstanceSpec spec) {
+        return await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> driver.ensureRunning(spec), InstanceObservation::ready);
+    }
+
+    private static void untilAsleep(OperatorDriver driver, InstanceSpec spec) {
+        await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> driver.stop(spec), InstanceObservation::stopped);
+    }
+
+    @Test
+    void postgresqlIsACloudNativePgCluster() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        InstanceObservation first = driver.ensureRunning(spec);
+        assertThat(first.ready()).isFalse();
+        assertThat(first.failure()).isNull();
+        assertThat(first.message()).contains("Cluster " + name);
+
+        GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, ns, name);
+        assertThat(c.getApiVersion()).isEqualTo("postgresql.cnpg.io/v1");
+        assertThat(c.getKind()).isEqualTo("Cluster");
+        assertThat(c.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "strata")
+                .containsEntry("strata.dev/database-id", id).containsEntry("strata.dev/workspace-id", "ws_01jtestworkspace000000000000")
+                .containsEntry("strata.dev/project-id", "proj_01jtestproject0000000000000");
+        assertThat(c.getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "off");
+        assertThat(at(c, "spec.instances")).isEqualTo(1);
+        assertThat(at(c, "spec.imageName")).isEqualTo("ghcr.io/cloudnative-pg/postgresql:16");
+        assertThat(at(c, "spec.storage.size")).isEqualTo("10Gi");
+        assertThat(at(c, "spec.storage.storageClass")).isEqualTo("fast-ssd");
+        assertThat(at(c, "spec.resources.requests")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
+        assertThat(at(c, "spec.resources.limits")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
+        assertThat(at(c, "spec.postgresql.parameters.shared_buffers")).isEqualTo("256MB");
+        assertThat(at(c, "spec.bootstrap.initdb.database")).isEqualTo("orders");
+        assertThat(at(c, "spec.bootstrap.initdb.owner")).isEqualTo("orders");
+        assertThat(at(c, "status")).as("status is the operator's: a create cannot set it").isNull();
+
+        untilReady(driver, spec);
+        assertThat(driver.observe(spec).ready()).isTrue();
+
+        // connection details: CloudNativePG's <cluster>-app Secret, as published
+        Map<String, String> app = secret(ns, name + "-app");
+        ConnectionInfo conn = driver.connection(spec);
+        assertThat(conn.uri()).isEqualTo(app.get("uri"));
+        assertThat(conn.password()).isEqualTo(app.get("password"));
+        assertThat(conn.username()).isEqualTo("orders");
+        assertThat(conn.host()).isEqualTo(name + "-rw");
+        assertThat(conn.port()).isEqualTo(5432);
+        assertThat(conn.databaseName()).isEqualTo("orders");
+        assertThat(conn.jdbcUrl()).startsWith("jdbc:postgresql://" + name + "-rw:5432/orders?user=orders&password=");
+
+        // resize: storage grows, memory changes; not ready until the operator has rolled it out
+        InstanceSpec bigger = spec(Engine.POSTGRESQL, "16", 20, "2Gi", false, id);
+        assertThat(driver.ensureRunning(bigger).ready()).isFalse();
+        c = stored(CloudNativePgDriver.CLUSTER, ns, name);
+        assertThat(at(c, "spec.storage.size")).isEqualTo("20Gi");
+        assertThat(at(c, "spec.resources.limits.memory")).isEqualTo("2Gi");
+        assertThat(at(c, "spec.postgresql.parameters.shared_buffers")).isEqualTo("512MB");
+        untilReady(driver, bigger);
+
+        // an unchanged pass writes nothing
+        String version = stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getResourceVersion();
+        assertThat(driver.ensureRunning(bigger).ready()).isTrue();
+        assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getResourceVersion()).isEqualTo(version);
+
+        // sleep = declarative hibernation; wake turns it off
+        InstanceSpec asleep = spec(Engine.POSTGRESQL, "16", 20, "2Gi", true, id);
+        assertThat(driver.stop(asleep).stopped()).isFalse();
+        assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "on");
+        untilAsleep(driver, asleep);
+        untilReady(driver, bigger);
+        assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "off");
+
+        driver.delete(bigger);
+        assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name)).isNull();
+        assertThat(secret(ns, name + "-app")).as("the operator's Secret goes with the database").isNull();
+        driver.delete(bigger); // again: nothing there, no error
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void mysqlIsAMariaDbOfMariadbOperator() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        assertThat(driver.ensureRunning(spec).ready()).isFalse();
+        GenericKubernetesResource m = stored(MariaDbOperatorDriver.MARIADB, ns, name);
+        assertThat(m.getApiVersion()).isEqualTo("k8s.mariadb.com/v1alpha1");
+        assertThat(m.getKind()).isEqualTo("MariaDB");
+        assertThat(at(m, "spec.image")).isEqualTo("docker-registry1.mariadb.com/library/mariadb:11.4");
+        assertThat(at(m, "spec.port")).isEqualTo(3306);
+        assertThat(at(m, "spec.database")).isEqualTo("orders");
+        assertThat(at(m, "spec.username")).isEqualTo("orders");
+        assertThat(at(m, "spec.passwordSecretKeyRef")).isEqualTo(Map.of("name", name + "-password", "key", "password", "generate", false));
+        assertThat(at(m, "spec.rootPasswordSecretKeyRef")).isEqualTo(Map.of("name", name + "-root", "key", "password", "generate", false));
+        assertThat(at(m, "spec.storage")).isEqualTo(Map.of("size", "10Gi", "storageClassName", "fast-ssd", "resizeInUseVolumes", true));
+        assertThat(at(m, "spec.resources.limits")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
+        assertThat((String) at(m, "spec.myCnf")).contains("innodb_buffer_pool_size=512M");
+        assertThat(at(m, "spec.suspend")).isEqualTo(false);
+        assertThat(secret(ns, name + "-password")).isEqualTo(Map.of("password", "app-pass/word+1"));
+        assertThat(secret(ns, name + "-root")).isEqualTo(Map.of("password", "admin-pass-2"));
+
+        untilReady(driver, spec);
+        ConnectionInfo conn = driver.connection(spec);
+        String host = name + ".strata-ws-01jtestworkspace000000000000.svc";
+        assertThat(conn.uri()).isEqualTo("mysql://orders:app-pass%2Fword%2B1@" + host + ":3306/orders");
+        assertThat(conn.jdbcUrl()).isEqualTo("jdbc:mariadb://" + host + ":3306/orders?user=orders&password=app-pass%2Fword%2B1");
+
+        InstanceSpec bigger = spec(Engine.MYSQL, "11.4", 30, "1Gi", false, id);
+        driver.ensureRunning(bigger);
+        assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.storage.size")).isEqualTo("30Gi");
+        untilReady(driver, bigger);
+
+        // sleep: suspended, then its StatefulSet scaled to zero; wake: the operator scales it back
+        InstanceSpec asleep = spec(Engine.MYSQL, "11.4", 30, "1Gi", true, id);
+        untilAsleep(driver, asleep);
+        assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.suspend")).isEqualTo(true);
+        StatefulSet sts = apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get();
+        assertThat(sts.getSpec().getReplicas()).isZero();
+        untilReady(driver, bigger);
+        assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.suspend")).isEqualTo(false);
+        assertThat(apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get().getSpec().getReplicas()).isEqualTo(1);
+
+        driver.delete(bigger);
+        assertThat(stored(MariaDbOperatorDriver.MARIADB, ns, name)).isNull();
+        assertThat(secret(ns, name + "-password")).isNull();
+        assertThat(secret(ns, name + "-root")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void redisIsAnOpsTreeRedisWithAnAuthSecretOfStrata() {
+        RedisOperatorDriver driver = new RedisOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.REDIS, "7.0.15", 10, "512Mi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        assertThat(driver.ensureRunning(spec).message()).contains("written, waiting for its operator");
+        GenericKubernetesResource r = stored(RedisOperatorDriver.REDIS, ns, name);
+        assertThat(r.getApiVersion()).isEqualTo("redis.redis.opstreelabs.in/v1beta2");
+        assertThat(r.getKind()).isEqualTo("Redis");
+        assertThat(r.getMetadata().getAnnotations()).as("no skip-reconcile while awake").isNullOrEmpty();
+        assertThat(at(r, "spec.kubernetesConfig.image")).isEqualTo("quay.io/opstree/redis:v7.0.15");
+        assertThat(at(r, "spec.kubernetesConfig.imagePullPolicy")).isEqualTo("IfNotPresent");
+        assertThat(at(r, "spec.kubernetesConfig.redisSecret")).isEqualTo(Map.of("name", name + "-auth", "key", "password"));
+        assertThat(at(r, "spec.kubernetesConfig.resources.requests")).isEqualTo(Map.of("cpu", "500m", "memory", "512Mi"));
+        assertThat(at(r, "spec.storage.volumeClaimTemplate.spec.accessModes")).isEqualTo(List.of("ReadWriteOnce"));
+        assertThat(at(r, "spec.storage.volumeClaimTemplate.spec.storageClassName")).isEqualTo("fast-ssd");
+        assertThat(at(r, "spec.storage.volumeClaimTemplate.spec.resources.requests.storage")).isEqualTo("10Gi");
+        assertThat(secret(ns, name + "-auth")).isEqualTo(Map.of("password", "app-pass/word+1"));
+
+        untilReady(driver, spec);
+        assertThat(driver.connection(spec).uri()).isEqualTo("redis://default:app-pass%2Fword%2B1@" + name + "." + ns + ".svc:6379/0");
+
+        InstanceSpec bigger = spec(Engine.REDIS, "7.0.15", 15, "1Gi", false, id);
+        untilReady(driver, bigger);
+        r = stored(RedisOperatorDriver.REDIS, ns, name);
+        assertThat(at(r, "spec.storage.volumeClaimTemplate.spec.resources.requests.storage")).isEqualTo("15Gi");
+        assertThat(at(r, "spec.kubernetesConfig.resources.limits.memory")).isEqualTo("1Gi");
+
+        InstanceSpec asleep = spec(Engine.REDIS, "7.0.15", 15, "1Gi", true, id);
+        untilAsleep(driver, asleep);
+        assertThat(stored(RedisOperatorDriver.REDIS, ns, name).getMetadata().getAnnotations())
+                .containsEntry("redis.opstreelabs.in/skip-reconcile", "true");
+        assertThat(apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get().getSpec().getReplicas()).isZero();
+        untilReady(driver, bigger);
+        assertThat(stored(RedisOperatorDriver.REDIS, ns, name).getMetadata().getAnnotations())
+                .doesNotContainKey("redis.opstreelabs.in/skip-reconcile");
+
+        driver.delete(bigger);
+        assertThat(stored(RedisOperatorDriver.REDIS, ns, name)).isNull();
+        assertThat(secret(ns, name + "-auth")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void mongodbIsAPerconaServerMongoDb() {
+        PerconaMongoDriver driver = new PerconaMongoDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MONGODB, "7.0", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        assertThat(driver.ensureRunning(spec).ready()).isFalse();
+        GenericKubernetesResource p = stored(PerconaMongoDriver.PSMDB, ns, name);
+        assertThat(p.getApiVersion()).isEqualTo("psmdb.percona.com/v1");
+        assertThat(p.getKind()).isEqualTo("PerconaServerMongoDB");
+        assertThat(at(p, "spec.crVersion")).isEqualTo("1.21.0");
+        assertThat(at(p, "spec.image")).isEqualTo("percona/percona-server-mongodb:7.0");
+        assertThat(at(p, "spec.pause")).isEqualTo(false);
+        assertThat(at(p, "spec.unsafeFlags.replsetSize")).isEqualTo(true);
+        assertThat(at(p, "spec.sharding.enabled")).isEqualTo(false);
+        assertThat(at(p, "spec.secrets.users")).isEqualTo(name + "-users");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rs0 = ((List<Map<String, Object>>) at(p, "spec.replsets")).get(0);
+        assertThat(rs0).containsEntry("name", "rs0").containsEntry("size", 1);
+        assertThat(rs0.get("resources")).isEqualTo(Map.of("requests", Map.of("cpu", "500m", "memory", "1Gi"),
+                "limits", Map.of("cpu", "500m", "memory", "1Gi")));
+        assertThat(rs0.get("volumeSpec")).isEqualTo(Map.of("persistentVolumeClaim", Map.of("storageClassName", "fast-ssd",
+                "resources", Map.of("requests", Map.of("storage", "10Gi")))));
+        assertThat(at(p, "spec.users")).isEqualTo(List.of(Map.of("name", "orders", "db", "orders",
+                "passwordSecretRef", Map.of("name", name + "-app", "key", "password"),
+                "roles", List.of(Map.of("name", "readWrite", "db", "orders")))));
+        assertThat(secret(ns, name + "-app")).isEqualTo(Map.of("password", "app-pass/word+1"));
+
+        untilReady(driver, spec);
+        assertThat(driver.connection(spec).uri()).isEqualTo("mongodb://orders:app-pass%2Fword%2B1@" + name + "-rs0." + ns
+                + ".svc:27017/orders?replicaSet=rs0&authSource=orders");
+
+        InstanceSpec bigger = spec(Engine.MONGODB, "7.0", 40, "1Gi", false, id);
+        assertThat(driver.ensureRunning(bigger).ready()).isFalse();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resized = ((List<Map<String, Object>>) at(stored(PerconaMongoDriver.PSMDB, ns, name), "spec.replsets")).get(0);
+        assertThat(resized.get("volumeSpec").toString()).contains("storage=40Gi");
+        untilReady(driver, bigger);
+
+        InstanceSpec asleep = spec(Engine.MONGODB, "7.0", 40, "1Gi", true, id);
+        untilAsleep(driver, asleep);
+        assertThat(at(stored(PerconaMongoDriver.PSMDB, ns, name), "spec.pause")).isEqualTo(true);
+        assertThat(at(stored(PerconaMongoDriver.PSMDB, ns, name), "status.state")).isEqualTo("paused");
+        untilReady(driver, bigger);
+
+        driver.delete(bigger);
+        assertThat(stored(PerconaMongoDriver.PSMDB, ns, name)).isNull();
+        assertThat(secret(ns, name + "-app")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void refusalsOfTheApiServerBecomeTheStatusMessage() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, id);
+        apiServer.refuse(new ApiServerSimulation.Refusal("POST", "/mariadbs", 403, "Forbidden",
+                "mariadbs.k8s.mariadb.com is forbidden: User \"system:serviceaccount:strata-system:strata\" cannot create resource \"mariadbs\""));
+        try {
+            InstanceObservation refused = driver.ensureRunning(spec);
+            assertThat(refused.failure()).isNotNull();
+            assertThat(refused.message()).contains("Kubernetes API refused to create MariaDB " + id.replace('_', '-'))
+                    .contains("403 Forbidden").contains("cannot create resource \"mariadbs\"")
+                    .doesNotContain("app-pass/word+1");
+        } finally {
+            apiServer.clearRefusals();
+        }
+        assertThat(driver.ensureRunning(spec).failure()).as("fine once allowed").isNull();
+
+        apiServer.refuse(new ApiServerSimulation.Refusal("PATCH", "/mariadbs/", 422, "Invalid",
+                "MariaDB.k8s.mariadb.com \"x\" is invalid: spec.storage.size: Invalid value: shrinking is not supported"));
+        try {
+            InstanceObservation invalid = driver.ensureRunning(spec(Engine.MYSQL, "11.4", 11, "1Gi", false, id));
+            assertThat(invalid.message()).contains("(422 Invalid)").contains("shrinking is not supported");
+        } finally {
+            apiServer.clearRefusals();
+        }
+        driver.delete(spec);
+    }
+
+    @Test
+    void anUnreachableApiServerIsAStatusMessageToo() throws Exception {
+        Path kubeconfig = Files.createTempFile("strata-kube-nowhere", ".yaml");
+        try (ApiServerSimulation gone = ApiServerSimulation.start(0)) {
+            gone.writeKubeconfig(kubeconfig);
+        }
+        KubernetesCluster nowhere = new KubernetesCluster(new StrataConfig(), KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+        InstanceObservation o = new CloudNativePgDriver(nowhere).ensureRunning(spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId()));
+        assertThat(o.failure()).contains("unreachable");
+        assertThat(new RedisOperatorDriver(nowhere).observe(spec(Engine.REDIS, "7.0.15", 10, "1Gi", false, newId())).failure())
+                .contains("unreachable");
+    }
+
+    @Test
+    void offersComeFromConfigurationNotFromTheHost() {
+        assertThat(new CloudNativePgDriver(cluster).offers().get(0).versions()).containsExactly("17", "16", "15");
+        assertThat(new PerconaMongoDriver(cluster).offers().get(0).engine()).isEqualTo(Engine.MONGODB);
+        assertThat(new RedisOperatorDriver(cluster).needsPort()).isFalse();
+    }
+}

@@ -17,9 +17,16 @@ public final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final String base;
     private final String key;
 
     public Api(String key) {
+        this(BASE, key);
+    }
+
+    /** A client of another Strata server (e.g. the Kubernetes-mode one of KubernetesModeIT). */
+    public Api(String base, String key) {
+        this.base = base;
         this.key = key;
     }
 
@@ -52,7 +59,7 @@ public final class Api {
     }
 
     public Reply send(String method, String path, String body, String contentType) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

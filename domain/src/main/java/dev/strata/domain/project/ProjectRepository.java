@@ -10,6 +10,9 @@ public interface ProjectRepository {
 
     List<Project> list(String workspaceId);
 
+    /** Every project of every workspace (for background work such as publishing environments). */
+    List<Project> all();
+
     void add(Project project);
 
     void remove(Project project);

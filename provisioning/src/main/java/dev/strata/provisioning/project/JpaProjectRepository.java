@@ -26,6 +26,11 @@ public class JpaProjectRepository implements ProjectRepository {
     }
 
     @Override
+    public List<Project> all() {
+        return em.createQuery("select p from Project p order by p.id", Project.class).getResultList();
+    }
+
+    @Override
     public void add(Project project) {
         em.persist(project);
     }

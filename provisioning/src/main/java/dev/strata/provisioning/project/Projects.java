@@ -6,6 +6,7 @@ import dev.strata.domain.database.DatabaseStatus;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.UnavailableException;
 import dev.strata.domain.shared.DisplayName;
 import dev.strata.domain.shared.Ids;
 import dev.strata.domain.shared.Shown;
@@ -116,11 +117,25 @@ public class Projects {
 
     /** The managed variables, in a stable order. */
     public List<EnvVar> environment(Caller caller, String projectId) {
-        Project p = get(caller, projectId);
+        return environmentOf(get(caller, projectId));
+    }
+
+    /** Every project's managed variables, by project (for {@code ProjectEnvironmentSecrets} in Kubernetes mode). */
+    public List<ProjectEnvironment> allEnvironments() {
+        List<ProjectEnvironment> all = new ArrayList<>();
+        for (Project p : projects.all()) {
+            all.add(new ProjectEnvironment(p.workspaceId(), p.id(), environmentOf(p)));
+        }
+        return all;
+    }
+
+    /** A project and its managed variables. */
+    public record ProjectEnvironment(String workspaceId, String projectId, List<EnvVar> variables) {
+    }
+
+    private List<EnvVar> environmentOf(Project p) {
         List<EnvVar> env = new ArrayList<>();
-        live(p).stream().findFirst().ifPresent(primary -> env.add(new EnvVar("DATABASE_URL",
-                drivers.forEngine(primary.engine()).connection(primary.spec(secrets.open(primary.passwordSealed()), null)).uri(),
-                MANAGED_BY)));
+        live(p).stream().findFirst().flatMap(this::databaseUrl).ifPresent(url -> env.add(new EnvVar("DATABASE_URL", url, MANAGED_BY)));
         Optional<IssuedStorageKey> key = buckets.currentKey(p.id());
         List<Bucket> projectBuckets = storage.buckets(p.workspaceId(), p.id());
         if (key.isPresent() || !projectBuckets.isEmpty()) {
@@ -133,6 +148,19 @@ public class Projects {
             env.add(new EnvVar("STORAGE_REGION", buckets.region(), MANAGED_BY));
         }
         return env;
+    }
+
+    /**
+     * The primary database's URI; empty while it is not known yet (an operator publishes it once the database is
+     * provisioned) or cannot be read now.
+     */
+    private Optional<String> databaseUrl(Database primary) {
+        try {
+            return Optional.of(drivers.forEngine(primary.engine())
+                    .connection(primary.spec(secrets.open(primary.passwordSealed()), null)).uri());
+        } catch (ConflictException | UnavailableException e) {
+            return Optional.empty();
+        }
     }
 
     /** The project's databases that are not being deleted, oldest first. */

@@ -1,0 +1,239 @@
+package dev.strata.it.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.it.Api;
+import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
+import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Strata in Kubernetes mode, end to end: the built EAR on a Payara Server of its own ({@code STRATA_DRIVER=kubernetes},
+ * {@code STRATA_KUBECONFIG} pointing at a simulated API server, metadata in PostgreSQL), driven through the REST API
+ * while simulated operators act on the custom resources. No kube-apiserver can run on these machines; the API
+ * server is fabric8's CRUD simulation and the operators are {@link OperatorSimulator}.
+ */
+class KubernetesModeIT {
+
+    private static final String BASE = System.getProperty("it.k8s.base.url");
+    private static final Path DATA_DIR = Path.of(System.getProperty("it.k8s.data.dir"));
+    private static final String HOME = System.getProperty("it.payara.home");
+    private static final String DOMAIN = System.getProperty("it.k8s.domain");
+
+    private static ApiServerSimulation apiServer;
+    private static OperatorSimulator operators;
+    private static Api api;
+    private static String ws;
+    private static String namespace;
+
+    @BeforeAll
+    static void startStrataInKubernetesMode() throws Exception {
+        apiServer = ApiServerSimulation.start(0);
+        operators = new OperatorSimulator(apiServer, Duration.ofMillis(500));
+        Path kubeconfig = apiServer.writeKubeconfig(DATA_DIR.resolve("kubeconfig"));
+
+        ProcessBuilder start = new ProcessBuilder(HOME + "/bin/asadmin", "start-domain", DOMAIN);
+        Map<String, String> env = start.environment();
+        env.keySet().removeIf(k -> k.startsWith("STRATA_"));
+        env.put("STRATA_DRIVER", "kubernetes");
+        env.put("STRATA_KUBECONFIG", kubeconfig.toString());
+        env.put("STRATA_DATA_DIR", DATA_DIR.toString());
+        env.put("STRATA_DB_URL", System.getProperty("it.k8s.metadata.url"));
+        env.put("STRATA_DB_USER", "postgres");
+        env.put("STRATA_DB_PASSWORD", "postgres");
+        env.put("STRATA_BOOTSTRAP_API_KEY", Api.KEY);
+        env.put("STRATA_ADMIN_USER", "admin");
+        env.put("STRATA_ADMIN_PASSWORD", System.getProperty("it.admin.password"));
+        env.put("STRATA_RECONCILE_INTERVAL_MS", "500");
+        env.put("STRATA_S3_PORT", System.getProperty("it.k8s.s3.port"));
+        run(start, "start.log", 240);
+        run(new ProcessBuilder(HOME + "/bin/asadmin", "--port", System.getProperty("it.k8s.admin.port"), "deploy",
+                "--name", "strata", System.getProperty("it.ear")), "deploy.log", 600);
+
+        api = new Api(BASE, Api.KEY);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> api.get("/api/v1/workspaces").status() == 200);
+        ws = api.workspaceId();
+        namespace = "strata-" + ws.replace('_', '-');
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            run(new ProcessBuilder(HOME + "/bin/asadmin", "stop-domain", DOMAIN), "stop.log", 120);
+        } finally {
+            if (operators != null) {
+                operators.close();
+            }
+            if (apiServer != null) {
+                apiServer.close();
+            }
+        }
+    }
+
+    private static void run(ProcessBuilder pb, String log, int seconds) throws Exception {
+        File out = DATA_DIR.resolve(log).toFile();
+        Process p = pb.redirectErrorStream(true).redirectOutput(out).start();
+        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as(String.join(" ", pb.command())).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", pb.command()) + ": " + Files.readString(out.toPath())).isZero();
+    }
+
+    @Test
+    void enginesAreTheOperatorsNotTheHost() {
+        Api.Reply engines = api.get("/api/v1/engines");
+        assertThat(engines.status()).isEqualTo(200);
+        Map<String, List<String>> offered = new LinkedHashMap<>();
+        for (JsonNode e : engines.json().path("data")) {
+            offered.put(e.path("engine").asText(), new java.util.ArrayList<>());
+            e.path("versions").forEach(v -> offered.get(e.path("engine").asText()).add(v.asText()));
+        }
+        assertThat(offered).containsEntry("postgresql", List.of("17", "16", "15")).containsEntry("mysql", List.of("11.4", "10.11"))
+                .containsEntry("redis", List.of("7.0.15")).containsEntry("mongodb", List.of("7.0", "6.0"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "postgresql, postgresql.cnpg.io/v1, Cluster, spec.storage.size",
+            "mysql, k8s.mariadb.com/v1alpha1, MariaDB, spec.storage.size",
+            "redis, redis.redis.opstreelabs.in/v1beta2, Redis, spec.storage.volumeClaimTemplate.spec.resources.requests.storage",
+            "mongodb, psmdb.percona.com/v1, PerconaServerMongoDB, spec.replsets.0.volumeSpec.persistentVolumeClaim.resources.requests.storage"})
+    void aDatabaseIsAnOperatorResourceFromCreateToDelete(String engine, String apiVersion, String kind, String storagePath) {
+        String project = api.post("/api/v1/projects", "{\"name\":\"k8s " + engine + "\"}").text("id");
+        String dbs = "/api/v1/workspaces/" + ws + "/databases";
+        Api.Reply created = api.post(dbs, "{\"name\":\"Orders " + engine + "\",\"slug\":\"orders-" + engine + "\",\"engine\":\"" + engine + "\",\"projectId\":\""
+                + project + "\",\"cpu\":\"500m\",\"memory\":\"1Gi\",\"storageGb\":10}");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.text("status")).isEqualTo("provisioning");
+        String id = created.text("id");
+        String name = id.replace('_', '-');
+        String db = dbs + "/" + id;
+
+        // the custom resource, as the API server stores it
+        GenericKubernetesResource cr = await().atMost(Duration.ofSeconds(30))
+                .until(() -> stored(apiVersion, kind, name), r -> r != null);
+        assertThat(cr.getMetadata().getNamespace()).isEqualTo(namespace);
+        assertThat(cr.getMetadata().getLabels()).containsEntry("strata.dev/database-id", id)
+                .containsEntry("strata.dev/project-id", project).containsEntry("app.kubernetes.io/managed-by", "strata");
+        assertThat(at(cr, storagePath)).isEqualTo("10Gi");
+
+        // the simulated operator makes it ready; Strata shows it
+        awaitStatus(db, "ready");
+        Api.Reply status = api.get(db + "/status");
+        assertThat(status.json().path("ready").asInt()).isEqualTo(1);
+        Api.Reply conn = api.get(db + "/connection");
+        assertThat(conn.status()).as(conn.raw()).isEqualTo(200);
+        if (engine.equals("postgresql")) {
+            Map<String, String> app = secret(name + "-app");
+            assertThat(conn.text("uri")).isEqualTo(app.get("uri"));
+            assertThat(conn.text("password")).isEqualTo(app.get("password"));
+        } else {
+            assertThat(conn.text("host")).endsWith("." + namespace + ".svc");
+        }
+
+        // the project environment is also a Secret in the project's namespace
+        String envSecret = project.replace('_', '-') + "-env";
+        await().atMost(Duration.ofSeconds(30)).until(() -> secret(envSecret), s -> s != null && conn.text("uri").equals(s.get("DATABASE_URL")));
+        Api.Reply dotenv = api.get("/api/v1/projects/" + project + "/env?format=dotenv");
+        assertThat(dotenv.raw()).contains("DATABASE_URL=\"" + conn.text("uri") + "\"");
+
+        // resize: storage grows on the resource; shrinking is refused before anything is written
+        assertThat(api.patch(db, "{\"storageGb\":5}").status()).isEqualTo(422);
+        Api.Reply resized = api.patch(db, "{\"storageGb\":20}");
+        assertThat(resized.status()).as(resized.raw()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> at(stored(apiVersion, kind, name), storagePath), "20Gi"::equals);
+        awaitStatus(db, "ready");
+
+        // sleep and wake through the operator's own mechanism
+        assertThat(api.post(db + "/sleep", "").status()).isEqualTo(202);
+        awaitStatus(db, "sleeping");
+        assertThat(api.get(db + "/status").json().path("ready").asInt()).isZero();
+        assertThat(api.post(db + "/wake", "").status()).isEqualTo(202);
+        awaitStatus(db, "ready");
+
+        // delete: the resource and its Secrets go, then the database
+        assertThat(api.delete(db).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get(db).status() == 404);
+        assertThat(stored(apiVersion, kind, name)).isNull();
+        assertThat(apiServer.client().secrets().inNamespace(namespace).list().getItems())
+                .extracting(s -> s.getMetadata().getName()).noneMatch(n -> n.startsWith(name));
+
+        // the project goes, and its environment Secret with it
+        assertThat(api.delete("/api/v1/projects/" + project).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> secret(envSecret) == null);
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void aRefusalOfTheApiServerIsTheDatabasesStatusMessage() {
+        apiServer.refuse(new ApiServerSimulation.Refusal("POST", "/mariadbs", 403, "Forbidden",
+                "mariadbs.k8s.mariadb.com is forbidden: User \"system:serviceaccount:strata-system:strata\" cannot create resource \"mariadbs\" in API group \"k8s.mariadb.com\""));
+        String db;
+        try {
+            Api.Reply created = api.post("/api/v1/workspaces/" + ws + "/databases", "{\"name\":\"Refused\",\"slug\":\"refused\",\"engine\":\"mysql\"}");
+            assertThat(created.status()).isEqualTo(201);
+            db = "/api/v1/workspaces/" + ws + "/databases/" + created.text("id");
+            Api.Reply shown = await().atMost(Duration.ofSeconds(30)).until(() -> api.get(db), r -> r.text("statusMessage").contains("403"));
+            assertThat(shown.text("status")).isEqualTo("error");
+            assertThat(shown.text("statusMessage")).contains("Kubernetes API refused to create MariaDB").contains("403 Forbidden")
+                    .contains("cannot create resource \"mariadbs\"");
+        } finally {
+            apiServer.clearRefusals();
+        }
+        // allowed again: the reconciler's retry goes through
+        awaitStatus(db, "ready");
+        assertThat(api.delete(db).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get(db).status() == 404);
+    }
+
+    private static void awaitStatus(String db, String wanted) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> api.get(db), r -> wanted.equals(r.text("status")));
+    }
+
+    private static GenericKubernetesResource stored(String apiVersion, String kind, String name) {
+        return apiServer.client().genericKubernetesResources(apiVersion, kind).inNamespace(namespace).withName(name).get();
+    }
+
+    private static Object at(GenericKubernetesResource r, String dotted) {
+        Object o = r == null ? null : r.getAdditionalProperties();
+        for (String p : dotted.split("\\.")) {
+            if (o instanceof Map<?, ?> m) {
+                o = m.get(p);
+            } else if (o instanceof List<?> l && p.matches("\\d+")) {
+                o = l.get(Integer.parseInt(p));
+            } else {
+                return null;
+            }
+        }
+        return o;
+    }
+
+    private static Map<String, String> secret(String name) {
+        Secret s = apiServer.client().secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) {
+            return null;
+        }
+        Map<String, String> plain = new LinkedHashMap<>();
+        s.getData().forEach((k, v) -> plain.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        return plain;
+    }
+}

@@ -3,6 +3,7 @@ package dev.strata.api.json;
 import dev.strata.domain.shared.Shown;
 import dev.strata.domain.shared.FieldError;
 import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.shared.Text;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -67,7 +68,16 @@ public final class JsonBody {
             return null;
         }
         if (v instanceof JsonString s) {
-            return s.getString();
+            String text = s.getString();
+            if (text.indexOf('\u0000') >= 0) {
+                errors.add(new FieldError(field, field + " must not contain NUL characters"));
+                return null;
+            }
+            if (!Text.wellFormedUtf16(text)) {
+                errors.add(new FieldError(field, field + " must be valid Unicode (it has an unpaired surrogate)"));
+                return null;
+            }
+            return text;
         }
         errors.add(new FieldError(field, field + " must be a string"));
         return null;

@@ -1,6 +1,9 @@
 package dev.strata.domain.shared;
 
-/** A human-readable name (of a project, a database): 1-200 characters after trimming, no control characters. */
+/**
+ * A human-readable name (of a project, a database): 1-200 characters after trimming, no control characters, no
+ * bidirectional overrides or isolates (which make a name display as something else), no broken UTF-16.
+ */
 public record DisplayName(String value) {
 
     public static final int MAX = 200;
@@ -15,6 +18,12 @@ public record DisplayName(String value) {
         }
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("name", "name must not contain control characters");
+        }
+        if (value.chars().anyMatch(c -> c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069)) {
+            throw new InvalidInputException("name", "name must not contain bidirectional override or isolate characters");
+        }
+        if (!Text.wellFormedUtf16(value)) {
+            throw new InvalidInputException("name", "name must be valid Unicode (it has an unpaired surrogate)");
         }
     }
 }

@@ -33,4 +33,16 @@ class DisplayNameTest {
         assertThatThrownBy(() -> new DisplayName("x\u001bname")).isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).errors()).extracting(FieldError::field).containsExactly("name"));
     }
+
+    @Test
+    void refusesBidiOverridesAndBrokenUnicodeButKeepsEmojiAndRightToLeftText() {
+        assertThatThrownBy(() -> new DisplayName("\u202egnp.exe"))
+                .hasMessage("name must not contain bidirectional override or isolate characters");
+        assertThatThrownBy(() -> new DisplayName("a\u2066b")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> new DisplayName("x\ud800"))
+                .hasMessage("name must be valid Unicode (it has an unpaired surrogate)");
+        assertThatThrownBy(() -> new DisplayName("\udc00x")).isInstanceOf(InvalidInputException.class);
+        assertThat(new DisplayName("family \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67").value()).endsWith("\uD83D\uDC67");
+        assertThat(new DisplayName("\u05e9\u05dc\u05d5\u05dd orders").value()).startsWith("\u05e9");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.strata.provisioning.project;
 
 import dev.strata.domain.project.Project;
+import dev.strata.domain.shared.Ids;
 import dev.strata.domain.project.ProjectRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,6 +17,9 @@ public class JpaProjectRepository implements ProjectRepository {
 
     @Override
     public Optional<Project> find(String workspaceId, String id) {
+        if (!Ids.looksLike(Project.ID_PREFIX, id)) {
+            return Optional.empty(); // not an id at all (and text the database cannot even compare, e.g. with NUL)
+        }
         return Optional.ofNullable(em.find(Project.class, id)).filter(p -> p.workspaceId().equals(workspaceId));
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.storage;
 
+import dev.strata.domain.shared.Ids;
 import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.storage.BucketName;
 import dev.strata.domain.storage.StorageKey;
@@ -28,6 +29,9 @@ public class JpaStorageRepository implements StorageRepository {
 
     @Override
     public Optional<Bucket> bucket(String workspaceId, String bucketId) {
+        if (!Ids.looksLike(Bucket.ID_PREFIX, bucketId)) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(em.find(Bucket.class, bucketId)).filter(b -> b.workspaceId().equals(workspaceId));
     }
 

@@ -175,10 +175,10 @@ public class KubernetesApi {
                     "metadata", Json.obj("name", name, "namespace", namespace, "labels", allLabels),
                     "type", "Opaque", "data", encoded));
         } else if (!current.get().equals(data)) {
-            JsonObject patch = Json.obj("data", encoded);
-            current.get().keySet().stream().filter(k -> !data.containsKey(k))
-                    .forEach(k -> patch.getAsJsonObject("data").add(k, com.google.gson.JsonNull.INSTANCE));
-            mergePatch(ResourceKind.SECRET, namespace, name, patch);
+            // the whole data map replaced: keys that are no longer wanted go too
+            com.google.gson.JsonArray ops = new com.google.gson.JsonArray();
+            ops.add(Json.obj("op", "add", "path", "/data", "value", encoded));
+            jsonPatch(ResourceKind.SECRET, namespace, name, ops);
         }
     }
 

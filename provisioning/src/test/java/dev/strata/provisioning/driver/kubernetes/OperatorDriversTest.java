@@ -364,6 +364,17 @@ class OperatorDriversTest {
     }
 
     @Test
+    void aSecretRewrittenWithFewerKeysLosesTheOthers() {
+        KubernetesApi api = cluster.api();
+        api.ensureNamespace("strata-secrets-test");
+        api.putSecret("strata-secrets-test", "env", Map.of("DATABASE_URL", "postgresql://a", "STORAGE_KEY", "k"), Map.of());
+        assertThat(secret("strata-secrets-test", "env")).isEqualTo(Map.of("DATABASE_URL", "postgresql://a", "STORAGE_KEY", "k"));
+        api.putSecret("strata-secrets-test", "env", Map.of("STORAGE_KEY", "k2"), Map.of());
+        assertThat(secret("strata-secrets-test", "env")).isEqualTo(Map.of("STORAGE_KEY", "k2"));
+        assertThat(api.secret("strata-secrets-test", "env")).contains(Map.of("STORAGE_KEY", "k2"));
+    }
+
+    @Test
     void offersComeFromConfigurationNotFromTheHost() {
         assertThat(new CloudNativePgDriver(cluster).offers().get(0).versions()).containsExactly("17", "16", "15");
         assertThat(new PerconaMongoDriver(cluster).offers().get(0).engine()).isEqualTo(Engine.MONGODB);

@@ -3,16 +3,8 @@ package dev.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -221,7 +213,7 @@ class DatabaseApiIT {
     @Test
     void anotherWorkspaceSeesNothingOfThisOne() throws Exception {
         String otherKey = "strata_sk_otherWorkspace" + System.nanoTime();
-        String otherWs = insertWorkspaceWithKey(otherKey, false);
+        String otherWs = Tenants.insertWorkspaceWithKey(otherKey, false);
         Api other = new Api(otherKey);
         assertThat(other.get("/api/v1/workspaces").json().path("data")).hasSize(1);
         assertThat(other.get("/api/v1/workspaces").json().path("data").get(0).path("id").asText()).isEqualTo(otherWs);
@@ -239,7 +231,7 @@ class DatabaseApiIT {
         assertThat(api.get(dbs.base() + "/" + id).text("status")).isEqualTo("ready");
 
         String revokedKey = "strata_sk_revoked" + System.nanoTime();
-        insertWorkspaceWithKey(revokedKey, true);
+        Tenants.insertWorkspaceWithKey(revokedKey, true);
         assertThat(new Api(revokedKey).get("/api/v1/workspaces").status()).isEqualTo(401);
     }
 
@@ -251,28 +243,5 @@ class DatabaseApiIT {
         List<String> out = new ArrayList<>();
         api.get(dbs.base() + query).json().path("data").forEach(d -> out.add(d.path("slug").asText()));
         return out;
-    }
-
-    /** A second tenant, written straight into the metadata database (the API has no workspace creation yet). */
-    private static String insertWorkspaceWithKey(String key, boolean revoked) throws Exception {
-        String wsId = "ws_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toLowerCase();
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        try (Connection c = DriverManager.getConnection(System.getProperty("it.metadata.url"), "postgres", "postgres")) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata_workspace (id, version, name, created_at) VALUES (?, 1, ?, ?)")) {
-                ps.setString(1, wsId);
-                ps.setString(2, "Other workspace");
-                ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata_api_key (id, version, workspace_id, name, display_prefix, secret_hash, created_at, revoked_at) VALUES (?, 1, ?, 'test', 'strata_sk_', ?, ?, ?)")) {
-                ps.setString(1, "key_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toLowerCase());
-                ps.setString(2, wsId);
-                ps.setString(3, hash);
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                ps.setTimestamp(5, revoked ? Timestamp.from(Instant.now()) : null);
-                ps.executeUpdate();
-            }
-        }
-        return wsId;
     }
 }

@@ -1,0 +1,245 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Strata's benchmark: run by bench/run.sh against a Strata it started (JDK only: `java bench/Bench.java`).
+ * Arguments: base URL, API key, Payara pid file, results file, command line to record.
+ * Measures create -> ready and wake -> ready per engine, API throughput and p99 of list (100 databases), get and
+ * a trivial endpoint in the same run, and the control plane's RSS with 0 and 100 databases; writes a Markdown table.
+ */
+public class Bench {
+
+    static String base;
+    static String key;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final int SAMPLES = Integer.getInteger("bench.samples", 20);
+    static final int CLIENTS = Integer.getInteger("bench.clients", 16);
+    static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    static final int MANY = Integer.getInteger("bench.many", 100);
+
+    record Reply(int status, String body) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        base = args[0];
+        key = args[1];
+        Path pidFile = Path.of(args[2]);
+        Path results = Path.of(args[3]);
+        String command = args[4];
+        String ws = field(get("/api/v1/workspaces").body(), "id");
+        String dbs = "/api/v1/workspaces/" + ws + "/databases";
+
+        List<String[]> rows = new ArrayList<>();
+        long rssEmpty = rss(pidFile);
+        System.out.println("RSS with 0 databases: " + rssEmpty / 1024 + " MiB");
+
+        Map<String, double[]> create = new LinkedHashMap<>();
+        Map<String, double[]> wake = new LinkedHashMap<>();
+        for (String engine : engines()) {
+            List<Double> created = new ArrayList<>();
+            String keep = null;
+            for (int i = 0; i < SAMPLES; i++) {
+                String slug = "bench-" + engine + "-" + i + "-" + System.nanoTime() % 100000;
+                long t0 = System.nanoTime();
+                Reply r = send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
+                if (r.status() != 201) {
+                    throw new IllegalStateException("create " + engine + ": " + r.status() + " " + r.body());
+                }
+                String id = field(r.body(), "id");
+                awaitStatus(dbs + "/" + id, "ready", Duration.ofMinutes(2));
+                created.add((System.nanoTime() - t0) / 1e6);
+                if (keep == null) {
+                    keep = id;
+                } else {
+                    send("DELETE", dbs + "/" + id, null);
+                }
+            }
+            create.put(engine, stats(created));
+            System.out.printf("create -> ready %s: p50 %.0f ms, p95 %.0f ms%n", engine, create.get(engine)[0], create.get(engine)[1]);
+            List<Double> woken = new ArrayList<>();
+            for (int i = 0; i < SAMPLES; i++) {
+                send("POST", dbs + "/" + keep + "/sleep", "");
+                awaitStatus(dbs + "/" + keep, "sleeping", Duration.ofMinutes(1));
+                long t0 = System.nanoTime();
+                send("POST", dbs + "/" + keep + "/wake", "");
+                awaitStatus(dbs + "/" + keep, "ready", Duration.ofMinutes(1));
+                woken.add((System.nanoTime() - t0) / 1e6);
+            }
+            wake.put(engine, stats(woken));
+            System.out.printf("wake -> ready %s: p50 %.0f ms, p95 %.0f ms%n", engine, wake.get(engine)[0], wake.get(engine)[1]);
+            send("DELETE", dbs + "/" + keep, null);
+        }
+
+        // many databases: the list endpoint then returns 100 of them, and the RSS is measured with them
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < MANY; i++) {
+            String slug = "many-" + i + "-" + System.nanoTime() % 100000;
+            many.add(field(send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"redis\"}").body(), "id"));
+        }
+        for (String id : many) {
+            awaitStatus(dbs + "/" + id, "ready", Duration.ofMinutes(5));
+        }
+        Thread.sleep(5000); // let a few reconcile passes run with all of them
+        long rssMany = rss(pidFile);
+        System.out.println("RSS with " + MANY + " databases: " + rssMany / 1024 + " MiB");
+
+        String one = many.get(0);
+        double[] trivial = load("/api/v1/workspaces");
+        double[] list = load(dbs + "?limit=100");
+        double[] single = load(dbs + "/" + one);
+        System.out.printf("trivial %.0f req/s p99 %.1f ms; list %.0f req/s p99 %.1f ms; get %.0f req/s p99 %.1f ms%n",
+                trivial[0], trivial[1], list[0], list[1], single[0], single[1]);
+        for (String id : many) {
+            send("DELETE", dbs + "/" + id, null);
+        }
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results\n\n");
+        md.append("Measured ").append(Instant.now().toString(), 0, 16).append("Z on this machine: ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ").append(memTotalGiB()).append(" GiB; Strata (Payara Server, local servers) and the load generator on the same host.\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append("| measurement | result | goal | met |\n|---|---|---|---|\n");
+        for (String engine : create.keySet()) {
+            double[] c = create.get(engine);
+            String goal = engine.equals("postgresql") ? "p50 ≤ 1000 ms" : "";
+            String met = engine.equals("postgresql") ? (c[0] <= 1000 ? "yes" : "no") : "";
+            md.append(String.format("| create → ready, %s (n=%d) | p50 %.0f ms, p95 %.0f ms | %s | %s |%n", engine, SAMPLES, c[0], c[1], goal, met));
+        }
+        for (String engine : wake.keySet()) {
+            double[] w = wake.get(engine);
+            md.append(String.format("| wake → ready, %s (n=%d) | p50 %.0f ms, p95 %.0f ms | p50 ≤ 300 ms | %s |%n", engine, SAMPLES, w[0], w[1], w[0] <= 300 ? "yes" : "no"));
+        }
+        md.append(String.format("| trivial endpoint `GET /api/v1/workspaces` (%d clients, %d s) | %.0f req/s, p99 %.1f ms | | |%n", CLIENTS, SECONDS, trivial[0], trivial[1]));
+        md.append(String.format("| list `GET …/databases?limit=100` (%d databases) | %.0f req/s, p99 %.1f ms (%.2f× trivial) | p99 ≤ 2× trivial | %s |%n",
+                MANY, list[0], list[1], list[1] / trivial[1], list[1] <= 2 * trivial[1] ? "yes" : "no"));
+        md.append(String.format("| get `GET …/databases/{id}` | %.0f req/s, p99 %.1f ms (%.2f× trivial) | | |%n", single[0], single[1], single[1] / trivial[1]));
+        md.append(String.format("| control-plane RSS, 0 databases | %d MiB | | |%n", rssEmpty / 1024));
+        md.append(String.format("| control-plane RSS, %d databases (redis) | %d MiB | | |%n", MANY, rssMany / 1024));
+        Files.writeString(results, md.toString());
+        System.out.println(md);
+    }
+
+    static List<String> engines() {
+        String list = System.getProperty("bench.engines", "postgresql,mysql,redis");
+        return List.of(list.split(","));
+    }
+
+    /** {requests per second, p99 ms} of GET path with CLIENTS concurrent clients for SECONDS. */
+    static double[] load(String path) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            get(path); // warm-up
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong errors = new AtomicLong();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            running.add(pool.submit(() -> {
+                List<Long> mine = new ArrayList<>();
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        if (get(path).status() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    mine.add(System.nanoTime() - t0);
+                }
+                latencies.addAll(mine);
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " errors on " + path);
+        }
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new double[] {sorted.size() / (double) SECONDS, sorted.get((int) (0.99 * (sorted.size() - 1))) / 1e6};
+    }
+
+    static double[] stats(List<Double> samples) {
+        List<Double> s = new ArrayList<>(samples);
+        Collections.sort(s);
+        return new double[] {s.get((int) Math.round(0.50 * (s.size() - 1))), s.get((int) Math.round(0.95 * (s.size() - 1)))};
+    }
+
+    static void awaitStatus(String path, String status, Duration within) throws Exception {
+        long end = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < end) {
+            String body = get(path).body();
+            String now = field(body, "status");
+            if (status.equals(now)) {
+                return;
+            }
+            if ("error".equals(now)) {
+                throw new IllegalStateException(path + " failed: " + body);
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException(path + " not " + status + " within " + within);
+    }
+
+    static long rss(Path pidFile) throws Exception {
+        String pid = Files.readString(pidFile).trim();
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")); // KiB
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    static long memTotalGiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
+            }
+        }
+        return 0;
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static Reply get(String path) throws Exception {
+        return send("GET", path, null);
+    }
+
+    static Reply send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body());
+    }
+}

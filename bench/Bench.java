@@ -102,9 +102,10 @@ public class Bench {
         System.out.println("RSS with " + MANY + " databases: " + rssMany / 1024 + " MiB");
 
         String one = many.get(0);
-        double[] trivial = load("/api/v1/workspaces");
+        double[] trivial = load("/health/live");
         double[] list = load(dbs + "?limit=100");
         double[] single = load(dbs + "/" + one);
+        double[] workspaces = load("/api/v1/workspaces");
         System.out.printf("trivial %.0f req/s p99 %.1f ms; list %.0f req/s p99 %.1f ms; get %.0f req/s p99 %.1f ms%n",
                 trivial[0], trivial[1], list[0], list[1], single[0], single[1]);
         for (String id : many) {
@@ -127,10 +128,11 @@ public class Bench {
             double[] w = wake.get(engine);
             md.append(String.format("| wake → ready, %s (n=%d) | p50 %.0f ms, p95 %.0f ms | p50 ≤ 300 ms | %s |%n", engine, SAMPLES, w[0], w[1], w[0] <= 300 ? "yes" : "no"));
         }
-        md.append(String.format("| trivial endpoint `GET /api/v1/workspaces` (%d clients, %d s) | %.0f req/s, p99 %.1f ms | | |%n", CLIENTS, SECONDS, trivial[0], trivial[1]));
+        md.append(String.format("| trivial endpoint `GET /health/live` (%d clients, %d s) | %.0f req/s, p99 %.1f ms | | |%n", CLIENTS, SECONDS, trivial[0], trivial[1]));
         md.append(String.format("| list `GET …/databases?limit=100` (%d databases) | %.0f req/s, p99 %.1f ms (%.2f× trivial) | p99 ≤ 2× trivial | %s |%n",
                 MANY, list[0], list[1], list[1] / trivial[1], list[1] <= 2 * trivial[1] ? "yes" : "no"));
         md.append(String.format("| get `GET …/databases/{id}` | %.0f req/s, p99 %.1f ms (%.2f× trivial) | | |%n", single[0], single[1], single[1] / trivial[1]));
+        md.append(String.format("| authenticated trivial `GET /api/v1/workspaces` | %.0f req/s, p99 %.1f ms (%.2f× trivial) | | |%n", workspaces[0], workspaces[1], workspaces[1] / trivial[1]));
         md.append(String.format("| control-plane RSS, 0 databases | %d MiB | | |%n", rssEmpty / 1024));
         md.append(String.format("| control-plane RSS, %d databases (redis) | %d MiB | | |%n", MANY, rssMany / 1024));
         Files.writeString(results, md.toString());

@@ -1,9 +1,7 @@
 package dev.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -53,14 +50,14 @@ class ControlPlaneCrashIT {
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.text("status")).isEqualTo("provisioning");
         String crashy = created.text("id");
-        killControlPlane();
+        ControlPlane.kill();
 
         // while Strata is down, the running database keeps serving
         try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
             assertThat(scalar(s, "SELECT v FROM t")).isEqualTo("before the crash");
         }
 
-        startControlPlane();
+        ControlPlane.start();
         dbs.awaitStatus(crashy, "ready", Duration.ofSeconds(90));
         assertThat(Host.serverProcesses(crashy)).hasSize(1);
         assertThat(leftovers(crashy)).isEmpty();
@@ -84,30 +81,6 @@ class ControlPlaneCrashIT {
         try (Stream<Path> s = Files.list(Host.instanceDir(id))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("data") && !n.equals("server.log")).toList();
         }
-    }
-
-    private static void killControlPlane() throws Exception {
-        Path pidFile = domainDir().resolve("config/pid");
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
-        server.destroyForcibly();
-        server.onExit().get(30, TimeUnit.SECONDS);
-        assertThat(server.isAlive()).isFalse();
-    }
-
-    private static void startControlPlane() throws Exception {
-        String home = System.getProperty("it.payara.home");
-        Process p = new ProcessBuilder(home + "/bin/asadmin", "start-domain", System.getProperty("it.domain"))
-                .redirectErrorStream(true).redirectOutput(new File(System.getProperty("it.data.dir"), "restart.log")).start();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        Api api = Api.withBootstrapKey();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> api.get("/api/v1/workspaces").status() == 200);
-    }
-
-    private static Path domainDir() {
-        return Path.of(System.getProperty("it.payara.home"), "glassfish", "domains", System.getProperty("it.domain"));
     }
 
     private static String scalar(Statement s, String sql) throws Exception {

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,8 +30,9 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * PostgreSQL as a dedicated local server per database: {@code initdb} into a scratch directory that is renamed into
- * place (so a crash never leaves a half-initialised cluster in use), Strata's settings in {@code strata.conf},
+ * PostgreSQL as a dedicated local server per database: a copy of the major's template cluster ({@link PostgresTemplates},
+ * one {@code initdb} per major) into a scratch directory that is renamed into place (so a crash never leaves a
+ * half-initialised cluster in use), Strata's settings in {@code strata.conf},
  * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
  * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}.
  */
@@ -52,6 +52,9 @@ public class PostgresLocalDriver implements EngineDriver {
 
     @Inject
     LocalInstances instances;
+
+    @Inject
+    PostgresTemplates templates;
 
     @Override
     public List<EngineOffer> offers() {
@@ -152,34 +155,54 @@ public class PostgresLocalDriver implements EngineDriver {
 
     // --- steps ---
 
+    /**
+     * The data directory, copied from the major's template into a scratch directory that is renamed into place
+     * (never a half-copied cluster in use). The copy starts with the template's bootstrap superuser password;
+     * {@link #admin} replaces it with this database's own at the first connection.
+     */
     private void initialise(InstanceSpec spec) throws IOException {
-        Path inst = instanceDir(spec);
-        Path scratch = inst.resolve("data.init");
-        InstanceFiles.deleteRecursively(scratch);
-        Path pwfile = inst.resolve(".admin-password");
-        try {
-            Files.deleteIfExists(pwfile);
-            Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(pwfile, spec.adminPassword() + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-            account.own(pwfile);
-            CommandResult r = account.runAsAccount(List.of(bin(spec, "initdb"), "--no-sync", "-D", scratch.toString(),
-                    "-U", ADMIN_USER, "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"),
-                    Duration.ofMinutes(2));
-            if (!r.ok()) {
-                throw new IllegalStateException("initdb failed: " + r.tail());
-            }
-        } finally {
-            Files.deleteIfExists(pwfile);
-        }
-        Files.writeString(scratch.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
-        Files.writeString(scratch.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '" + SETTINGS_FILE + "'\n",
-                StandardOpenOption.APPEND);
-        // initdb ran without fsync (it is much faster); make the new cluster durable before it goes into place
-        CommandResult sync = account.runAsAccount(List.of("sync", "-f", scratch.resolve("PG_VERSION").toString()), Duration.ofMinutes(1));
-        if (!sync.ok()) {
-            throw new IllegalStateException("sync failed: " + sync.tail());
-        }
+        Path scratch = instanceDir(spec).resolve("data.init");
+        templates.copy(template(spec), scratch);
         Files.move(scratch, dataDir(spec), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private PostgresTemplates.Template template(InstanceSpec spec) throws IOException {
+        return templates.of(spec.version(), new PostgresTemplates.Maker() {
+            @Override
+            public void initdb(Path target, Path passwordFile) {
+                CommandResult r = account.runAsAccount(List.of(bin(spec, "initdb"), "--no-sync", "-D", target.toString(),
+                        "-U", ADMIN_USER, "--pwfile=" + passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"),
+                        Duration.ofMinutes(2));
+                if (!r.ok()) {
+                    throw new IllegalStateException("initdb failed: " + r.tail());
+                }
+            }
+
+            @Override
+            public void finish(Path dataDir) throws IOException {
+                Files.writeString(dataDir.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
+                Files.writeString(dataDir.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '"
+                        + SETTINGS_FILE + "'\n", StandardOpenOption.APPEND);
+            }
+        });
+    }
+
+    /**
+     * A superuser connection with this database's admin password; a server still on the template's bootstrap
+     * password (first start, or a crash right after it) gets its own password first.
+     */
+    private Connection admin(InstanceSpec spec) throws SQLException, IOException {
+        try {
+            return connect(spec, ADMIN_USER, spec.adminPassword(), "postgres");
+        } catch (SQLException e) {
+            if (!"28P01".equals(e.getSQLState())) {
+                throw e;
+            }
+            try (Connection c = connect(spec, ADMIN_USER, template(spec).bootstrapPassword(), "postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + literal(spec.adminPassword()));
+            }
+            return connect(spec, ADMIN_USER, spec.adminPassword(), "postgres");
+        }
     }
 
     private String hba() {
@@ -229,8 +252,8 @@ public class PostgresLocalDriver implements EngineDriver {
         }
     }
 
-    private void ensureApplicationDatabase(InstanceSpec spec) throws SQLException {
-        try (Connection c = connect(spec, ADMIN_USER, spec.adminPassword(), "postgres")) {
+    private void ensureApplicationDatabase(InstanceSpec spec) throws SQLException, IOException {
+        try (Connection c = admin(spec)) {
             if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", spec.username())) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE ROLE " + ident(spec.username()) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD "

@@ -1,0 +1,43 @@
+package dev.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The Payara Server that runs Strata in the integration tests: SIGKILL it and start it again. */
+public final class ControlPlane {
+
+    private ControlPlane() {
+    }
+
+    /** SIGKILL of the whole server JVM, as a power cut or the OOM killer would do. */
+    public static void kill() throws Exception {
+        Path pidFile = domainDir().resolve("config/pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        server.destroyForcibly();
+        server.onExit().get(30, TimeUnit.SECONDS);
+        assertThat(server.isAlive()).isFalse();
+    }
+
+    /** Starts the domain again (the EAR is still deployed in it) and waits until the API answers. */
+    public static void start() throws Exception {
+        String home = System.getProperty("it.payara.home");
+        Process p = new ProcessBuilder(home + "/bin/asadmin", "start-domain", System.getProperty("it.domain"))
+                .redirectErrorStream(true).redirectOutput(new File(System.getProperty("it.data.dir"), "restart.log")).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        Api api = Api.withBootstrapKey();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> api.get("/api/v1/workspaces").status() == 200);
+    }
+
+    private static Path domainDir() {
+        return Path.of(System.getProperty("it.payara.home"), "glassfish", "domains", System.getProperty("it.domain"));
+    }
+}

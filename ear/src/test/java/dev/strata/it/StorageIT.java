@@ -16,12 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -481,7 +476,7 @@ class StorageIT {
 
             // another workspace: neither sees nor touches this one's buckets and keys, nor uses its projects
             String otherKey = "strata_sk_storageOther" + System.nanoTime();
-            insertWorkspaceWithKey(otherKey);
+            Tenants.insertWorkspaceWithKey(otherKey, false);
             Api other = new Api(otherKey);
             Api.Reply otherProject = other.post("/api/v1/projects", "{\"name\":\"Other tenant\"}");
             assertThat(otherProject.status()).as(otherProject.raw()).isEqualTo(201);
@@ -820,26 +815,5 @@ class StorageIT {
 
     private static String sha256(byte[] data) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
-    /** A second tenant with an API key, written straight into the metadata database (the API cannot create one). */
-    private static void insertWorkspaceWithKey(String key) throws Exception {
-        String ws = "ws_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toString().toLowerCase();
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        try (Connection c = DriverManager.getConnection(System.getProperty("it.metadata.url"), "postgres", "postgres")) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata_workspace (id, version, name, created_at) VALUES (?, 1, ?, ?)")) {
-                ps.setString(1, ws);
-                ps.setString(2, "Storage test tenant");
-                ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata_api_key (id, version, workspace_id, name, display_prefix, secret_hash, created_at, revoked_at) VALUES (?, 1, ?, 'test', 'strata_sk_', ?, ?, NULL)")) {
-                ps.setString(1, "key_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toString().toLowerCase());
-                ps.setString(2, ws);
-                ps.setString(3, hash);
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                ps.executeUpdate();
-            }
-        }
     }
 }

@@ -100,7 +100,7 @@ public class MariaDbOperatorDriver extends OperatorDriver {
     @Override
     protected String notAsleepReason(JsonObject mariadb, InstanceSpec spec, Target t) {
         Optional<JsonObject> sts = statefulSet(t, t.name());
-        long ready = sts.map(s -> replicas(s, "readyReplicas")).orElse(0L);
+        long ready = sts.map(s -> readyReplicas(s)).orElse(0L);
         return ready == 0 ? null : "MariaDB " + t.name() + ": stopping (" + ready + " pod(s) still ready)";
     }
 

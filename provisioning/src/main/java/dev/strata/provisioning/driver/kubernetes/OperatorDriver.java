@@ -280,14 +280,20 @@ public abstract class OperatorDriver implements EngineDriver {
         return cluster.api().get(ResourceKind.STATEFUL_SET, t.namespace(), name);
     }
 
-    protected static long replicas(JsonObject statefulSet, String field) {
-        return Json.number(statefulSet, field.equals("replicas") ? "spec" : "status", field).orElse(0L);
+    /** {@code spec.replicas} of a StatefulSet: how many pods it is asked for. */
+    protected static long wantedReplicas(JsonObject statefulSet) {
+        return Json.number(statefulSet, "spec", "replicas").orElse(0L);
+    }
+
+    /** {@code status.readyReplicas} of a StatefulSet: how many pods answer their readiness probe. */
+    protected static long readyReplicas(JsonObject statefulSet) {
+        return Json.number(statefulSet, "status", "readyReplicas").orElse(0L);
     }
 
     /** Scales a StatefulSet to zero (its operator is paused first, so that it does not scale it back). */
     protected void scaleToZero(Target t, String name) {
         Optional<JsonObject> sts = statefulSet(t, name);
-        if (sts.isPresent() && replicas(sts.get(), "replicas") != 0) {
+        if (sts.isPresent() && wantedReplicas(sts.get()) != 0) {
             cluster.api().mergePatch(ResourceKind.STATEFUL_SET, t.namespace(), name, Json.obj("spec", Json.obj("replicas", 0)));
         }
     }

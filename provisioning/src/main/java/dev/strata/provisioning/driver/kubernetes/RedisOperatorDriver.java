@@ -95,13 +95,13 @@ public class RedisOperatorDriver extends OperatorDriver {
         if (sts.isEmpty()) {
             return "Redis " + t.name() + ": waiting for the operator to create StatefulSet " + t.name();
         }
-        long ready = replicas(sts.get(), "readyReplicas");
+        long ready = readyReplicas(sts.get());
         return ready >= 1 && Json.statusCurrent(sts.get()) ? null : "Redis " + t.name() + ": StatefulSet " + t.name() + " has no ready pod yet";
     }
 
     @Override
     protected String notAsleepReason(JsonObject redis, InstanceSpec spec, Target t) {
-        long ready = statefulSet(t, t.name()).map(s -> replicas(s, "readyReplicas")).orElse(0L);
+        long ready = statefulSet(t, t.name()).map(s -> readyReplicas(s)).orElse(0L);
         return ready == 0 ? null : "Redis " + t.name() + ": stopping (" + ready + " pod(s) still ready)";
     }
 

@@ -347,6 +347,15 @@ class OperatorDriversTest {
         } finally {
             apiServer.clearRefusals();
         }
+        apiServer.refuse(new ApiServerSimulation.Refusal("PATCH", "/mariadbs/", 409, "Conflict",
+                "Operation cannot be fulfilled on mariadbs.k8s.mariadb.com \"x\": the object has been modified"));
+        try {
+            InstanceObservation conflict = driver.ensureRunning(spec(Engine.MYSQL, "11.4", 12, "1Gi", false, id));
+            assertThat(conflict.failure()).contains("(409 Conflict)").contains("the object has been modified");
+        } finally {
+            apiServer.clearRefusals();
+        }
+        assertThat(driver.ensureRunning(spec(Engine.MYSQL, "11.4", 12, "1Gi", false, id)).failure()).as("the retry goes through").isNull();
         driver.delete(spec);
     }
 

@@ -47,6 +47,9 @@ public class MariaDbLocalDriver implements EngineDriver {
     @Inject
     LocalInstances instances;
 
+    @Inject
+    ServerTemplates templates;
+
     private volatile String installedVersion;
 
     @Override
@@ -143,15 +146,21 @@ public class MariaDbLocalDriver implements EngineDriver {
 
     // --- steps ---
 
+    /**
+     * The data directory: a copy of the version's template (one {@code mariadb-install-db} per version, root
+     * reachable only by the run-as account over the socket, as every copy is) into a scratch directory renamed into place.
+     */
     private void initialise(InstanceSpec spec, Path inst) throws IOException {
+        ServerTemplates.Template template = templates.of("mariadb-" + spec.version(), (target, dir) -> {
+            CommandResult r = account.runAsAccount(List.of(tool("mariadb-install-db"), "--no-defaults", "--datadir=" + target,
+                    "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + account.name(), "--skip-test-db"),
+                    Duration.ofMinutes(3));
+            if (!r.ok()) {
+                throw new IllegalStateException("mariadb-install-db failed: " + r.tail());
+            }
+        });
         Path scratch = inst.resolve("data.init");
-        InstanceFiles.deleteRecursively(scratch);
-        CommandResult r = account.runAsAccount(List.of(tool("mariadb-install-db"), "--no-defaults", "--datadir=" + scratch,
-                "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + account.name(), "--skip-test-db"),
-                Duration.ofMinutes(3));
-        if (!r.ok()) {
-            throw new IllegalStateException("mariadb-install-db failed: " + r.tail());
-        }
+        templates.copy(template, scratch);
         Files.move(scratch, inst.resolve("data"), StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * PostgreSQL as a dedicated local server per database: a copy of the major's template cluster ({@link PostgresTemplates},
+ * PostgreSQL as a dedicated local server per database: a copy of the major's template cluster ({@link ServerTemplates},
  * one {@code initdb} per major) into a scratch directory that is renamed into place (so a crash never leaves a
  * half-initialised cluster in use), Strata's settings in {@code strata.conf},
  * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
@@ -54,7 +54,7 @@ public class PostgresLocalDriver implements EngineDriver {
     LocalInstances instances;
 
     @Inject
-    PostgresTemplates templates;
+    ServerTemplates templates;
 
     @Override
     public List<EngineOffer> offers() {
@@ -166,25 +166,34 @@ public class PostgresLocalDriver implements EngineDriver {
         Files.move(scratch, dataDir(spec), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private PostgresTemplates.Template template(InstanceSpec spec) throws IOException {
-        return templates.of(spec.version(), new PostgresTemplates.Maker() {
-            @Override
-            public void initdb(Path target, Path passwordFile) {
-                CommandResult r = account.runAsAccount(List.of(bin(spec, "initdb"), "--no-sync", "-D", target.toString(),
-                        "-U", ADMIN_USER, "--pwfile=" + passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"),
-                        Duration.ofMinutes(2));
-                if (!r.ok()) {
-                    throw new IllegalStateException("initdb failed: " + r.tail());
-                }
-            }
+    private static final String BOOTSTRAP_PASSWORD = "bootstrap-password";
 
-            @Override
-            public void finish(Path dataDir) throws IOException {
-                Files.writeString(dataDir.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
-                Files.writeString(dataDir.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '"
-                        + SETTINGS_FILE + "'\n", StandardOpenOption.APPEND);
+    /**
+     * The major's template: initdb with a bootstrap superuser password (kept next to the template, not in it), Strata's
+     * pg_hba.conf and the include of its settings file.
+     */
+    private ServerTemplates.Template template(InstanceSpec spec) throws IOException {
+        return templates.of("postgresql-" + spec.version(), (target, dir) -> {
+            Path password = dir.resolve(BOOTSTRAP_PASSWORD);
+            Files.deleteIfExists(password);
+            Files.createFile(password, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(password, dev.strata.provisioning.secrets.SecretBox.randomPassword(32) + "\n");
+            account.own(password);
+            CommandResult r = account.runAsAccount(List.of(bin(spec, "initdb"), "--no-sync", "-D", target.toString(),
+                    "-U", ADMIN_USER, "--pwfile=" + password, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"),
+                    Duration.ofMinutes(2));
+            if (!r.ok()) {
+                throw new IllegalStateException("initdb failed: " + r.tail());
             }
+            Files.writeString(target.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
+            Files.writeString(target.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '"
+                    + SETTINGS_FILE + "'\n", StandardOpenOption.APPEND);
         });
+    }
+
+    private String bootstrapPassword(InstanceSpec spec) throws IOException {
+        return Files.readString(template(spec).dir().resolve(BOOTSTRAP_PASSWORD)).trim();
     }
 
     /**
@@ -198,7 +207,7 @@ public class PostgresLocalDriver implements EngineDriver {
             if (!"28P01".equals(e.getSQLState())) {
                 throw e;
             }
-            try (Connection c = connect(spec, ADMIN_USER, template(spec).bootstrapPassword(), "postgres"); Statement s = c.createStatement()) {
+            try (Connection c = connect(spec, ADMIN_USER, bootstrapPassword(spec), "postgres"); Statement s = c.createStatement()) {
                 s.execute("ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + literal(spec.adminPassword()));
             }
             return connect(spec, ADMIN_USER, spec.adminPassword(), "postgres");

@@ -165,8 +165,8 @@ public class Bench {
         md.append("- list p99 vs the trivial API endpoint: a page is read without change tracking (EclipseLink read-only query; before\n");
         md.append("  that the ratio was above 2) and serialised once; 100 databases of JSON cost a little under twice a tiny answer.\n");
         md.append("  Server and load generator share 2 cores, so between runs the ratio moves by about ±0.2: the goal is met, narrowly.\n");
-        md.append("- MySQL create → ready has no goal; it is `mariadb-install-db` per database (a template copy like PostgreSQL's would\n");
-        md.append("  be the same remedy). RSS is Payara Server with its default JVM settings; 100 databases add ~60 MiB.\n");
+        md.append("- MySQL create → ready has no goal; its data directory is a template copy too (one `mariadb-install-db` per\n");
+        md.append("  version; before that p50 ~1.1 s). RSS is Payara Server with its default JVM settings; 100 databases add ~60-80 MiB.\n");
         md.append("\n");
         Files.writeString(results, md.toString());
         System.out.println(md);

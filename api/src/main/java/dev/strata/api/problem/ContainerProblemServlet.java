@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * The error page of the API's web module (web.xml): errors the servlet container answers itself, before any API
@@ -21,21 +20,10 @@ public class ContainerProblemServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 404;
-        Response.StatusType type = Response.Status.fromStatusCode(status);
-        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
-        String detail = switch (status) {
-            case 404 -> "no such resource";
-            case 403, 405 -> "this method is not allowed here";
-            case 400 -> "the request is malformed";
-            default -> title;
-        };
-        if (status >= 500) {
-            detail = "an unexpected error occurred";
-        }
-        Response problem = Problems.response(status, title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
-                title, detail, List.of());
+        // a 5xx here says nothing of its cause: the server log has it
+        Response problem = Problems.forStatus(status, status >= 500 ? "an unexpected error occurred" : null);
         resp.setStatus(status);
-        resp.setContentType("application/problem+json");
+        resp.setContentType(Problems.MEDIA_TYPE);
         resp.setCharacterEncoding("UTF-8");
         resp.getWriter().write(String.valueOf(problem.getEntity()));
     }

@@ -38,22 +38,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (thrown instanceof WebApplicationException wae) {
             int status = wae.getResponse().getStatus();
-            Response.StatusType type = Response.Status.fromStatusCode(status);
-            String title = type == null ? "HTTP " + status : type.getReasonPhrase();
             if (status >= 500) {
                 return internal(thrown);
             }
-            String detail = switch (status) {
-                case 404 -> "no such resource";
-                case 405 -> "this method is not allowed here";
-                case 406 -> "this resource answers with application/json";
-                case 415 -> "send the body as application/json";
-                default -> thrown.getMessage();
-            };
             if (find(thrown, JsonException.class) != null || find(thrown, JsonbException.class) != null) {
                 return malformed();
             }
-            return Problems.response(status, slug(title), title, detail, List.of());
+            boolean standard = List.of(404, 405, 406, 415).contains(status);
+            return Problems.forStatus(status, standard ? null : thrown.getMessage());
         }
         if (find(thrown, JsonException.class) != null || find(thrown, JsonbException.class) != null
                 || thrown instanceof ProcessingException) {
@@ -106,9 +98,5 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             }
         }
         return null;
-    }
-
-    private static String slug(String title) {
-        return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
     }
 }

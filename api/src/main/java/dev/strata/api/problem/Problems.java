@@ -34,6 +34,25 @@ public final class Problems {
         return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString()).build();
     }
 
+    /**
+     * The problem for a bare HTTP error status (one JAX-RS or the servlet container raised, with no domain reason):
+     * the status's reason phrase as title and a detail a client can act on. {@code detail} overrides the default.
+     */
+    public static Response forStatus(int status, String detail) {
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        String standard = switch (status) {
+            case 400 -> "the request is malformed";
+            case 403, 405 -> "this method is not allowed here";
+            case 404 -> "no such resource";
+            case 406 -> "this resource answers with application/json";
+            case 415 -> "send the body as application/json";
+            default -> title;
+        };
+        return response(status, title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), title,
+                detail != null ? detail : standard, List.of());
+    }
+
     public static Response unauthorized(String detail) {
         Response r = response(401, "unauthorized", "Unauthorized", detail, List.of());
         return Response.fromResponse(r).header("WWW-Authenticate", "Bearer realm=\"strata\"").build();

@@ -8,13 +8,10 @@ import dev.strata.it.Api;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,26 +211,10 @@ class KubernetesModeIT {
     }
 
     private static Object at(GenericKubernetesResource r, String dotted) {
-        Object o = r == null ? null : r.getAdditionalProperties();
-        for (String p : dotted.split("\\.")) {
-            if (o instanceof Map<?, ?> m) {
-                o = m.get(p);
-            } else if (o instanceof List<?> l && p.matches("\\d+")) {
-                o = l.get(Integer.parseInt(p));
-            } else {
-                return null;
-            }
-        }
-        return o;
+        return OperatorSimulator.get(r, dotted.split("\\."));
     }
 
     private static Map<String, String> secret(String name) {
-        Secret s = apiServer.client().secrets().inNamespace(namespace).withName(name).get();
-        if (s == null) {
-            return null;
-        }
-        Map<String, String> plain = new LinkedHashMap<>();
-        s.getData().forEach((k, v) -> plain.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        return plain;
+        return apiServer.secret(namespace, name);
     }
 }

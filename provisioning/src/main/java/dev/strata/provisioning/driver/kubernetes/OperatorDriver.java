@@ -306,8 +306,4 @@ public abstract class OperatorDriver implements EngineDriver {
     protected static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
-
-    protected static Optional<JsonElement> at(JsonObject o, String... path) {
-        return Json.at(o, path);
-    }
 }

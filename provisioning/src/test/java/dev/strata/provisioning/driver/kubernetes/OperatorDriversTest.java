@@ -14,13 +14,10 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,13 +73,7 @@ class OperatorDriversTest {
     }
 
     private static Map<String, String> secret(String ns, String name) {
-        Secret s = apiServer.client().secrets().inNamespace(ns).withName(name).get();
-        if (s == null) {
-            return null;
-        }
-        Map<String, String> plain = new java.util.LinkedHashMap<>();
-        s.getData().forEach((k, v) -> plain.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        return plain;
+        return apiServer.secret(ns, name);
     }
 
     private static InstanceObservation untilReady(OperatorDriver driver, InstanceSpec spec) {

@@ -1,6 +1,7 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -12,10 +13,14 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -94,6 +99,17 @@ public final class ApiServerSimulation implements AutoCloseable {
     /** A client for the test's own looks at the stored objects (and for the operator simulator). */
     public NamespacedKubernetesClient client() {
         return client;
+    }
+
+    /** A Secret's data as stored, decoded; null when there is no such Secret. */
+    public Map<String, String> secret(String namespace, String name) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) {
+            return null;
+        }
+        Map<String, String> plain = new LinkedHashMap<>();
+        s.getData().forEach((k, v) -> plain.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        return plain;
     }
 
     public void refuse(Refusal refusal) {

@@ -282,14 +282,17 @@ public final class OperatorSimulator implements AutoCloseable {
         return a == null ? null : a.get(key);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The value at a path of keys (and list indexes, e.g. "replsets", "0") in a stored resource, or null. */
     public static Object get(GenericKubernetesResource r, String... path) {
-        Object o = r.getAdditionalProperties();
+        Object o = r == null ? null : r.getAdditionalProperties();
         for (String p : path) {
-            if (!(o instanceof Map)) {
+            if (o instanceof Map<?, ?> m) {
+                o = m.get(p);
+            } else if (o instanceof List<?> l && p.matches("\\d+") && Integer.parseInt(p) < l.size()) {
+                o = l.get(Integer.parseInt(p));
+            } else {
                 return null;
             }
-            o = ((Map<String, Object>) o).get(p);
         }
         return o;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -110,6 +111,18 @@ public class LocalInstances {
     /** {@code scheme://user:password@host:port/path} with user and password URL-encoded. */
     public String uri(String scheme, InstanceSpec spec, String path) {
         return scheme + "://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + uriHost() + ":" + spec.port() + "/" + path;
+    }
+
+    /**
+     * The version an installed server reports ({@code <server> --version}, first group of {@code version}), or null
+     * when the server or one of the tools the driver needs is not executable here.
+     */
+    public String installedVersion(java.util.regex.Pattern version, String server, String... tools) {
+        if (!Files.isExecutable(Path.of(server)) || java.util.Arrays.stream(tools).anyMatch(t -> !Files.isExecutable(Path.of(t)))) {
+            return null;
+        }
+        java.util.regex.Matcher m = version.matcher(account.runHere(List.of(server, "--version"), java.time.Duration.ofSeconds(10)).output());
+        return m.find() ? m.group(1) : null;
     }
 
     public static String enc(String s) {

@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -60,12 +59,7 @@ public class MariaDbLocalDriver implements EngineDriver {
 
     private String installedVersion() {
         if (installedVersion == null) {
-            if (!Files.isExecutable(Path.of(server())) || !Files.isExecutable(Path.of(tool("mariadb-install-db")))
-                    || !Files.isExecutable(Path.of(tool("mariadb")))) {
-                return null;
-            }
-            Matcher m = VERSION.matcher(account.runHere(List.of(server(), "--version"), Duration.ofSeconds(10)).output());
-            installedVersion = m.find() ? m.group(1) : null;
+            installedVersion = instances.installedVersion(VERSION, server(), tool("mariadb-install-db"), tool("mariadb"));
         }
         return installedVersion;
     }

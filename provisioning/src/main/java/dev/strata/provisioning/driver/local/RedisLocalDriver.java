@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,11 +49,7 @@ public class RedisLocalDriver implements EngineDriver {
 
     private String installedVersion() {
         if (installedVersion == null) {
-            if (!Files.isExecutable(Path.of(server()))) {
-                return null;
-            }
-            Matcher m = VERSION.matcher(account.runHere(List.of(server(), "--version"), Duration.ofSeconds(10)).output());
-            installedVersion = m.find() ? m.group(1) : null;
+            installedVersion = instances.installedVersion(VERSION, server());
         }
         return installedVersion;
     }

@@ -99,12 +99,10 @@ class SecretsAtRestIT {
 
     /** {@code pg_dump} of the whole metadata database, as text. */
     private static String metadataDump() throws Exception {
-        String url = System.getProperty("it.metadata.url");
-        String db = url.substring(url.lastIndexOf('/') + 1);
         Path out = Files.createTempFile("strata-metadata", ".sql");
-        ProcessBuilder pb = new ProcessBuilder("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--no-owner", db)
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PGPASSWORD", "postgres");
+        ProcessBuilder pb = new ProcessBuilder("pg_dump", "-h", "127.0.0.1", "-p", Integer.toString(Metadata.port()), "-U", Metadata.user(),
+                "--no-owner", Metadata.database()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PGPASSWORD", Metadata.password());
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("pg_dump").isZero();

@@ -19,7 +19,7 @@ public final class Tenants {
     public static String insertWorkspaceWithKey(String key, boolean revoked) throws Exception {
         String wsId = "ws_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toLowerCase();
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        try (Connection c = DriverManager.getConnection(System.getProperty("it.metadata.url"), "postgres", "postgres")) {
+        try (Connection c = Metadata.connect()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata_workspace (id, version, name, created_at) VALUES (?, 1, ?, ?)")) {
                 ps.setString(1, wsId);
                 ps.setString(2, "Other workspace");

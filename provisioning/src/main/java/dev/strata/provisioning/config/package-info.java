@@ -1,2 +1,2 @@
-/** Configuration from the environment (MicroProfile Config) and the metadata data source it selects. */
+/** Configuration from the environment (MicroProfile Config). */
 package dev.strata.provisioning.config;

@@ -2,6 +2,7 @@ package dev.strata.provisioning.reconcile;
 
 import dev.strata.domain.database.EngineDriver;
 import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.database.DatabaseChanged;
 import dev.strata.provisioning.driver.EngineDrivers;
@@ -46,6 +47,8 @@ public class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often the processes of ready databases are looked at between passes (drivers that can: {@link QuickLiveness}). */
+    private static final Duration WATCH_EVERY = Duration.ofMillis(200);
 
     @Resource
     ManagedScheduledExecutorService timer;
@@ -66,9 +69,12 @@ public class Reconciler {
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
+    /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
+    private final Map<String, Work> watched = new ConcurrentHashMap<>();
     private volatile boolean leader;
     private String holder;
     private ScheduledFuture<?> ticking;
+    private ScheduledFuture<?> watching;
 
     private record Backoff(int failures, Instant notBefore) {
     }
@@ -78,12 +84,35 @@ public class Reconciler {
         holder = instanceId();
         long every = config.reconcileInterval().toMillis();
         ticking = timer.scheduleWithFixedDelay(this::pass, 0, every, TimeUnit.MILLISECONDS);
+        watching = timer.scheduleWithFixedDelay(this::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
         if (ticking != null) {
             ticking.cancel(false);
+        }
+        if (watching != null) {
+            watching.cancel(false);
+        }
+    }
+
+    /** A ready database whose server process is gone is worked on now, not at the next pass. */
+    void watch() {
+        if (!leader) {
+            return;
+        }
+        for (Work w : watched.values()) {
+            try {
+                EngineDriver driver = drivers.forEngine(w.engine());
+                if (driver instanceof QuickLiveness l && !inFlight.contains(w.id()) && !l.alive(w.spec())) {
+                    watched.remove(w.id());
+                    LOG.warning(() -> "the server process of database " + w.id() + " is gone; restarting it");
+                    dispatch(w.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "watching " + w.id() + ": " + e.getMessage());
+            }
         }
     }
 
@@ -145,9 +174,11 @@ public class Reconciler {
         }
         if (snapshot.isEmpty()) {
             backoff.remove(id);
+            watched.remove(id);
             return;
         }
         Work work = snapshot.get();
+        watched.remove(id);
         InstanceObservation observed;
         try {
             EngineDriver driver = drivers.forEngine(work.engine());
@@ -184,6 +215,9 @@ public class Reconciler {
             LOG.warning("database " + id + " failed (attempt " + failures + "): " + observed.failure());
         } else {
             backoff.remove(id);
+        }
+        if (observed.ready() && !work.sleepRequested() && !work.deletionRequested()) {
+            watched.put(id, work);
         }
         recordQuietly(id, work.generation(), observed);
     }

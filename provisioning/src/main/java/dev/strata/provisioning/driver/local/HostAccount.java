@@ -28,6 +28,15 @@ public class HostAccount {
 
     private volatile boolean ensured;
 
+    /** For CDI. */
+    public HostAccount() {
+    }
+
+    /** Outside CDI: the metadata server is started before the application's beans exist. */
+    public HostAccount(StrataConfig config) {
+        this.config = config;
+    }
+
     public boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }

@@ -105,15 +105,6 @@ final class InstanceFiles {
         }
     }
 
-    /** The command line of a process, arguments separated by spaces; empty when it is gone. */
-    static String commandLine(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ');
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     /** The pid in the first line of a pid file if that process is alive, otherwise null. */
     static Long livePid(Path pidFile, String expectedCommand) {
         try {

@@ -91,14 +91,40 @@ public class LocalInstances {
         return InstanceObservation.stoppedOnPurpose();
     }
 
-    /** Stops the server (if any) at once and removes the instance directory; a no-op when nothing is there. */
-    public void deleteWithServer(InstanceSpec spec, Long pid, String name) {
+    /**
+     * Why this instance's server must not be started now, or null. {@code serverPid} is the server named by its pid
+     * file (null if none runs). Without one, any other live process of the instance directory is a server that has
+     * not written its pid file yet or a helper of a Strata that was killed (a start, a copy): starting now would make
+     * a second server on the same files, so the caller waits for it (the next pass looks again). Workers a killed
+     * server left behind are killed here: they belong to no one.
+     */
+    public String busy(InstanceSpec spec, Long serverPid) {
+        if (serverPid != null) {
+            return null;
+        }
+        List<HostProcesses.HostProcess> all = HostProcesses.of(dir(spec));
+        List<HostProcesses.HostProcess> orphans = all.stream().filter(HostProcesses.HostProcess::worker).toList();
+        if (!orphans.isEmpty()) {
+            HostProcesses.kill(orphans, 10_000);
+        }
+        List<HostProcesses.HostProcess> foreign = all.stream().filter(p -> !p.worker()).toList();
+        return foreign.isEmpty() ? null : "a previous start or stop of this server is still at work: " + HostProcesses.describe(foreign);
+    }
+
+    /** Kills every process of the instance directory (server, workers, helpers); its data is about to be removed. */
+    public void killAll(InstanceSpec spec) {
+        List<HostProcesses.HostProcess> all = HostProcesses.of(dir(spec));
+        if (!all.isEmpty() && !HostProcesses.kill(all, 10_000)) {
+            throw new IllegalStateException("processes of " + spec.id() + " did not stop: " + HostProcesses.describe(HostProcesses.of(dir(spec))));
+        }
+    }
+
+    /** Kills every process of the instance (at once: its data goes too) and removes the directory; a no-op when nothing is there. */
+    public void deleteWithServer(InstanceSpec spec) {
         if (!Files.exists(dir(spec))) {
             return;
         }
-        if (pid != null && !InstanceFiles.terminate(pid, 10_000)) {
-            throw new IllegalStateException(name + " (pid " + pid + ") did not stop");
-        }
+        killAll(spec);
         remove(spec);
     }
 

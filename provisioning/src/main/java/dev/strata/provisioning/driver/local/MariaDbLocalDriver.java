@@ -6,6 +6,7 @@ import dev.strata.domain.database.EngineDriver;
 import dev.strata.domain.database.EngineOffer;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
+import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.DriverPlace;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class MariaDbLocalDriver implements EngineDriver {
+public class MariaDbLocalDriver implements EngineDriver, QuickLiveness {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
 
@@ -73,6 +74,10 @@ public class MariaDbLocalDriver implements EngineDriver {
     public InstanceObservation ensureRunning(InstanceSpec spec) {
         try {
             requireVersion(spec);
+            String busy = instances.busy(spec, pid(instances.dir(spec)));
+            if (busy != null) {
+                return InstanceObservation.notReady(busy);
+            }
             Path inst = instances.prepare(spec);
             if (!Files.isDirectory(inst.resolve("data/mysql"))) {
                 initialise(spec, inst);
@@ -120,13 +125,18 @@ public class MariaDbLocalDriver implements EngineDriver {
     }
 
     @Override
+    public boolean alive(InstanceSpec spec) {
+        return pid(instances.dir(spec)) != null;
+    }
+
+    @Override
     public InstanceObservation stop(InstanceSpec spec) {
         return instances.stopServer(pid(instances.dir(spec)), "mariadbd");
     }
 
     @Override
     public void delete(InstanceSpec spec) {
-        instances.deleteWithServer(spec, pid(instances.dir(spec)), "mariadbd");
+        instances.deleteWithServer(spec);
     }
 
     @Override
@@ -206,9 +216,7 @@ public class MariaDbLocalDriver implements EngineDriver {
 
     /** Whether a mariadbd of this instance runs, even before it has written its pid file. */
     private static boolean serverProcessExists(Path inst) {
-        String marker = "--defaults-file=" + inst.resolve("my.cnf");
-        return ProcessHandle.allProcesses().anyMatch(p -> InstanceFiles.isRunning(p.pid())
-                && InstanceFiles.commandLine(p.pid()).contains(marker));
+        return HostProcesses.of(inst).stream().anyMatch(p -> p.name().equals("mariadbd"));
     }
 
     private void admin(Path inst, String sql) {

@@ -6,6 +6,7 @@ import dev.strata.domain.database.EngineDriver;
 import dev.strata.domain.database.EngineOffer;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
+import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.DriverPlace;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class RedisLocalDriver implements EngineDriver {
+public class RedisLocalDriver implements EngineDriver, QuickLiveness {
 
     private static final Pattern VERSION = Pattern.compile("v=(\\d+\\.\\d+)\\.\\d+");
 
@@ -65,6 +66,10 @@ public class RedisLocalDriver implements EngineDriver {
             String installed = installedVersion();
             if (installed == null || !installed.equals(spec.version())) {
                 return InstanceObservation.failed("Redis " + spec.version() + " is not installed on this host");
+            }
+            String busy = instances.busy(spec, pid(instances.dir(spec)));
+            if (busy != null) {
+                return InstanceObservation.notReady(busy);
             }
             Path inst = instances.prepare(spec);
             Path data = inst.resolve("data");
@@ -105,13 +110,18 @@ public class RedisLocalDriver implements EngineDriver {
     }
 
     @Override
+    public boolean alive(InstanceSpec spec) {
+        return pid(instances.dir(spec)) != null;
+    }
+
+    @Override
     public InstanceObservation stop(InstanceSpec spec) {
         return instances.stopServer(pid(instances.dir(spec)), "redis-server");
     }
 
     @Override
     public void delete(InstanceSpec spec) {
-        instances.deleteWithServer(spec, pid(instances.dir(spec)), "redis-server");
+        instances.deleteWithServer(spec);
     }
 
     @Override

@@ -1,28 +1,39 @@
-package dev.strata.provisioning.config;
+package dev.strata.provisioning.metadata;
 
+import dev.strata.provisioning.config.Settings;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The metadata database, chosen by configuration when the server creates the pool: PostgreSQL when
- * {@code STRATA_DB_URL} is set (the production setting), otherwise an embedded H2 file database under
- * {@code STRATA_DATA_DIR/metadata}. Named as the class of the application's {@code @DataSourceDefinition},
- * so the EAR needs no JDBC resource configured in the server and the application server still pools it.
+ * The metadata database, chosen by configuration when the server creates the pool: the PostgreSQL server at
+ * {@code STRATA_DB_URL} when it is set (the production setting), otherwise the PostgreSQL server Strata runs itself
+ * in the data directory ({@link EmbeddedMetadataServer}), started or adopted whenever the pool opens a connection.
+ * Named as the class of the application's {@code @DataSourceDefinition}, so the EAR needs no JDBC resource
+ * configured in the server and the application server still pools it.
  */
 public class MetadataDataSource implements DataSource {
 
     private final DataSource target;
+    private final EmbeddedMetadataServer embedded;
 
     public MetadataDataSource() {
-        this.target = Settings.get("STRATA_DB_URL").map(MetadataDataSource::postgres).orElseGet(MetadataDataSource::embedded);
+        if (Settings.get("STRATA_DB_URL").isPresent()) {
+            this.embedded = null;
+            this.target = postgres(Settings.get("STRATA_DB_URL").get());
+        } else {
+            this.embedded = EmbeddedMetadataServer.running();
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(embedded.jdbcUrl());
+            ds.setUser(EmbeddedMetadataServer.USER);
+            ds.setPassword(embedded.password());
+            ds.setApplicationName("strata");
+            this.target = ds;
+        }
     }
 
     private static DataSource postgres(String url) {
@@ -37,29 +48,23 @@ public class MetadataDataSource implements DataSource {
         return ds;
     }
 
-    private static DataSource embedded() {
-        Path dir = Settings.dataDir().resolve("metadata");
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create the metadata directory " + dir + ": " + e.getMessage(), e);
-        }
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("strata") + ";DB_CLOSE_ON_EXIT=FALSE");
-        ds.setUser("strata");
-        ds.setPassword("");
-        return ds;
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
+        if (embedded != null) {
+            // a new physical connection: the server may have been stopped or killed since (then it starts again)
+            try {
+                embedded.ensureRunning();
+            } catch (IllegalStateException e) {
+                throw new SQLException(e.getMessage(), "08001", e);
+            }
+        }
         return target.getConnection();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         // the pool may pass the (empty) user of the definition; the configured credentials win
-        return target.getConnection();
+        return getConnection();
     }
 
     @Override

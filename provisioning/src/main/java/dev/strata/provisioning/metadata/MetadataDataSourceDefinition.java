@@ -1,4 +1,4 @@
-package dev.strata.provisioning.config;
+package dev.strata.provisioning.metadata;
 
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Singleton;
@@ -7,7 +7,7 @@ import jakarta.ejb.Singleton;
 @Singleton
 @DataSourceDefinition(
         name = "java:app/jdbc/strata",
-        className = "dev.strata.provisioning.config.MetadataDataSource",
+        className = "dev.strata.provisioning.metadata.MetadataDataSource",
         minPoolSize = 2,
         maxPoolSize = 32,
         properties = {"fish.payara.is-connection-validation-required=true",

@@ -24,6 +24,10 @@ public class Project extends WorkspaceOwned {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** Set when the project's deletion was requested (acknowledged): gone for users, torn down in the background. */
+    @Column(name = "deleting_since")
+    private Instant deletingSince;
+
     protected Project() {
     }
 
@@ -51,6 +55,22 @@ public class Project extends WorkspaceOwned {
             generation++;
             updatedAt = now;
         }
+    }
+
+    /**
+     * The project is deleted for its users from now on; its databases, buckets and object store namespace are
+     * removed by the reconciler, then the project itself.
+     */
+    public void requestDeletion(Instant now) {
+        if (deletingSince == null) {
+            deletingSince = now;
+            generation++;
+            updatedAt = now;
+        }
+    }
+
+    public boolean deleting() {
+        return deletingSince != null;
     }
 
     public boolean sleeping() {

@@ -3,7 +3,7 @@ package dev.strata.domain.project;
 import java.util.List;
 import java.util.Optional;
 
-/** Port: where projects are kept. */
+/** Port: where projects are kept. Projects being deleted are invisible to every method but the last two. */
 public interface ProjectRepository {
 
     Optional<Project> find(String workspaceId, String id);
@@ -12,6 +12,12 @@ public interface ProjectRepository {
 
     /** Every project of every workspace (for background work such as publishing environments). */
     List<Project> all();
+
+    /** Ids of the projects whose deletion was requested and is not finished. */
+    List<String> deleting();
+
+    /** A project by id whatever its state, locked until the transaction ends (the teardown's view). */
+    Optional<Project> lock(String id);
 
     void add(Project project);
 

@@ -8,6 +8,23 @@ public record DisplayName(String value) {
 
     public static final int MAX = 200;
 
+    /**
+     * A name made by Strata from others (a project's name and an engine): {@code base} shortened, never in the
+     * middle of a character, so that {@code base + suffix} fits.
+     */
+    public static DisplayName derived(String base, String suffix) {
+        String b = base.strip();
+        int room = MAX - suffix.length();
+        if (b.length() > room) {
+            int cut = room;
+            if (cut > 0 && Character.isHighSurrogate(b.charAt(cut - 1))) {
+                cut--;
+            }
+            b = b.substring(0, cut).strip();
+        }
+        return new DisplayName(b + suffix);
+    }
+
     public DisplayName {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException("name", "name is required");

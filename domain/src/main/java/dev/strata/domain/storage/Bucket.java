@@ -20,6 +20,10 @@ public class Bucket extends WorkspaceOwned {
     @Column(nullable = false, length = 63)
     private String name;
 
+    /** Set when the bucket's deletion was requested: gone for users, emptied and dropped in the background. */
+    @Column(name = "deleting_since")
+    private Instant deletingSince;
+
     protected Bucket() {
     }
 
@@ -31,6 +35,13 @@ public class Bucket extends WorkspaceOwned {
         return b;
     }
 
+    public void requestDeletion(Instant now) {
+        if (deletingSince == null) {
+            deletingSince = now;
+        }
+    }
+
+    public boolean deleting() { return deletingSince != null; }
     public String projectId() { return projectId; }
     public BucketName name() { return new BucketName(name); }
 }

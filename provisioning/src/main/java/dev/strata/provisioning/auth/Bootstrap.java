@@ -4,6 +4,7 @@ import dev.strata.domain.workspace.Workspace;
 import dev.strata.domain.workspace.WorkspaceRepository;
 import dev.strata.provisioning.config.StrataConfig;
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@DependsOn("LegacyMetadataImport")
 public class Bootstrap {
 
     private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());

@@ -75,15 +75,23 @@ public class Databases {
 
     /**
      * Seed 000's create: a database for a project, in the caller's workspace, named after the project when no name
-     * and slug are given (the slug gets a numeric suffix when taken).
+     * and slug are given (the slug gets a numeric suffix when taken; the workspace's lock, taken first, makes
+     * concurrent creates derive one after the other).
      */
     public Database createForProject(Caller caller, NewDatabase req) {
         if (req.projectId() == null || req.projectId().isBlank()) {
             throw new InvalidInputException("projectId", "projectId is required");
         }
+        workspaces.lockForChange(caller, caller.workspaceId());
         Project project = project(caller.workspaceId(), req.projectId());
-        String engine = req.engine() == null ? "" : req.engine().trim().toLowerCase(java.util.Locale.ROOT);
-        String name = req.name() != null ? req.name() : project.name() + " " + engine;
+        // derived from the engine's wire name only when it is one (an invalid engine is reported as such by create)
+        String engine;
+        try {
+            engine = Engine.parse("engine", req.engine()).wireName();
+        } catch (InvalidInputException e) {
+            engine = "";
+        }
+        String name = req.name() != null ? req.name() : DisplayName.derived(project.name(), engine.isEmpty() ? "" : " " + engine).value();
         String slug = req.slug();
         if (slug == null) {
             String base = Slug.derivedFrom(project.name() + "-" + engine).value();
@@ -98,7 +106,8 @@ public class Databases {
     }
 
     public Database create(Caller caller, String wsId, NewDatabase req) {
-        workspaces.get(caller, wsId);
+        // first: creates and deletes in a workspace happen one after the other (see WorkspaceRepository#lockForChange)
+        workspaces.lockForChange(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
         String name = collect(errors, () -> new DisplayName(req.name()).value());
         Slug slug = collect(errors, () -> new Slug(req.slug()));

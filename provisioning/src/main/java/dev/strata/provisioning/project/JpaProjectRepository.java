@@ -20,18 +20,28 @@ public class JpaProjectRepository implements ProjectRepository {
         if (!Ids.looksLike(Project.ID_PREFIX, id)) {
             return Optional.empty(); // not an id at all (and text the database cannot even compare, e.g. with NUL)
         }
-        return Optional.ofNullable(em.find(Project.class, id)).filter(p -> p.workspaceId().equals(workspaceId));
+        return Optional.ofNullable(em.find(Project.class, id)).filter(p -> p.workspaceId().equals(workspaceId) && !p.deleting());
     }
 
     @Override
     public List<Project> list(String workspaceId) {
-        return em.createQuery("select p from Project p where p.workspaceId = :ws order by p.id", Project.class)
+        return em.createQuery("select p from Project p where p.workspaceId = :ws and p.deletingSince is null order by p.id", Project.class)
                 .setParameter("ws", workspaceId).getResultList();
     }
 
     @Override
     public List<Project> all() {
-        return em.createQuery("select p from Project p order by p.id", Project.class).getResultList();
+        return em.createQuery("select p from Project p where p.deletingSince is null order by p.id", Project.class).getResultList();
+    }
+
+    @Override
+    public List<String> deleting() {
+        return em.createQuery("select p.id from Project p where p.deletingSince is not null order by p.id", String.class).getResultList();
+    }
+
+    @Override
+    public Optional<Project> lock(String id) {
+        return Optional.ofNullable(em.find(Project.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
     }
 
     @Override

@@ -17,10 +17,15 @@ import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.secrets.SecretBox;
 import dev.strata.provisioning.storage.Buckets;
 import dev.strata.provisioning.storage.IssuedStorageKey;
+import dev.strata.provisioning.workspace.Workspaces;
 import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.storage.StorageRepository;
 import java.util.Optional;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -35,6 +40,7 @@ import java.util.List;
 public class Projects {
 
     public static final String MANAGED_BY = "strata";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Projects.class.getName());
 
     @Inject
     ProjectRepository projects;
@@ -56,6 +62,12 @@ public class Projects {
 
     @Inject
     StorageRepository storage;
+
+    @Inject
+    Workspaces workspaces;
+
+    @Resource
+    SessionContext session;
 
     public Project create(Caller caller, String name) {
         Project p = Project.create(caller.workspaceId(), new DisplayName(name).value(), Instant.now());
@@ -101,18 +113,56 @@ public class Projects {
     }
 
     /**
-     * Deletes the project now: its buckets are emptied and dropped and its storage keys revoked at once; its
-     * databases are deleted by the reconciler right after (status deleting).
+     * Deletes the project. First recorded, in a transaction of its own that takes the workspace's lock (so a create
+     * running at the same time either comes before, and is deleted with the project, or after, and finds no project):
+     * from its commit the project is gone for users, its storage keys are revoked and its buckets and databases are
+     * being deleted (status deleting). Then, before this returns, its buckets are emptied and dropped; the
+     * reconciler removes the databases' servers and finally forgets the project ({@link #finishDeletion}), and
+     * finishes whatever a crash or an unavailable object store interrupted.
      */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void delete(Caller caller, String projectId) {
+        Projects self = session.getBusinessObject(Projects.class);
+        self.requestDeletion(caller, projectId);
+        try {
+            self.finishDeletion(projectId);
+        } catch (RuntimeException e) {
+            LOG.warning("project " + projectId + " is deleted for its users; dropping its storage failed for now and is retried: " + e.getMessage());
+        }
+    }
+
+    /** Records the deletion of the caller's project (see {@link #delete}). */
+    public void requestDeletion(Caller caller, String projectId) {
+        workspaces.lockForChange(caller, caller.workspaceId());
         Project p = get(caller, projectId);
-        buckets.dropProject(p);
         Instant now = Instant.now();
+        p.requestDeletion(now);
+        buckets.requestProjectDeletion(p, now);
         for (Database d : databases.ofProject(p.workspaceId(), p.id())) {
             d.requestDeletion(now);
             changed.fire(new DatabaseChanged(d.id()));
         }
-        projects.remove(p);
+    }
+
+    /**
+     * The rest of a deleted project's teardown: its storage is dropped, and once the reconciler has removed its
+     * databases the project is forgotten. Idempotent; nothing for a project that is not being deleted. The
+     * project's row is locked first: the request and the reconciler never work on it at once.
+     */
+    public void finishDeletion(String projectId) {
+        Optional<Project> p = projects.lock(projectId).filter(Project::deleting);
+        if (p.isEmpty()) {
+            return;
+        }
+        buckets.dropProjectStorage(projectId);
+        if (databases.ofProject(p.get().workspaceId(), projectId).isEmpty()) {
+            projects.remove(p.get());
+        }
+    }
+
+    /** Ids of the projects whose deletion is not finished (the reconciler's work list). */
+    public List<String> deletionsPending() {
+        return projects.deleting();
     }
 
     /** The managed variables, in a stable order. */

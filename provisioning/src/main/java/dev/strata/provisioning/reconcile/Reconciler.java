@@ -1,16 +1,21 @@
 package dev.strata.provisioning.reconcile;
 
 import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.project.Project;
+import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.database.DatabaseChanged;
 import dev.strata.provisioning.driver.EngineDrivers;
+import dev.strata.provisioning.project.Projects;
+import dev.strata.provisioning.storage.Buckets;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -41,6 +46,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@DependsOn("LegacyMetadataImport")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class Reconciler {
 
@@ -64,6 +70,12 @@ public class Reconciler {
 
     @Inject
     StrataConfig config;
+
+    @Inject
+    Projects projects;
+
+    @Inject
+    Buckets buckets;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
@@ -132,10 +144,13 @@ public class Reconciler {
                 return;
             }
             for (String id : steps.allIds()) {
-                Backoff b = backoff.get(id);
-                if (b == null || Instant.now().isAfter(b.notBefore())) {
-                    dispatch(id);
-                }
+                dispatchUnlessBackingOff(id);
+            }
+            for (String id : buckets.deletionsPending()) {
+                dispatchUnlessBackingOff(id);
+            }
+            for (String id : projects.deletionsPending()) {
+                dispatchUnlessBackingOff(id);
             }
         } catch (RuntimeException e) {
             // the metadata database may be briefly unreachable; the next pass tries again
@@ -144,13 +159,27 @@ public class Reconciler {
         }
     }
 
+    private void dispatchUnlessBackingOff(String id) {
+        Backoff b = backoff.get(id);
+        if (b == null || Instant.now().isAfter(b.notBefore())) {
+            dispatch(id);
+        }
+    }
+
+    /** Works on {@code id} in a worker unless one is at it already: a database, or the teardown of a bucket or project. */
     private void dispatch(String id) {
         if (inFlight.add(id)) {
             again.remove(id);
             try {
                 workers.execute(() -> {
                     try {
-                        reconcile(id);
+                        if (id.startsWith(Bucket.ID_PREFIX + "_")) {
+                            tearDown(id, () -> buckets.finishDeletion(id));
+                        } else if (id.startsWith(Project.ID_PREFIX + "_")) {
+                            tearDown(id, () -> projects.finishDeletion(id));
+                        } else {
+                            reconcile(id);
+                        }
                     } finally {
                         inFlight.remove(id);
                     }
@@ -161,6 +190,16 @@ public class Reconciler {
             } catch (RuntimeException e) {
                 inFlight.remove(id);
             }
+        }
+    }
+
+    /** A teardown step; when it fails (the object store is down), retried with back-off. */
+    private void tearDown(String id, Runnable step) {
+        try {
+            step.run();
+            backoff.remove(id);
+        } catch (RuntimeException e) {
+            LOG.warning("deleting " + id + " failed (attempt " + backOff(id) + "), will retry: " + e.getMessage());
         }
     }
 
@@ -208,11 +247,7 @@ public class Reconciler {
             observed = InstanceObservation.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         if (observed.failure() != null) {
-            Backoff before = backoff.get(id);
-            int failures = before == null ? 1 : before.failures() + 1;
-            long delay = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(failures, 10));
-            backoff.put(id, new Backoff(failures, Instant.now().plusMillis(delay)));
-            LOG.warning("database " + id + " failed (attempt " + failures + "): " + observed.failure());
+            LOG.warning("database " + id + " failed (attempt " + backOff(id) + "): " + observed.failure());
         } else {
             backoff.remove(id);
         }
@@ -220,6 +255,14 @@ public class Reconciler {
             watched.put(id, work);
         }
         recordQuietly(id, work.generation(), observed);
+    }
+
+    /** One more failure of {@code id}: the next try waits longer (250 ms doubling, at most 30 s); the failure count. */
+    private int backOff(String id) {
+        Backoff before = backoff.get(id);
+        int failures = before == null ? 1 : before.failures() + 1;
+        backoff.put(id, new Backoff(failures, Instant.now().plusMillis(Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(failures, 10)))));
+        return failures;
     }
 
     private void recordQuietly(String id, long generation, InstanceObservation observed) {

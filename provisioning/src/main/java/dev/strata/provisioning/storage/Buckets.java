@@ -14,7 +14,12 @@ import dev.strata.domain.storage.StorageKey;
 import dev.strata.domain.storage.StorageRepository;
 import dev.strata.provisioning.auth.Caller;
 import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.workspace.Workspaces;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -23,11 +28,15 @@ import java.util.Optional;
 
 /**
  * Buckets of a project and the project's S3 credentials. The first bucket mints the project's key; keys are
- * stored sealed, can be rotated (a new one minted) and revoked, and the object store refuses a revoked key at once.
+ * stored sealed, can be rotated (a new one minted) and revoked, and the object store refuses a revoked key at once
+ * (it asks {@link #usableKey} at every request). Creating takes the workspace's lock first, so a bucket or key is
+ * never made in a project whose deletion is under way. Deleting is recorded at once (the bucket is gone for users)
+ * and finished by the reconciler ({@link #finishDeletion}), which empties and drops it: crash-safe and idempotent.
  */
 @Stateless
 public class Buckets {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Buckets.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
@@ -43,22 +52,32 @@ public class Buckets {
     @Inject
     SecretBox secrets;
 
+    @Inject
+    Workspaces workspaces;
+
+    @Resource
+    SessionContext session;
+
     public Bucket create(Caller caller, String projectId, String name) {
         if (projectId == null || projectId.isBlank()) {
             throw new InvalidInputException("projectId", "projectId is required");
         }
         BucketName bucketName = new BucketName(name);
+        workspaces.lockForChange(caller, caller.workspaceId());
         Project project = projects.find(caller.workspaceId(), projectId).orElseThrow(() ->
                 new UnprocessableException("projectId", "project " + Shown.text(projectId) + " does not exist in this workspace"));
         if (storage.bucketNameTaken(project.id(), bucketName)) {
-            throw new ConflictException("name", "the project already has a bucket named " + bucketName.value());
+            boolean leaving = storage.allBucketsOf(project.id()).stream().anyMatch(b -> b.deleting() && b.name().equals(bucketName));
+            throw new ConflictException("name", leaving ? "the project's bucket " + bucketName.value() + " is still being deleted; try again in a moment"
+                    : "the project already has a bucket named " + bucketName.value());
         }
         if (storage.activeKeys(project.id()).isEmpty()) {
             mintKey(project);
         }
-        backend.ensureBucket(project.id(), bucketName);
         Bucket bucket = Bucket.create(caller.workspaceId(), project.id(), bucketName, Instant.now());
         storage.add(bucket);
+        // last: a crash before the commit leaves at most an empty directory, which no key can reach
+        backend.ensureBucket(project.id(), bucketName);
         return bucket;
     }
 
@@ -70,17 +89,60 @@ public class Buckets {
         return storage.bucket(caller.workspaceId(), bucketId).orElseThrow(() -> new NotFoundException("bucket", Shown.text(bucketId)));
     }
 
-    /** Empties and drops the bucket. */
+    /**
+     * Deletes the bucket: first recorded (its own transaction: from then on the bucket is gone for users and its
+     * deletion will finish whatever happens), then emptied and dropped before this returns. If the object store
+     * cannot do that now, the reconciler finishes it later.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void delete(Caller caller, String bucketId) {
-        Bucket bucket = get(caller, bucketId);
-        backend.dropBucket(bucket.projectId(), bucket.name());
-        storage.remove(bucket);
+        Buckets self = session.getBusinessObject(Buckets.class);
+        self.requestDeletion(caller, bucketId);
+        try {
+            self.finishDeletion(bucketId);
+        } catch (RuntimeException e) {
+            LOG.warning("bucket " + bucketId + " is deleted for its users; emptying it failed for now and is retried: " + e.getMessage());
+        }
+    }
+
+    /** Records the deletion of the caller's bucket (see {@link #delete}). */
+    public void requestDeletion(Caller caller, String bucketId) {
+        get(caller, bucketId).requestDeletion(Instant.now());
+    }
+
+    /**
+     * Empties and drops a bucket whose deletion was requested, then forgets it; nothing if it is gone already. The
+     * bucket's row is locked first: the request and the reconciler never work on it at once.
+     */
+    public void finishDeletion(String bucketId) {
+        storage.lockBucket(bucketId).filter(Bucket::deleting).ifPresent(b -> {
+            backend.dropBucket(b.projectId(), b.name());
+            storage.remove(b);
+        });
+    }
+
+    /** Ids of the buckets whose deletion is not finished (the reconciler's work list). */
+    public List<String> deletionsPending() {
+        return storage.deletingBuckets();
     }
 
     /** A new key for the project (the previous ones stay valid until revoked). */
     public IssuedStorageKey rotateKey(Caller caller, String projectId) {
+        workspaces.lockForChange(caller, caller.workspaceId());
         Project project = projects.find(caller.workspaceId(), projectId).orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
         return mintKey(project);
+    }
+
+    /**
+     * What the object store asks at every request: the key's secret and project if the key may be used now (active,
+     * and its project not being deleted).
+     */
+    public Optional<KeyGrant> usableKey(String accessKeyId) {
+        return storage.usableKey(accessKeyId).map(k -> new KeyGrant(k.projectId(), secrets.open(k.secretSealed())));
+    }
+
+    /** A usable key's secret and project. */
+    public record KeyGrant(String projectId, String secret) {
     }
 
     public void revokeKey(Caller caller, String projectId, String accessKeyId) {
@@ -102,22 +164,33 @@ public class Buckets {
         return storage.activeKeys(projectId).stream().map(this::issued).toList();
     }
 
-    /** Everything of the project's storage goes: buckets emptied and dropped, keys revoked, namespace removed. */
-    public void dropProject(Project project) {
-        List<Bucket> projectBuckets = storage.buckets(project.workspaceId(), project.id());
-        if (projectBuckets.isEmpty() && storage.activeKeys(project.id()).isEmpty()) {
-            return; // never had storage: nothing to drop, even when the object store is down
-        }
-        for (Bucket b : projectBuckets) {
-            backend.dropBucket(project.id(), b.name());
-            storage.remove(b);
-        }
-        Instant now = Instant.now();
+    /**
+     * The project is being deleted: its keys are revoked now (in the same transaction, so no request gets in after
+     * the deletion is acknowledged) and its buckets are gone for users; {@link #dropProjectStorage} removes the data.
+     */
+    public void requestProjectDeletion(Project project, Instant now) {
         for (StorageKey k : storage.activeKeys(project.id())) {
             k.revoke(now);
             backend.revoke(k.accessKeyId());
         }
-        backend.dropProject(project.id());
+        for (Bucket b : storage.allBucketsOf(project.id())) {
+            b.requestDeletion(now);
+        }
+    }
+
+    /**
+     * Everything of a deleted project's storage goes: buckets emptied and dropped, namespace removed. Idempotent;
+     * runs in the caller's transaction (which holds the project's lock).
+     */
+    public void dropProjectStorage(String projectId) {
+        if (!storage.everHadKeys(projectId)) {
+            return; // never had storage: nothing to drop, even when the object store is down
+        }
+        for (Bucket b : storage.allBucketsOf(projectId)) {
+            backend.dropBucket(projectId, b.name());
+            storage.remove(b);
+        }
+        backend.dropProject(projectId);
     }
 
     public String endpoint() {

@@ -19,7 +19,8 @@ public class JpaStorageRepository implements StorageRepository {
 
     @Override
     public List<Bucket> buckets(String workspaceId, String projectId) {
-        String q = "select b from Bucket b where b.workspaceId = :ws" + (projectId == null ? "" : " and b.projectId = :p") + " order by b.id";
+        String q = "select b from Bucket b where b.workspaceId = :ws and b.deletingSince is null"
+                + (projectId == null ? "" : " and b.projectId = :p") + " order by b.id";
         var query = em.createQuery(q, Bucket.class).setParameter("ws", workspaceId);
         if (projectId != null) {
             query.setParameter("p", projectId);
@@ -32,7 +33,35 @@ public class JpaStorageRepository implements StorageRepository {
         if (!Ids.looksLike(Bucket.ID_PREFIX, bucketId)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(em.find(Bucket.class, bucketId)).filter(b -> b.workspaceId().equals(workspaceId));
+        return Optional.ofNullable(em.find(Bucket.class, bucketId)).filter(b -> b.workspaceId().equals(workspaceId) && !b.deleting());
+    }
+
+    @Override
+    public List<Bucket> allBucketsOf(String projectId) {
+        return em.createQuery("select b from Bucket b where b.projectId = :p order by b.id", Bucket.class).setParameter("p", projectId).getResultList();
+    }
+
+    @Override
+    public List<String> deletingBuckets() {
+        return em.createQuery("select b.id from Bucket b where b.deletingSince is not null order by b.id", String.class).getResultList();
+    }
+
+    @Override
+    public Optional<Bucket> lockBucket(String bucketId) {
+        return Optional.ofNullable(em.find(Bucket.class, bucketId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    @Override
+    public boolean everHadKeys(String projectId) {
+        return em.createQuery("select count(k) from StorageKey k where k.projectId = :p", Long.class).setParameter("p", projectId)
+                .getSingleResult() > 0;
+    }
+
+    @Override
+    public Optional<StorageKey> usableKey(String accessKeyId) {
+        return em.createQuery("select k from StorageKey k, Project p where k.accessKeyId = :a and k.revokedAt is null"
+                        + " and p.id = k.projectId and p.deletingSince is null", StorageKey.class)
+                .setParameter("a", accessKeyId).getResultStream().findFirst();
     }
 
     @Override
@@ -55,10 +84,6 @@ public class JpaStorageRepository implements StorageRepository {
     public List<StorageKey> activeKeys(String projectId) {
         return em.createQuery("select k from StorageKey k where k.projectId = :p and k.revokedAt is null order by k.id", StorageKey.class)
                 .setParameter("p", projectId).getResultList();
-    }
-
-    public List<StorageKey> allActiveKeys() {
-        return em.createQuery("select k from StorageKey k where k.revokedAt is null", StorageKey.class).getResultList();
     }
 
     @Override

@@ -20,6 +20,11 @@ public class JpaWorkspaceRepository implements WorkspaceRepository {
     }
 
     @Override
+    public Optional<Workspace> lockForChange(String id) {
+        return Optional.ofNullable(em.find(Workspace.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    @Override
     public List<Workspace> all() {
         return em.createQuery("select w from Workspace w order by w.id", Workspace.class).getResultList();
     }

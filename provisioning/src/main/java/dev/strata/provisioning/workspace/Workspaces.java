@@ -26,4 +26,15 @@ public class Workspaces {
         }
         return workspaces.find(wsId).orElseThrow(() -> new NotFoundException("workspace", wsId));
     }
+
+    /**
+     * The caller's workspace {@code wsId}, locked until the transaction ends (see
+     * {@link WorkspaceRepository#lockForChange}): taken first by everything that creates or deletes in it.
+     */
+    public Workspace lockForChange(Caller caller, String wsId) {
+        if (!caller.workspaceId().equals(wsId)) {
+            throw new NotFoundException("workspace", wsId);
+        }
+        return workspaces.lockForChange(wsId).orElseThrow(() -> new NotFoundException("workspace", wsId));
+    }
 }

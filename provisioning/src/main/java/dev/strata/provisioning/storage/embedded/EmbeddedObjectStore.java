@@ -56,8 +56,8 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
     private volatile String unavailable = "the S3 endpoint has not started yet";
     private final Map<String, S3Client> internal = new ConcurrentHashMap<>();
 
-    /** Starts the endpoint; called once by {@link ObjectStoreStartup} before any key is granted. */
-    public synchronized void start() {
+    /** Starts the endpoint, looking project keys up in {@code directory}; called once by {@link ObjectStoreStartup}. */
+    synchronized void start(KeyDirectory directory) {
         if (proxy != null) {
             return;
         }
@@ -68,7 +68,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
             Files.createDirectories(anonymous);
-            locator = new ProjectKeyLocator(root.resolve("projects"));
+            locator = new ProjectKeyLocator(root.resolve("projects"), directory);
             proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(anonymous.toString()))
                     .endpoint(URI.create("http://" + bindAddress() + ":" + port()))
@@ -114,17 +114,16 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         return Settings.get("STRATA_S3_REGION").orElse("us-east-1");
     }
 
+    /** Nothing to do: the endpoint looks every project key up in the metadata at each request. */
     @Override
     public void grant(String projectId, String accessKeyId, String secret) {
         requireRunning();
-        locator.putKey(accessKeyId, secret, projectId);
     }
 
+    /** Nothing to do: a key revoked in the metadata is refused from the commit on. */
     @Override
     public void revoke(String accessKeyId) {
-        if (locator != null) {
-            locator.revokeKey(accessKeyId);
-        }
+        // see grant
     }
 
     /** Why the endpoint is not serving, or null when it is. */
@@ -208,7 +207,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         return internal.computeIfAbsent(projectId, id -> {
             String accessKey = "STRATA-INTERNAL-" + UUID.randomUUID();
             String secret = SecretBox.randomPassword(40);
-            locator.putKey(accessKey, secret, id);
+            locator.putInternalKey(accessKey, secret, id);
             return S3Client.builder()
                     .endpointOverride(URI.create("http://127.0.0.1:" + port()))
                     .forcePathStyle(true)

@@ -1,16 +1,21 @@
 package dev.strata.provisioning.storage.embedded;
 
-import dev.strata.domain.storage.StorageKey;
-import dev.strata.provisioning.secrets.SecretBox;
-import dev.strata.provisioning.storage.JpaStorageRepository;
+import dev.strata.provisioning.storage.Buckets;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.inject.Inject;
 
-/** Starts the embedded S3 endpoint with the application and lets every active project key in again. */
+/**
+ * Starts the embedded S3 endpoint with the application. Its request threads are s3proxy's, not the server's: the
+ * key look-up they make runs with the application's context (a contextual proxy), so it may use the metadata.
+ */
 @Singleton
 @Startup
+@DependsOn("LegacyMetadataImport")
 public class ObjectStoreStartup {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ObjectStoreStartup.class.getName());
@@ -19,22 +24,19 @@ public class ObjectStoreStartup {
     EmbeddedObjectStore store;
 
     @Inject
-    JpaStorageRepository storage;
+    Buckets buckets;
 
-    @Inject
-    SecretBox secrets;
+    @Resource
+    ContextService context;
 
     @PostConstruct
     void start() {
+        KeyDirectory directory = accessKeyId -> buckets.usableKey(accessKeyId).map(g -> new KeyDirectory.Entry(g.secret(), g.projectId()));
         try {
-            store.start();
+            store.start(context.createContextualProxy(directory, KeyDirectory.class));
         } catch (IllegalStateException e) {
             // databases keep working; bucket calls answer 422 with this reason
             LOG.severe(e.getMessage());
-            return;
-        }
-        for (StorageKey k : storage.allActiveKeys()) {
-            store.grant(k.projectId(), k.accessKeyId(), secrets.open(k.secretSealed()));
         }
     }
 }

@@ -14,21 +14,24 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * Resolves the access key of every S3 request to its secret (s3proxy then checks the SigV4 signature with it) and to
- * the store of the key's project, a directory of its own. Unknown or revoked keys resolve to nothing, which s3proxy
- * answers with 403 InvalidAccessKeyId; anonymous requests never reach a project.
+ * the store of the key's project, a directory of its own. Project keys are looked up in the metadata at every
+ * request ({@link KeyDirectory}), so a key works exactly while the metadata says it may: a revocation or a project
+ * deletion counts from its commit, and a key whose creation was rolled back never worked. Unknown or revoked keys
+ * resolve to nothing, which s3proxy answers with 403 InvalidAccessKeyId; anonymous requests never reach a project.
+ * Strata's own per-project keys (for emptying and dropping buckets) exist only in this process's memory.
  */
 final class ProjectKeyLocator implements BlobStoreLocator {
 
     private static final Pattern PROJECT_ID = Pattern.compile("[a-z0-9][a-z0-9_]{0,62}");
 
-    private record KeyEntry(String secret, String projectId) {
-    }
 
     private final Path baseDir;
-    private final Map<String, KeyEntry> keys = new ConcurrentHashMap<>();
+    private final KeyDirectory directory;
+    private final Map<String, KeyDirectory.Entry> internalKeys = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
 
-    ProjectKeyLocator(Path baseDir) {
+    ProjectKeyLocator(Path baseDir, KeyDirectory directory) {
+        this.directory = directory;
         this.baseDir = baseDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.baseDir);
@@ -37,17 +40,14 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         }
     }
 
-    void putKey(String accessKeyId, String secret, String projectId) {
+    /** A key of Strata's own for the project, valid until the project is forgotten. */
+    void putInternalKey(String accessKeyId, String secret, String projectId) {
         storeFor(projectId);
-        keys.put(accessKeyId, new KeyEntry(secret, projectId));
-    }
-
-    void revokeKey(String accessKeyId) {
-        keys.remove(accessKeyId);
+        internalKeys.put(accessKeyId, new KeyDirectory.Entry(secret, projectId));
     }
 
     void forgetProject(String projectId) {
-        keys.values().removeIf(e -> e.projectId().equals(projectId));
+        internalKeys.values().removeIf(e -> e.projectId().equals(projectId));
         stores.remove(projectId);
     }
 
@@ -64,7 +64,10 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         if (identity == null) {
             return null;
         }
-        KeyEntry e = keys.get(identity);
+        KeyDirectory.Entry e = internalKeys.get(identity);
+        if (e == null) {
+            e = directory.usable(identity).orElse(null);
+        }
         return e == null ? null : new AccessGrant(e.secret(), storeFor(e.projectId()));
     }
 

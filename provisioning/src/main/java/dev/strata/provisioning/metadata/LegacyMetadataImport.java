@@ -1,0 +1,91 @@
+package dev.strata.provisioning.metadata;
+
+import dev.strata.provisioning.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Strata before version 0.2 kept its default metadata in an H2 file ({@code $STRATA_DATA_DIR/metadata/strata.mv.db}).
+ * On the first start with the PostgreSQL metadata server, that file's rows are copied into the (still empty)
+ * metadata database, so an upgrade keeps every workspace, key, project, database and bucket; the file is then
+ * renamed {@code strata.mv.db.imported-<time>} (mode 0600). Runs before everything else that reads the metadata.
+ */
+@Singleton
+@Startup
+public class LegacyMetadataImport {
+
+    private static final Logger LOG = Logger.getLogger(LegacyMetadataImport.class.getName());
+
+    @Resource(lookup = "java:app/jdbc/strata")
+    DataSource metadata;
+
+    @PersistenceContext(unitName = "strata")
+    EntityManager em;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    void importOnce() {
+        Path legacy = Settings.dataDir().resolve("metadata").resolve("strata.mv.db");
+        if (!Files.exists(legacy)) {
+            return;
+        }
+        em.getMetamodel(); // the persistence unit is deployed, so its tables exist
+        try (Connection target = metadata.getConnection()) {
+            LegacyH2Metadata source = new LegacyH2Metadata(legacy);
+            if (LegacyH2Metadata.hasWorkspaces(target)) {
+                LOG.warning("an H2 metadata file of an earlier Strata is in " + legacy + ", but the metadata database already has "
+                        + "workspaces: it was not imported (move it away to silence this warning)");
+                return;
+            }
+            int rows = source.copyInto(target);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        retire(legacy);
+                        LOG.warning("imported " + rows + " rows of the earlier H2 metadata " + legacy + " into the metadata database");
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("importing the earlier H2 metadata " + legacy + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void retire(Path legacy) {
+        try {
+            Path done = legacy.resolveSibling(legacy.getFileName() + ".imported-" + Instant.now().toString().replace(':', '-'));
+            Files.move(legacy, done, StandardCopyOption.ATOMIC_MOVE);
+            Files.setPosixFilePermissions(done, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(legacy.getParent(), PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            LOG.warning("imported " + legacy + " but could not rename it: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.strata.edge;
+
+import java.io.IOException;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpPacket;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.utils.Futures;
+
+/**
+ * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a request whose target
+ * is malformed ({@link RequestTarget}) with a 400 problem+json, so such a request never reaches the container (which
+ * mishandles some of them). On the way out, it gives every error answer that has no body and no content type (the
+ * container's own: a TRACE refused, a path the container will not map) a problem+json body, so no error leaves
+ * the server without one. It also tells {@link CodecErrorBodies} which written bytes came this way.
+ */
+public class ProblemAnswers extends BaseFilter {
+
+    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".checked");
+    private static final Attribute<Boolean> REFUSED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".refused");
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        Object message = ctx.getMessage();
+        if (!(message instanceof HttpContent content) || !(content.getHttpHeader() instanceof HttpRequestPacket request)) {
+            return ctx.getInvokeAction();
+        }
+        if (Boolean.TRUE.equals(REFUSED.get(request))) {
+            return ctx.getStopAction(); // the rest of a request that was already answered
+        }
+        if (CHECKED.get(request) == null) {
+            CHECKED.set(request, Boolean.TRUE);
+            String query = request.getQueryString();
+            String target = request.getRequestURIRef().getOriginalRequestURIBC().toString()
+                    + (query == null || query.isEmpty() ? "" : "?" + query);
+            String problem = RequestTarget.problem(target);
+            if (problem != null) {
+                REFUSED.set(request, Boolean.TRUE);
+                refuse(ctx, request, 400, "Bad Request", problem);
+                return ctx.getStopAction();
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String title, String detail) {
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(status);
+        response.setReasonPhrase(title);
+        response.getProcessingState().setKeepAlive(false); // the rest of the request is not read
+        byte[] body = Problem.json(status, title, detail);
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setContentLength(body.length);
+        HttpContent answer = HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build();
+        CodecErrorBodies.passing();
+        ctx.write(null, answer, Futures.toCompletionHandler(Futures.<WriteResult>createSafeFuture(),
+                new org.glassfish.grizzly.EmptyCompletionHandler<>() {
+                    @Override
+                    public void completed(WriteResult result) {
+                        ctx.getConnection().closeSilently();
+                    }
+
+                    @Override
+                    public void failed(Throwable throwable) {
+                        ctx.getConnection().closeSilently();
+                    }
+                }));
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+        CodecErrorBodies.passing();
+        Object message = ctx.getMessage();
+        if (message instanceof HttpPacket packet) {
+            HttpHeader header = packet.getHttpHeader();
+            if (header instanceof HttpResponsePacket response && !response.isCommitted() && needsBody(response, packet)) {
+                int status = response.getStatus();
+                byte[] body = Problem.json(status, Problem.title(status), Problem.detail(status));
+                response.setContentType(Problem.MEDIA_TYPE);
+                response.setContentLength(body.length);
+                boolean head = response.getRequest() != null && Method.HEAD.equals(response.getRequest().getMethod());
+                Buffer buffer = head ? Buffers.EMPTY_BUFFER : Buffers.wrap(ctx.getMemoryManager(), body);
+                ctx.setMessage(HttpContent.builder(response).content(buffer).last(true).build());
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    /** An error answer complete as it is, without a body or a content type. */
+    private static boolean needsBody(HttpResponsePacket response, HttpPacket packet) {
+        if (response.getStatus() < 400 || response.getContentType() != null || response.getContentLength() > 0 || response.isChunked()) {
+            return false;
+        }
+        if (packet instanceof HttpContent content) {
+            return content.isLast() && !content.getContent().hasRemaining();
+        }
+        return response.getContentLength() == 0;
+    }
+}

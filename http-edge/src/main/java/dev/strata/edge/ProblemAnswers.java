@@ -18,13 +18,16 @@ import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.utils.Futures;
 
 /**
- * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a request whose target
- * is malformed ({@link RequestTarget}) with a 400 problem+json, so such a request never reaches the container (which
- * mishandles some of them). On the way out, it gives every error answer that has no body and no content type (the
+ * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a method Strata does not
+ * serve with a 405 and a request whose target is malformed ({@link RequestTarget}) with a 400, both problem+json, so
+ * such a request never reaches the container (which mishandles some of them). On the way out, it gives every error answer that has no body and no content type (the
  * container's own: a TRACE refused, a path the container will not map) a problem+json body, so no error leaves
  * the server without one. It also tells {@link CodecErrorBodies} which written bytes came this way.
  */
 public class ProblemAnswers extends BaseFilter {
+
+    /** The methods any part of Strata (API, dashboard, health, OpenAPI) answers. */
+    static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".checked");
     private static final Attribute<Boolean> REFUSED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".refused");
@@ -40,6 +43,15 @@ public class ProblemAnswers extends BaseFilter {
         }
         if (CHECKED.get(request) == null) {
             CHECKED.set(request, Boolean.TRUE);
+            String method = request.getMethod().getMethodString();
+            if (!METHODS.contains(method)) {
+                // the servlet container answers an unknown method with 501 and an HTML page, TRACE with a bare 405;
+                // Strata serves these methods only, so any other is a method not allowed here
+                REFUSED.set(request, Boolean.TRUE);
+                request.getResponse().setHeader("Allow", String.join(", ", METHODS));
+                refuse(ctx, request, 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
+                return ctx.getStopAction();
+            }
             String query = request.getQueryString();
             String target = request.getRequestURIRef().getOriginalRequestURIBC().toString()
                     + (query == null || query.isEmpty() ? "" : "?" + query);

@@ -7,6 +7,8 @@ import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.FilterChainEvent;
+import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
@@ -59,6 +61,24 @@ public class ProblemAnswers extends BaseFilter {
             if (problem != null) {
                 REFUSED.set(request, Boolean.TRUE);
                 refuse(ctx, request, 400, "Bad Request", problem);
+                return ctx.getStopAction();
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    /**
+     * This listener speaks no HTTP/2 (port unification turns it off), so nothing takes up an {@code Upgrade: h2c}
+     * request; left alone, the codec would ignore its Content-Length and the request would wait forever for a body
+     * the container never gets. It is read as the HTTP/1.1 request it also is, as HTTP/2's own filter does for
+     * upgrades it takes. (Other upgrades, e.g. WebSocket, are left to whoever handles them.)
+     */
+    @Override
+    public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
+        if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
+            HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
+            if (header.isRequest() && "h2c".equalsIgnoreCase(header.getUpgrade())) {
+                header.setIgnoreContentModifiers(false);
                 return ctx.getStopAction();
             }
         }

@@ -3,7 +3,6 @@ package dev.strata.edge;
 import java.io.IOException;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -17,7 +16,6 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.utils.Futures;
 
 /**
  * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a method Strata does not
@@ -95,18 +93,9 @@ public class ProblemAnswers extends BaseFilter {
         response.setContentLength(body.length);
         HttpContent answer = HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build();
         CodecErrorBodies.passing();
-        ctx.write(null, answer, Futures.toCompletionHandler(Futures.<WriteResult>createSafeFuture(),
-                new org.glassfish.grizzly.EmptyCompletionHandler<>() {
-                    @Override
-                    public void completed(WriteResult result) {
-                        ctx.getConnection().closeSilently();
-                    }
-
-                    @Override
-                    public void failed(Throwable throwable) {
-                        ctx.getConnection().closeSilently();
-                    }
-                }));
+        // no close here: with keep-alive off the codec closes after the answer, once the client's body is read
+        // (closing at once made a client still sending its body lose the answer to a reset)
+        ctx.write(answer);
     }
 
     @Override

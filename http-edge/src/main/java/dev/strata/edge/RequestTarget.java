@@ -21,6 +21,9 @@ final class RequestTarget {
         if (target == null || target.isEmpty()) {
             return "the request target is empty";
         }
+        if (target.charAt(0) != '/' && !target.equals("*")) {
+            return "the request target must start with '/'";
+        }
         ByteBuffer decoded = ByteBuffer.allocate(target.length());
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);

@@ -51,7 +51,7 @@ public class DatabasesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("wsId") String wsId, String body, @Context UriInfo uri) {
+    public Response create(@PathParam("wsId") String wsId, byte[] body, @Context UriInfo uri) {
         JsonBody json = JsonBody.parse(body, CREATE_FIELDS);
         NewDatabase req = new NewDatabase(json.string("projectId"), json.string("name"), json.string("slug"),
                 json.string("engine"), json.string("version"), json.string("cpu"), json.string("memory"),
@@ -70,7 +70,7 @@ public class DatabasesResource {
     @PATCH
     @Path("{dbId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public DatabaseDto update(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, String body) {
+    public DatabaseDto update(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, byte[] body) {
         JsonBody json = JsonBody.parse(body, UPDATE_FIELDS);
         DatabaseChanges changes = new DatabaseChanges(json.string("name"), json.string("cpu"), json.string("memory"),
                 json.integer("storageGb"));

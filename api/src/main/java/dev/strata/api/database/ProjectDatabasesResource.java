@@ -47,7 +47,7 @@ public class ProjectDatabasesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body) {
+    public Response create(byte[] body) {
         JsonBody json = JsonBody.parse(body, CREATE_FIELDS);
         NewDatabase req = new NewDatabase(json.string("projectId"), json.string("name"), json.string("slug"),
                 json.string("engine"), json.string("version"), json.string("cpu"), json.string("memory"),

@@ -51,7 +51,7 @@ public class ProjectsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body, @Context UriInfo uri) {
+    public Response create(byte[] body, @Context UriInfo uri) {
         JsonBody json = JsonBody.parse(body, Set.of("name"));
         String name = json.string("name");
         json.requireValid();

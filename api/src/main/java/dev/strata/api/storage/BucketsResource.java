@@ -42,7 +42,7 @@ public class BucketsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body, @Context UriInfo uri) {
+    public Response create(byte[] body, @Context UriInfo uri) {
         JsonBody json = JsonBody.parse(body, Set.of("projectId", "name"));
         String projectId = json.string("projectId");
         String name = json.string("name");

@@ -52,7 +52,7 @@ public class Database extends WorkspaceOwned {
     @Column(name = "storage_gb", nullable = false)
     private int storageGb;
 
-    @Column(name = "storage_class", length = 63)
+    @Column(name = "storage_class", length = StorageClassName.MAX_LENGTH)
     private String storageClass;
 
     @Column(name = "sleep_requested", nullable = false)

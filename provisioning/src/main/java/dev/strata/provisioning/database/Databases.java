@@ -13,6 +13,7 @@ import dev.strata.domain.database.EngineOffer;
 import dev.strata.domain.database.InstanceIdentity;
 import dev.strata.domain.database.MemoryQuantity;
 import dev.strata.domain.database.Slug;
+import dev.strata.domain.database.StorageClassName;
 import dev.strata.domain.database.StorageSize;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
@@ -35,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Databases as users see them: create, list, read, change, delete. Validates every input (collecting all field
@@ -47,8 +47,6 @@ public class Databases {
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
-    private static final Pattern STORAGE_CLASS = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-
     @Inject
     DatabaseRepository databases;
 
@@ -259,10 +257,7 @@ public class Databases {
     }
 
     private static String storageClass(String raw) {
-        if (!STORAGE_CLASS.matcher(raw).matches()) {
-            throw new InvalidInputException("storageClass", "storageClass must be a Kubernetes StorageClass name: lowercase letters, digits, '-' and '.' (got " + Shown.quoted(raw) + ")");
-        }
-        return raw;
+        return new StorageClassName(raw).value();
     }
 
     private static Integer intParam(String field, String raw, int dflt, int min, int max) {

@@ -1,0 +1,130 @@
+package dev.strata.edge;
+
+import java.io.IOException;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.FilterChainEvent;
+import org.glassfish.grizzly.http.HttpEvents;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpPacket;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a method Strata does not
+ * serve with a 405 and a request whose target is malformed ({@link RequestTarget}) with a 400, both problem+json, so
+ * such a request never reaches the container (which mishandles some of them). On the way out, it gives every error answer that has no body and no content type (the
+ * container's own: a TRACE refused, a path the container will not map) a problem+json body, so no error leaves
+ * the server without one. It also tells {@link CodecErrorBodies} which written bytes came this way.
+ */
+public class ProblemAnswers extends BaseFilter {
+
+    /** The methods any part of Strata (API, dashboard, health, OpenAPI) answers. */
+    static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".checked");
+    private static final Attribute<Boolean> REFUSED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".refused");
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        Object message = ctx.getMessage();
+        if (!(message instanceof HttpContent content) || !(content.getHttpHeader() instanceof HttpRequestPacket request)) {
+            return ctx.getInvokeAction();
+        }
+        if (Boolean.TRUE.equals(REFUSED.get(request))) {
+            return ctx.getStopAction(); // the rest of a request that was already answered
+        }
+        if (CHECKED.get(request) == null) {
+            CHECKED.set(request, Boolean.TRUE);
+            String method = request.getMethod().getMethodString();
+            if (!METHODS.contains(method)) {
+                // the servlet container answers an unknown method with 501 and an HTML page, TRACE with a bare 405;
+                // Strata serves these methods only, so any other is a method not allowed here
+                REFUSED.set(request, Boolean.TRUE);
+                request.getResponse().setHeader("Allow", String.join(", ", METHODS));
+                refuse(ctx, request, 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
+                return ctx.getStopAction();
+            }
+            String query = request.getQueryString();
+            String target = request.getRequestURIRef().getOriginalRequestURIBC().toString()
+                    + (query == null || query.isEmpty() ? "" : "?" + query);
+            String problem = RequestTarget.problem(target);
+            if (problem != null) {
+                REFUSED.set(request, Boolean.TRUE);
+                refuse(ctx, request, 400, "Bad Request", problem);
+                return ctx.getStopAction();
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    /**
+     * This listener speaks no HTTP/2 (port unification turns it off), so nothing takes up an {@code Upgrade: h2c}
+     * request; left alone, the codec would ignore its Content-Length and the request would wait forever for a body
+     * the container never gets. It is read as the HTTP/1.1 request it also is, as HTTP/2's own filter does for
+     * upgrades it takes. (Other upgrades, e.g. WebSocket, are left to whoever handles them.)
+     */
+    @Override
+    public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
+        if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
+            HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
+            if (header.isRequest() && "h2c".equalsIgnoreCase(header.getUpgrade())) {
+                header.setIgnoreContentModifiers(false);
+                return ctx.getStopAction();
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String title, String detail) {
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(status);
+        response.setReasonPhrase(title);
+        response.getProcessingState().setKeepAlive(false); // the rest of the request is not read
+        byte[] body = Problem.json(status, title, detail);
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setContentLength(body.length);
+        HttpContent answer = HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build();
+        CodecErrorBodies.passing();
+        // no close here: with keep-alive off the codec closes after the answer, once the client's body is read
+        // (closing at once made a client still sending its body lose the answer to a reset)
+        ctx.write(answer);
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+        CodecErrorBodies.passing();
+        Object message = ctx.getMessage();
+        if (message instanceof HttpPacket packet) {
+            HttpHeader header = packet.getHttpHeader();
+            if (header instanceof HttpResponsePacket response && !response.isCommitted() && needsBody(response, packet)) {
+                int status = response.getStatus();
+                byte[] body = Problem.json(status, Problem.title(status), Problem.detail(status));
+                response.setContentType(Problem.MEDIA_TYPE);
+                response.setContentLength(body.length);
+                boolean head = response.getRequest() != null && Method.HEAD.equals(response.getRequest().getMethod());
+                Buffer buffer = head ? Buffers.EMPTY_BUFFER : Buffers.wrap(ctx.getMemoryManager(), body);
+                ctx.setMessage(HttpContent.builder(response).content(buffer).last(true).build());
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    /** An error answer complete as it is, without a body or a content type. */
+    private static boolean needsBody(HttpResponsePacket response, HttpPacket packet) {
+        if (response.getStatus() < 400 || response.getContentType() != null || response.getContentLength() > 0 || response.isChunked()) {
+            return false;
+        }
+        if (packet instanceof HttpContent content) {
+            return content.isLast() && !content.getContent().hasRemaining();
+        }
+        return response.getContentLength() == 0;
+    }
+}

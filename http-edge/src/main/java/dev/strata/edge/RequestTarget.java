@@ -1,0 +1,64 @@
+package dev.strata.edge;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What is wrong with a request target (path and query as sent), or {@code null}. RFC 3986 allows only visible
+ * ASCII, with every other byte percent-encoded as {@code %XX}; what the escapes decode to must be UTF-8 (RFC 3987)
+ * and never NUL. Payara itself fails on some of these in ways no client can act on: {@code %zz} in a path made its
+ * URI decoder throw past its own error handling, and the request was answered 200 with an empty body without
+ * reaching any application (so without any API key check).
+ */
+final class RequestTarget {
+
+    private RequestTarget() {
+    }
+
+    static String problem(String target) {
+        if (target == null || target.isEmpty()) {
+            return "the request target is empty";
+        }
+        if (target.charAt(0) != '/' && !target.equals("*")) {
+            return "the request target must start with '/'";
+        }
+        ByteBuffer decoded = ByteBuffer.allocate(target.length());
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return "the request target has a character that must be percent-encoded (" + shown(c) + " at " + i + ")";
+            }
+            if (c == '%') {
+                if (i + 2 >= target.length() || hex(target.charAt(i + 1)) < 0 || hex(target.charAt(i + 2)) < 0) {
+                    return "the request target has a malformed percent escape at " + i + " (a '%' must be followed by two hex digits)";
+                }
+                int b = hex(target.charAt(i + 1)) * 16 + hex(target.charAt(i + 2));
+                if (b == 0) {
+                    return "the request target has an encoded NUL (%00) at " + i;
+                }
+                decoded.put((byte) b);
+                i += 2;
+            } else {
+                decoded.put((byte) c);
+            }
+        }
+        decoded.flip();
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(decoded);
+        } catch (CharacterCodingException e) {
+            return "the request target's percent escapes decode to bytes that are not UTF-8";
+        }
+        return null;
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16) >= 0 && c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
+    private static String shown(char c) {
+        return String.format("0x%02x", (int) c);
+    }
+}

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AcknowledgedCrashIT {
 
     private static final int ROUNDS = Integer.getInteger("crash.rounds", 10);
+    private static final java.util.Random RANDOM = new java.util.Random();
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -67,6 +70,12 @@ class AcknowledgedCrashIT {
             String inFlightName = batch(round);
             CompletableFuture<Api.Reply> inFlight = CompletableFuture.supplyAsync(() -> api.post("/api/v1/storage/buckets",
                     "{\"projectId\":\"" + newestProject() + "\",\"name\":\"" + inFlightName + "\"}"));
+            // the kill lands at a different point of the in-flight request each round: before it, during it, after it
+            try {
+                inFlight.get(RANDOM.nextInt(120), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // killed while it runs
+            }
             ControlPlane.kill();
             inFlight.handle((r, e) -> null).join();
             ControlPlane.start();

@@ -71,7 +71,13 @@ class HostileInputIT {
             List<String> wrong = new ArrayList<>();
             Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
             for (Hostile h : requests) {
-                HttpResponse<String> r = send(h);
+                HttpResponse<String> r;
+                try {
+                    r = send(h);
+                } catch (java.io.IOException e) {
+                    wrong.add(h + " → no answer: " + e.getMessage());
+                    continue;
+                }
                 byStatus.merge(r.statusCode(), 1, Integer::sum);
                 String type = r.headers().firstValue("Content-Type").orElse("");
                 String problem = checkProblem(r.statusCode(), type, r.body());

@@ -11,7 +11,7 @@ import org.glassfish.grizzly.memory.Buffers;
 /**
  * Sits right before the HTTP codec (on the transport side). Grizzly's codec answers a request it cannot parse
  * (malformed request line or header, a missing Host, conflicting Content-Length/Transfer-Encoding, a body on GET,
- * HEAD or DELETE, headers over the listener's limit, an HTTP version it does not speak) by itself, already encoded,
+ * HEAD or DELETE, headers over the listener's limit, an HTTP version it does not speak: 505, made a 400 here) by itself, already encoded,
  * with {@code Content-Length: 0} and then closes the connection: {@code HttpServerFilter.customizeErrorResponse}
  * builds that empty answer and nothing configurable replaces it. Those are the only answers written without
  * passing {@link ProblemAnswers} (which marks every other write), so here they get a problem+json body.
@@ -65,7 +65,13 @@ public class CodecErrorBodies extends BaseFilter {
         if (status < 400) {
             return null;
         }
-        byte[] body = Problem.json(status, Problem.title(status), Problem.detail(status));
+        String detail = Problem.detail(status);
+        if (status == 505) {
+            // a version this server does not speak is the client's mistake like any unreadable request line: a 4xx
+            status = 400;
+            lines[0] = statusLine[0] + " 400 Bad Request";
+        }
+        byte[] body = Problem.json(status, Problem.title(status), detail);
         StringBuilder head = new StringBuilder(lines[0]).append("\r\n");
         for (int i = 1; i < lines.length; i++) {
             String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim() : "";

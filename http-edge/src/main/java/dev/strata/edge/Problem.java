@@ -47,7 +47,7 @@ final class Problem {
                     + " header, conflicting Content-Length and Transfer-Encoding, or a body on GET, HEAD or DELETE";
             case 404 -> "no such resource";
             case 405 -> "this method is not allowed here";
-            case 505 -> "this server speaks HTTP/1.0 and HTTP/1.1";
+            case 505 -> "the request's HTTP version is not one this server speaks: use HTTP/1.1 (or HTTP/1.0)";
             default -> title(status);
         };
     }

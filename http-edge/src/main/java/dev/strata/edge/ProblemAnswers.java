@@ -68,8 +68,8 @@ public class ProblemAnswers extends BaseFilter {
     /**
      * This listener speaks no HTTP/2 (port unification turns it off), so nothing takes up an {@code Upgrade: h2c}
      * request; left alone, the codec would ignore its Content-Length and the request would wait forever for a body
-     * the container never gets. It is read as the HTTP/1.1 request it also is, as HTTP/2's own filter does for
-     * upgrades it takes. (Other upgrades, e.g. WebSocket, are left to whoever handles them.)
+     * the container never gets, and the connection would be closed after the answer. It is read as the HTTP/1.1
+     * request it also is, on a connection that stays an HTTP/1.1 one. (Other upgrades, e.g. WebSocket, are left to whoever handles them.)
      */
     @Override
     public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
@@ -77,6 +77,10 @@ public class ProblemAnswers extends BaseFilter {
             HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
             if (header.isRequest() && "h2c".equalsIgnoreCase(header.getUpgrade())) {
                 header.setIgnoreContentModifiers(false);
+                // and no upgrade is pending any more: Grizzly closes an upgraded connection after the response
+                // (without saying so), which made a client's next request on it get no answer, as HTTP/2's own
+                // filter does when it takes the upgrade
+                header.getUpgradeDC().recycle();
                 return ctx.getStopAction();
             }
         }
@@ -93,9 +97,19 @@ public class ProblemAnswers extends BaseFilter {
         response.setContentLength(body.length);
         HttpContent answer = HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build();
         CodecErrorBodies.passing();
-        // no close here: with keep-alive off the codec closes after the answer, once the client's body is read
-        // (closing at once made a client still sending its body lose the answer to a reset)
-        ctx.write(answer);
+        if (request.getContentLength() <= 0 && !request.isChunked()) {
+            // nothing more to read: close once the answer is out (nothing else would, the request never completes)
+            ctx.write(null, answer, new org.glassfish.grizzly.EmptyCompletionHandler<org.glassfish.grizzly.WriteResult>() {
+                @Override
+                public void completed(org.glassfish.grizzly.WriteResult result) {
+                    ctx.getConnection().closeSilently();
+                }
+            });
+        } else {
+            // with keep-alive off the codec closes after the answer, once the client's body is read (closing at
+            // once made a client still sending its body lose the answer to a reset)
+            ctx.write(answer);
+        }
     }
 
     @Override

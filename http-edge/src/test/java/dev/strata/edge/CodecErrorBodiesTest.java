@@ -27,6 +27,13 @@ class CodecErrorBodiesTest {
     }
 
     @Test
+    void anHttpVersionTheServerDoesNotSpeakIsTheClientsMistake() {
+        String text = new String(CodecErrorBodies.withProblemBody(buffer(
+                "HTTP/1.1 505 HTTP Version Not Supported\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")), StandardCharsets.UTF_8);
+        assertThat(text).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("\"status\":400").contains("HTTP/1.1");
+    }
+
+    @Test
     void leavesEverythingElseAlone() {
         assertThat(CodecErrorBodies.withProblemBody(buffer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))).isNull();
         assertThat(CodecErrorBodies.withProblemBody(buffer("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}"))).isNull();

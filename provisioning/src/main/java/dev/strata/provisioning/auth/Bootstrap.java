@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("LegacyMetadataImport")
+@DependsOn("MetadataUpgrade")
 public class Bootstrap {
 
     private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());

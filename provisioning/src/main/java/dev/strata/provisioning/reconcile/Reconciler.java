@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("LegacyMetadataImport")
+@DependsOn("MetadataUpgrade")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class Reconciler {
 

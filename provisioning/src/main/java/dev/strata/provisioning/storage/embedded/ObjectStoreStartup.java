@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
  */
 @Singleton
 @Startup
-@DependsOn("LegacyMetadataImport")
+@DependsOn("MetadataUpgrade")
 public class ObjectStoreStartup {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ObjectStoreStartup.class.getName());

@@ -24,16 +24,21 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Strata before version 0.2 kept its default metadata in an H2 file ({@code $STRATA_DATA_DIR/metadata/strata.mv.db}).
+ * What an upgrade of Strata needs of the metadata, before everything else that reads it:
+ * <ul>
+ * <li>Strata before version 0.2 kept its default metadata in an H2 file ({@code $STRATA_DATA_DIR/metadata/strata.mv.db}).
  * On the first start with the PostgreSQL metadata server, that file's rows are copied into the (still empty)
  * metadata database, so an upgrade keeps every workspace, key, project, database and bucket; the file is then
- * renamed {@code strata.mv.db.imported-<time>} (mode 0600). Runs before everything else that reads the metadata.
+ * renamed {@code strata.mv.db.imported-<time>} (mode 0600).</li>
+ * <li>Columns that became wider (the schema generation adds tables and columns but never changes one): a
+ * {@code storageClass} may have 253 characters.</li>
+ * </ul>
  */
 @Singleton
 @Startup
-public class LegacyMetadataImport {
+public class MetadataUpgrade {
 
-    private static final Logger LOG = Logger.getLogger(LegacyMetadataImport.class.getName());
+    private static final Logger LOG = Logger.getLogger(MetadataUpgrade.class.getName());
 
     @Resource(lookup = "java:app/jdbc/strata")
     DataSource metadata;
@@ -46,12 +51,36 @@ public class LegacyMetadataImport {
 
     @PostConstruct
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
-    void importOnce() {
+    void upgrade() {
+        em.getMetamodel(); // the persistence unit is deployed, so its tables exist
+        importLegacy();
+        widen("strata_database", "storage_class", 253);
+    }
+
+    private void widen(String table, String column, int length) {
+        try (Connection c = metadata.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT character_maximum_length FROM information_schema.columns"
+                     + " WHERE table_name = ? AND column_name = ? AND table_schema = current_schema()")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) > 0 && rs.getInt(1) < length) {
+                    try (java.sql.Statement s = c.createStatement()) {
+                        s.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE VARCHAR(" + length + ")");
+                    }
+                    LOG.info(() -> table + "." + column + " widened to " + length + " characters");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("widening " + table + "." + column + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void importLegacy() {
         Path legacy = Settings.dataDir().resolve("metadata").resolve("strata.mv.db");
         if (!Files.exists(legacy)) {
             return;
         }
-        em.getMetamodel(); // the persistence unit is deployed, so its tables exist
         try (Connection target = metadata.getConnection()) {
             LegacyH2Metadata source = new LegacyH2Metadata(legacy);
             if (LegacyH2Metadata.hasWorkspaces(target)) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +62,7 @@ class HostileInputIT {
         Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"hostile-bucket\"}");
         String bucketId = bucket.status() == 201 ? bucket.text("id") : null;
         try {
-            String before = snapshot(ws, project, db);
+            String before = WorkspaceSnapshot.of(api, ws, project, db);
             List<Hostile> requests = generate(ws, project, db, bucketId);
             assertThat(requests).hasSizeGreaterThanOrEqualTo(200);
 
@@ -87,7 +85,7 @@ class HostileInputIT {
             }
             assertThat(wrong).as("requests not answered with a 4xx problem+json (%d of %d; statuses %s)",
                     wrong.size(), requests.size(), byStatus).isEmpty();
-            assertThat(snapshot(ws, project, db)).as("nothing changed").isEqualTo(before);
+            assertThat(WorkspaceSnapshot.of(api, ws, project, db)).as("nothing changed").isEqualTo(before);
         } finally {
             dbs.deleteQuietly(db);
             if (bucketId != null) {
@@ -283,36 +281,5 @@ class HostileInputIT {
         }
         b.method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(h.body()));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    // --- what the workspace holds ----------------------------------------------------------------------------
-
-    /** Every database, project, bucket and storage key of the workspace, without fields that change by themselves. */
-    private String snapshot(String ws, String project, String db) throws Exception {
-        StringBuilder s = new StringBuilder();
-        for (String path : List.of("/api/v1/workspaces/" + ws + "/databases?limit=100", "/api/v1/projects", "/api/v1/storage/buckets",
-                "/api/v1/projects/" + project + "/storage-keys", "/api/v1/workspaces/" + ws + "/databases/" + db, "/api/v1/databases")) {
-            Api.Reply r = api.get(path);
-            assertThat(r.status()).as(path + " " + r.raw()).isEqualTo(200);
-            s.append(path).append(' ').append(stable(r.json())).append('\n');
-        }
-        return s.toString();
-    }
-
-    private static JsonNode stable(JsonNode n) {
-        JsonNode copy = n.deepCopy();
-        strip(copy);
-        return copy;
-    }
-
-    private static void strip(JsonNode n) {
-        if (n instanceof ObjectNode o) {
-            o.remove(List.of("storageUsedBytes", "updatedAt", "lastUsedAt"));
-            for (Iterator<JsonNode> it = o.elements(); it.hasNext(); ) {
-                strip(it.next());
-            }
-        } else if (n.isArray()) {
-            n.forEach(HostileInputIT::strip);
-        }
     }
 }

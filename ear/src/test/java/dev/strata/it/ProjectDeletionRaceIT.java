@@ -166,7 +166,9 @@ class ProjectDeletionRaceIT {
             }
             assertThat(slugs).hasSize(10).contains("slug-race-redis").allMatch(s -> s.matches("slug-race-redis(-\\d+)?"));
         } finally {
-            api.delete("/api/v1/projects/" + project);
+            // while the reconciler is still building the ten servers: the delete must not lose to its bookkeeping
+            Api.Reply deleted = api.delete("/api/v1/projects/" + project);
+            assertThat(deleted.status()).as(deleted.raw()).isEqualTo(204);
         }
         assertProjectGone(project);
     }

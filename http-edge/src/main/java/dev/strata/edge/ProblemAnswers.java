@@ -20,9 +20,9 @@ import org.glassfish.grizzly.memory.Buffers;
 /**
  * Sits right after the HTTP codec, before Payara's web container. On the way in, it refuses a method Strata does not
  * serve with a 405 and a request whose target is malformed ({@link RequestTarget}) with a 400, both problem+json, so
- * such a request never reaches the container (which mishandles some of them). On the way out, it gives every error answer that has no body and no content type (the
- * container's own: a TRACE refused, a path the container will not map) a problem+json body, so no error leaves
- * the server without one. It also tells {@link CodecErrorBodies} which written bytes came this way.
+ * such a request never reaches the container (which mishandles some of them). On the way out, it makes every error
+ * answer without a content type (the container's own: a TRACE refused, a path the container will not map, its
+ * plain-text 400s) a problem+json, so no error leaves the server without one. It also tells {@link CodecErrorBodies} which written bytes came this way.
  */
 public class ProblemAnswers extends BaseFilter {
 
@@ -61,6 +61,13 @@ public class ProblemAnswers extends BaseFilter {
                 refuse(ctx, request, 400, "Bad Request", problem);
                 return ctx.getStopAction();
             }
+            String charset = foreignCharset(request.getContentType(), request.getRequestURI());
+            if (charset != null) {
+                REFUSED.set(request, Boolean.TRUE);
+                refuse(ctx, request, 415, "Unsupported Media Type",
+                        "this server reads UTF-8 only; the request declares charset " + charset);
+                return ctx.getStopAction();
+            }
         }
         return ctx.getInvokeAction();
     }
@@ -85,6 +92,42 @@ public class ProblemAnswers extends BaseFilter {
             }
         }
         return ctx.getInvokeAction();
+    }
+
+    /**
+     * The charset a request to the dashboard (any path outside the API) declares when it is not UTF-8 (or its
+     * subset US-ASCII), else null. The container decodes the query and form parameters in the declared charset
+     * before any of Strata's code runs (the login check reads them), and failed with a 500 on UTF-16 or on a
+     * charset that does not exist. The API answers its own 415 for this, after the key check.
+     */
+    static String foreignCharset(String contentType, String path) {
+        if (contentType == null || path == null || path.equals("/api") || path.startsWith("/api/")) {
+            return null;
+        }
+        for (String param : contentType.split(";")) {
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String value = param.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                String name = value.toLowerCase(java.util.Locale.ROOT);
+                if (!name.equals("utf-8") && !name.equals("utf8") && !name.equals("us-ascii")) {
+                    return shown(value);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** At most 40 printable ASCII characters of a value the client sent, for a message. */
+    private static String shown(String value) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < value.length() && i < 40; i++) {
+            char c = value.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.append(value.length() > 40 ? "...'" : "'").toString();
     }
 
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String title, String detail) {
@@ -125,19 +168,25 @@ public class ProblemAnswers extends BaseFilter {
                 response.setContentLength(body.length);
                 boolean head = response.getRequest() != null && Method.HEAD.equals(response.getRequest().getMethod());
                 Buffer buffer = head ? Buffers.EMPTY_BUFFER : Buffers.wrap(ctx.getMemoryManager(), body);
+                if (packet instanceof HttpContent replaced) {
+                    replaced.getContent().tryDispose();
+                }
                 ctx.setMessage(HttpContent.builder(response).content(buffer).last(true).build());
             }
         }
         return ctx.getInvokeAction();
     }
 
-    /** An error answer complete as it is, without a body or a content type. */
+    /**
+     * An error answer without a content type, complete in this packet: without a body, or with the container's own
+     * short text (e.g. its 400 for a request target it cannot map); either way it becomes a problem+json.
+     */
     private static boolean needsBody(HttpResponsePacket response, HttpPacket packet) {
-        if (response.getStatus() < 400 || response.getContentType() != null || response.getContentLength() > 0 || response.isChunked()) {
+        if (response.getStatus() < 400 || response.getContentType() != null || response.isChunked()) {
             return false;
         }
         if (packet instanceof HttpContent content) {
-            return content.isLast() && !content.getContent().hasRemaining();
+            return content.isLast() && (response.getContentLength() <= 0 || content.getContent().remaining() == response.getContentLength());
         }
         return response.getContentLength() == 0;
     }

@@ -11,12 +11,22 @@ public interface DatabaseRepository {
 
     Optional<Database> findById(String id);
 
+    /**
+     * The database, read afresh and locked until the transaction ends: a user's change taken this way never loses
+     * to the reconciler recording an observation of the same database at the same time (the reconciler's write
+     * waits, then fails its version check and is redone on its next pass).
+     */
+    Optional<Database> lockForChange(String workspaceId, String id);
+
     DatabasePage list(DatabaseQuery query);
 
     boolean slugTaken(String workspaceId, Slug slug);
 
     /** A project's databases, oldest first (the first is its primary database). */
     List<Database> ofProject(String workspaceId, String projectId);
+
+    /** A project's databases as {@link #ofProject}, each read afresh and locked as by {@link #lockForChange}. */
+    List<Database> lockOfProject(String workspaceId, String projectId);
 
     Set<Integer> usedPorts();
 

@@ -3,18 +3,15 @@ package dev.strata.it.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.it.Api;
 import dev.strata.it.Deployments;
 import dev.strata.it.TestDatabases;
+import dev.strata.it.WorkspaceSnapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -61,7 +58,7 @@ class ApiFuzzIT {
         String storageKey = keys.json().path("data").get(0).path("accessKeyId").asText();
         try {
             ApiFuzzProperties.fixtures = new ApiFuzzProperties.Fixtures(ws, project, db, bucket.text("id"), storageKey,
-                    () -> snapshot(ws, project, db), new java.util.concurrent.atomic.AtomicReference<>(snapshot(ws, project, db)));
+                    () -> WorkspaceSnapshot.of(api, ws, project, db), new java.util.concurrent.atomic.AtomicReference<>(WorkspaceSnapshot.of(api, ws, project, db)));
             String tries = System.getProperty("it.fuzz.tries", "600");
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(ApiFuzzProperties.class))
@@ -105,36 +102,6 @@ class ApiFuzzIT {
             assertThat(api.get(dbs.path(db)).text("storageClass")).isEqualTo(longest);
         } finally {
             dbs.deleteQuietly(db);
-        }
-    }
-
-    /** Every list and detail of the workspace, without the fields that change by themselves. */
-    private String snapshot(String ws, String project, String db) {
-        StringBuilder s = new StringBuilder();
-        for (String path : List.of("/api/v1/workspaces/" + ws + "/databases?limit=100", "/api/v1/databases?limit=100", "/api/v1/projects",
-                "/api/v1/projects/" + project, "/api/v1/storage/buckets", "/api/v1/projects/" + project + "/storage-keys",
-                "/api/v1/workspaces/" + ws + "/databases/" + db)) {
-            Api.Reply r = api.get(path);
-            assertThat(r.status()).as(path + " " + r.raw()).isEqualTo(200);
-            s.append(path).append(' ').append(stable(r.json())).append('\n');
-        }
-        return s.toString();
-    }
-
-    private static JsonNode stable(JsonNode n) {
-        JsonNode copy = n.deepCopy();
-        strip(copy);
-        return copy;
-    }
-
-    private static void strip(JsonNode n) {
-        if (n instanceof ObjectNode o) {
-            o.remove(List.of("storageUsedBytes", "updatedAt", "lastUsedAt", "status", "statusMessage")); // the reconciler changes these
-            for (Iterator<JsonNode> it = o.elements(); it.hasNext(); ) {
-                strip(it.next());
-            }
-        } else if (n.isArray()) {
-            n.forEach(ApiFuzzIT::strip);
         }
     }
 }

@@ -192,7 +192,8 @@ public class Databases {
 
     public void delete(Caller caller, String wsId, String dbId) {
         workspaces.get(caller, wsId);
-        Database db = find(wsId, dbId);
+        find(wsId, dbId);
+        Database db = databases.lockForChange(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
         db.requestDeletion(Instant.now());
         changed.fire(new DatabaseChanged(db.id()));
     }

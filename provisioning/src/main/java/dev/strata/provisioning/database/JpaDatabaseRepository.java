@@ -7,16 +7,21 @@ import dev.strata.domain.database.DatabaseRepository;
 import dev.strata.domain.database.Slug;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 @ApplicationScoped
 public class JpaDatabaseRepository implements DatabaseRepository {
+
+    /** Read from the database, not the shared cache, when locking. */
+    private static final Map<String, Object> REFRESH = Map.of("eclipselink.refresh", "true");
 
     @PersistenceContext(unitName = "strata")
     EntityManager em;
@@ -29,6 +34,12 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     @Override
     public Optional<Database> findById(String id) {
         return Optional.ofNullable(em.find(Database.class, id));
+    }
+
+    @Override
+    public Optional<Database> lockForChange(String workspaceId, String id) {
+        return Optional.ofNullable(em.find(Database.class, id, LockModeType.PESSIMISTIC_WRITE, REFRESH))
+                .filter(d -> d.workspaceId().equals(workspaceId));
     }
 
     @Override
@@ -80,6 +91,14 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     public List<Database> ofProject(String workspaceId, String projectId) {
         return em.createQuery("select d from Database d where d.workspaceId = :ws and d.projectId = :p order by d.id", Database.class)
                 .setParameter("ws", workspaceId).setParameter("p", projectId).getResultList();
+    }
+
+    @Override
+    public List<Database> lockOfProject(String workspaceId, String projectId) {
+        TypedQuery<Database> q = em.createQuery("select d from Database d where d.workspaceId = :ws and d.projectId = :p order by d.id", Database.class)
+                .setParameter("ws", workspaceId).setParameter("p", projectId).setLockMode(LockModeType.PESSIMISTIC_WRITE);
+        REFRESH.forEach(q::setHint);
+        return q.getResultList();
     }
 
     @Override

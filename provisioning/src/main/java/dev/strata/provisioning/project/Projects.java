@@ -138,7 +138,7 @@ public class Projects {
         Instant now = Instant.now();
         p.requestDeletion(now);
         buckets.requestProjectDeletion(p, now);
-        for (Database d : databases.ofProject(p.workspaceId(), p.id())) {
+        for (Database d : databases.lockOfProject(p.workspaceId(), p.id())) {
             d.requestDeletion(now);
             changed.fire(new DatabaseChanged(d.id()));
         }

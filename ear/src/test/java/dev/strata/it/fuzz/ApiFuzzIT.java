@@ -31,7 +31,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * PostgreSQL database, a bucket and its storage key), then launches the jqwik engine on the properties class and
  * fails with jqwik's report (shrunk sample and seed) if any property fails.
  *
- * <p>{@code -Dit.fuzz.tries=N} sets the tries of each property (default 600: about 1,200 requests, under two minutes, in CI); see the
+ * <p>{@code -Dit.fuzz.tries=N} sets the tries of each property (default 1500: about 3,000 requests, a few minutes, in CI); see the
  * README for the longer run.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -59,7 +59,7 @@ class ApiFuzzIT {
         try {
             ApiFuzzProperties.fixtures = new ApiFuzzProperties.Fixtures(ws, project, db, bucket.text("id"), storageKey,
                     () -> WorkspaceSnapshot.of(api, ws, project, db), new java.util.concurrent.atomic.AtomicReference<>(WorkspaceSnapshot.of(api, ws, project, db)));
-            String tries = System.getProperty("it.fuzz.tries", "600");
+            String tries = System.getProperty("it.fuzz.tries", "1500");
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(ApiFuzzProperties.class))
                     .configurationParameter("jqwik.tries.default", tries)

@@ -40,6 +40,17 @@ public final class HostProcesses {
             return commandLine.startsWith("postgres: ") || name.startsWith("redis-rdb") || name.startsWith("redis-aof");
         }
 
+        /**
+         * A program of an engine: a server, one of its workers, or a tool that creates, starts, stops or backs one up
+         * ({@code pg_ctl}, {@code initdb}, {@code mariadb-install-db}, ...; by its name, which for a script is the
+         * script's). Anything else that happens to name an instance directory or work in it (an operator's
+         * {@code tail -f} of a log, a shell) is none of Strata's business: never waited for, never killed.
+         */
+        public boolean engine() {
+            return server() || worker() || name.equals("initdb") || name.startsWith("pg_") || name.startsWith("postgres")
+                    || name.startsWith("mariadb") || name.startsWith("mysql") || name.startsWith("redis-");
+        }
+
         @Override
         public String toString() {
             String cmd = commandLine.length() > 120 ? commandLine.substring(0, 120) + "…" : commandLine;
@@ -47,7 +58,10 @@ public final class HostProcesses {
         }
     }
 
-    /** Every live process of {@code dir}; zombies (dead, waiting to be reaped) are not live. */
+    /**
+     * Every live engine process ({@link HostProcess#engine}) of {@code dir}: naming it or working in it. Zombies
+     * (dead, waiting to be reaped) are not live.
+     */
     public static List<HostProcess> of(Path dir) {
         String d = dir.toAbsolutePath().normalize().toString();
         List<HostProcess> found = new ArrayList<>();
@@ -59,7 +73,7 @@ public final class HostProcesses {
                     continue;
                 }
                 HostProcess hp = read(pid);
-                if (hp != null && (mentions(hp.commandLine(), d) || under(hp.cwd(), d))) {
+                if (hp != null && hp.engine() && (mentions(hp.commandLine(), d) || under(hp.cwd(), d))) {
                     found.add(hp);
                 }
             }

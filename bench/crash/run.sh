@@ -5,6 +5,7 @@
 # control plane, restart, and the checks of the suite's 10-round run. Writes bench/crash/results.md.
 #   bench/crash/run.sh            # 100 rounds (about an hour on 2 cores)
 #   ROUNDS=20 bench/crash/run.sh
+#   bench/crash/run.sh -Dit.http.port=23080 ...   # further arguments go to Maven (e.g. the -Dit.* ports of bench/fuzz.md)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${ROUNDS:-100}
@@ -12,7 +13,7 @@ summary=$(mktemp)
 cd "$root"
 mvn -B -q install -Dmaven.test.skip=true -DskipITs
 started=$(date -u +%Y-%m-%dT%H:%MZ)
-if mvn -B verify -pl ear -Dit.test=AcknowledgedCrashIT -Dcrash.rounds="$rounds" -Dcrash.summary="$summary" > "$root/bench/crash/last-run.log" 2>&1; then
+if mvn -B verify -pl ear -Dit.test=AcknowledgedCrashIT -Dcrash.rounds="$rounds" -Dcrash.summary="$summary" "$@" > "$root/bench/crash/last-run.log" 2>&1; then
   outcome="passed"
 else
   outcome="FAILED (see bench/crash/last-run.log and ear/target/failsafe-reports)"

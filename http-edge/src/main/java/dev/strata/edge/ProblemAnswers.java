@@ -29,6 +29,10 @@ public class ProblemAnswers extends BaseFilter {
     /** The methods any part of Strata (API, dashboard, health, OpenAPI) answers. */
     static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+    /** IMF-fixdate (RFC 9110 section 5.6.7). */
+    private static final java.time.format.DateTimeFormatter HTTP_DATE =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+
     private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".checked");
     private static final Attribute<Boolean> REFUSED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ProblemAnswers.class.getName() + ".refused");
 
@@ -132,26 +136,46 @@ public class ProblemAnswers extends BaseFilter {
 
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String title, String detail) {
         HttpResponsePacket response = request.getResponse();
-        response.setStatus(status);
-        response.setReasonPhrase(title);
-        response.getProcessingState().setKeepAlive(false); // the rest of the request is not read
         byte[] body = Problem.json(status, title, detail);
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setContentLength(body.length);
-        HttpContent answer = HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build();
         CodecErrorBodies.passing();
         if (request.getContentLength() <= 0 && !request.isChunked()) {
-            // nothing more to read: close once the answer is out (nothing else would, the request never completes)
-            ctx.write(null, answer, new org.glassfish.grizzly.EmptyCompletionHandler<org.glassfish.grizzly.WriteResult>() {
+            // nothing more to read: the answer is written as it goes on the wire, then the connection is closed
+            // (nothing else would: the request never completes). Not through the codec's response: under load a
+            // client that half-closed its side got that answer without its Content-Type, Date and Connection
+            // headers (the connection's close raced the response's encoding).
+            boolean head = Method.HEAD.equals(request.getMethod());
+            String allow = response.getHeader("Allow");
+            String text = "HTTP/1.1 " + status + " " + title + "\r\n"
+                    + (allow == null ? "" : "Allow: " + allow + "\r\n")
+                    + "Content-Type: " + Problem.MEDIA_TYPE + "\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "Date: " + HTTP_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
+                    + "Connection: close\r\n\r\n";
+            byte[] headBytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] all = head ? headBytes : java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+            if (!head) {
+                System.arraycopy(body, 0, all, headBytes.length, body.length);
+            }
+            ctx.write(null, Buffers.wrap(ctx.getMemoryManager(), all), new org.glassfish.grizzly.EmptyCompletionHandler<org.glassfish.grizzly.WriteResult>() {
                 @Override
                 public void completed(org.glassfish.grizzly.WriteResult result) {
+                    ctx.getConnection().closeSilently();
+                }
+
+                @Override
+                public void failed(Throwable error) {
                     ctx.getConnection().closeSilently();
                 }
             });
         } else {
             // with keep-alive off the codec closes after the answer, once the client's body is read (closing at
             // once made a client still sending its body lose the answer to a reset)
-            ctx.write(answer);
+            response.setStatus(status);
+            response.setReasonPhrase(title);
+            response.getProcessingState().setKeepAlive(false); // the rest of the request is not read
+            response.setContentType(Problem.MEDIA_TYPE);
+            response.setContentLength(body.length);
+            ctx.write(HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build());
         }
     }
 

@@ -132,13 +132,19 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
-    /** A wait of {@link #WAIT} on this browser: {@code browser.await().until(ExpectedConditions...)}. */
+    /** A wait of {@link #WAIT} on this browser: {@code browser.await().until(ExpectedConditions...)}; see {@link #await(Duration)}. */
     public WebDriverWait await() {
         return await(WAIT);
     }
 
+    /**
+     * Elements the dashboard's live refresh replaces while a condition reads them (found, then gone before their
+     * text is read) are looked up again on the next poll, not a failure.
+     */
     public WebDriverWait await(Duration timeout) {
-        return new WebDriverWait(driver, timeout);
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Writes a PNG of the viewport to {@code <it.screenshots.dir>/<name>.png} and returns its path. */

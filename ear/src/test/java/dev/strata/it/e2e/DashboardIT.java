@@ -145,7 +145,7 @@ class DashboardIT {
         web.findElement(By.id("create:name")).sendKeys("Session cache");
         assertThat(web.findElement(By.id("create:slug")).getAttribute("value")).isEqualTo("session-cache");
         new Select(web.findElement(By.id("create:engine"))).selectByValue("redis");
-        browser.await().ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        browser.await()
                 .until(d -> !new Select(d.findElement(By.id("create:version"))).getOptions().isEmpty());
         WebElement mem = web.findElement(By.id("create:memory"));
         mem.clear();

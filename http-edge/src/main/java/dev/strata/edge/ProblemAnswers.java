@@ -65,12 +65,11 @@ public class ProblemAnswers extends BaseFilter {
                 refuse(ctx, request, 400, "Bad Request", problem);
                 return ctx.getStopAction();
             }
-            String host = request.getHeader("Host");
-            if (host != null && host.isBlank()) {
-                // RFC 9112 section 3.2: an empty Host means a target without an authority, which an http URI
-                // cannot be; the container answered it with a 200 and an empty body, without looking for a key
+            String header = HeaderChecks.problem(request.getHeader("Host"), request.getHeader("Accept"),
+                    request.getContentType(), request.getRequestURI());
+            if (header != null) {
                 REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, 400, "Bad Request", "the Host header is empty; send the server's host name (and port)");
+                refuse(ctx, request, 400, "Bad Request", header);
                 return ctx.getStopAction();
             }
             String charset = foreignCharset(request.getContentType(), request.getRequestURI());

@@ -29,6 +29,9 @@ public class ProblemAnswers extends BaseFilter {
     /** The methods any part of Strata (API, dashboard, health, OpenAPI) answers. */
     static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+    /** The methods served outside the API: the dashboard's pages and forms, static files, health, metrics. */
+    static final java.util.List<String> OUTSIDE_API_METHODS = java.util.List.of("GET", "HEAD", "POST", "OPTIONS");
+
     /** IMF-fixdate (RFC 9110 section 5.6.7). */
     private static final java.time.format.DateTimeFormatter HTTP_DATE =
             java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
@@ -43,7 +46,12 @@ public class ProblemAnswers extends BaseFilter {
             return ctx.getInvokeAction();
         }
         if (Boolean.TRUE.equals(REFUSED.get(request))) {
-            return ctx.getStopAction(); // the rest of a request that was already answered
+            // the rest of the body of a request that was already answered: read and dropped; once it is all in,
+            // the connection closes (closing earlier made a client still sending its body lose the answer to a reset)
+            if (content.isLast()) {
+                ctx.getConnection().closeSilently();
+            }
+            return ctx.getStopAction();
         }
         if (CHECKED.get(request) == null) {
             CHECKED.set(request, Boolean.TRUE);
@@ -53,7 +61,17 @@ public class ProblemAnswers extends BaseFilter {
                 // Strata serves these methods only, so any other is a method not allowed here
                 REFUSED.set(request, Boolean.TRUE);
                 request.getResponse().setHeader("Allow", String.join(", ", METHODS));
-                refuse(ctx, request, 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
+                refuse(ctx, request, content.isLast(), 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
+                return ctx.getStopAction();
+            }
+            String path = request.getRequestURI();
+            if (!OUTSIDE_API_METHODS.contains(method) && path != null && !path.equals("/api") && !path.startsWith("/api/")) {
+                // outside the API (dashboard, its static files, health, metrics, OpenAPI) PUT, PATCH and DELETE
+                // mean nothing; the container's servlets answered PATCH with a 501 HTML page
+                REFUSED.set(request, Boolean.TRUE);
+                request.getResponse().setHeader("Allow", String.join(", ", OUTSIDE_API_METHODS));
+                refuse(ctx, request, content.isLast(), 405, "Method Not Allowed",
+                        "outside /api this server answers " + String.join(", ", OUTSIDE_API_METHODS) + " only");
                 return ctx.getStopAction();
             }
             String query = request.getQueryString();
@@ -62,20 +80,20 @@ public class ProblemAnswers extends BaseFilter {
             String problem = RequestTarget.problem(target);
             if (problem != null) {
                 REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, 400, "Bad Request", problem);
+                refuse(ctx, request, content.isLast(), 400, "Bad Request", problem);
                 return ctx.getStopAction();
             }
             String header = HeaderChecks.problem(request.getHeader("Host"), request.getHeader("Accept"),
                     request.getContentType(), request.getRequestURI());
             if (header != null) {
                 REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, 400, "Bad Request", header);
+                refuse(ctx, request, content.isLast(), 400, "Bad Request", header);
                 return ctx.getStopAction();
             }
             String charset = foreignCharset(request.getContentType(), request.getRequestURI());
             if (charset != null) {
                 REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, 415, "Unsupported Media Type",
+                refuse(ctx, request, content.isLast(), 415, "Unsupported Media Type",
                         "this server reads UTF-8 only; the request declares charset " + charset);
                 return ctx.getStopAction();
             }
@@ -141,49 +159,44 @@ public class ProblemAnswers extends BaseFilter {
         return b.append(value.length() > 40 ? "...'" : "'").toString();
     }
 
-    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String title, String detail) {
+    /**
+     * Answers the request with a problem+json and closes the connection: at once after the answer when the request
+     * has been read whole ({@code complete}), else once the rest of its body is in (see {@link #handleRead}). The
+     * answer is written as it goes on the wire, not through the codec's response: the request never reaches the
+     * container, and under load the codec sent the response of such a request without its Content-Type, Date and
+     * Connection headers.
+     */
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, boolean complete, int status, String title, String detail) {
         HttpResponsePacket response = request.getResponse();
         byte[] body = Problem.json(status, title, detail);
         CodecErrorBodies.passing();
-        if (request.getContentLength() <= 0 && !request.isChunked()) {
-            // nothing more to read: the answer is written as it goes on the wire, then the connection is closed
-            // (nothing else would: the request never completes). Not through the codec's response: under load a
-            // client that half-closed its side got that answer without its Content-Type, Date and Connection
-            // headers (the connection's close raced the response's encoding).
-            boolean head = Method.HEAD.equals(request.getMethod());
-            String allow = response.getHeader("Allow");
-            String text = "HTTP/1.1 " + status + " " + title + "\r\n"
-                    + (allow == null ? "" : "Allow: " + allow + "\r\n")
-                    + "Content-Type: " + Problem.MEDIA_TYPE + "\r\n"
-                    + "Content-Length: " + body.length + "\r\n"
-                    + "Date: " + HTTP_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
-                    + "Connection: close\r\n\r\n";
-            byte[] headBytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            byte[] all = head ? headBytes : java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
-            if (!head) {
-                System.arraycopy(body, 0, all, headBytes.length, body.length);
-            }
-            ctx.write(null, Buffers.wrap(ctx.getMemoryManager(), all), new org.glassfish.grizzly.EmptyCompletionHandler<org.glassfish.grizzly.WriteResult>() {
-                @Override
-                public void completed(org.glassfish.grizzly.WriteResult result) {
-                    ctx.getConnection().closeSilently();
-                }
-
-                @Override
-                public void failed(Throwable error) {
-                    ctx.getConnection().closeSilently();
-                }
-            });
-        } else {
-            // with keep-alive off the codec closes after the answer, once the client's body is read (closing at
-            // once made a client still sending its body lose the answer to a reset)
-            response.setStatus(status);
-            response.setReasonPhrase(title);
-            response.getProcessingState().setKeepAlive(false); // the rest of the request is not read
-            response.setContentType(Problem.MEDIA_TYPE);
-            response.setContentLength(body.length);
-            ctx.write(HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build());
+        boolean head = Method.HEAD.equals(request.getMethod());
+        String allow = response.getHeader("Allow");
+        String text = "HTTP/1.1 " + status + " " + title + "\r\n"
+                + (allow == null ? "" : "Allow: " + allow + "\r\n")
+                + "Content-Type: " + Problem.MEDIA_TYPE + "\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Date: " + HTTP_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
+                + "Connection: close\r\n\r\n";
+        byte[] headBytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] all = head ? headBytes : java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        if (!head) {
+            System.arraycopy(body, 0, all, headBytes.length, body.length);
         }
+        boolean closeNow = complete || (request.getContentLength() <= 0 && !request.isChunked());
+        ctx.write(null, Buffers.wrap(ctx.getMemoryManager(), all), new org.glassfish.grizzly.EmptyCompletionHandler<org.glassfish.grizzly.WriteResult>() {
+            @Override
+            public void completed(org.glassfish.grizzly.WriteResult result) {
+                if (closeNow) {
+                    ctx.getConnection().closeSilently();
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                ctx.getConnection().closeSilently();
+            }
+        });
     }
 
     @Override

@@ -55,6 +55,14 @@ public class ProblemAnswers extends BaseFilter {
         }
         if (CHECKED.get(request) == null) {
             CHECKED.set(request, Boolean.TRUE);
+            if (request.getProtocol() == org.glassfish.grizzly.http.Protocol.HTTP_0_9) {
+                // a request line without a version: the codec answers such a request without Content-Type, Date
+                // or Connection (HTTP/0.9 had no headers), so no answer from the container would be a clear one
+                REFUSED.set(request, Boolean.TRUE);
+                refuse(ctx, request, content.isLast(), 400, "Bad Request",
+                        "the request line has no HTTP version (HTTP/0.9 is not served); send e.g. GET /api/v1/projects HTTP/1.1");
+                return ctx.getStopAction();
+            }
             String method = request.getMethod().getMethodString();
             if (!METHODS.contains(method)) {
                 // the servlet container answers an unknown method with 501 and an HTML page, TRACE with a bare 405;

@@ -76,9 +76,15 @@ public class Buckets {
         }
         Bucket bucket = Bucket.create(caller.workspaceId(), project.id(), bucketName, Instant.now());
         storage.add(bucket);
-        // last: a crash before the commit leaves at most an empty directory, which no key can reach
+        // last: a crash before the commit leaves at most an empty directory, removed at the next start
+        // (EmbeddedObjectStore#sweepUnrecorded)
         backend.ensureBucket(project.id(), bucketName);
         return bucket;
+    }
+
+    /** Whether a bucket of that name has a record in the project (being deleted included). */
+    public boolean recorded(String projectId, BucketName name) {
+        return storage.allBucketsOf(projectId).stream().anyMatch(b -> b.name().equals(name));
     }
 
     public List<Bucket> list(Caller caller, String projectId) {

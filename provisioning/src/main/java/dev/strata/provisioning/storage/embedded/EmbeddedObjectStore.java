@@ -57,6 +57,44 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
     private final Map<String, S3Client> internal = new ConcurrentHashMap<>();
 
     /** Starts the endpoint, looking project keys up in {@code directory}; called once by {@link ObjectStoreStartup}. */
+    /**
+     * Removes the bucket directories no bucket record stands for: a create writes the bucket's directory last
+     * before its commit, so a crash in between leaves one (empty, unknown to the API). Run before the endpoint
+     * starts, so no request can be using one. A directory that holds anything is left where it is and reported:
+     * nothing stored is removed by Strata on a guess.
+     */
+    synchronized void sweepUnrecorded(java.util.function.BiPredicate<String, BucketName> recorded) {
+        Path projects = config.dataDir().resolve("objects").resolve("projects");
+        if (!Files.isDirectory(projects)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> projectDirs = Files.list(projects)) {
+            for (Path projectDir : projectDirs.filter(Files::isDirectory).toList()) {
+                try (java.util.stream.Stream<Path> bucketDirs = Files.list(projectDir)) {
+                    for (Path bucketDir : bucketDirs.filter(Files::isDirectory).toList()) {
+                        BucketName name;
+                        try {
+                            name = new BucketName(bucketDir.getFileName().toString());
+                        } catch (RuntimeException notABucket) {
+                            continue;
+                        }
+                        if (recorded.test(projectDir.getFileName().toString(), name)) {
+                            continue;
+                        }
+                        try {
+                            Files.delete(bucketDir); // only if empty
+                            LOG.info(() -> "removed " + bucketDir + ": the create that made it did not commit");
+                        } catch (java.nio.file.DirectoryNotEmptyException e) {
+                            LOG.warning(() -> bucketDir + " has no bucket record but holds files; left in place");
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot look for bucket directories without a record under " + projects + ": " + e.getMessage());
+        }
+    }
+
     synchronized void start(KeyDirectory directory) {
         if (proxy != null) {
             return;

@@ -32,6 +32,7 @@ public class ObjectStoreStartup {
     @PostConstruct
     void start() {
         KeyDirectory directory = accessKeyId -> buckets.usableKey(accessKeyId).map(g -> new KeyDirectory.Entry(g.secret(), g.projectId()));
+        store.sweepUnrecorded(buckets::recorded);
         try {
             store.start(context.createContextualProxy(directory, KeyDirectory.class));
         } catch (IllegalStateException e) {

@@ -27,6 +27,11 @@ final class HeaderChecks {
     private HeaderChecks() {
     }
 
+    /** Whether {@code path} is the API's (which reads its headers itself and answers in its own words). */
+    static boolean api(String path) {
+        return path != null && (path.equals("/api") || path.startsWith("/api/"));
+    }
+
     /** What is wrong with these headers of a request for {@code path}, or null when nothing is. */
     static String problem(String host, String accept, String path) {
         return problem(host, accept, null, path);
@@ -38,7 +43,7 @@ final class HeaderChecks {
             return host.isBlank() ? "the Host header is empty; send the server's host name (and port)"
                     : "the Host header is not a host name with an optional port";
         }
-        boolean api = path != null && (path.equals("/api") || path.startsWith("/api/"));
+        boolean api = api(path);
         if (accept != null && !api) {
             for (String range : accept.split(",")) {
                 if (range.isBlank()) {

@@ -73,7 +73,7 @@ public class ProblemAnswers extends BaseFilter {
                 return ctx.getStopAction();
             }
             String path = request.getRequestURI();
-            if (!OUTSIDE_API_METHODS.contains(method) && path != null && !path.equals("/api") && !path.startsWith("/api/")) {
+            if (!OUTSIDE_API_METHODS.contains(method) && path != null && !HeaderChecks.api(path)) {
                 // outside the API (dashboard, its static files, health, metrics, OpenAPI) PUT, PATCH and DELETE
                 // mean nothing; the container's servlets answered PATCH with a 501 HTML page
                 REFUSED.set(request, Boolean.TRUE);
@@ -138,7 +138,7 @@ public class ProblemAnswers extends BaseFilter {
      * charset that does not exist. The API answers its own 415 for this, after the key check.
      */
     static String foreignCharset(String contentType, String path) {
-        if (contentType == null || path == null || path.equals("/api") || path.startsWith("/api/")) {
+        if (contentType == null || path == null || HeaderChecks.api(path)) {
             return null;
         }
         for (String param : contentType.split(";")) {

@@ -58,52 +58,40 @@ public class ProblemAnswers extends BaseFilter {
             if (request.getProtocol() == org.glassfish.grizzly.http.Protocol.HTTP_0_9) {
                 // a request line without a version: the codec answers such a request without Content-Type, Date
                 // or Connection (HTTP/0.9 had no headers), so no answer from the container would be a clear one
-                REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, content.isLast(), 400, "Bad Request",
+                return refused(ctx, request, content.isLast(), 400, "Bad Request",
                         "the request line has no HTTP version (HTTP/0.9 is not served); send e.g. GET /api/v1/projects HTTP/1.1");
-                return ctx.getStopAction();
             }
             String method = request.getMethod().getMethodString();
             if (!METHODS.contains(method)) {
                 // the servlet container answers an unknown method with 501 and an HTML page, TRACE with a bare 405;
                 // Strata serves these methods only, so any other is a method not allowed here
-                REFUSED.set(request, Boolean.TRUE);
                 request.getResponse().setHeader("Allow", String.join(", ", METHODS));
-                refuse(ctx, request, content.isLast(), 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
-                return ctx.getStopAction();
+                return refused(ctx, request, content.isLast(), 405, "Method Not Allowed", "this server answers " + String.join(", ", METHODS) + " only");
             }
             String path = request.getRequestURI();
             if (!OUTSIDE_API_METHODS.contains(method) && path != null && !HeaderChecks.api(path)) {
                 // outside the API (dashboard, its static files, health, metrics, OpenAPI) PUT, PATCH and DELETE
                 // mean nothing; the container's servlets answered PATCH with a 501 HTML page
-                REFUSED.set(request, Boolean.TRUE);
                 request.getResponse().setHeader("Allow", String.join(", ", OUTSIDE_API_METHODS));
-                refuse(ctx, request, content.isLast(), 405, "Method Not Allowed",
+                return refused(ctx, request, content.isLast(), 405, "Method Not Allowed",
                         "outside /api this server answers " + String.join(", ", OUTSIDE_API_METHODS) + " only");
-                return ctx.getStopAction();
             }
             String query = request.getQueryString();
             String target = request.getRequestURIRef().getOriginalRequestURIBC().toString()
                     + (query == null || query.isEmpty() ? "" : "?" + query);
             String problem = RequestTarget.problem(target);
             if (problem != null) {
-                REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, content.isLast(), 400, "Bad Request", problem);
-                return ctx.getStopAction();
+                return refused(ctx, request, content.isLast(), 400, "Bad Request", problem);
             }
             String header = HeaderChecks.problem(request.getHeader("Host"), request.getHeader("Accept"),
                     request.getContentType(), request.getRequestURI());
             if (header != null) {
-                REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, content.isLast(), 400, "Bad Request", header);
-                return ctx.getStopAction();
+                return refused(ctx, request, content.isLast(), 400, "Bad Request", header);
             }
             String charset = foreignCharset(request.getContentType(), request.getRequestURI());
             if (charset != null) {
-                REFUSED.set(request, Boolean.TRUE);
-                refuse(ctx, request, content.isLast(), 415, "Unsupported Media Type",
+                return refused(ctx, request, content.isLast(), 415, "Unsupported Media Type",
                         "this server reads UTF-8 only; the request declares charset " + charset);
-                return ctx.getStopAction();
             }
         }
         return ctx.getInvokeAction();
@@ -174,6 +162,13 @@ public class ProblemAnswers extends BaseFilter {
      * container, and under load the codec sent the response of such a request without its Content-Type, Date and
      * Connection headers.
      */
+    /** Refuses the request ({@link #refuse}), drops the rest of it (see {@link #handleRead}) and stops it here. */
+    private static NextAction refused(FilterChainContext ctx, HttpRequestPacket request, boolean complete, int status, String title, String detail) {
+        REFUSED.set(request, Boolean.TRUE);
+        refuse(ctx, request, complete, status, title, detail);
+        return ctx.getStopAction();
+    }
+
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request, boolean complete, int status, String title, String detail) {
         HttpResponsePacket response = request.getResponse();
         byte[] body = Problem.json(status, title, detail);

@@ -192,8 +192,7 @@ public class Databases {
 
     public void delete(Caller caller, String wsId, String dbId) {
         workspaces.get(caller, wsId);
-        find(wsId, dbId);
-        Database db = databases.lockForChange(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
+        Database db = findForChange(wsId, dbId);
         db.requestDeletion(Instant.now());
         changed.fire(new DatabaseChanged(db.id()));
     }
@@ -251,10 +250,20 @@ public class Databases {
     }
 
     private Database find(String wsId, String dbId) {
+        return databases.find(wsId, wellFormed(dbId)).orElseThrow(() -> new NotFoundException("database", dbId));
+    }
+
+    /** As {@link #find}, locked for a user's change ({@link dev.strata.domain.database.DatabaseRepository#lockForChange}). */
+    private Database findForChange(String wsId, String dbId) {
+        return databases.lockForChange(wsId, wellFormed(dbId)).orElseThrow(() -> new NotFoundException("database", dbId));
+    }
+
+    /** The id, or a 404 when it cannot be a database's (shown safely). */
+    private static String wellFormed(String dbId) {
         if (!Ids.looksLike(Database.ID_PREFIX, dbId)) {
             throw new NotFoundException("database", Shown.text(dbId));
         }
-        return databases.find(wsId, dbId).orElseThrow(() -> new NotFoundException("database", dbId));
+        return dbId;
     }
 
     private static String storageClass(String raw) {

@@ -64,7 +64,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
      * nothing stored is removed by Strata on a guess.
      */
     synchronized void sweepUnrecorded(java.util.function.BiPredicate<String, BucketName> recorded) {
-        Path projects = config.dataDir().resolve("objects").resolve("projects");
+        Path projects = projectsRoot();
         if (!Files.isDirectory(projects)) {
             return;
         }
@@ -95,6 +95,11 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         }
     }
 
+    /** Where each project's buckets live: {@code <data>/objects/projects/<project id>/<bucket>}. */
+    private Path projectsRoot() {
+        return config.dataDir().resolve("objects").resolve("projects");
+    }
+
     synchronized void start(KeyDirectory directory) {
         if (proxy != null) {
             return;
@@ -106,7 +111,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
             Files.createDirectories(anonymous);
-            locator = new ProjectKeyLocator(root.resolve("projects"), directory);
+            locator = new ProjectKeyLocator(projectsRoot(), directory);
             proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(anonymous.toString()))
                     .endpoint(URI.create("http://" + bindAddress() + ":" + port()))

@@ -15,6 +15,12 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import dev.strata.api.backup.BackupAssembler;
+import dev.strata.api.backup.BackupListDto;
+import dev.strata.api.backup.BackupPolicyDto;
+import dev.strata.domain.backup.Backup;
+import dev.strata.provisioning.backup.Backups;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -113,5 +119,57 @@ public class DatabasesResource {
     @Path("{dbId}/connection")
     public ConnectionDto connection(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
         return DatabaseAssembler.toDto(databases.connection(caller.get(), wsId, dbId));
+    }
+
+    // --- backups of one database (here: a second root resource under .../databases/{dbId} would hide this one's paths) ---
+
+    private static final Set<String> POLICY_FIELDS = Set.of("enabled", "schedule", "retentionDays");
+    private static final Set<String> RESTORE_FIELDS = Set.of("backupId");
+
+    @Inject
+    Backups backups;
+
+    @GET
+    @Path("{dbId}/backup-policy")
+    public BackupPolicyDto policy(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        return BackupAssembler.toDto(Retry.onConcurrentChange(() -> backups.policy(caller.get(), wsId, dbId)));
+    }
+
+    @PUT
+    @Path("{dbId}/backup-policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public BackupPolicyDto changePolicy(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, byte[] body) {
+        JsonBody json = JsonBody.parse(body, POLICY_FIELDS);
+        Boolean enabled = json.bool("enabled");
+        String schedule = json.string("schedule");
+        Integer retention = json.integer("retentionDays");
+        json.requireValid();
+        return BackupAssembler.toDto(Retry.onConcurrentChange(() -> backups.changePolicy(caller.get(), wsId, dbId, enabled, schedule, retention)));
+    }
+
+    @POST
+    @Path("{dbId}/backups")
+    public Response backUp(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, @Context UriInfo uri) {
+        Backup b = Retry.onConcurrentChange(() -> backups.request(caller.get(), wsId, dbId));
+        return Response.accepted(BackupAssembler.toDto(b))
+                .location(uri.getBaseUriBuilder().path("workspaces").path(wsId).path("backups").path(b.id()).build()).build();
+    }
+
+    @GET
+    @Path("{dbId}/backups")
+    public BackupListDto backups(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, @QueryParam("page") String page,
+                                 @QueryParam("limit") String limit) {
+        return BackupAssembler.toDto(backups.listOfDatabase(caller.get(), wsId, dbId, page, limit));
+    }
+
+    @POST
+    @Path("{dbId}/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response restore(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, byte[] body) {
+        JsonBody json = JsonBody.parse(body, RESTORE_FIELDS);
+        String backupId = json.string("backupId");
+        json.requireValid();
+        Database db = Retry.onConcurrentChange(() -> backups.restoreInPlace(caller.get(), wsId, dbId, backupId));
+        return Response.accepted(DatabaseAssembler.toDto(db)).build();
     }
 }

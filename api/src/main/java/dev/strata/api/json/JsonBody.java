@@ -193,6 +193,21 @@ public final class JsonBody {
         return null;
     }
 
+    public Boolean bool(String field) {
+        JsonValue v = object.get(field);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (v.getValueType() == JsonValue.ValueType.TRUE) {
+            return true;
+        }
+        if (v.getValueType() == JsonValue.ValueType.FALSE) {
+            return false;
+        }
+        errors.add(new FieldError(field, field + " must be true or false"));
+        return null;
+    }
+
     /** Throws the collected type errors, if any. */
     public void requireValid() {
         if (!errors.isEmpty()) {

@@ -61,6 +61,14 @@ public class Database extends WorkspaceOwned {
     @Column(name = "deletion_requested", nullable = false)
     private boolean deletionRequested;
 
+    /** A backup whose data the server must be given (a restore into this new database, or in place); null when none. */
+    @Column(name = "restore_backup_id", length = 40)
+    private String restoreBackupId;
+
+    /** The safety backup an in-place restore waits for before it replaces anything; null for a new database. */
+    @Column(name = "safety_backup_id", length = 40)
+    private String safetyBackupId;
+
     /** Bumped whenever the server has to change; the reconciler is done when observedGeneration catches up. */
     @Column(nullable = false)
     private long generation;
@@ -139,6 +147,42 @@ public class Database extends WorkspaceOwned {
         d.status = DatabaseStatus.PROVISIONING;
         d.updatedAt = now;
         return d;
+    }
+
+    /** Marks a new database to be created from a backup's data instead of empty. */
+    public void restoreFrom(String backupId) {
+        if (everReady || status != DatabaseStatus.PROVISIONING) {
+            throw new IllegalStateException("only a new database is created from a backup");
+        }
+        restoreBackupId = backupId;
+    }
+
+    /**
+     * Asks for this database's data to be replaced by a backup's, after the safety backup {@code safetyBackupId}
+     * completed; the database shows {@code updating} until the restored server is ready (or asleep, if it slept).
+     */
+    public void requestRestore(String backupId, String safetyBackupId, Instant now) {
+        if (!everReady || restoreBackupId != null) {
+            throw new IllegalStatusTransitionException(status, DatabaseStatus.UPDATING);
+        }
+        status.transitionTo(DatabaseStatus.UPDATING);
+        restoreBackupId = backupId;
+        this.safetyBackupId = safetyBackupId;
+        generation++;
+        updatedAt = now;
+        rederive();
+    }
+
+    /** The restore asked for is done (or was given up, {@code reason} saying why); the reconciler goes on as usual. */
+    public void restoreFinished(String backupId, String reason, Instant now) {
+        if (backupId.equals(restoreBackupId)) {
+            restoreBackupId = null;
+            safetyBackupId = null;
+            if (reason != null) {
+                statusMessage = reason;
+            }
+            updatedAt = now;
+        }
     }
 
     /**
@@ -263,6 +307,8 @@ public class Database extends WorkspaceOwned {
                 username, databaseName, password, adminPassword, sleepRequested);
     }
 
+    public String restoreBackupId() { return restoreBackupId; }
+    public String safetyBackupId() { return safetyBackupId; }
     public String projectId() { return projectId; }
     public String name() { return name; }
     public Slug slug() { return new Slug(slug); }

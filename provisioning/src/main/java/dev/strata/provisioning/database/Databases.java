@@ -134,6 +134,10 @@ public class Databases {
             throw new ConflictException("slug", "a database with slug " + slug.value() + " already exists in this workspace");
         }
         String identifier = slug.value().replace('-', '_');
+        if (identifier.startsWith("pg_")) {
+            // PostgreSQL reserves role names starting with pg_ (a slug "pg-app" would fail to provision)
+            identifier = ("db_" + identifier).substring(0, Math.min(63, identifier.length() + 3));
+        }
         Integer port = drivers.forEngine(engine).needsPort() ? ports.allocate() : null;
         InstanceIdentity identity = new InstanceIdentity(port, identifier, identifier,
                 secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)));
@@ -141,6 +145,24 @@ public class Databases {
                 storageClass, identity, Instant.now());
         databases.add(db);
         changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
+    /**
+     * A new database with a backup's data: same engine and version as the backup (which must be offered here), in the
+     * backup's project when that still exists, with its own name, slug and credentials.
+     */
+    public Database createFromBackup(Caller caller, String wsId, String name, String slug, dev.strata.domain.backup.Backup backup) {
+        EngineOffer offer = drivers.offer(backup.engine()).orElseThrow(() ->
+                new UnprocessableException("backupId", "engine " + backup.engine().wireName() + " of the backup is not available on this host"));
+        if (!offer.versions().contains(backup.engineVersion())) {
+            throw new UnprocessableException("backupId", "the backup is of " + backup.engine().wireName() + " " + backup.engineVersion()
+                    + ", which is not available on this host (available: " + String.join(", ", offer.versions()) + ")");
+        }
+        String projectId = backup.projectId() != null && projects.find(wsId, backup.projectId()).isPresent() ? backup.projectId() : null;
+        Database db = create(caller, wsId, new NewDatabase(projectId, name, slug, backup.engine().wireName(), backup.engineVersion(),
+                null, null, null, null));
+        db.restoreFrom(backup.id());
         return db;
     }
 
@@ -247,6 +269,18 @@ public class Databases {
     private Project project(String wsId, String projectId) {
         return projects.find(wsId, projectId).orElseThrow(() ->
                 new UnprocessableException("projectId", "project " + Shown.text(projectId) + " does not exist in this workspace"));
+    }
+
+    /** The database of the workspace (404 otherwise), for other application services. */
+    public Database find(Caller caller, String wsId, String dbId) {
+        workspaces.get(caller, wsId);
+        return find(wsId, dbId);
+    }
+
+    /** As {@link #find(Caller, String, String)}, locked for a change. */
+    public Database findForChange(Caller caller, String wsId, String dbId) {
+        workspaces.get(caller, wsId);
+        return findForChange(wsId, dbId);
     }
 
     private Database find(String wsId, String dbId) {

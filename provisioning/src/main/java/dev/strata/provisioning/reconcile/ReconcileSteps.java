@@ -37,7 +37,7 @@ public class ReconcileSteps {
     public Optional<Work> snapshot(String id) {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
-                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed()))));
+                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId()));
     }
 
     /** Records what was seen; false when the database changed or vanished meanwhile (the next pass sees it). */

@@ -1,6 +1,8 @@
 package dev.strata.provisioning.reconcile;
 
+import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.database.EngineDriver;
+import dev.strata.provisioning.backup.BackupSteps;
 import dev.strata.domain.project.Project;
 import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.database.InstanceObservation;
@@ -77,6 +79,9 @@ public class Reconciler {
     @Inject
     Buckets buckets;
 
+    @Inject
+    BackupSteps backupSteps;
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
@@ -107,6 +112,11 @@ public class Reconciler {
         if (watching != null) {
             watching.cancel(false);
         }
+    }
+
+    /** Whether this control plane holds the lease (it alone drives servers and backups). */
+    public boolean leader() {
+        return leader;
     }
 
     /** A ready database whose server process is gone is worked on now, not at the next pass. */
@@ -221,6 +231,13 @@ public class Reconciler {
         InstanceObservation observed;
         try {
             EngineDriver driver = drivers.forEngine(work.engine());
+            if (work.restoreBackupId() != null && !work.deletionRequested()) {
+                String waiting = restore(work, driver);
+                if (waiting != null) {
+                    recordQuietly(id, work.generation(), InstanceObservation.notReady(waiting));
+                    return;
+                }
+            }
             if (work.deletionRequested()) {
                 driver.delete(work.spec());
                 steps.forget(id);
@@ -255,6 +272,33 @@ public class Reconciler {
             watched.put(id, work);
         }
         recordQuietly(id, work.generation(), observed);
+    }
+
+    /**
+     * Carries out the restore a database waits for (into a new database, or in place once its safety backup
+     * completed); null when done or given up, otherwise what it waits for. Failures throw (recorded as the
+     * database's error, retried with back-off: the driver's restore is idempotent).
+     */
+    private String restore(Work work, EngineDriver driver) {
+        BackupSteps.RestorePlan plan = backupSteps.restorePlan(work.id(), work.restoreBackupId());
+        if (plan instanceof BackupSteps.Wait w) {
+            return w.message();
+        }
+        if (plan instanceof BackupSteps.GiveUp g) {
+            LOG.warning(() -> "database " + work.id() + ": " + g.reason());
+            backupSteps.restoreFinished(work.id(), work.restoreBackupId(), g.reason());
+            return null;
+        }
+        if (!(driver instanceof BackupCapability capability)) {
+            backupSteps.restoreFinished(work.id(), work.restoreBackupId(), work.engine().wireName() + " databases cannot be restored by this driver");
+            return null;
+        }
+        recordQuietly(work.id(), work.generation(), InstanceObservation.notReady("restoring from backup " + work.restoreBackupId()));
+        LOG.info(() -> "database " + work.id() + ": restoring from backup " + work.restoreBackupId());
+        capability.restore(work.spec(), ((BackupSteps.Go) plan).job());
+        backupSteps.restoreFinished(work.id(), work.restoreBackupId(), null);
+        LOG.info(() -> "database " + work.id() + ": restored from backup " + work.restoreBackupId());
+        return null;
     }
 
     /** One more failure of {@code id}: the next try waits longer (250 ms doubling, at most 30 s); the failure count. */

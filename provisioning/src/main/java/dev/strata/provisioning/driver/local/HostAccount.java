@@ -147,7 +147,8 @@ public class HostAccount {
         try {
             // output goes to a file, not a pipe: a server a command starts may keep inherited descriptors open
             log = java.io.File.createTempFile("strata-cmd", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+            // in /, not the server's working directory (the account cannot enter it, and tools say so in their output)
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).directory(new java.io.File("/"));
             if (input == null) {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             }

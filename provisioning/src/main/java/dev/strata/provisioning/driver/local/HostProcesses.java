@@ -48,7 +48,8 @@ public final class HostProcesses {
          */
         public boolean engine() {
             return server() || worker() || name.equals("initdb") || name.startsWith("pg_") || name.startsWith("postgres")
-                    || name.startsWith("mariadb") || name.startsWith("mysql") || name.startsWith("redis-");
+                    || name.startsWith("mariadb") || name.startsWith("mysql") || name.startsWith("redis-")
+                    || name.equals("pgbackrest") || name.equals("mbstream");
         }
 
         @Override

@@ -119,6 +119,14 @@ public class LocalInstances {
         }
     }
 
+    /** Kills every process working in {@code dir} (a scratch directory of the instance about to be removed). */
+    public void killAll(InstanceSpec spec, Path dir) {
+        List<HostProcesses.HostProcess> all = HostProcesses.of(dir);
+        if (!all.isEmpty() && !HostProcesses.kill(all, 10_000)) {
+            throw new IllegalStateException("processes of " + dir + " did not stop: " + HostProcesses.describe(HostProcesses.of(dir)));
+        }
+    }
+
     /** Kills every process of the instance (at once: its data goes too) and removes the directory; a no-op when nothing is there. */
     public void deleteWithServer(InstanceSpec spec) {
         if (!Files.exists(dir(spec))) {

@@ -1,5 +1,7 @@
 package dev.strata.provisioning.driver.local;
 
+import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.BackupRepositoryAccess;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.EngineDriver;
@@ -39,7 +41,7 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class PostgresLocalDriver implements EngineDriver, QuickLiveness {
+public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
@@ -155,6 +157,168 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness {
                 spec.port(), spec.databaseName(), jdbc);
     }
 
+    // --- backups (pgBackRest) ---
+
+    @Override
+    public TakenBackup backup(InstanceSpec spec, BackupJob job) {
+        try {
+            bin(spec, "pg_ctl");
+            PostgresCluster cluster = cluster(spec);
+            if (!cluster.initialised()) {
+                throw new IllegalStateException("the database has no data yet");
+            }
+            boolean online = cluster.runningPid() != null;
+            if (!online && !cleanlyStopped(spec, dataDir(spec))) {
+                throw new IllegalStateException("the server is neither running nor cleanly stopped; try again when the database is ready");
+            }
+            Path conf = configureBackups(spec, instanceDir(spec).resolve(PgBackRest.CONFIG), spec.id(), dataDir(spec), job.key(), job.repository());
+            PgBackRest tool = new PgBackRest(account, instances);
+            tool.stanzaCreate(conf, online);
+            return tool.backup(conf, online, job);
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL backup: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void restore(InstanceSpec target, RestoreJob job) {
+        try {
+            bin(target, "pg_ctl");
+            Path inst = instances.prepare(target);
+            Path data = dataDir(target);
+            Path scratch = inst.resolve("data.restore");
+            Path old = inst.resolve("data.old");
+            Path marker = inst.resolve("restored");
+            finishSwap(data, scratch, old);
+            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.backupId())) {
+                return; // done before a crash; only the record of it was missing
+            }
+            // the database's own server goes down for the restore (the restored copy starts on its port)
+            cluster(target).stop("fast");
+            instances.killAll(target, scratch);
+            InstanceFiles.deleteRecursively(scratch);
+            Path conf = configureBackups(target, inst.resolve("restore-source.conf"), job.sourceDatabaseId(), scratch, job.key(), job.repository());
+            new PgBackRest(account, instances).restore(conf, scratch, job);
+            account.own(scratch);
+            writeSettings(target, scratch);
+            PostgresCluster restored = new PostgresCluster(account, binRoot().resolve(target.version()).resolve("bin"), scratch,
+                    inst.resolve("server.log"));
+            restored.start();
+            try {
+                awaitPromoted(target);
+                adoptRestored(target, job);
+            } finally {
+                restored.stop("fast");
+            }
+            forgetRecoverySettings(scratch.resolve("postgresql.auto.conf"));
+            Files.deleteIfExists(conf);
+            // the swap: data -> data.old, data.restore -> data, then data.old goes (finishSwap repeats what a crash cut short)
+            if (Files.exists(data)) {
+                Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(scratch, data, StandardCopyOption.ATOMIC_MOVE);
+            instances.writePrivate(marker, job.backupId() + "\n");
+            InstanceFiles.deleteRecursively(old);
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL restore: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteBackup(RestoreJob backup) {
+        Path work = config.dataDir().resolve("backup-work");
+        try {
+            Files.createDirectories(work);
+            account.own(work);
+            Path conf = work.resolve(backup.backupId() + ".conf");
+            // pg1-path is not used by expire; the source's own directory may be gone
+            configureBackups(null, conf, backup.sourceDatabaseId(), work.resolve("none"), backup.key(), backup.repository());
+            try {
+                new PgBackRest(account, instances).expire(conf, backup.location());
+            } finally {
+                Files.deleteIfExists(conf);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("deleting a PostgreSQL backup: " + e.getMessage(), e);
+        }
+    }
+
+    private Path configureBackups(InstanceSpec spec, Path conf, String sourceId, Path pgData, String key, BackupRepositoryAccess repository)
+            throws IOException {
+        int port = spec == null ? 5432 : spec.port();
+        Path socket = spec == null ? pgData : socketDir(spec);
+        return new PgBackRest(account, instances).configure(conf.getParent(), conf, BackupRepositoryAccess.databaseFolder(sourceId),
+                pgData, port, socket, key, repository);
+    }
+
+    /** Completes or undoes a swap of data directories that a crash interrupted; a half-restored copy is dropped. */
+    private static void finishSwap(Path data, Path scratch, Path old) throws IOException {
+        if (!Files.exists(data) && Files.exists(old)) {
+            Files.move(old, data, StandardCopyOption.ATOMIC_MOVE); // the restore had not been swapped in: old data back
+        }
+        if (Files.exists(data) && Files.exists(old)) {
+            InstanceFiles.deleteRecursively(old); // swapped in before the crash
+        }
+    }
+
+    /** Whether pg_controldata says the cluster was shut down cleanly (an offline backup of it is consistent). */
+    private boolean cleanlyStopped(InstanceSpec spec, Path data) {
+        CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_controldata"), "-D", data.toString()), Duration.ofSeconds(30));
+        return r.ok() && r.output().contains("Database cluster state:") && r.output().matches("(?s).*Database cluster state:\\s+shut down\\n.*");
+    }
+
+    /** Until the restored server has finished recovery and accepts writes (it promotes itself at the backup's end). */
+    private void awaitPromoted(InstanceSpec spec) throws IOException {
+        long until = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
+        while (true) {
+            CommandResult r = psql(spec, "SELECT pg_is_in_recovery();");
+            if (r.ok() && r.output().trim().equals("f")) {
+                return;
+            }
+            if (System.currentTimeMillis() > until) {
+                throw new IllegalStateException("the restored server did not finish recovery within 30 minutes: " + r.tail());
+            }
+            InstanceFiles.pause(100);
+        }
+    }
+
+    /**
+     * The restored server takes the target's identity: its admin and application passwords, and (restored into a new
+     * database) the new application user and database names.
+     */
+    private void adoptRestored(InstanceSpec target, RestoreJob job) throws IOException {
+        StringBuilder sql = new StringBuilder("\\set ON_ERROR_STOP on\n");
+        sql.append("ALTER ROLE ").append(ident(ADMIN_USER)).append(" PASSWORD ").append(literal(target.adminPassword())).append(";\n");
+        if (job.sourceUsername() != null && !job.sourceUsername().equals(target.username())) {
+            sql.append("ALTER ROLE ").append(ident(job.sourceUsername())).append(" RENAME TO ").append(ident(target.username())).append(";\n");
+        }
+        sql.append("ALTER ROLE ").append(ident(target.username())).append(" PASSWORD ").append(literal(target.password())).append(";\n");
+        if (job.sourceDatabase() != null && !job.sourceDatabase().equals(target.databaseName())) {
+            sql.append("ALTER DATABASE ").append(ident(job.sourceDatabase())).append(" RENAME TO ").append(ident(target.databaseName())).append(";\n");
+        }
+        CommandResult r = psql(target, sql.toString());
+        if (!r.ok()) {
+            throw new IllegalStateException("the restored server did not take the database's users: " + r.tail().replace(target.password(), "***")
+                    .replace(target.adminPassword(), "***"));
+        }
+    }
+
+    /** psql as strata_admin on the private socket (peer authentication); the SQL on standard input, never in argv. */
+    private CommandResult psql(InstanceSpec spec, String sql) throws IOException {
+        return account.runAsAccount(List.of(bin(spec, "psql"), "-X", "-q", "-t", "-A", "-h", socketDir(spec).toString(),
+                "-p", String.valueOf(spec.port()), "-U", ADMIN_USER, "-d", "postgres"), sql, Duration.ofMinutes(5));
+    }
+
+    /** Drops the recovery settings pgBackRest wrote (restore_command names a file that is gone after the restore). */
+    private void forgetRecoverySettings(Path autoConf) throws IOException {
+        if (!Files.exists(autoConf)) {
+            return;
+        }
+        List<String> kept = Files.readAllLines(autoConf).stream()
+                .filter(l -> !l.startsWith("restore_command") && !l.startsWith("recovery_target")).toList();
+        replace(autoConf, String.join("\n", kept) + "\n");
+    }
+
     // --- steps ---
 
     /**
@@ -188,7 +352,6 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness {
             if (!r.ok()) {
                 throw new IllegalStateException("initdb failed: " + r.tail());
             }
-            Files.writeString(target.resolve("pg_hba.conf"), hba(), StandardOpenOption.TRUNCATE_EXISTING);
             Files.writeString(target.resolve("postgresql.conf"), "\n# Strata's settings for this database\ninclude_if_exists = '"
                     + SETTINGS_FILE + "'\n", StandardOpenOption.APPEND);
         });
@@ -216,9 +379,14 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness {
         }
     }
 
+    /**
+     * Password (SCRAM) logins over TCP; on the private Unix socket only the account's own tools (pgBackRest, psql
+     * during a restore) as {@code strata_admin}, by peer authentication (pg_ident.conf map {@code strata}).
+     */
     private String hba() {
-        StringBuilder sb = new StringBuilder("# Managed by Strata. Password (SCRAM) logins over TCP only; no local socket.\n")
+        StringBuilder sb = new StringBuilder("# Managed by Strata. Password (SCRAM) logins over TCP; the private socket is for Strata's own tools.\n")
                 .append("# TYPE  DATABASE  USER  ADDRESS  METHOD\n")
+                .append("local all " + ADMIN_USER + " peer map=strata\n")
                 .append("host all all 127.0.0.1/32 scram-sha-256\n")
                 .append("host all all ::1/128 scram-sha-256\n");
         String bind = config.bindAddress();
@@ -228,27 +396,63 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness {
         return sb.toString();
     }
 
-    /** Writes strata.conf from the spec; true when it changed (the server then needs a restart). */
+    /**
+     * The directory of the server's Unix socket: short (a socket path has at most 107 bytes), private to the account
+     * ({@code /tmp/strata-<account>/pg-<port>}, 0700). Only Strata's own tools use it.
+     */
+    private Path socketDir(InstanceSpec spec) throws IOException {
+        Path parent = Path.of("/tmp", "strata-" + account.name());
+        Path dir = parent.resolve("pg-" + spec.port());
+        for (Path p : List.of(parent, dir)) {
+            if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                account.own(p);
+            }
+            if (!account.owns(p) || !Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))) {
+                throw new IllegalStateException(p + " must be a directory of " + account.name() + " with mode 0700 (it holds a server's socket)");
+            }
+        }
+        return dir;
+    }
+
+    /** Writes strata.conf, pg_hba.conf and pg_ident.conf from the spec; true when one changed (the server then needs a restart). */
     private boolean writeSettings(InstanceSpec spec) throws IOException {
+        return writeSettings(spec, dataDir(spec));
+    }
+
+    private boolean writeSettings(InstanceSpec spec, Path data) throws IOException {
         long mib = spec.memory().mebibytes();
         int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
         String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
                 + "listen_addresses = '" + config.bindAddress() + "'\n"
                 + "port = " + spec.port() + "\n"
-                + "unix_socket_directories = ''\n"
                 + "shared_buffers = " + Math.max(16, mib / 4) + "MB\n"
                 + "effective_cache_size = " + Math.max(32, mib * 3 / 4) + "MB\n"
                 + "max_parallel_workers = " + cores + "\n"
                 + "max_parallel_workers_per_gather = " + Math.min(4, Math.max(0, cores - 1)) + "\n"
                 + "password_encryption = 'scram-sha-256'\n"
+                + "unix_socket_directories = '" + socketDir(spec) + "'\n"
+                + "unix_socket_permissions = 0700\n"
+                // WAL goes to the backup repository from the first backup on (a no-op before): see PgBackRest
+                + "archive_mode = on\n"
+                + "archive_command = '" + PgBackRest.archiveCommand(instanceDir(spec)).replace("'", "''") + "'\n"
                 // after a crash, one syncfs() of the file system instead of an fsync() of every file: ~1 s less
                 + "recovery_init_sync_method = syncfs\n";
-        Path file = dataDir(spec).resolve(SETTINGS_FILE);
-        if (Files.exists(file) && Files.readString(file).equals(settings)) {
+        boolean changed = replace(data.resolve(SETTINGS_FILE), settings);
+        changed |= replace(data.resolve("pg_hba.conf"), hba());
+        changed |= replace(data.resolve("pg_ident.conf"), "# Managed by Strata\n# MAPNAME  SYSTEM-USERNAME  PG-USERNAME\nstrata " + account.name() + " " + ADMIN_USER + "\n");
+        return changed;
+    }
+
+    /** Replaces a file of the data directory atomically when its content differs; true when it did. */
+    private boolean replace(Path file, String content) throws IOException {
+        if (Files.exists(file) && Files.readString(file).equals(content)) {
             return false;
         }
-        Path tmp = dataDir(spec).resolve(SETTINGS_FILE + ".tmp");
-        Files.writeString(tmp, settings);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
         account.own(tmp);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;

@@ -112,9 +112,17 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
             Files.createDirectories(anonymous);
             locator = new ProjectKeyLocator(projectsRoot(), directory);
+            Path system = root.resolve("system");
+            Files.createDirectories(system);
+            locator.systemStore(new FilesystemNio2BlobStore(system.toString()));
+            TlsIdentity tls = tlsIdentity();
+            tls.ensure();
             proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(anonymous.toString()))
                     .endpoint(URI.create("http://" + bindAddress() + ":" + port()))
+                    // the same store over TLS, for clients that speak S3 only over TLS (pgBackRest)
+                    .secureEndpoint(URI.create("https://" + bindAddress() + ":" + tlsPort()))
+                    .keyStore(tls.keyStore().toString(), tls.keyStorePassword())
                     // SigV4 only; this pair is never usable, the locator answers for every key
                     .awsAuthentication(AuthenticationType.AWS_V4, "unused-" + UUID.randomUUID(), UUID.randomUUID().toString())
                     // current SDKs send x-amz-* headers s3proxy does not know (x-amz-mp-object-size)
@@ -124,10 +132,10 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             proxy.setBlobStoreLocator(locator);
             proxy.start();
             unavailable = null;
-            LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + ", files under " + root);
+            LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + " (TLS: " + tlsPort() + "), files under " + root);
         } catch (Exception e) {
             proxy = null;
-            unavailable = "the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + ": " + e.getMessage();
+            unavailable = "the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + " and " + tlsPort() + ": " + e.getMessage();
             throw new IllegalStateException(unavailable, e);
         }
     }
@@ -263,6 +271,25 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     private int port() {
         return Integer.parseInt(Settings.get("STRATA_S3_PORT").orElse("9000"));
+    }
+
+    /** {@code STRATA_S3_TLS_PORT}: the same endpoint over TLS; default the S3 port + 443 (9443). */
+    public int tlsPort() {
+        return Settings.get("STRATA_S3_TLS_PORT").map(Integer::parseInt).orElse(port() + 443);
+    }
+
+    /** The TLS endpoint's self-signed certificate (made at the first start). */
+    public TlsIdentity tlsIdentity() {
+        return new TlsIdentity(config.dataDir());
+    }
+
+    /**
+     * Lets {@code accessKeyId} (a key of Strata's own, e.g. the backup repository's) reach the system store
+     * ({@code <data>/objects/system}), which no project key reaches. Its buckets are invisible to projects.
+     */
+    public void grantSystemKey(String accessKeyId, String secret) {
+        requireRunning();
+        locator.putSystemKey(accessKeyId, secret);
     }
 
     private String bindAddress() {

@@ -29,6 +29,8 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private final KeyDirectory directory;
     private final Map<String, KeyDirectory.Entry> internalKeys = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
+    private final Map<String, String> systemKeys = new ConcurrentHashMap<>();
+    private volatile BlobStore system;
 
     ProjectKeyLocator(Path baseDir, KeyDirectory directory) {
         this.directory = directory;
@@ -44,6 +46,15 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     void putInternalKey(String accessKeyId, String secret, String projectId) {
         storeFor(projectId);
         internalKeys.put(accessKeyId, new KeyDirectory.Entry(secret, projectId));
+    }
+
+    /** The store of Strata's own buckets (backups), reached only with a system key. */
+    void systemStore(BlobStore store) {
+        this.system = store;
+    }
+
+    void putSystemKey(String accessKeyId, String secret) {
+        systemKeys.put(accessKeyId, secret);
     }
 
     void forgetProject(String projectId) {
@@ -63,6 +74,10 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     public AccessGrant locateBlobStore(String identity, String container, String blob) {
         if (identity == null) {
             return null;
+        }
+        String systemSecret = systemKeys.get(identity);
+        if (systemSecret != null && system != null) {
+            return new AccessGrant(systemSecret, system);
         }
         KeyDirectory.Entry e = internalKeys.get(identity);
         if (e == null) {

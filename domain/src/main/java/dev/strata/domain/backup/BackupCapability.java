@@ -1,0 +1,50 @@
+package dev.strata.domain.backup;
+
+import dev.strata.domain.database.InstanceSpec;
+
+/**
+ * Capability of an engine driver that can back up and restore its databases (an optional part of the driver SPI,
+ * like {@link dev.strata.domain.database.QuickLiveness}): the reconciler and the backup runner ask for it and never
+ * special-case an engine. Every method is idempotent and safe to repeat after a crash of the control plane.
+ */
+public interface BackupCapability {
+
+    /**
+     * Takes a backup of the database into the repository and checks it (the tool's verify or a read-back of its
+     * checksum) before returning. A sleeping database is backed up from its files without starting its server.
+     *
+     * @throws IllegalStateException with a message a user can read when it fails
+     */
+    TakenBackup backup(InstanceSpec spec, BackupJob job);
+
+    /**
+     * Makes the target's data the backup's: for a new database before its server first starts, for an existing one
+     * in place (its server is stopped by the driver, the old data kept aside until the restored data is whole, so
+     * a crash leaves one or the other, never a mix). The server is left stopped; ensureRunning starts it.
+     */
+    void restore(InstanceSpec target, RestoreJob job);
+
+    /** Removes one backup's files from the repository; a no-op when they are gone. */
+    void deleteBackup(RestoreJob backup);
+
+    /** What a driver needs to take one backup: its id, the database's backup key and the repository. */
+    record BackupJob(String backupId, String key, BackupRepositoryAccess repository) {
+        @Override
+        public String toString() {
+            return "BackupJob[" + backupId + "]";
+        }
+    }
+
+    /** What was stored: where the tool put it (a set label, an object key) and its size in the repository. */
+    record TakenBackup(String location, long sizeBytes) {
+    }
+
+    /** One stored backup, for a restore or a deletion. */
+    record RestoreJob(String backupId, String sourceDatabaseId, String location, String key, String sourceUsername,
+                      String sourceDatabase, BackupRepositoryAccess repository) {
+        @Override
+        public String toString() {
+            return "RestoreJob[" + backupId + " of " + sourceDatabaseId + "]";
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.strata.provisioning.backup;
+
+import dev.strata.domain.backup.Backup;
+import dev.strata.domain.backup.BackupCapability.BackupJob;
+import dev.strata.domain.backup.BackupCapability.RestoreJob;
+import dev.strata.domain.backup.BackupCapability.TakenBackup;
+import dev.strata.domain.backup.BackupPolicy;
+import dev.strata.domain.backup.BackupRepository;
+import dev.strata.domain.backup.BackupStatus;
+import dev.strata.domain.backup.BackupTrigger;
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.DatabaseStatus;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.provisioning.secrets.SecretBox;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/** The backup runner's and the reconciler's short transactions about backups: read, start, record, plan a restore. */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class BackupSteps {
+
+    private static final Logger LOG = Logger.getLogger(BackupSteps.class.getName());
+    /** A backup interrupted this many times (control plane restarts) is given up. */
+    static final int MAX_ATTEMPTS = 3;
+
+    @Inject
+    BackupRepository backups;
+
+    @Inject
+    DatabaseRepository databases;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    BackupStorage storage;
+
+    @Inject
+    Backups service;
+
+    /** What the runner needs to take one backup, outside any transaction. */
+    public record Run(String backupId, String databaseId, Engine engine, InstanceSpec spec, BackupJob job) {
+    }
+
+    /** Backups to take: pending ones, and running ones no worker of this process has (a restart interrupted them). */
+    public List<String> toRun() {
+        List<String> ids = new ArrayList<>(backups.idsWithStatus(BackupStatus.RUNNING));
+        ids.addAll(backups.idsWithStatus(BackupStatus.PENDING));
+        return ids;
+    }
+
+    public List<String> deletionsPending() {
+        return backups.deletionsPending();
+    }
+
+    /** Marks the backup running and hands out what the driver needs; empty when there is nothing to do (or it failed here). */
+    public Optional<Run> begin(String backupId) {
+        Backup b = backups.findById(backupId).orElse(null);
+        if (b == null || b.deletionRequested() || b.status().finished()) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        if (b.attempts() >= MAX_ATTEMPTS) {
+            b.fail("interrupted " + b.attempts() + " times (the control plane stopped during the backup); given up", now);
+            return Optional.empty();
+        }
+        Optional<Database> db = databases.findById(b.databaseId());
+        if (db.isEmpty() || db.get().deletionRequested()) {
+            b.fail("the database was deleted before the backup could be taken", now);
+            return Optional.empty();
+        }
+        Database d = db.get();
+        if (d.status() == DatabaseStatus.PROVISIONING || d.restoreBackupId() != null && !b.id().equals(d.safetyBackupId())) {
+            return Optional.empty(); // not yet: tried again at the next pass
+        }
+        if (b.status() == BackupStatus.RUNNING) {
+            LOG.warning(() -> "backup " + backupId + " was interrupted (attempt " + b.attempts() + "); taking it again");
+        }
+        b.start(now);
+        InstanceSpec spec = d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed()));
+        return Optional.of(new Run(b.id(), d.id(), d.engine(), spec, new BackupJob(b.id(), secrets.open(b.keySealed()), storage)));
+    }
+
+    public void complete(String backupId, TakenBackup taken) {
+        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), Instant.now()));
+    }
+
+    public void fail(String backupId, String reason) {
+        backups.findById(backupId).filter(b -> !b.status().finished()).ifPresent(b -> b.fail(reason, Instant.now()));
+    }
+
+    /** Takes the scheduled backups that are due; forgets the policies of databases that are gone. */
+    public int scheduleDue() {
+        Instant now = Instant.now();
+        int started = 0;
+        for (BackupPolicy p : backups.duePolicies(now)) {
+            Optional<Database> db = databases.findById(p.databaseId());
+            if (db.isEmpty() || db.get().deletionRequested()) {
+                backups.remove(p);
+                continue;
+            }
+            p.scheduled(Schedules.next(p.schedule(), now));
+            Database d = db.get();
+            if (d.status() == DatabaseStatus.PROVISIONING || d.restoreBackupId() != null || backups.inProgress(d.id())) {
+                continue; // skipped: the next run is due at the next time
+            }
+            service.start(d, BackupTrigger.SCHEDULED);
+            started++;
+        }
+        return started;
+    }
+
+    /**
+     * Marks the backups whose retention ended for deletion, except the newest completed backup of a database that
+     * still exists (never pruned: it may be the only way back).
+     */
+    public int pruneExpired() {
+        int pruned = 0;
+        Instant now = Instant.now();
+        for (Backup b : backups.expired(now)) {
+            boolean alive = databases.findById(b.databaseId()).filter(d -> !d.deletionRequested()).isPresent();
+            if (alive && backups.newestCompleted(b.databaseId()).map(n -> n.id().equals(b.id())).orElse(false)) {
+                continue;
+            }
+            if (b.status() == BackupStatus.COMPLETED || b.status() == BackupStatus.FAILED) {
+                b.markForDeletion(now);
+                pruned++;
+            }
+        }
+        return pruned;
+    }
+
+    /** What the driver needs to remove one backup's files (empty when it never stored anything). */
+    public Optional<RestoreJob> deletion(String backupId) {
+        return backups.findById(backupId).filter(Backup::deletionRequested).map(this::job);
+    }
+
+    public Optional<Engine> engineOf(String backupId) {
+        return backups.findById(backupId).map(Backup::engine);
+    }
+
+    public void forget(String backupId) {
+        backups.findById(backupId).filter(Backup::deletionRequested).ifPresent(backups::remove);
+    }
+
+    private RestoreJob job(Backup b) {
+        return new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(), b.sourceDatabase(), storage);
+    }
+
+    /** What a pending restore of a database waits for, or the job to run. */
+    public sealed interface RestorePlan permits Wait, GiveUp, Go {
+    }
+
+    public record Wait(String message) implements RestorePlan {
+    }
+
+    public record GiveUp(String reason) implements RestorePlan {
+    }
+
+    public record Go(RestoreJob job) implements RestorePlan {
+    }
+
+    public RestorePlan restorePlan(String databaseId, String backupId) {
+        Optional<Database> db = databases.findById(databaseId);
+        if (db.isEmpty()) {
+            return new GiveUp("the database is gone");
+        }
+        if (db.get().safetyBackupId() != null) {
+            Backup safety = backups.findById(db.get().safetyBackupId()).orElse(null);
+            if (safety == null || safety.status() == BackupStatus.FAILED) {
+                return new GiveUp("restore from " + backupId + " not done: the safety backup " + db.get().safetyBackupId() + " failed"
+                        + (safety == null ? "" : ": " + safety.error()) + "; the data was left as it was");
+            }
+            if (safety.status() != BackupStatus.COMPLETED) {
+                return new Wait("taking safety backup " + safety.id() + " before restoring from " + backupId);
+            }
+        }
+        Backup b = backups.findById(backupId).orElse(null);
+        if (b == null || b.status() != BackupStatus.COMPLETED) {
+            return new GiveUp("restore from " + backupId + " not done: the backup is no longer there");
+        }
+        return new Go(job(b));
+    }
+
+    public void restoreFinished(String databaseId, String backupId, String reason) {
+        databases.findById(databaseId).ifPresent(d -> d.restoreFinished(backupId, reason, Instant.now()));
+    }
+}

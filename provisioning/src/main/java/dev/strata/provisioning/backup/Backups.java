@@ -1,0 +1,275 @@
+package dev.strata.provisioning.backup;
+
+import dev.strata.domain.backup.Backup;
+import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.BackupPolicy;
+import dev.strata.domain.backup.BackupRepository;
+import dev.strata.domain.backup.BackupStatus;
+import dev.strata.domain.backup.BackupTrigger;
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.DatabaseRepository;
+import dev.strata.domain.database.DatabaseStatus;
+import dev.strata.domain.shared.ConflictException;
+import dev.strata.domain.shared.FieldError;
+import dev.strata.domain.shared.Ids;
+import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.shared.NotFoundException;
+import dev.strata.domain.shared.Shown;
+import dev.strata.domain.shared.UnprocessableException;
+import dev.strata.provisioning.auth.Caller;
+import dev.strata.provisioning.database.DatabaseChanged;
+import dev.strata.provisioning.database.Databases;
+import dev.strata.provisioning.driver.EngineDrivers;
+import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.workspace.Workspaces;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backups as users see them: the policy of a database, backups on demand, the lists, deletion, and restores (into a
+ * new database, or in place after a safety backup). Taking, pruning and reconciling backups is the
+ * {@link BackupRunner}'s; a restore is carried out by the reconciler, like any change of a database.
+ */
+@Stateless
+public class Backups {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    @Inject
+    BackupRepository backups;
+
+    @Inject
+    DatabaseRepository databaseRows;
+
+    @Inject
+    Databases databases;
+
+    @Inject
+    Workspaces workspaces;
+
+    @Inject
+    EngineDrivers drivers;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    Event<BackupRequested> requested;
+
+    @Inject
+    Event<DatabaseChanged> changed;
+
+    public record Page(List<Backup> items, long total, int page, int limit) {
+        public int totalPages() {
+            return (int) Math.max(1, (total + limit - 1) / limit);
+        }
+    }
+
+    /** The database's policy, made with the defaults the first time it is asked for. */
+    public BackupPolicy policy(Caller caller, String wsId, String dbId) {
+        return policyOf(databases.find(caller, wsId, dbId));
+    }
+
+    /** The policy of {@code db}, made with the defaults (and a new backup key) when it has none yet. */
+    public BackupPolicy policyOf(Database db) {
+        return backups.policy(db.id()).orElseGet(() -> {
+            Instant now = Instant.now();
+            BackupPolicy p = BackupPolicy.defaults(db.id(), db.workspaceId(), secrets.seal(SecretBox.randomPassword(48)),
+                    Schedules.next(BackupPolicy.DEFAULT_SCHEDULE, now), now);
+            backups.add(p);
+            return p;
+        });
+    }
+
+    public BackupPolicy changePolicy(Caller caller, String wsId, String dbId, Boolean enabled, String schedule, Integer retentionDays) {
+        Database db = databases.find(caller, wsId, dbId);
+        List<FieldError> errors = new ArrayList<>();
+        String cron = null;
+        if (schedule != null) {
+            try {
+                cron = Schedules.valid(schedule);
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (retentionDays != null) {
+            try {
+                BackupPolicy.requireRetention(retentionDays);
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid", errors);
+        }
+        // a field left out keeps its value
+        BackupPolicy p = policyOf(db);
+        boolean on = enabled == null ? p.enabled() : enabled;
+        String sched = cron == null ? p.schedule() : cron;
+        int days = retentionDays == null ? p.retentionDays() : retentionDays;
+        Instant now = Instant.now();
+        p.change(on, sched, days, on ? Schedules.next(sched, now) : null, now);
+        return p;
+    }
+
+    /** A backup on demand (202): taken by the runner from now on. */
+    public Backup request(Caller caller, String wsId, String dbId) {
+        Database db = databases.findForChange(caller, wsId, dbId);
+        requireBackupable(db);
+        return start(db, BackupTrigger.MANUAL);
+    }
+
+    /** A new pending backup of {@code db} (no checks: the caller made them). */
+    public Backup start(Database db, BackupTrigger trigger) {
+        Backup b = Backup.request(db, trigger, policyOf(db), Instant.now());
+        backups.add(b);
+        requested.fire(new BackupRequested(b.id()));
+        return b;
+    }
+
+    private void requireBackupable(Database db) {
+        if (!(drivers.forEngine(db.engine()) instanceof BackupCapability)) {
+            throw new UnprocessableException("engine", db.engine().wireName() + " databases cannot be backed up by this driver yet");
+        }
+        DatabaseStatus s = db.status();
+        if (s == DatabaseStatus.DELETING || s == DatabaseStatus.PROVISIONING || db.restoreBackupId() != null) {
+            throw new ConflictException("the database is " + s.wireName() + (db.restoreBackupId() != null ? " (a restore is under way)" : "")
+                    + "; it can be backed up once it is ready or sleeping");
+        }
+    }
+
+    public Page listOfDatabase(Caller caller, String wsId, String dbId, String page, String limit) {
+        Database db = databases.find(caller, wsId, dbId);
+        return page(wsId, db.id(), null, page, limit);
+    }
+
+    public Page list(Caller caller, String wsId, String databaseId, String status, String page, String limit) {
+        workspaces.get(caller, wsId);
+        BackupStatus st = null;
+        List<FieldError> errors = new ArrayList<>();
+        if (status != null && !status.isEmpty()) {
+            try {
+                st = BackupStatus.parse("status", status);
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        String db = databaseId == null || databaseId.isEmpty() ? null : databaseId.trim();
+        if (db != null && !Ids.looksLike(Database.ID_PREFIX, db)) {
+            errors.add(new FieldError("databaseId", "databaseId must be a database id such as db_01h… (got " + Shown.quoted(databaseId) + ")"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid", errors);
+        }
+        return page(wsId, db, st, page, limit);
+    }
+
+    private Page page(String wsId, String dbId, BackupStatus status, String pageRaw, String limitRaw) {
+        List<FieldError> errors = new ArrayList<>();
+        int page = intParam(errors, "page", pageRaw, 1, 1, Integer.MAX_VALUE / MAX_LIMIT);
+        int limit = intParam(errors, "limit", limitRaw, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid", errors);
+        }
+        return new Page(backups.list(wsId, dbId, status, (page - 1) * limit, limit), backups.count(wsId, dbId, status), page, limit);
+    }
+
+    private static int intParam(List<FieldError> errors, String field, String raw, int dflt, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+            errors.add(new FieldError(field, field + " must be between " + min + " and " + max + " (got " + v + ")"));
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError(field, field + " must be an integer (got " + Shown.quoted(raw) + ")"));
+        }
+        return dflt;
+    }
+
+    public Backup get(Caller caller, String wsId, String bkpId) {
+        workspaces.get(caller, wsId);
+        return find(wsId, bkpId);
+    }
+
+    private Backup find(String wsId, String bkpId) {
+        if (!Ids.looksLike(Backup.ID_PREFIX, bkpId)) {
+            throw new NotFoundException("backup", Shown.text(bkpId));
+        }
+        return backups.find(wsId, bkpId).orElseThrow(() -> new NotFoundException("backup", bkpId));
+    }
+
+    /**
+     * Deletes a finished backup: its record now, its files by the runner (a pending one is simply dropped). A running
+     * backup, and the backup an in-place restore is using, cannot be deleted (409).
+     */
+    public void delete(Caller caller, String wsId, String bkpId) {
+        workspaces.get(caller, wsId);
+        Backup b = find(wsId, bkpId);
+        if (b.status() == BackupStatus.RUNNING) {
+            throw new ConflictException("backup " + b.id() + " is running; delete it once it has finished");
+        }
+        databaseRows.findById(b.databaseId()).ifPresent(db -> {
+            if (b.id().equals(db.restoreBackupId()) || b.id().equals(db.safetyBackupId())) {
+                throw new ConflictException("backup " + b.id() + " is being used by a restore of database " + db.id());
+            }
+        });
+        b.markForDeletion(Instant.now());
+        requested.fire(new BackupRequested(b.id()));
+    }
+
+    /** A new database with the backup's data (201); works after the source database was deleted. */
+    public Database restoreToNew(Caller caller, String wsId, String bkpId, String name, String slug) {
+        workspaces.lockForChange(caller, wsId);
+        Backup b = find(wsId, bkpId);
+        b.requireRestorable();
+        requireRestorer(b);
+        Database db = databases.createFromBackup(caller, wsId, name, slug, b);
+        return db;
+    }
+
+    /**
+     * Replaces the database's data with the backup's (202): a safety backup ({@code pre-restore}) is taken first, and
+     * the reconciler restores once it completed. The backup must be of this database's engine and version.
+     */
+    public Database restoreInPlace(Caller caller, String wsId, String dbId, String backupId) {
+        if (backupId == null || backupId.isBlank()) {
+            throw new InvalidInputException("backupId", "backupId is required");
+        }
+        Database db = databases.findForChange(caller, wsId, dbId);
+        Backup b;
+        try {
+            b = find(wsId, backupId.trim());
+        } catch (NotFoundException e) {
+            throw new UnprocessableException("backupId", "backup " + Shown.text(backupId) + " does not exist in this workspace");
+        }
+        b.requireRestorable();
+        requireRestorer(b);
+        if (b.engine() != db.engine() || !b.engineVersion().equals(db.engineVersion())) {
+            throw new UnprocessableException("backupId", "backup " + b.id() + " is of " + b.engine().wireName() + " " + b.engineVersion()
+                    + "; database " + db.id() + " runs " + db.engine().wireName() + " " + db.engineVersion());
+        }
+        requireBackupable(db);
+        if (db.status() == DatabaseStatus.UPDATING) {
+            throw new ConflictException("the database is updating; restore it once it is ready");
+        }
+        Backup safety = start(db, BackupTrigger.PRE_RESTORE);
+        db.requestRestore(b.id(), safety.id(), Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
+    private void requireRestorer(Backup b) {
+        if (!(drivers.forEngine(b.engine()) instanceof BackupCapability)) {
+            throw new UnprocessableException("backupId", b.engine().wireName() + " backups cannot be restored by this driver");
+        }
+    }
+}

@@ -127,20 +127,21 @@ public class Backup extends WorkspaceOwned {
         attempts++;
     }
 
-    public void complete(String location, long sizeBytes, Instant now) {
+    /** Completed and checked; kept for {@code retentionDays} days of {@code day} (a day, but for tests). */
+    public void complete(String location, long sizeBytes, Instant now, java.time.Duration day) {
         status = BackupStatus.COMPLETED;
         this.location = location;
         this.sizeBytes = sizeBytes;
         this.error = null;
         completedAt = now;
-        expiresAt = now.plusSeconds(retentionDays * 86_400L);
+        expiresAt = now.plus(day.multipliedBy(retentionDays));
     }
 
-    public void fail(String reason, Instant now) {
+    public void fail(String reason, Instant now, java.time.Duration day) {
         status = BackupStatus.FAILED;
         error = reason == null ? "failed" : reason.length() > 2000 ? reason.substring(0, 1997) + "..." : reason;
         completedAt = now;
-        expiresAt = now.plusSeconds(retentionDays * 86_400L);
+        expiresAt = now.plus(day.multipliedBy(retentionDays));
     }
 
     /** Hides the backup; the runner removes its files and then this record. A pending one is never started. */

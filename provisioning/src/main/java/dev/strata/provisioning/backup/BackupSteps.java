@@ -71,17 +71,21 @@ public class BackupSteps {
         }
         Instant now = Instant.now();
         if (b.attempts() >= MAX_ATTEMPTS) {
-            b.fail("interrupted " + b.attempts() + " times (the control plane stopped during the backup); given up", now);
+            b.fail("interrupted " + b.attempts() + " times (the control plane stopped during the backup); given up", now, day());
             return Optional.empty();
         }
         Optional<Database> db = databases.findById(b.databaseId());
         if (db.isEmpty() || db.get().deletionRequested()) {
-            b.fail("the database was deleted before the backup could be taken", now);
+            b.fail("the database was deleted before the backup could be taken", now, day());
             return Optional.empty();
         }
         Database d = db.get();
         if (d.status() == DatabaseStatus.PROVISIONING || d.restoreBackupId() != null && !b.id().equals(d.safetyBackupId())) {
             return Optional.empty(); // not yet: tried again at the next pass
+        }
+        if (backups.idsWithStatus(BackupStatus.RUNNING).stream().anyMatch(other -> !other.equals(b.id())
+                && backups.findById(other).map(o -> o.databaseId().equals(b.databaseId())).orElse(false))) {
+            return Optional.empty(); // one backup of a database at a time: after the one that runs
         }
         if (b.status() == BackupStatus.RUNNING) {
             LOG.warning(() -> "backup " + backupId + " was interrupted (attempt " + b.attempts() + "); taking it again");
@@ -92,11 +96,16 @@ public class BackupSteps {
     }
 
     public void complete(String backupId, TakenBackup taken) {
-        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), Instant.now()));
+        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), Instant.now(), day()));
     }
 
     public void fail(String backupId, String reason) {
-        backups.findById(backupId).filter(b -> !b.status().finished()).ifPresent(b -> b.fail(reason, Instant.now()));
+        backups.findById(backupId).filter(b -> !b.status().finished()).ifPresent(b -> b.fail(reason, Instant.now(), day()));
+    }
+
+    /** How long a retention day lasts: a day, unless {@code STRATA_BACKUP_DAY_SECONDS} says otherwise (tests of pruning). */
+    static java.time.Duration day() {
+        return java.time.Duration.ofSeconds(dev.strata.provisioning.config.Settings.get("STRATA_BACKUP_DAY_SECONDS").map(Long::parseLong).orElse(86_400L));
     }
 
     /** Takes the scheduled backups that are due; forgets the policies of databases that are gone. */
@@ -142,7 +151,8 @@ public class BackupSteps {
 
     /** What the driver needs to remove one backup's files (empty when it never stored anything). */
     public Optional<RestoreJob> deletion(String backupId) {
-        return backups.findById(backupId).filter(Backup::deletionRequested).map(this::job);
+        // not while a backup of the same database runs (pgBackRest's expire and backup would both rewrite its catalogue)
+        return backups.findById(backupId).filter(Backup::deletionRequested).filter(b -> !backups.inProgress(b.databaseId())).map(this::job);
     }
 
     public Optional<Engine> engineOf(String backupId) {

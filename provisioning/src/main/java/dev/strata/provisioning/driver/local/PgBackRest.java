@@ -134,6 +134,19 @@ final class PgBackRest {
                 "--pg1-path=" + target, "--type=immediate", "--target-action=promote", "restore"), BACKUP_TIMEOUT, "restore");
     }
 
+    /**
+     * Kills the pgBackRest backups of a control plane that was killed (one backup of a database runs at a time, so
+     * any other is a leftover; its lock would make this one fail). WAL archiving ({@code archive-push}) is left alone.
+     */
+    void killLeftovers(Path instanceDir) {
+        List<HostProcesses.HostProcess> stale = HostProcesses.of(instanceDir).stream()
+                .filter(p -> p.name().equals("pgbackrest") && !p.commandLine().contains("archive-"))
+                .toList();
+        if (!stale.isEmpty() && !HostProcesses.kill(stale, 10_000)) {
+            throw new IllegalStateException("an earlier pgBackRest run did not stop: " + HostProcesses.describe(stale));
+        }
+    }
+
     /** Removes one backup set (a no-op when it is gone already). */
     void expire(Path conf, String label) {
         CommandResult r = account.runAsAccount(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label, "expire"),

@@ -173,6 +173,7 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             }
             Path conf = configureBackups(spec, instanceDir(spec).resolve(PgBackRest.CONFIG), spec.id(), dataDir(spec), job.key(), job.repository());
             PgBackRest tool = new PgBackRest(account, instances);
+            tool.killLeftovers(instanceDir(spec));
             tool.stanzaCreate(conf, online);
             return tool.backup(conf, online, job);
         } catch (IOException e) {

@@ -69,7 +69,7 @@ class BackupsIT {
 
             exec(url, "INSERT INTO items SELECT generate_series(101, 150)");
 
-            // restore into a new database: exactly the backed-up rows, its own user and database
+            // restore into a new database: exactly the backed-up rows
             Api.Reply fresh = api.post("/api/v1/workspaces/" + ws + "/backups/" + bkp + "/restore", "{\"name\":\"Orders copy\",\"slug\":\"bk-orders-copy\"}");
             assertThat(fresh.status()).as(fresh.raw()).isEqualTo(201);
             assertThat(fresh.text("status")).isEqualTo("provisioning");
@@ -77,7 +77,9 @@ class BackupsIT {
             made.add(copy);
             dbs.awaitStatus(copy, "ready", RESTORE);
             assertThat(count(jdbc(copy))).isEqualTo(100);
-            assertThat(dbs.connection(copy).path("username").asText()).isEqualTo("bk_orders_copy");
+            // its own password and port; the user and database keep the source's names
+            assertThat(dbs.connection(copy).path("username").asText()).isEqualTo("bk_orders");
+            assertThat(dbs.connection(copy).path("password").asText()).isNotEqualTo(dbs.connection(id).path("password").asText());
             assertThat(count(url)).as("the source is untouched").isEqualTo(150);
 
             // restore in place: a safety backup first, then the backup's rows, same connection details

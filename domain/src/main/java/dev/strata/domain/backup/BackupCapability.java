@@ -39,9 +39,12 @@ public interface BackupCapability {
     record TakenBackup(String location, long sizeBytes) {
     }
 
-    /** One stored backup, for a restore or a deletion. */
+    /**
+     * One stored backup, for a restore or a deletion. {@code token} names one restore request (a driver records it
+     * when done, so that a repeated call after a crash does not restore twice); null for a deletion.
+     */
     record RestoreJob(String backupId, String sourceDatabaseId, String location, String key, String sourceUsername,
-                      String sourceDatabase, BackupRepositoryAccess repository) {
+                      String sourceDatabase, BackupRepositoryAccess repository, String token) {
         @Override
         public String toString() {
             return "RestoreJob[" + backupId + " of " + sourceDatabaseId + "]";

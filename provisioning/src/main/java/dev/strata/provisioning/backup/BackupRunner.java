@@ -58,6 +58,8 @@ public class BackupRunner {
     Reconciler reconciler;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Deletions that failed, and when they are tried again (30 s, doubling, at most 10 min). */
+    private final java.util.Map<String, long[]> retryAt = new ConcurrentHashMap<>();
     private ScheduledFuture<?> ticking;
 
     @PostConstruct
@@ -86,7 +88,8 @@ public class BackupRunner {
             steps.scheduleDue();
             steps.pruneExpired();
             steps.toRun().forEach(this::dispatch);
-            steps.deletionsPending().forEach(this::dispatch);
+            long now = System.currentTimeMillis();
+            steps.deletionsPending().stream().filter(id -> retryAt.getOrDefault(id, new long[] {0, 0})[0] <= now).forEach(this::dispatch);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "backup pass failed: " + e.getMessage());
         }
@@ -113,7 +116,15 @@ public class BackupRunner {
         try {
             Optional<RestoreJob> deletion = steps.deletion(backupId);
             if (deletion.isPresent()) {
-                delete(backupId, deletion.get());
+                try {
+                    delete(backupId, deletion.get());
+                    retryAt.remove(backupId);
+                } catch (RuntimeException e) {
+                    long[] before = retryAt.getOrDefault(backupId, new long[] {0, 15_000});
+                    long wait = Math.min(600_000, before[1] * 2);
+                    retryAt.put(backupId, new long[] {System.currentTimeMillis() + wait, wait});
+                    LOG.warning("deleting backup " + backupId + " failed, tried again in " + wait / 1000 + " s: " + e.getMessage());
+                }
                 return;
             }
             Optional<BackupSteps.Run> run = steps.begin(backupId);

@@ -164,7 +164,11 @@ public class BackupSteps {
     }
 
     private RestoreJob job(Backup b) {
-        return new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(), b.sourceDatabase(), storage);
+        return job(b, null);
+    }
+
+    private RestoreJob job(Backup b, String token) {
+        return new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(), b.sourceDatabase(), storage, token);
     }
 
     /** What a pending restore of a database waits for, or the job to run. */
@@ -180,7 +184,8 @@ public class BackupSteps {
     public record Go(RestoreJob job) implements RestorePlan {
     }
 
-    public RestorePlan restorePlan(String databaseId, String backupId) {
+    /** {@code generation}: the database's generation that asked for the restore (with the backup id, the request's token). */
+    public RestorePlan restorePlan(String databaseId, String backupId, long generation) {
         Optional<Database> db = databases.findById(databaseId);
         if (db.isEmpty()) {
             return new GiveUp("the database is gone");
@@ -199,7 +204,7 @@ public class BackupSteps {
         if (b == null || b.status() != BackupStatus.COMPLETED) {
             return new GiveUp("restore from " + backupId + " not done: the backup is no longer there");
         }
-        return new Go(job(b));
+        return new Go(job(b, backupId + "@" + generation));
     }
 
     public void restoreFinished(String databaseId, String backupId, String reason) {

@@ -104,6 +104,11 @@ public class Databases {
     }
 
     public Database create(Caller caller, String wsId, NewDatabase req) {
+        return create(caller, wsId, req, null, null);
+    }
+
+    /** {@code username}/{@code databaseName}: the application user and database, when not derived from the slug. */
+    private Database create(Caller caller, String wsId, NewDatabase req, String username, String databaseName) {
         // first: creates and deletes in a workspace happen one after the other (see WorkspaceRepository#lockForChange)
         workspaces.lockForChange(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
@@ -139,7 +144,8 @@ public class Databases {
             identifier = ("db_" + identifier).substring(0, Math.min(63, identifier.length() + 3));
         }
         Integer port = drivers.forEngine(engine).needsPort() ? ports.allocate() : null;
-        InstanceIdentity identity = new InstanceIdentity(port, identifier, identifier,
+        InstanceIdentity identity = new InstanceIdentity(port, username != null ? username : identifier,
+                databaseName != null ? databaseName : identifier,
                 secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)));
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
@@ -150,7 +156,8 @@ public class Databases {
 
     /**
      * A new database with a backup's data: same engine and version as the backup (which must be offered here), in the
-     * backup's project when that still exists, with its own name, slug and credentials.
+     * backup's project when that still exists, with its own name, slug, port and passwords. Its application user and
+     * database keep the source's names (as a CloudNativePG recovery does): the data in it refers to them.
      */
     public Database createFromBackup(Caller caller, String wsId, String name, String slug, dev.strata.domain.backup.Backup backup) {
         EngineOffer offer = drivers.offer(backup.engine()).orElseThrow(() ->
@@ -161,7 +168,7 @@ public class Databases {
         }
         String projectId = backup.projectId() != null && projects.find(wsId, backup.projectId()).isPresent() ? backup.projectId() : null;
         Database db = create(caller, wsId, new NewDatabase(projectId, name, slug, backup.engine().wireName(), backup.engineVersion(),
-                null, null, null, null));
+                null, null, null, null), backup.sourceUsername(), backup.sourceDatabase());
         db.restoreFrom(backup.id());
         return db;
     }

@@ -280,7 +280,7 @@ public class Reconciler {
      * database's error, retried with back-off: the driver's restore is idempotent).
      */
     private String restore(Work work, EngineDriver driver) {
-        BackupSteps.RestorePlan plan = backupSteps.restorePlan(work.id(), work.restoreBackupId());
+        BackupSteps.RestorePlan plan = backupSteps.restorePlan(work.id(), work.restoreBackupId(), work.generation());
         if (plan instanceof BackupSteps.Wait w) {
             return w.message();
         }

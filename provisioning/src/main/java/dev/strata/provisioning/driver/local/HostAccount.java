@@ -13,6 +13,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,12 +91,17 @@ public class HostAccount {
 
     /** Runs {@code command} as the account and waits at most {@code timeout}. */
     public CommandResult runAsAccount(List<String> command, Duration timeout) {
-        return run(asAccount(command), timeout, true, null);
+        return run(asAccount(command), timeout, true, null, Map.of());
     }
 
     /** Like {@link #runAsAccount} with {@code input} on standard input (how secrets reach a client, never argv). */
     public CommandResult runAsAccount(List<String> command, String input, Duration timeout) {
-        return run(asAccount(command), timeout, true, input);
+        return run(asAccount(command), timeout, true, input, Map.of());
+    }
+
+    /** Like {@link #runAsAccount} with {@code env} added to the command's environment (a password a tool reads from it). */
+    public CommandResult runAsAccount(List<String> command, String input, Duration timeout, Map<String, String> env) {
+        return run(asAccount(command), timeout, true, input, env);
     }
 
     /**
@@ -133,16 +139,85 @@ public class HostAccount {
         return full;
     }
 
+    /**
+     * Runs {@code command} as the account with its standard output copied into {@code sink} (a backup tool's stream),
+     * {@code env} added to its environment (how a tool gets a password: never argv). Throws with the tail of its
+     * standard error when it fails or runs longer than {@code timeout}.
+     */
+    public void pipeFrom(List<String> command, Map<String, String> env, java.io.OutputStream sink, Duration timeout) {
+        pipe(command, env, null, sink, timeout);
+    }
+
+    /** Runs {@code command} as the account with {@code source} on its standard input (a restore tool reading a stream). */
+    public void pipeInto(List<String> command, Map<String, String> env, java.io.InputStream source, Duration timeout) {
+        pipe(command, env, source, null, timeout);
+    }
+
+    private void pipe(List<String> command, Map<String, String> env, java.io.InputStream source, java.io.OutputStream sink, Duration timeout) {
+        java.io.File err = null;
+        Process p = null;
+        try {
+            err = java.io.File.createTempFile("strata-pipe", ".log");
+            ProcessBuilder pb = new ProcessBuilder(asAccount(command)).redirectError(err).directory(new java.io.File("/"));
+            if (source == null) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            } else {
+                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
+            pb.environment().put("LC_ALL", "C.UTF-8");
+            pb.environment().putAll(env);
+            p = pb.start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            if (source != null) {
+                try (var stdin = p.getOutputStream()) {
+                    source.transferTo(stdin);
+                }
+            } else {
+                try (var stdout = p.getInputStream()) {
+                    stdout.transferTo(sink);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (!p.waitFor(Math.max(1, left), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException(command.get(0) + " did not finish within " + timeout.toMinutes() + " min");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(command.get(0) + " failed (exit " + p.exitValue() + "): "
+                        + new CommandResult(p.exitValue(), Files.readString(err.toPath(), StandardCharsets.UTF_8)).tail());
+            }
+        } catch (IOException e) {
+            String why = e.getMessage();
+            try {
+                if (p != null && err != null && p.waitFor(5, TimeUnit.SECONDS)) {
+                    why += " (" + command.get(0) + ": " + new CommandResult(p.exitValue(), Files.readString(err.toPath(), StandardCharsets.UTF_8)).tail() + ")";
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // the first failure is the one reported
+            }
+            throw new IllegalStateException("streaming " + command.get(0) + " failed: " + why, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            if (err != null) {
+                err.delete();
+            }
+        }
+    }
+
     /** Runs a harmless command (a version query) as Strata itself. */
     public CommandResult runHere(List<String> command, Duration timeout) {
-        return run(command, timeout, false, null);
+        return run(command, timeout, false, null, Map.of());
     }
 
     private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout) {
-        return run(command, timeout, failOnTimeout, null);
+        return run(command, timeout, failOnTimeout, null, Map.of());
     }
 
-    private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout, String input) {
+    private static CommandResult run(List<String> command, Duration timeout, boolean failOnTimeout, String input, Map<String, String> env) {
         java.io.File log = null;
         try {
             // output goes to a file, not a pipe: a server a command starts may keep inherited descriptors open
@@ -153,6 +228,7 @@ public class HostAccount {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             }
             pb.environment().put("LC_ALL", "C.UTF-8");
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (input != null) {
                 try (var stdin = p.getOutputStream()) {

@@ -119,6 +119,29 @@ public class LocalInstances {
         }
     }
 
+    /**
+     * Completes or undoes a swap of data directories ({@code data} and its restored replacement {@code scratch},
+     * with {@code old} as the aside) that a crash interrupted: old data back when the replacement was not yet in
+     * place, the aside removed when it was. A scratch directory left over is removed by the restore that follows.
+     */
+    public static void repairSwap(Path data, Path old) throws IOException {
+        if (!Files.exists(data) && Files.exists(old)) {
+            Files.move(old, data, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (Files.exists(data) && Files.exists(old)) {
+            InstanceFiles.deleteRecursively(old);
+        }
+    }
+
+    /** Puts a whole restored directory in place of {@code data} by two renames; the old data goes last. */
+    public static void swapIn(Path data, Path scratch, Path old) throws IOException {
+        if (Files.exists(data)) {
+            Files.move(data, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(scratch, data, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        InstanceFiles.deleteRecursively(old);
+    }
+
     /** Kills every process working in {@code dir} (a scratch directory of the instance about to be removed). */
     public void killAll(InstanceSpec spec, Path dir) {
         List<HostProcesses.HostProcess> all = HostProcesses.of(dir);

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.local;
 
+import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.EngineDriver;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -34,7 +37,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class MariaDbLocalDriver implements EngineDriver, QuickLiveness {
+public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
 
@@ -92,6 +95,8 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness {
             }
             admin(inst, "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
                     + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
+                    // a restored server has the source's user with the source's password: this database's own from here
+                    + "ALTER USER " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
                     + "GRANT ALL PRIVILEGES ON " + ident(spec.databaseName()) + ".* TO " + account(spec) + ";\n");
             return observe(spec);
         } catch (IOException e) {
@@ -259,4 +264,91 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+
+    // --- backups: mariadb-backup streamed (xbstream) from a running server, a tar of a stopped one's files ---
+
+    private static final Duration BACKUP_TIMEOUT = Duration.ofHours(6);
+
+    @Override
+    public TakenBackup backup(InstanceSpec spec, BackupJob job) {
+        Path inst = instances.dir(spec);
+        if (!Files.isDirectory(inst.resolve("data/mysql"))) {
+            throw new IllegalStateException("the database has no data yet");
+        }
+        if (pid(inst) == null) {
+            // asleep (or down after a clean stop): its files are consistent as they are; the server is not started
+            return StreamBackups.take(spec.id(), job, "files-tar", "data.tar", out ->
+                    account.pipeFrom(List.of("tar", "-C", inst.toString(), "-cf", "-", "data"), Map.of(), out, BACKUP_TIMEOUT));
+        }
+        Path work = inst.resolve("backup-work");
+        try {
+            InstanceFiles.deleteRecursively(work);
+            Files.createDirectory(work);
+            account.own(work);
+            return StreamBackups.take(spec.id(), job, "xbstream", "backup.xbstream", out ->
+                    account.pipeFrom(List.of(tool("mariadb-backup"), "--no-defaults", "--backup", "--stream=xbstream",
+                            "--target-dir=" + work, "--socket=" + inst.resolve("mariadbd.sock"), "--user=" + account.name(),
+                            "--datadir=" + inst.resolve("data"), "--parallel=2"), Map.of(), out, BACKUP_TIMEOUT));
+        } catch (IOException e) {
+            throw new IllegalStateException("MariaDB backup: " + e.getMessage(), e);
+        } finally {
+            try {
+                InstanceFiles.deleteRecursively(work);
+            } catch (IOException ignored) {
+                // removed at the next backup
+            }
+        }
+    }
+
+    @Override
+    public void restore(InstanceSpec target, RestoreJob job) {
+        try {
+            Path inst = instances.prepare(target);
+            Path data = inst.resolve("data");
+            Path scratch = inst.resolve("data.restore");
+            Path old = inst.resolve("data.old");
+            Path marker = inst.resolve("restored");
+            LocalInstances.repairSwap(data, old);
+            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
+                return;
+            }
+            InstanceObservation stopped = instances.stopServer(pid(inst), "mariadbd");
+            if (stopped.failure() != null) {
+                throw new IllegalStateException(stopped.failure());
+            }
+            instances.killAll(target, scratch);
+            InstanceFiles.deleteRecursively(scratch);
+            String format = StreamBackups.format(job);
+            if (format.equals("xbstream")) {
+                Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                account.own(scratch);
+                StreamBackups.read(job, in -> account.pipeInto(List.of(tool("mbstream"), "-x", "-C", scratch.toString()), Map.of(), in, BACKUP_TIMEOUT));
+                CommandResult prepared = account.runAsAccount(List.of(tool("mariadb-backup"), "--no-defaults", "--prepare",
+                        "--target-dir=" + scratch), BACKUP_TIMEOUT);
+                if (!prepared.ok()) {
+                    throw new IllegalStateException("mariadb-backup --prepare failed: " + prepared.tail());
+                }
+            } else if (format.equals("files-tar")) {
+                Path unpack = inst.resolve("data.unpack");
+                InstanceFiles.deleteRecursively(unpack);
+                Files.createDirectory(unpack, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                account.own(unpack);
+                StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", unpack.toString(), "-xf", "-"), Map.of(), in, BACKUP_TIMEOUT));
+                Files.move(unpack.resolve("data"), scratch, StandardCopyOption.ATOMIC_MOVE);
+                InstanceFiles.deleteRecursively(unpack);
+            } else {
+                throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
+            }
+            account.own(scratch);
+            LocalInstances.swapIn(data, scratch, old);
+            instances.writePrivate(marker, job.token() + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException("MariaDB restore: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteBackup(RestoreJob backup) {
+        StreamBackups.delete(backup);
+    }
 }

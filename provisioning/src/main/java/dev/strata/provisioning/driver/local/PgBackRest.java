@@ -26,6 +26,8 @@ final class PgBackRest {
 
     static final String STANZA = "db";
     static final String CONFIG = "pgbackrest.conf";
+    /** Suffix of the location of a backup taken from a stopped server. */
+    static final String OFFLINE = ";offline";
     private static final Pattern LABEL = Pattern.compile("new backup label = (\\S+)");
     private static final Duration BACKUP_TIMEOUT = Duration.ofHours(6);
 
@@ -68,7 +70,9 @@ final class PgBackRest {
         if (s3.caFile() != null) {
             sb.append("repo1-storage-ca-file=").append(s3.caFile()).append('\n');
         }
-        sb.append("repo1-cipher-type=aes-256-cbc\n")
+        // Strata decides which backups go (retention, deletions): pgBackRest keeps every full backup until told
+        sb.append("repo1-retention-full=9999999\n")
+                .append("repo1-cipher-type=aes-256-cbc\n")
                 .append("repo1-cipher-pass=").append(cipherPass).append('\n')
                 .append("compress-type=lz4\n")
                 .append("process-max=2\n")
@@ -120,7 +124,8 @@ final class PgBackRest {
         // the repository's own check of every file of the backup (checksums) and of the WAL it needs
         run(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label, "verify"), BACKUP_TIMEOUT, "verify");
         long size = job.repository().sizeOf(BackupRepositoryAccess.databaseFolder(sourceOf(conf)) + "/pgbackrest/backup/" + STANZA + "/" + label + "/");
-        return new TakenBackup(label, size);
+        // an offline backup (a stopped server's files) is restored without recovery: it needs no WAL
+        return new TakenBackup(online ? label : label + OFFLINE, size);
     }
 
     /** The database id a configuration belongs to (its instance directory's name). */
@@ -130,8 +135,17 @@ final class PgBackRest {
 
     /** Restores set {@code job.location()} into the empty directory {@code target}, to the end of that backup. */
     void restore(Path conf, Path target, RestoreJob job) {
-        run(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + job.location(),
-                "--pg1-path=" + target, "--type=immediate", "--target-action=promote", "restore"), BACKUP_TIMEOUT, "restore");
+        boolean offline = job.location().endsWith(OFFLINE);
+        List<String> cmd = new ArrayList<>(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label(job.location()),
+                "--pg1-path=" + target));
+        cmd.addAll(offline ? List.of("--type=none") : List.of("--type=immediate", "--target-action=promote"));
+        cmd.add("restore");
+        run(cmd, BACKUP_TIMEOUT, "restore");
+    }
+
+    /** The pgBackRest set label of a location. */
+    static String label(String location) {
+        return location.endsWith(OFFLINE) ? location.substring(0, location.length() - OFFLINE.length()) : location;
     }
 
     /**
@@ -147,13 +161,34 @@ final class PgBackRest {
         }
     }
 
-    /** Removes one backup set (a no-op when it is gone already). */
-    void expire(Path conf, String label) {
+    /**
+     * Removes one backup set (a no-op when it is gone already). pgBackRest never expires the newest full backup; when
+     * it is the only one, the whole repository of the database goes (its WAL archive serves no backup any more, and
+     * the next backup creates the stanza again); when newer ones exist, it throws and the deletion is tried again
+     * after the next backup.
+     */
+    void expire(Path conf, String location, String folder, BackupRepositoryAccess repository) {
+        String label = label(location);
         CommandResult r = account.runAsAccount(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label, "expire"),
                 Duration.ofMinutes(30));
-        if (!r.ok() && !r.output().contains("does not exist")) {
-            throw new IllegalStateException("pgBackRest expire failed: " + r.tail());
+        if (r.ok() || r.output().contains("does not exist")) {
+            return;
         }
+        if (r.output().contains("[075]")) {
+            CommandResult info = account.runAsAccount(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--output=json", "info"),
+                    Duration.ofMinutes(5));
+            Matcher labels = Pattern.compile("\"label\":\"([^\"]+)\"").matcher(info.output());
+            List<String> sets = new ArrayList<>();
+            while (labels.find()) {
+                sets.add(labels.group(1));
+            }
+            if (info.ok() && sets.equals(List.of(label))) {
+                repository.deleteAll(folder + "/pgbackrest/");
+                return;
+            }
+            throw new IllegalStateException("pgBackRest keeps its newest full backup " + label + " until the next one is taken; retried then");
+        }
+        throw new IllegalStateException("pgBackRest expire failed: " + r.tail());
     }
 
     private String run(List<String> cmd, Duration timeout, String what) {

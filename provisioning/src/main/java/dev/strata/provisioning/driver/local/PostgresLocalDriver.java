@@ -190,8 +190,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             Path scratch = inst.resolve("data.restore");
             Path old = inst.resolve("data.old");
             Path marker = inst.resolve("restored");
-            finishSwap(data, scratch, old);
-            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.backupId())) {
+            LocalInstances.repairSwap(data, old);
+            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
                 return; // done before a crash; only the record of it was missing
             }
             // the database's own server goes down for the restore (the restored copy starts on its port)
@@ -206,20 +206,16 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                     inst.resolve("server.log"));
             restored.start();
             try {
-                awaitPromoted(target);
+                awaitPromoted(target, restored, inst.resolve("server.log"));
                 adoptRestored(target, job);
             } finally {
                 restored.stop("fast");
             }
             forgetRecoverySettings(scratch.resolve("postgresql.auto.conf"));
             Files.deleteIfExists(conf);
-            // the swap: data -> data.old, data.restore -> data, then data.old goes (finishSwap repeats what a crash cut short)
-            if (Files.exists(data)) {
-                Files.move(data, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(scratch, data, StandardCopyOption.ATOMIC_MOVE);
-            instances.writePrivate(marker, job.backupId() + "\n");
-            InstanceFiles.deleteRecursively(old);
+            // the swap: data -> data.old, data.restore -> data, then data.old goes (repairSwap finishes what a crash cut short)
+            LocalInstances.swapIn(data, scratch, old);
+            instances.writePrivate(marker, job.token() + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("PostgreSQL restore: " + e.getMessage(), e);
         }
@@ -235,7 +231,10 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             // pg1-path is not used by expire; the source's own directory may be gone
             configureBackups(null, conf, backup.sourceDatabaseId(), work.resolve("none"), backup.key(), backup.repository());
             try {
-                new PgBackRest(account, instances).expire(conf, backup.location());
+                if (backup.location() != null) {
+                    new PgBackRest(account, instances).expire(conf, backup.location(),
+                            BackupRepositoryAccess.databaseFolder(backup.sourceDatabaseId()), backup.repository());
+                }
             } finally {
                 Files.deleteIfExists(conf);
             }
@@ -252,16 +251,6 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 pgData, port, socket, key, repository);
     }
 
-    /** Completes or undoes a swap of data directories that a crash interrupted; a half-restored copy is dropped. */
-    private static void finishSwap(Path data, Path scratch, Path old) throws IOException {
-        if (!Files.exists(data) && Files.exists(old)) {
-            Files.move(old, data, StandardCopyOption.ATOMIC_MOVE); // the restore had not been swapped in: old data back
-        }
-        if (Files.exists(data) && Files.exists(old)) {
-            InstanceFiles.deleteRecursively(old); // swapped in before the crash
-        }
-    }
-
     /** Whether pg_controldata says the cluster was shut down cleanly (an offline backup of it is consistent). */
     private boolean cleanlyStopped(InstanceSpec spec, Path data) {
         CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_controldata"), "-D", data.toString()), Duration.ofSeconds(30));
@@ -269,9 +258,12 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     }
 
     /** Until the restored server has finished recovery and accepts writes (it promotes itself at the backup's end). */
-    private void awaitPromoted(InstanceSpec spec) throws IOException {
+    private void awaitPromoted(InstanceSpec spec, PostgresCluster restored, Path log) throws IOException {
         long until = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
         while (true) {
+            if (restored.runningPid() == null) {
+                throw new IllegalStateException("the restored server stopped during recovery" + LocalInstances.logTail(log));
+            }
             CommandResult r = psql(spec, "SELECT pg_is_in_recovery();");
             if (r.ok() && r.output().trim().equals("f")) {
                 return;

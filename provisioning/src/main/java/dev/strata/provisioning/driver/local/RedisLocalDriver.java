@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.local;
 
+import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.EngineDriver;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +29,11 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class RedisLocalDriver implements EngineDriver, QuickLiveness {
+public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
+
+    static final String ADMIN_USER = "strata_admin";
+    private static final java.time.Duration BACKUP_TIMEOUT = java.time.Duration.ofHours(6);
+    private static final String BASE = "appendonly.aof.1.base.rdb";
 
     private static final Pattern VERSION = Pattern.compile("v=(\\d+\\.\\d+)\\.\\d+");
 
@@ -147,7 +153,9 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness {
                 + "maxmemory-policy noeviction\n"
                 + "io-threads " + Math.min(8, cores) + "\n"
                 + "user default off\n"
-                + "user " + spec.username() + " on >" + spec.password() + " ~* &* +@all -@admin +config|get\n";
+                + "user " + spec.username() + " on >" + spec.password() + " ~* &* +@all -@admin +config|get\n"
+                // Strata's own: backups (redis-cli --rdb needs the replication commands)
+                + "user " + ADMIN_USER + " on >" + spec.adminPassword() + " ~* &* +@all\n";
         Path file = inst.resolve("redis.conf");
         if (Files.exists(file) && Files.readString(file).equals(settings)) {
             return false;
@@ -182,4 +190,93 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness {
         return Settings.get("STRATA_REDIS_SERVER").orElse("/usr/bin/redis-server");
     }
 
+
+    // --- backups: an RDB snapshot of the running server (redis-cli --rdb), or a tar of a stopped server's files ---
+
+    @Override
+    public TakenBackup backup(InstanceSpec spec, BackupJob job) {
+        Path inst = instances.dir(spec);
+        Path data = inst.resolve("data");
+        if (!Files.isDirectory(data)) {
+            throw new IllegalStateException("the database has no data yet");
+        }
+        if (pid(inst) == null) {
+            // asleep (or down): its append-only files are whole; taken as they are, the server is not started
+            return StreamBackups.take(spec.id(), job, "aof-tar", "data.tar", out ->
+                    account.pipeFrom(List.of("tar", "-C", data.toString(), "-cf", "-", "appendonlydir"), Map.of(), out, BACKUP_TIMEOUT));
+        }
+        Path rdb = inst.resolve("backup.rdb");
+        try {
+            Files.deleteIfExists(rdb);
+            CommandResult r = account.runAsAccount(List.of(cli(), "-h", "127.0.0.1", "-p", String.valueOf(spec.port()), "--user", ADMIN_USER,
+                    "--no-auth-warning", "--rdb", rdb.toString()), "", BACKUP_TIMEOUT, Map.of("REDISCLI_AUTH", spec.adminPassword()));
+            if (!r.ok() || !Files.exists(rdb)) {
+                throw new IllegalStateException("redis-cli --rdb failed: " + r.tail());
+            }
+            CommandResult check = account.runAsAccount(List.of(checkRdb(), rdb.toString()), java.time.Duration.ofMinutes(30));
+            if (!check.ok()) {
+                throw new IllegalStateException("the RDB snapshot does not check out: " + check.tail());
+            }
+            return StreamBackups.take(spec.id(), job, "rdb", "dump.rdb", out -> Files.copy(rdb, out));
+        } catch (IOException e) {
+            throw new IllegalStateException("Redis backup: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(rdb);
+            } catch (IOException ignored) {
+                // removed at the next backup
+            }
+        }
+    }
+
+    @Override
+    public void restore(InstanceSpec target, RestoreJob job) {
+        try {
+            Path inst = instances.prepare(target);
+            Path data = inst.resolve("data");
+            Path scratch = inst.resolve("data.restore");
+            Path old = inst.resolve("data.old");
+            Path marker = inst.resolve("restored");
+            LocalInstances.repairSwap(data, old);
+            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
+                return;
+            }
+            InstanceObservation stopped = instances.stopServer(pid(inst), "redis-server");
+            if (stopped.failure() != null) {
+                throw new IllegalStateException(stopped.failure());
+            }
+            InstanceFiles.deleteRecursively(scratch);
+            Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            String format = StreamBackups.format(job);
+            if (format.equals("rdb")) {
+                // the snapshot becomes the base of a multi-part append-only file: what Redis loads at start
+                Path aof = Files.createDirectory(scratch.resolve("appendonlydir"));
+                StreamBackups.read(job, in -> Files.copy(in, aof.resolve(BASE)));
+                Files.writeString(aof.resolve("appendonly.aof.manifest"), "file " + BASE + " seq 1 type b\n");
+            } else if (format.equals("aof-tar")) {
+                account.own(scratch);
+                StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", scratch.toString(), "-xf", "-"), Map.of(), in, BACKUP_TIMEOUT));
+            } else {
+                throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
+            }
+            account.own(scratch);
+            LocalInstances.swapIn(data, scratch, old);
+            instances.writePrivate(marker, job.token() + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException("Redis restore: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteBackup(RestoreJob backup) {
+        StreamBackups.delete(backup);
+    }
+
+    private static String cli() {
+        return Path.of(server()).resolveSibling("redis-cli").toString();
+    }
+
+    private static String checkRdb() {
+        return Path.of(server()).resolveSibling("redis-check-rdb").toString();
+    }
 }

@@ -20,6 +20,8 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Backups of PostgreSQL databases through the API, against the deployed EAR, the real servers and pgBackRest with
@@ -230,6 +232,108 @@ class BackupsIT {
                 dbs.deleteQuietly(other);
             }
         }
+    }
+
+    /**
+     * MySQL (MariaDB: mariadb-backup's stream) and Redis (an RDB snapshot): backed up running and asleep, restored
+     * into a new database and in place (then undone), each time with exactly the backed-up data.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mysql", "redis"})
+    void otherEnginesBackUpAndRestore(String engine) throws Exception {
+        String slug = "bk-" + engine;
+        String id = dbs.create(slug, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
+        List<String> made = new ArrayList<>(List.of(id));
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(120));
+            Items items = items(engine, id);
+            items.add(1, 100);
+            String bkp = api.post(dbs.base() + "/" + id + "/backups", "").text("id");
+            JsonNode done = awaitBackup(bkp, "completed");
+            assertThat(done.path("engine").asText()).isEqualTo(engine);
+            assertThat(repositoryFilesContaining(id, "item-")).as("sealed before it left the host").isEmpty();
+            items.add(101, 150);
+
+            Api.Reply fresh = api.post("/api/v1/workspaces/" + ws + "/backups/" + bkp + "/restore",
+                    "{\"name\":\"copy\",\"slug\":\"" + slug + "-copy\"}");
+            assertThat(fresh.status()).as(fresh.raw()).isEqualTo(201);
+            made.add(fresh.text("id"));
+            dbs.awaitStatus(fresh.text("id"), "ready", RESTORE);
+            assertThat(items(engine, fresh.text("id")).count()).isEqualTo(100);
+
+            assertThat(api.post(dbs.base() + "/" + id + "/restore", "{\"backupId\":\"" + bkp + "\"}").status()).isEqualTo(202);
+            dbs.awaitStatus(id, "ready", RESTORE);
+            assertThat(items(engine, id).count()).isEqualTo(100);
+            String safety = backupsOf(id).stream().filter(b -> b.path("trigger").asText().equals("pre-restore")).findFirst()
+                    .orElseThrow().path("id").asText();
+            assertThat(api.post(dbs.base() + "/" + id + "/restore", "{\"backupId\":\"" + safety + "\"}").status()).isEqualTo(202);
+            dbs.awaitStatus(id, "ready", RESTORE);
+            assertThat(items(engine, id).count()).isEqualTo(150);
+
+            // asleep: backed up from its files, not woken; that backup restores too
+            assertThat(api.post(dbs.base() + "/" + id + "/sleep", "").status()).isEqualTo(202);
+            dbs.awaitStatus(id, "sleeping", Duration.ofSeconds(60));
+            String asleep = api.post(dbs.base() + "/" + id + "/backups", "").text("id");
+            awaitBackup(asleep, "completed");
+            assertThat(Host.serverProcesses(id)).isEmpty();
+            Api.Reply fromSleep = api.post("/api/v1/workspaces/" + ws + "/backups/" + asleep + "/restore",
+                    "{\"name\":\"copy2\",\"slug\":\"" + slug + "-copy2\"}");
+            assertThat(fromSleep.status()).as(fromSleep.raw()).isEqualTo(201);
+            made.add(fromSleep.text("id"));
+            dbs.awaitStatus(fromSleep.text("id"), "ready", RESTORE);
+            assertThat(items(engine, fromSleep.text("id")).count()).isEqualTo(150);
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+        }
+    }
+
+    /** Numbered items in a database of any engine: rows of a table, or keys. */
+    private interface Items {
+        void add(int from, int to) throws Exception;
+
+        int count() throws Exception;
+    }
+
+    private Items items(String engine, String id) {
+        JsonNode conn = dbs.connection(id);
+        if (engine.equals("redis")) {
+            return new Items() {
+                private redis.clients.jedis.Jedis jedis() {
+                    return new redis.clients.jedis.Jedis(new redis.clients.jedis.HostAndPort(conn.path("host").asText(), conn.path("port").asInt()),
+                            redis.clients.jedis.DefaultJedisClientConfig.builder().user(conn.path("username").asText())
+                                    .password(conn.path("password").asText()).build());
+                }
+
+                @Override
+                public void add(int from, int to) {
+                    try (var j = jedis()) {
+                        for (int i = from; i <= to; i++) {
+                            j.set("item-" + i, "value-" + i);
+                        }
+                    }
+                }
+
+                @Override
+                public int count() {
+                    try (var j = jedis()) {
+                        return j.keys("item-*").size();
+                    }
+                }
+            };
+        }
+        String url = conn.path("jdbcUrl").asText();
+        return new Items() {
+            @Override
+            public void add(int from, int to) throws Exception {
+                exec(url, "CREATE TABLE IF NOT EXISTS items (n int primary key, label varchar(40))",
+                        "INSERT INTO items SELECT seq, concat('item-', seq) FROM seq_" + from + "_to_" + to);
+            }
+
+            @Override
+            public int count() throws Exception {
+                return BackupsIT.count(url);
+            }
+        };
     }
 
     // --- helpers ---

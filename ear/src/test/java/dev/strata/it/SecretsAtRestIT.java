@@ -1,6 +1,7 @@
 package dev.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,23 @@ class SecretsAtRestIT {
                     secrets.put("S3 secret key", v.path("value").asText());
                 }
             }
-            assertThat(secrets).hasSize(5).allSatisfy((k, v) -> assertThat(v).as(k).hasSizeGreaterThanOrEqualTo(16));
+            // backups of both databases: their backup keys, and the backup repository's own key, must not leak either
+            for (String db : List.of(pg, redis)) {
+                String bkp = api.post(dbs.base() + "/" + db + "/backups", "").text("id");
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(api.get("/api/v1/workspaces/" + api.workspaceId() + "/backups/" + bkp).text("status")).isEqualTo("completed"));
+            }
+            for (String db : List.of(pg, redis)) {
+                String sealed = sealedBackupKey(db);
+                assertThat(sealed).as("a backup key is sealed at rest").startsWith("v1:");
+                secrets.put("backup key of " + db, openSealed(sealed));
+            }
+            Path repoKey = Host.DATA_DIR.resolve("backup-repository.key");
+            List<String> repoLines = Files.readAllLines(repoKey);
+            assertThat(repoLines.get(1)).as("the repository's secret is sealed at rest").startsWith("v1:");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(repoKey))).isEqualTo("rw-------");
+            secrets.put("backup repository secret", openSealed(repoLines.get(1)));
+            assertThat(secrets).hasSize(8).allSatisfy((k, v) -> assertThat(v).as(k).hasSizeGreaterThanOrEqualTo(16));
 
             String dump = metadataDump();
             String keyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Api.KEY.getBytes(StandardCharsets.UTF_8)));
@@ -95,6 +112,26 @@ class SecretsAtRestIT {
             }
             api.delete("/api/v1/projects/" + project);
         }
+    }
+
+    private static String sealedBackupKey(String dbId) throws Exception {
+        try (java.sql.Connection c = Metadata.connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT key_sealed FROM strata_backup_policy WHERE database_id = ?")) {
+            ps.setString(1, dbId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("policy of " + dbId).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** Opens a value sealed by Strata's master key ({@code v1:} + base64 of nonce, ciphertext and tag; AES-256-GCM). */
+    private static String openSealed(String sealed) throws Exception {
+        byte[] key = Base64.getDecoder().decode(Files.readString(Host.DATA_DIR.resolve("master.key")).trim());
+        byte[] in = Base64.getDecoder().decode(sealed.substring(3));
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"), new javax.crypto.spec.GCMParameterSpec(128, in, 0, 12));
+        return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
     }
 
     /** {@code pg_dump} of the whole metadata database, as text. */

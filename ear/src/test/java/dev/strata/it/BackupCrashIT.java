@@ -1,0 +1,117 @@
+package dev.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SIGKILL of the control plane (the default setup) while a backup runs and while an in-place restore runs. After the
+ * restart the backup ends completed or failed, never stuck in running; the restore is carried out (its request is
+ * in the metadata), so the database ends with the backup's data, whole, and the safety backup exists.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class BackupCrashIT {
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.strataEar();
+    }
+
+    private final Api api = Api.withBootstrapKey();
+    private final String ws = api.workspaceId();
+    private final TestDatabases dbs = new TestDatabases(api, ws);
+
+    @Test
+    void killedDuringBackupAndDuringInPlaceRestore() throws Exception {
+        String id = dbs.create("bk-crash");
+        List<String> made = new ArrayList<>(List.of(id));
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+            String url = dbs.connection(id).path("jdbcUrl").asText();
+            // enough data that a backup and a restore take seconds, not milliseconds
+            exec(url, "CREATE TABLE items (n int primary key, pad text)",
+                    "INSERT INTO items SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 300000) g");
+
+            // 1. killed while a backup runs
+            String first = api.post(dbs.base() + "/" + id + "/backups", "").text("id");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> api.get("/api/v1/workspaces/" + ws + "/backups/" + first).text("status").equals("running"));
+            ControlPlane.kill();
+            ControlPlane.start();
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(api.get("/api/v1/workspaces/" + ws + "/backups/" + first).text("status")).isIn("completed", "failed"));
+
+            // a backup to restore: 300000 rows; then more rows
+            String bkp = api.post(dbs.base() + "/" + id + "/backups", "").text("id");
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).text("status").equals("completed"));
+            exec(url, "INSERT INTO items SELECT g, 'later' FROM generate_series(300001, 300500) g");
+            assertThat(count(url)).isEqualTo(300500);
+
+            // 2. killed while the in-place restore runs
+            assertThat(api.post(dbs.base() + "/" + id + "/restore", "{\"backupId\":\"" + bkp + "\"}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                JsonNode db = api.get(dbs.base() + "/" + id).json();
+                return db.path("statusMessage").asText().startsWith("restoring from backup");
+            });
+            ControlPlane.kill();
+            ControlPlane.start();
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(300));
+            assertThat(count(url)).as("the backup's rows, whole").isEqualTo(300000);
+            assertThat(exists(url, 300001)).isFalse();
+            List<JsonNode> safety = new ArrayList<>();
+            api.get(dbs.base() + "/" + id + "/backups?limit=100").json().path("data").forEach(b -> {
+                if (b.path("trigger").asText().equals("pre-restore")) {
+                    safety.add(b);
+                }
+            });
+            assertThat(safety).singleElement().satisfies(b -> assertThat(b.path("status").asText()).isEqualTo("completed"));
+            assertThat(Host.serverProcesses(id)).hasSize(1);
+
+            // and no backup of the database is left pending or running
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    api.get(dbs.base() + "/" + id + "/backups?limit=100").json().path("data").forEach(b ->
+                            assertThat(b.path("status").asText()).as(b.toString()).isIn("completed", "failed")));
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+        }
+    }
+
+    private static void exec(String url, String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    private static int count(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static boolean exists(String url, int n) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM items WHERE n = " + n)) {
+            return rs.next();
+        }
+    }
+}

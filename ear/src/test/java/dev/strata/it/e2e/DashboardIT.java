@@ -212,6 +212,71 @@ class DashboardIT {
         assertThat(web.getPageSource()).contains("You are signed out");
     }
 
+    @Test
+    void backupsSectionBacksUpChecksThePolicyAndRestoresIntoANewDatabase() {
+        Api api = Api.withBootstrapKey();
+        String base = "/api/v1/workspaces/" + api.workspaceId() + "/databases";
+        Api.Reply made = api.post(base, "{\"name\":\"Ledger\",\"slug\":\"ui-ledger\",\"engine\":\"postgresql\"}");
+        assertThat(made.status()).as(made.raw()).isEqualTo(201);
+        String id = made.text("id");
+        String copy = null;
+        try {
+            browser.open(Api.BASE + "/");
+            signIn("admin", ADMIN_PASSWORD);
+            browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
+            String page = Api.BASE + "/databases/detail.xhtml?id=" + id;
+            browser.open(page);
+            browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            assertThat(web.findElement(By.id("backupsSection")).getText()).contains("No backups yet");
+
+            web.findElement(By.id("backupActions:backUpNow")).click();
+            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
+                    .contains("Backup bkp_");
+            browser.await(Duration.ofSeconds(120)).until(d -> {
+                d.navigate().to(page);
+                return d.findElement(By.id("backupActions:backupList")).getText().contains("completed");
+            });
+            assertThat(web.findElement(By.id("backupActions:backupList")).getText()).contains("manual");
+            browser.screenshot("20-backups");
+
+            // the policy form: a bad schedule is refused next to its field, a good one saved
+            WebElement schedule = web.findElement(By.id("policy:schedule"));
+            assertThat(schedule.getAttribute("value")).isEqualTo("0 3 * * *");
+            schedule.clear();
+            schedule.sendKeys("61 * * * *");
+            web.findElement(By.id("policy:savePolicy")).click();
+            WebElement refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#policy .field-error")));
+            assertThat(refusal.getText()).contains("schedule");
+            schedule = web.findElement(By.id("policy:schedule"));
+            schedule.clear();
+            schedule.sendKeys("15 4 * * *");
+            web.findElement(By.id("policy:savePolicy")).click();
+            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
+                    .contains("Backup policy saved");
+            assertThat(api.get(base + "/" + id + "/backup-policy").text("schedule")).isEqualTo("15 4 * * *");
+
+            // restore into a new database from the list
+            web.findElement(By.xpath("//input[@value='Restore to new…']")).click();
+            browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("restoreNew:newName"))).sendKeys("Ledger copy");
+            web.findElement(By.id("restoreNew:newSlug")).sendKeys("ui-ledger-copy");
+            web.findElement(By.id("restoreNew:createFromBackup")).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Ledger copy"));
+            browser.await(Duration.ofSeconds(120)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            copy = web.getCurrentUrl().replaceAll(".*id=", "");
+
+            // the workspace's backups page lists it
+            web.findElement(By.linkText("Backups")).click();
+            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("all:workspaceBackups"))).getText())
+                    .contains("Ledger").contains("completed");
+            browser.screenshot("21-workspace-backups");
+        } finally {
+            api.delete(base + "/" + id);
+            if (copy != null) {
+                api.delete(base + "/" + copy);
+            }
+        }
+    }
+
     private void signIn(String user, String password) {
         web.findElement(By.id("login:username")).sendKeys(user);
         web.findElement(By.id("login:password")).sendKeys(password);

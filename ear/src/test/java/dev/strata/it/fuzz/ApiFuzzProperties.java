@@ -199,6 +199,13 @@ class ApiFuzzProperties {
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/wake", Set.of("POST"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/status", Set.of("GET"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/connection", Set.of("GET"), null),
+                // backups: the policy, the lists and restore requests (taking backups is left to BackupsIT: each runs pgBackRest)
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/backup-policy", Set.of("GET", "PUT"),
+                        "{\"enabled\":true,\"schedule\":\"0 3 * * *\",\"retentionDays\":7}"),
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/backups", Set.of("GET"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/restore", Set.of("POST"), "{\"backupId\":\"bkp_01aaaaaaaaaaaaaaaaaaaaaaaa\"}"),
+                new Endpoint("/api/v1/workspaces/{ws}/backups", Set.of("GET"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/backups/bkp_01aaaaaaaaaaaaaaaaaaaaaaaa", Set.of("GET", "DELETE"), null),
                 new Endpoint("/api/v1/databases", Set.of("GET", "POST"), "{\"projectId\":\"{project}\",\"engine\":\"postgres\"}"),
                 new Endpoint("/api/v1/projects", Set.of("GET", "POST"), "{\"name\":\"fuzz project\"}"),
                 new Endpoint("/api/v1/projects/{project}", Set.of("GET", "DELETE"), null),

@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"MetadataUpgrade", "Reconciler"})
+@DependsOn({"MetadataUpgrade", "Reconciler", "ObjectStoreStartup"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class BackupRunner {
 

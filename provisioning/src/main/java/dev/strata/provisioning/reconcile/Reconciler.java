@@ -48,7 +48,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("MetadataUpgrade")
+@DependsOn({"MetadataUpgrade", "ObjectStoreStartup"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class Reconciler {
 

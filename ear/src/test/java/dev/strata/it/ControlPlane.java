@@ -15,6 +15,13 @@ public final class ControlPlane {
     private ControlPlane() {
     }
 
+    /** A clean stop of the domain (asadmin stop-domain). */
+    public static void stop() throws Exception {
+        Process p = new ProcessBuilder(System.getProperty("it.payara.home") + "/bin/asadmin", "stop-domain", System.getProperty("it.domain"))
+                .redirectErrorStream(true).redirectOutput(new File(System.getProperty("it.data.dir"), "stop.log")).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    }
+
     /** SIGKILL of the whole server JVM, as a power cut or the OOM killer would do. */
     public static void kill() throws Exception {
         Path pidFile = domainDir().resolve("config/pid");
@@ -27,9 +34,17 @@ public final class ControlPlane {
 
     /** Starts the domain again (the EAR is still deployed in it) and waits until the API answers. */
     public static void start() throws Exception {
+        start(java.util.Map.of(), java.util.Set.of());
+    }
+
+    /** As {@link #start()}, with {@code env} added to and {@code unset} removed from the server's environment. */
+    public static void start(java.util.Map<String, String> env, java.util.Set<String> unset) throws Exception {
         String home = System.getProperty("it.payara.home");
-        Process p = new ProcessBuilder(home + "/bin/asadmin", "start-domain", System.getProperty("it.domain"))
-                .redirectErrorStream(true).redirectOutput(new File(System.getProperty("it.data.dir"), "restart.log")).start();
+        ProcessBuilder pb = new ProcessBuilder(home + "/bin/asadmin", "start-domain", System.getProperty("it.domain"))
+                .redirectErrorStream(true).redirectOutput(new File(System.getProperty("it.data.dir"), "restart.log"));
+        pb.environment().putAll(env);
+        unset.forEach(pb.environment()::remove);
+        Process p = pb.start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         Api api = Api.withBootstrapKey();

@@ -234,9 +234,9 @@ class DashboardIT {
                     .contains("Backup bkp_");
             browser.await(Duration.ofSeconds(120)).until(d -> {
                 d.navigate().to(page);
-                return d.findElement(By.id("backupActions:backupList")).getText().contains("completed");
+                return d.findElement(By.id("backupList")).getText().contains("completed");
             });
-            assertThat(web.findElement(By.id("backupActions:backupList")).getText()).contains("manual");
+            assertThat(web.findElement(By.id("backupList")).getText()).contains("manual");
             browser.screenshot("20-backups");
 
             // the policy form: a bad schedule is refused next to its field, a good one saved
@@ -266,7 +266,7 @@ class DashboardIT {
 
             // the workspace's backups page lists it
             web.findElement(By.linkText("Backups")).click();
-            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("all:workspaceBackups"))).getText())
+            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("workspaceBackups"))).getText())
                     .contains("Ledger").contains("completed");
             browser.screenshot("21-workspace-backups");
         } finally {

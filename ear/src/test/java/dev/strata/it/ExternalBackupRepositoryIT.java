@@ -1,0 +1,125 @@
+package dev.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The backup repository on an "external" S3 ({@code STRATA_BACKUP_S3_*}): the embedded endpoint's TLS port, reached
+ * like any S3 with a project's own key and bucket and the endpoint's certificate as the CA file. The server is
+ * restarted with those settings; a PostgreSQL and a Redis backup land in that bucket (and not in the embedded
+ * repository) and restore from it. The server is then restarted with its default settings again.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ExternalBackupRepositoryIT {
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.strataEar();
+    }
+
+    private final Api api = Api.withBootstrapKey();
+    private final String ws = api.workspaceId();
+    private final TestDatabases dbs = new TestDatabases(api, ws);
+
+    @Test
+    void backupsGoToTheConfiguredS3AndRestoreFromIt() throws Exception {
+        String project = api.post("/api/v1/projects", "{\"name\":\"backup target\"}").text("id");
+        Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"offsite-backups\"}");
+        assertThat(bucket.status()).as(bucket.raw()).isEqualTo(201);
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode v : api.get("/api/v1/projects/" + project + "/env").json().path("data")) {
+            env.put(v.path("name").asText(), v.path("value").asText());
+        }
+        int tlsPort = Integer.parseInt(System.getProperty("it.s3.port")) + 443;
+        Map<String, String> external = Map.of(
+                "STRATA_BACKUP_S3_ENDPOINT", "https://localhost:" + tlsPort,
+                "STRATA_BACKUP_S3_BUCKET", "offsite-backups",
+                "STRATA_BACKUP_S3_ACCESS_KEY", env.get("STORAGE_KEY"),
+                "STRATA_BACKUP_S3_SECRET_KEY", env.get("STORAGE_SECRET"),
+                "STRATA_BACKUP_S3_REGION", env.get("STORAGE_REGION"),
+                "STRATA_BACKUP_S3_CA_FILE", Host.DATA_DIR.resolve("objects-tls/endpoint.crt").toString());
+        String pg = dbs.create("ext-pg");
+        String redis = dbs.create("ext-redis", "{\"name\":\"ext-redis\",\"slug\":\"ext-redis\",\"engine\":\"redis\"}");
+        try {
+            dbs.awaitStatus(pg, "ready", Duration.ofSeconds(90));
+            dbs.awaitStatus(redis, "ready", Duration.ofSeconds(60));
+            String url = dbs.connection(pg).path("jdbcUrl").asText();
+            exec(url, "CREATE TABLE items (n int primary key)", "INSERT INTO items SELECT generate_series(1, 77)");
+
+            ControlPlane.stop();
+            ControlPlane.start(external, Set.of());
+            Path offsite = Host.DATA_DIR.resolve("objects/projects").resolve(project).resolve("offsite-backups");
+            for (String db : List.of(pg, redis)) {
+                String bkp = api.post(dbs.base() + "/" + db + "/backups", "").text("id");
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    JsonNode b = api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).json();
+                    assertThat(b.path("status").asText()).as(b.toString()).isEqualTo("completed");
+                });
+                assertThat(filesUnder(offsite.resolve("databases").resolve(db))).as("in the configured bucket").isPositive();
+                assertThat(filesUnder(Host.DATA_DIR.resolve("objects/system/strata-backups/databases").resolve(db)))
+                        .as("not in the embedded repository").isZero();
+                if (db.equals(pg)) {
+                    Api.Reply copy = api.post("/api/v1/workspaces/" + ws + "/backups/" + bkp + "/restore", "{\"name\":\"ext copy\",\"slug\":\"ext-pg-copy\"}");
+                    assertThat(copy.status()).as(copy.raw()).isEqualTo(201);
+                    try {
+                        dbs.awaitStatus(copy.text("id"), "ready", Duration.ofSeconds(180));
+                        assertThat(count(dbs.connection(copy.text("id")).path("jdbcUrl").asText())).isEqualTo(77);
+                    } finally {
+                        dbs.deleteQuietly(copy.text("id"));
+                    }
+                }
+            }
+        } finally {
+            ControlPlane.stop();
+            ControlPlane.start();
+            dbs.deleteQuietly(pg);
+            dbs.deleteQuietly(redis);
+        }
+    }
+
+    private static long filesUnder(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    private static void exec(String url, String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    private static int count(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -48,7 +48,8 @@ public final class ControlPlane {
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         Api api = Api.withBootstrapKey();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        // a ceiling, not a pause: on a loaded 2-core machine Payara plus the application take up to ~2.5 minutes
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> api.get("/api/v1/workspaces").status() == 200);
     }
 

@@ -18,8 +18,14 @@ public interface BackupRepositoryAccess {
     /** Where and how to reach the repository (secrets included: never log it). */
     S3Settings s3();
 
-    /** Writes an object; it exists (whole) once the stream is closed without an exception. */
-    OutputStream upload(String key);
+    /** Writes an object; it exists (whole) once the stream is closed without an exception, never after {@link Upload#abort}. */
+    Upload upload(String key);
+
+    /** An object being written. */
+    abstract class Upload extends OutputStream {
+        /** Gives the object up: nothing of it stays in the repository. */
+        public abstract void abort();
+    }
 
     InputStream download(String key);
 

@@ -214,7 +214,7 @@ public class BackupStorage implements BackupRepositoryAccess {
     }
 
     @Override
-    public OutputStream upload(String key) {
+    public Upload upload(String key) {
         return new MultipartUpload(client(), s3().bucket(), key, PART_BYTES);
     }
 
@@ -278,7 +278,7 @@ public class BackupStorage implements BackupRepositoryAccess {
     }
 
     /** An upload in parts of {@code partBytes}: one PUT when it fits in one part, a multipart upload otherwise (aborted on failure). */
-    static final class MultipartUpload extends OutputStream {
+    static final class MultipartUpload extends Upload {
         private final S3Client s3;
         private final String bucket;
         private final String key;
@@ -331,7 +331,8 @@ public class BackupStorage implements BackupRepositoryAccess {
         }
 
         /** Drops what was uploaded so far (a failed backup leaves no partial object). */
-        void abort() {
+        @Override
+        public void abort() {
             if (uploadId != null) {
                 try {
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));

@@ -39,11 +39,13 @@ final class StreamBackups {
         String key = folder(databaseId, job.backupId()) + name + ".sbk";
         BackupRepositoryAccess repo = job.repository();
         SealedStream.Sealing sealing;
+        BackupRepositoryAccess.Upload upload = repo.upload(key);
         try {
-            sealing = SealedStream.seal(repo.upload(key), job.key(), job.backupId());
+            sealing = SealedStream.seal(upload, job.key(), job.backupId());
             producer.writeTo(sealing);
             sealing.close();
         } catch (IOException | RuntimeException e) {
+            upload.abort();
             repo.deleteAll(folder(databaseId, job.backupId()));
             throw new IllegalStateException("storing the backup failed: " + e.getMessage(), e);
         }

@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"MetadataUpgrade", "Reconciler", "ObjectStoreStartup"})
+@DependsOn({"MetadataUpgrade", "ObjectStoreStartup"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class BackupRunner {
 

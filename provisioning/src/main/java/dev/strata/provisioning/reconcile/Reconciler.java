@@ -48,7 +48,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"MetadataUpgrade", "ObjectStoreStartup"})
+@DependsOn("MetadataUpgrade")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class Reconciler {
 

@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"MetadataUpgrade", "ObjectStoreStartup"})
+@DependsOn("ObjectStoreStartup") // which depends on MetadataUpgrade: no diamond, which Payara may take for a cycle
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class BackupRunner {
 

@@ -1,6 +1,7 @@
 package dev.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Backups of PostgreSQL databases through the API, against the deployed EAR, the real servers and pgBackRest with
@@ -287,53 +292,86 @@ class BackupsIT {
         }
     }
 
-    /** Numbered items in a database of any engine: rows of a table, or keys. */
-    private interface Items {
-        void add(int from, int to) throws Exception;
+    /**
+     * The repository is Strata's, not a project's: a project's own S3 key can neither read, list nor write the
+     * embedded repository's bucket; and deleting a project (which takes its databases with it) keeps their backups,
+     * listed and restorable into a database of the workspace.
+     */
+    @Test
+    void projectKeysCannotReachTheRepositoryAndAProjectsDeletionKeepsItsBackups() throws Exception {
+        String project = api.post("/api/v1/projects", "{\"name\":\"backed-up project\"}").text("id");
+        List<String> made = new ArrayList<>();
+        try {
+            Api.Reply db = api.post("/api/v1/databases", "{\"projectId\":\"" + project + "\",\"engine\":\"redis\"}");
+            assertThat(db.status()).as(db.raw()).isEqualTo(201);
+            String id = db.text("id");
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(60));
+            items("redis", id).add(1, 40);
+            String bkp = api.post(dbs.base() + "/" + id + "/backups", "").text("id");
+            awaitBackup(bkp, "completed");
 
-        int count() throws Exception;
+            Path repository = Host.DATA_DIR.resolve("objects/system/strata-backups");
+            Path folder = repository.resolve("databases").resolve(id);
+            String someKey;
+            try (Stream<Path> files = Files.walk(folder)) {
+                someKey = repository.relativize(files.filter(Files::isRegularFile).findFirst().orElseThrow()).toString();
+            }
+            Map<Path, String> before = digests(folder);
+            Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"own-bucket\"}");
+            assertThat(bucket.status()).as(bucket.raw()).isEqualTo(201);
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                assertThatThrownBy(() -> s3.listObjectsV2(b -> b.bucket("strata-backups")))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
+                assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("strata-backups").key(someKey)))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
+                assertThatThrownBy(() -> s3.putObject(b -> b.bucket("strata-backups").key(someKey), RequestBody.fromString("overwritten")))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
+                // s3proxy answers a delete in a bucket the key's project does not have with 204 (S3 would say
+                // NoSuchBucket); what counts is that the repository's file is still there, checked below
+                try {
+                    s3.deleteObject(b -> b.bucket("strata-backups").key(someKey));
+                } catch (S3Exception e) {
+                    assertThat(e.statusCode()).isIn(403, 404);
+                }
+                // a key of its own that climbs out of its bucket reaches nothing either
+                assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("own-bucket").key("../../../system/strata-backups/" + someKey)))
+                        .isInstanceOf(S3Exception.class);
+            }
+            assertThat(digests(folder)).as("the backup's files are unchanged").isEqualTo(before);
+
+            Api.Reply deleted = api.delete("/api/v1/projects/" + project);
+            assertThat(deleted.status()).as(deleted.raw()).isIn(202, 204);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> api.get(dbs.path(id)).status() == 404);
+            JsonNode kept = api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).json();
+            assertThat(kept.path("status").asText()).as(kept.toString()).isEqualTo("completed");
+            assertThat(api.get("/api/v1/workspaces/" + ws + "/backups?databaseId=" + id).json().path("meta").path("total").asInt()).isEqualTo(1);
+            Api.Reply copy = api.post("/api/v1/workspaces/" + ws + "/backups/" + bkp + "/restore",
+                    "{\"name\":\"rescued\",\"slug\":\"bk-rescued\"}");
+            assertThat(copy.status()).as(copy.raw()).isEqualTo(201);
+            made.add(copy.text("id"));
+            dbs.awaitStatus(copy.text("id"), "ready", RESTORE);
+            assertThat(items("redis", copy.text("id")).count()).isEqualTo(40);
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+            api.delete("/api/v1/projects/" + project);
+        }
+    }
+
+    /** Each file under {@code dir} with the SHA-256 of its bytes. */
+    private static Map<Path, String> digests(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            Map<Path, String> out = new java.util.TreeMap<>();
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(f), java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+            return out;
+        }
     }
 
     private Items items(String engine, String id) {
-        JsonNode conn = dbs.connection(id);
-        if (engine.equals("redis")) {
-            return new Items() {
-                private redis.clients.jedis.Jedis jedis() {
-                    return new redis.clients.jedis.Jedis(new redis.clients.jedis.HostAndPort(conn.path("host").asText(), conn.path("port").asInt()),
-                            redis.clients.jedis.DefaultJedisClientConfig.builder().user(conn.path("username").asText())
-                                    .password(conn.path("password").asText()).build());
-                }
-
-                @Override
-                public void add(int from, int to) {
-                    try (var j = jedis()) {
-                        for (int i = from; i <= to; i++) {
-                            j.set("item-" + i, "value-" + i);
-                        }
-                    }
-                }
-
-                @Override
-                public int count() {
-                    try (var j = jedis()) {
-                        return j.keys("item-*").size();
-                    }
-                }
-            };
-        }
-        String url = conn.path("jdbcUrl").asText();
-        return new Items() {
-            @Override
-            public void add(int from, int to) throws Exception {
-                exec(url, "CREATE TABLE IF NOT EXISTS items (n int primary key, label varchar(40))",
-                        "INSERT INTO items SELECT seq, concat('item-', seq) FROM seq_" + from + "_to_" + to);
-            }
-
-            @Override
-            public int count() throws Exception {
-                return BackupsIT.count(url);
-            }
-        };
+        return Items.of(dbs, engine, id);
     }
 
     // --- helpers ---

@@ -84,7 +84,7 @@ class StorageIT {
         try {
             String name = bucketName("live");
             createBucket(project, name);
-            try (S3Client s3 = s3(storageEnv(project))) {
+            try (S3Client s3 = s3(storageEnv(api, project))) {
                 s3.putObject(r -> r.bucket(name).key("before.txt"), RequestBody.fromString("written before sleep"));
                 Api.Reply slept = api.post("/api/v1/projects/" + project + "/sleep", "");
                 assertThat(slept.status()).as(slept.raw()).isEqualTo(202);
@@ -133,7 +133,7 @@ class StorageIT {
                 assertThat(v.path("managed").asBoolean()).as(var).isTrue();
                 assertThat(v.path("managedBy").asText()).as(var).isEqualTo("strata");
             }
-            StorageEnv s = storageEnv(project);
+            StorageEnv s = storageEnv(api, project);
             assertThat(s.endpoint()).isEqualTo(bucket.path("endpoint").asText());
             assertThat(s.bucket()).isEqualTo(name);
             assertThat(s.region()).isEqualTo("us-east-1");
@@ -147,7 +147,7 @@ class StorageIT {
             String second = bucketName("second");
             createBucket(project, second);
             assertThat(keys(project)).hasSize(1);
-            assertThat(storageEnv(project)).isEqualTo(s);
+            assertThat(storageEnv(api, project)).isEqualTo(s);
 
             try (S3Client s3 = s3(s)) {
                 s3.headBucket(r -> r.bucket(s.bucket()));
@@ -206,7 +206,7 @@ class StorageIT {
         String project = createProject("Storage multipart");
         try {
             createBucket(project, bucketName("big"));
-            StorageEnv s = storageEnv(project);
+            StorageEnv s = storageEnv(api, project);
             int partSize = 5 * MIB;
             byte[] data = random(4 * partSize + MIB + 123, 42); // 21 MiB and a bit: four full parts and a short last one
             String key = "big/archive.bin";
@@ -257,7 +257,7 @@ class StorageIT {
         String project = createProject("Storage presigned");
         try {
             createBucket(project, bucketName("share"));
-            StorageEnv s = storageEnv(project);
+            StorageEnv s = storageEnv(api, project);
             byte[] data = random(300_000, 7);
             try (S3Client s3 = s3(s); S3Presigner presigner = presigner(s)) {
                 s3.putObject(r -> r.bucket(s.bucket()).key("reports/q3.bin"), RequestBody.fromBytes(data));
@@ -300,8 +300,8 @@ class StorageIT {
             String bucketB = bucketName("intruder");
             createBucket(projectA, bucketA);
             createBucket(projectB, bucketB);
-            StorageEnv a = storageEnv(projectA);
-            StorageEnv b = storageEnv(projectB);
+            StorageEnv a = storageEnv(api, projectA);
+            StorageEnv b = storageEnv(api, projectB);
             assertThat(a.key()).isNotEqualTo(b.key());
             byte[] secret = "A's secret".getBytes(StandardCharsets.UTF_8);
             try (S3Client sa = s3(a); S3Client sb = s3(b); S3Presigner pb = presigner(b)) {
@@ -366,7 +366,7 @@ class StorageIT {
         try {
             String bucket = bucketName("keys");
             createBucket(project, bucket);
-            StorageEnv first = storageEnv(project);
+            StorageEnv first = storageEnv(api, project);
             try (S3Client old = s3(first); S3Presigner oldPresigner = presigner(first)) {
                 old.putObject(r -> r.bucket(bucket).key("kept.txt"), RequestBody.fromString("kept"));
                 assertThat(bucketNames(old)).containsExactly(bucket);
@@ -380,7 +380,7 @@ class StorageIT {
                 assertThat(newSecret).isNotBlank().isNotEqualTo(first.secret());
                 assertThat(minted.text("createdAt")).isNotBlank();
                 assertThat(accessKeyIds(project)).containsExactlyInAnyOrder(first.key(), newKey);
-                assertThat(storageEnv(project).key()).isIn(first.key(), newKey);
+                assertThat(storageEnv(api, project).key()).isIn(first.key(), newKey);
                 assertThat(old.getObjectAsBytes(r -> r.bucket(bucket).key("kept.txt")).asUtf8String()).isEqualTo("kept");
                 String presignedBefore = oldPresigner.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
                         .getObjectRequest(g -> g.bucket(bucket).key("kept.txt"))).url().toString();
@@ -396,13 +396,13 @@ class StorageIT {
                         RequestBody.fromString("x")));
                 assertThat(httpGet(presignedBefore).statusCode()).isEqualTo(403);
                 assertThat(accessKeyIds(project)).containsExactly(newKey);
-                assertThat(storageEnv(project).key()).isEqualTo(newKey);
-                assertThat(storageEnv(project).secret()).isEqualTo(newSecret);
+                assertThat(storageEnv(api, project).key()).isEqualTo(newKey);
+                assertThat(storageEnv(api, project).secret()).isEqualTo(newSecret);
                 assertThat(api.delete("/api/v1/projects/" + project + "/storage-keys/" + first.key()).status()).isEqualTo(404);
                 assertThat(api.delete("/api/v1/projects/" + project + "/storage-keys/STRTNOSUCHKEY0000000").status()).isEqualTo(404);
 
                 // the rotated key works
-                try (S3Client fresh = s3(storageEnv(project))) {
+                try (S3Client fresh = s3(storageEnv(api, project))) {
                     assertThat(bucketNames(fresh)).containsExactly(bucket);
                     assertThat(fresh.getObjectAsBytes(r -> r.bucket(bucket).key("kept.txt")).asUtf8String()).isEqualTo("kept");
                     fresh.putObject(r -> r.bucket(bucket).key("after-rotation.txt"), RequestBody.fromString("new"));
@@ -517,7 +517,7 @@ class StorageIT {
             String kept = bucketName("kept");
             String doomedId = createBucket(project, doomed).path("id").asText();
             String keptId = createBucket(project, kept).path("id").asText();
-            StorageEnv s = storageEnv(project);
+            StorageEnv s = storageEnv(api, project);
             assertThat(s.bucket()).isEqualTo(doomed);
             try (S3Client s3 = s3(s)) {
                 for (String key : List.of("a.txt", "nested/deep/b.txt", "nested/c.bin")) {
@@ -542,7 +542,7 @@ class StorageIT {
                 // the project, its key and its other bucket are untouched
                 assertThat(s3.getObjectAsBytes(r -> r.bucket(kept).key("stays.txt")).asUtf8String()).isEqualTo("stays");
                 assertThat(accessKeyIds(project)).containsExactly(s.key());
-                assertThat(storageEnv(project).bucket()).isEqualTo(kept);
+                assertThat(storageEnv(api, project).bucket()).isEqualTo(kept);
                 assertThat(fileNames(projectDir(project))).doesNotContain("a.txt", "b.txt", "c.bin");
 
                 // the name is free again, and a bucket made with it starts empty
@@ -571,8 +571,8 @@ class StorageIT {
             assertThat(api.post("/api/v1/projects/" + project + "/storage-keys", "").status()).isEqualTo(201);
             String other = bucketName("bystander");
             createBucket(bystander, other);
-            StorageEnv s = storageEnv(project);
-            StorageEnv o = storageEnv(bystander);
+            StorageEnv s = storageEnv(api, project);
+            StorageEnv o = storageEnv(api, bystander);
             Map<String, String> allKeys = new LinkedHashMap<>();
             keys(project).forEach(k -> allKeys.put(k.path("accessKeyId").asText(), k.path("secretAccessKey").asText()));
             assertThat(allKeys).hasSize(2);
@@ -629,7 +629,7 @@ class StorageIT {
     record StorageEnv(String endpoint, String bucket, String key, String secret, String region) {
     }
 
-    private StorageEnv storageEnv(String project) {
+    static StorageEnv storageEnv(Api api, String project) {
         Api.Reply r = api.get("/api/v1/projects/" + project + "/env");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         Map<String, String> vars = new LinkedHashMap<>();

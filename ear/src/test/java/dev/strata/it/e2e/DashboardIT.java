@@ -207,8 +207,15 @@ class DashboardIT {
         assertThat(web.findElement(By.tagName("h1")).getText()).isEqualTo("Page not found");
 
         web.navigate().to(Api.BASE + "/");
-        web.findElement(By.id("signout:signOut")).click();
-        browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
+        browser.await().until(ExpectedConditions.elementToBeClickable(By.id("signout:signOut"))).click();
+        // a loaded CI machine (backups and restores of other tests running) has taken more than 10 s to answer
+        // the sign-out POST; the page it shows in the meantime is in the message if it never arrives
+        try {
+            browser.await(Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("/login.xhtml"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("sign-out did not reach the login page; at " + web.getCurrentUrl() + ": "
+                    + web.findElement(By.tagName("body")).getText(), e);
+        }
         assertThat(web.getPageSource()).contains("You are signed out");
     }
 

@@ -5,6 +5,8 @@
 # and writes bench/backup/results.md. About 15-25 minutes on 2 cores.
 #   bench/backup/run.sh
 #   BENCH_GB=0.25 bench/backup/run.sh     # smaller databases
+#   BENCH_ONLY=tools BENCH_GB=0.05 BENCH_RESULTS=/tmp/tools.md bench/backup/run.sh   # only the tool comparison
+# Then bench/backup/tools.sh compares pgBackRest with barman-cloud on a cluster of the same size (needs barman-cli-cloud).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=${BENCH_DATA_DIR:-$root/bench/.data-backup}
@@ -24,5 +26,13 @@ until curl -fs -o /dev/null -H "Authorization: Bearer $STRATA_BOOTSTRAP_API_KEY"
   kill -0 "$runner" 2>/dev/null || { tail -n 30 "$data/run.log" >&2; echo "Strata did not start" >&2; exit 1; }
   sleep 2
 done
-python3 "$root/bench/backup/backup_bench.py" "http://127.0.0.1:$port" "$STRATA_BOOTSTRAP_API_KEY" "${BENCH_GB:-1}" \
-  "$root/bench/backup/results.md" "bench/backup/run.sh${BENCH_GB:+ (BENCH_GB=$BENCH_GB)}"
+results=${BENCH_RESULTS:-$root/bench/backup/results.md}
+if [ "${BENCH_ONLY:-}" != tools ]; then
+  python3 "$root/bench/backup/backup_bench.py" "http://127.0.0.1:$port" "$STRATA_BOOTSTRAP_API_KEY" "${BENCH_GB:-1}" \
+    "$results" "bench/backup/run.sh${BENCH_GB:+ (BENCH_GB=$BENCH_GB)}"
+else
+  echo "# Backup tools (BENCH_ONLY=tools)" > "$results"
+fi
+# pgBackRest beside barman-cloud on one cluster of the same size (appended to the results)
+"$root/bench/backup/tools.sh" "http://127.0.0.1:$port" "$STRATA_BOOTSTRAP_API_KEY" "${BENCH_GB:-1}" "$data" "$results"
+cat "$results"

@@ -142,6 +142,45 @@ public class LocalInstances {
         InstanceFiles.deleteRecursively(old);
     }
 
+    /** Fills an empty private scratch directory (owned by the servers' account) with a backup's data directory. */
+    @FunctionalInterface
+    public interface DataUnpacker {
+        void unpack(Path scratch) throws IOException;
+    }
+
+    /**
+     * An in-place (or new-database) restore of an engine whose data is the instance's {@code data} directory, as
+     * MariaDB and Redis have it. Idempotent under crashes: a swap a crash interrupted is completed or undone first; a
+     * restore whose {@code restored} marker holds the job's token is done; otherwise the server is stopped (its
+     * process found by {@code pidOf} in the instance directory), leftover helpers of an earlier attempt are killed,
+     * the backup is unpacked into {@code data.restore} and only when whole is it swapped in by two renames.
+     */
+    public void restoreData(InstanceSpec target, String token, java.util.function.Function<Path, Long> pidOf, String processName,
+                            DataUnpacker unpacker) throws IOException {
+        Path inst = prepare(target);
+        Path data = inst.resolve("data");
+        Path scratch = inst.resolve("data.restore");
+        Path old = inst.resolve("data.old");
+        Path marker = inst.resolve("restored");
+        repairSwap(data, old);
+        if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(token)) {
+            return;
+        }
+        InstanceObservation stopped = stopServer(pidOf.apply(inst), processName);
+        if (stopped.failure() != null) {
+            throw new IllegalStateException(stopped.failure());
+        }
+        killAll(target, scratch);
+        InstanceFiles.deleteRecursively(scratch);
+        Files.createDirectory(scratch, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        account.own(scratch);
+        unpacker.unpack(scratch);
+        account.own(scratch);
+        swapIn(data, scratch, old);
+        writePrivate(marker, token + "\n");
+    }
+
     /** Kills every process working in {@code dir} (a scratch directory of the instance about to be removed). */
     public void killAll(InstanceSpec spec, Path dir) {
         List<HostProcesses.HostProcess> all = HostProcesses.of(dir);

@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -303,45 +302,23 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     @Override
     public void restore(InstanceSpec target, RestoreJob job) {
         try {
-            Path inst = instances.prepare(target);
-            Path data = inst.resolve("data");
-            Path scratch = inst.resolve("data.restore");
-            Path old = inst.resolve("data.old");
-            Path marker = inst.resolve("restored");
-            LocalInstances.repairSwap(data, old);
-            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
-                return;
-            }
-            InstanceObservation stopped = instances.stopServer(pid(inst), "mariadbd");
-            if (stopped.failure() != null) {
-                throw new IllegalStateException(stopped.failure());
-            }
-            instances.killAll(target, scratch);
-            InstanceFiles.deleteRecursively(scratch);
-            String format = StreamBackups.format(job);
-            if (format.equals("xbstream")) {
-                Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                account.own(scratch);
-                StreamBackups.read(job, in -> account.pipeInto(List.of(tool("mbstream"), "-x", "-C", scratch.toString()), Map.of(), in, BACKUP_TIMEOUT));
-                CommandResult prepared = account.runAsAccount(List.of(tool("mariadb-backup"), "--no-defaults", "--prepare",
-                        "--target-dir=" + scratch), BACKUP_TIMEOUT);
-                if (!prepared.ok()) {
-                    throw new IllegalStateException("mariadb-backup --prepare failed: " + prepared.tail());
+            instances.restoreData(target, job.token(), MariaDbLocalDriver::pid, "mariadbd", scratch -> {
+                String format = StreamBackups.format(job);
+                if (format.equals("xbstream")) {
+                    StreamBackups.read(job, in -> account.pipeInto(List.of(tool("mbstream"), "-x", "-C", scratch.toString()), Map.of(), in, BACKUP_TIMEOUT));
+                    CommandResult prepared = account.runAsAccount(List.of(tool("mariadb-backup"), "--no-defaults", "--prepare",
+                            "--target-dir=" + scratch), BACKUP_TIMEOUT);
+                    if (!prepared.ok()) {
+                        throw new IllegalStateException("mariadb-backup --prepare failed: " + prepared.tail());
+                    }
+                } else if (format.equals("files-tar")) {
+                    // the tar holds data/…: its contents go straight into the scratch directory
+                    StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", scratch.toString(), "--strip-components=1", "-xf", "-"),
+                            Map.of(), in, BACKUP_TIMEOUT));
+                } else {
+                    throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
                 }
-            } else if (format.equals("files-tar")) {
-                Path unpack = inst.resolve("data.unpack");
-                InstanceFiles.deleteRecursively(unpack);
-                Files.createDirectory(unpack, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                account.own(unpack);
-                StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", unpack.toString(), "-xf", "-"), Map.of(), in, BACKUP_TIMEOUT));
-                Files.move(unpack.resolve("data"), scratch, StandardCopyOption.ATOMIC_MOVE);
-                InstanceFiles.deleteRecursively(unpack);
-            } else {
-                throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
-            }
-            account.own(scratch);
-            LocalInstances.swapIn(data, scratch, old);
-            instances.writePrivate(marker, job.token() + "\n");
+            });
         } catch (IOException e) {
             throw new IllegalStateException("MariaDB restore: " + e.getMessage(), e);
         }

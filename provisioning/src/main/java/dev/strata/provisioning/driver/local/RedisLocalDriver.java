@@ -232,36 +232,19 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
     @Override
     public void restore(InstanceSpec target, RestoreJob job) {
         try {
-            Path inst = instances.prepare(target);
-            Path data = inst.resolve("data");
-            Path scratch = inst.resolve("data.restore");
-            Path old = inst.resolve("data.old");
-            Path marker = inst.resolve("restored");
-            LocalInstances.repairSwap(data, old);
-            if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
-                return;
-            }
-            InstanceObservation stopped = instances.stopServer(pid(inst), "redis-server");
-            if (stopped.failure() != null) {
-                throw new IllegalStateException(stopped.failure());
-            }
-            InstanceFiles.deleteRecursively(scratch);
-            Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            String format = StreamBackups.format(job);
-            if (format.equals("rdb")) {
-                // the snapshot becomes the base of a multi-part append-only file: what Redis loads at start
-                Path aof = Files.createDirectory(scratch.resolve("appendonlydir"));
-                StreamBackups.read(job, in -> Files.copy(in, aof.resolve(BASE)));
-                Files.writeString(aof.resolve("appendonly.aof.manifest"), "file " + BASE + " seq 1 type b\n");
-            } else if (format.equals("aof-tar")) {
-                account.own(scratch);
-                StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", scratch.toString(), "-xf", "-"), Map.of(), in, BACKUP_TIMEOUT));
-            } else {
-                throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
-            }
-            account.own(scratch);
-            LocalInstances.swapIn(data, scratch, old);
-            instances.writePrivate(marker, job.token() + "\n");
+            instances.restoreData(target, job.token(), RedisLocalDriver::pid, "redis-server", scratch -> {
+                String format = StreamBackups.format(job);
+                if (format.equals("rdb")) {
+                    // the snapshot becomes the base of a multi-part append-only file: what Redis loads at start
+                    Path aof = Files.createDirectory(scratch.resolve("appendonlydir"));
+                    StreamBackups.read(job, in -> Files.copy(in, aof.resolve(BASE)));
+                    Files.writeString(aof.resolve("appendonly.aof.manifest"), "file " + BASE + " seq 1 type b\n");
+                } else if (format.equals("aof-tar")) {
+                    StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", scratch.toString(), "-xf", "-"), Map.of(), in, BACKUP_TIMEOUT));
+                } else {
+                    throw new IllegalStateException("backup " + job.backupId() + " has an unknown format " + format);
+                }
+            });
         } catch (IOException e) {
             throw new IllegalStateException("Redis restore: " + e.getMessage(), e);
         }

@@ -8,21 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${BENCH_DATA_DIR:-$root/bench/.data}
 port=${BENCH_HTTP_PORT:-18080}
-rm -rf "$data"; mkdir -p "$data"
-export STRATA_DATA_DIR=$data STRATA_HTTP_PORT=$port STRATA_S3_PORT=${BENCH_S3_PORT:-19000} STRATA_PORT_RANGE=20432-20731
-export STRATA_BOOTSTRAP_API_KEY=strata_sk_benchmarkKey0000000000000000000000001
-"$root/strata" run > "$data/run.log" 2>&1 &
-runner=$!
-cleanup() {
-  kill "$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || true
-  "$root/strata" stop-databases >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-echo "starting Strata for the benchmark (log: $data/run.log)"
-until curl -fs -o /dev/null -H "Authorization: Bearer $STRATA_BOOTSTRAP_API_KEY" "http://127.0.0.1:$port/api/v1/workspaces"; do
-  kill -0 "$runner" 2>/dev/null || { tail -n 30 "$data/run.log" >&2; echo "Strata did not start" >&2; exit 1; }
-  sleep 2
-done
+source "$root/bench/strata-up.sh"
+strata_up "$data" "$port" "${BENCH_S3_PORT:-19000}" 20432-20731 strata_sk_benchmarkKey0000000000000000000000001
 java -Dbench.samples="${BENCH_SAMPLES:-20}" -Dbench.many="${BENCH_MANY:-100}" "$root/bench/Bench.java" \
   "http://127.0.0.1:$port" "$STRATA_BOOTSTRAP_API_KEY" "$data/server/domains/strata/config/pid" \
   "$root/bench/results.md" "bench/run.sh${BENCH_SAMPLES:+ (BENCH_SAMPLES=$BENCH_SAMPLES)}"

@@ -11,21 +11,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=${BENCH_DATA_DIR:-$root/bench/.data-backup}
 port=${BENCH_HTTP_PORT:-18180}
-rm -rf "$data"; mkdir -p "$data"
-export STRATA_DATA_DIR=$data STRATA_HTTP_PORT=$port STRATA_S3_PORT=${BENCH_S3_PORT:-19100} STRATA_PORT_RANGE=20732-20831
-export STRATA_BOOTSTRAP_API_KEY=strata_sk_benchmarkKey0000000000000000000000002
-"$root/strata" run > "$data/run.log" 2>&1 &
-runner=$!
-cleanup() {
-  kill "$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || true
-  "$root/strata" stop-databases >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-echo "starting Strata for the backup benchmark (log: $data/run.log)"
-until curl -fs -o /dev/null -H "Authorization: Bearer $STRATA_BOOTSTRAP_API_KEY" "http://127.0.0.1:$port/api/v1/workspaces"; do
-  kill -0 "$runner" 2>/dev/null || { tail -n 30 "$data/run.log" >&2; echo "Strata did not start" >&2; exit 1; }
-  sleep 2
-done
+source "$root/bench/strata-up.sh"
+strata_up "$data" "$port" "${BENCH_S3_PORT:-19100}" 20732-20831 strata_sk_benchmarkKey0000000000000000000000002
 results=${BENCH_RESULTS:-$root/bench/backup/results.md}
 if [ "${BENCH_ONLY:-}" != tools ]; then
   python3 "$root/bench/backup/backup_bench.py" "http://127.0.0.1:$port" "$STRATA_BOOTSTRAP_API_KEY" "${BENCH_GB:-1}" \

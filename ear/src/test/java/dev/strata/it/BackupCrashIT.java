@@ -1,13 +1,12 @@
 package dev.strata.it;
 
+import static dev.strata.it.TestDatabases.exec;
+import static dev.strata.it.TestDatabases.count;
+import static dev.strata.it.TestDatabases.exists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,26 +164,4 @@ class BackupCrashIT {
         }
     }
 
-    private static void exec(String url, String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
-
-    private static int count(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static boolean exists(String url, int n) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT 1 FROM items WHERE n = " + n)) {
-            return rs.next();
-        }
-    }
 }

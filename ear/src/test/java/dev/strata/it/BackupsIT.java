@@ -1,5 +1,7 @@
 package dev.strata.it;
 
+import static dev.strata.it.TestDatabases.exec;
+import static dev.strata.it.TestDatabases.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,10 +9,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -404,22 +402,6 @@ class BackupsIT {
 
     private String jdbc(String id) {
         return dbs.connection(id).path("jdbcUrl").asText();
-    }
-
-    private static void exec(String url, String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
-
-    private static int count(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     /** Files of the database's folder in the embedded repository whose bytes contain {@code text}. */

@@ -1,15 +1,13 @@
 package dev.strata.it;
 
+import static dev.strata.it.TestDatabases.exec;
+import static dev.strata.it.TestDatabases.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -107,19 +105,4 @@ class ExternalBackupRepositoryIT {
         }
     }
 
-    private static void exec(String url, String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
-
-    private static int count(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 }

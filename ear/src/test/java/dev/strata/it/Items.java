@@ -1,10 +1,6 @@
 package dev.strata.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -79,11 +75,7 @@ public final class Items {
                 return j.keys("item-*").size();
             }
         }
-        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return TestDatabases.count(url());
     }
 
     /** Whether item {@code n} exists. */
@@ -93,19 +85,12 @@ public final class Items {
                 return j.exists("item-" + n);
             }
         }
-        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT 1 FROM items WHERE n = " + n)) {
-            return rs.next();
-        }
+        return TestDatabases.exists(url(), n);
     }
 
     /** Runs SQL statements, in order, on the database (PostgreSQL, MySQL). */
     public void exec(String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
+        TestDatabases.exec(url(), sql);
     }
 
     private String url() {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 
 /** Creating, waiting for and removing databases through the API, for tests. */
@@ -77,5 +81,31 @@ public final class TestDatabases {
         assertThat(r.status()).as(r.raw()).isIn(204, 404);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(api.get(base + "/" + id).status()).isEqualTo(404));
+    }
+
+    /** Runs SQL statements, in order, on the database of a JDBC URL (PostgreSQL, MySQL). */
+    public static void exec(String url, String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    /** How many rows the table {@code items} of the database of a JDBC URL has. */
+    public static int count(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Whether the table {@code items} has the row {@code n}. */
+    public static boolean exists(String url, int n) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM items WHERE n = " + n)) {
+            return rs.next();
+        }
     }
 }

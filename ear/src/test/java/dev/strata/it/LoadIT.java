@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * 100 concurrent API clients for 60 s ({@code it.load.seconds}) on list, get and status of live databases, while
+ * 100 concurrent API clients for 30 s ({@code it.load.seconds}) on list, get and status of live databases, while
  * the reconciler health-checks them: every answer must be a 200. Throughput and latencies are printed for the
  * record; speed goals live in {@code bench/}, not here.
  */
@@ -49,7 +49,7 @@ class LoadIT {
             for (String id : ids) {
                 dbs.awaitStatus(id, "ready", Duration.ofSeconds(60));
             }
-            long seconds = Long.getLong("it.load.seconds", 60);
+            long seconds = Long.getLong("it.load.seconds", 30);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             AtomicLong requests = new AtomicLong();
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();

@@ -45,7 +45,7 @@ def load(engine, db, gigabytes):
         base_cmd = ["psql", "-q", "-h", "127.0.0.1", "-p", str(c["port"]), "-U", c["username"], "-d", c["database"], "-v", "ON_ERROR_STOP=1", "-c"]
         subprocess.run(base_cmd + ["CREATE TABLE t (n int primary key, pad text)"], env=env, check=True)
         for start in range(0, rows, 100_000):
-            subprocess.run(base_cmd + [f"INSERT INTO t SELECT g, (SELECT string_agg(md5(random()::text || g), '') FROM generate_series(1, 30)) "
+            subprocess.run(base_cmd + [f"INSERT INTO t SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 30) i) "
                                        f"FROM generate_series({start + 1}, {min(rows, start + 100_000)}) g"], env=env, check=True)
         size = subprocess.run(base_cmd + ["SELECT pg_database_size(current_database())"] + ["-t", "-A"], env=env, check=True,
                               capture_output=True, text=True).stdout.strip()

@@ -41,7 +41,7 @@ rows=$(python3 -c "print(int($gb * 1000000))")
 psql_pg -c "CREATE TABLE t (n int primary key, pad text)"
 for ((start = 0; start < rows; start += 100000)); do
   end=$((start + 100000 < rows ? start + 100000 : rows))
-  psql_pg -c "INSERT INTO t SELECT g, (SELECT string_agg(md5(random()::text || g), '') FROM generate_series(1, 30)) FROM generate_series($((start + 1)), $end) g"
+  psql_pg -c "INSERT INTO t SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 30) i) FROM generate_series($((start + 1)), $end) g"
 done
 psql_pg -c CHECKPOINT
 size=$(psql_pg -t -A -c "SELECT sum(pg_database_size(datname)) FROM pg_database")

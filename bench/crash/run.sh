@@ -2,7 +2,7 @@
 # The long crash run: AcknowledgedCrashIT with many rounds (default 100) against the default setup (metadata in the
 # PostgreSQL server Strata runs in its data directory), on the integration-test ports. Each round: acknowledged
 # creates, resizes and deletes of projects, databases and buckets, one bucket create in flight, SIGKILL of the
-# control plane, restart, and the checks of the suite's 6-round run. Writes bench/crash/results.md.
+# control plane, restart, and the checks of the suite's 4-round run. Writes bench/crash/results.md.
 #   bench/crash/run.sh            # 100 rounds (about an hour on 2 cores)
 #   ROUNDS=20 bench/crash/run.sh
 #   bench/crash/run.sh -Dit.http.port=23080 ...   # further arguments go to Maven (e.g. the -Dit.* ports of bench/fuzz.md)

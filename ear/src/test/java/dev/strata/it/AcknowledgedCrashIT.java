@@ -33,14 +33,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * after the last acknowledgement; restart. Then every acknowledged change is there (creates exist, the resize
  * holds, deletes are gone and stay gone), the in-flight create is either wholly there or not at all, the disk holds
  * exactly what the API lists (instance directories, bucket directories), and no instance runs a second server.
- * {@code -Dcrash.rounds} (default 6, two cycles of the rounds' pattern) sets the number of rounds; {@code bench/crash/run.sh} runs 100 and writes the
+ * {@code -Dcrash.rounds} (default 4: the least that has every kind of create, resize and delete in it) sets the number of rounds; {@code bench/crash/run.sh} runs 100 and writes the
  * outcome to {@code bench/crash/results.md}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AcknowledgedCrashIT {
 
-    private static final int ROUNDS = Integer.getInteger("crash.rounds", 6);
+    private static final int ROUNDS = Integer.getInteger("crash.rounds", 4);
     private static final java.util.Random RANDOM = new java.util.Random();
 
     @Deployment(testable = false)

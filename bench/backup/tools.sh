@@ -33,7 +33,7 @@ s3_port=${STORAGE_ENDPOINT##*:}
 tls_port=$((s3_port + 443))
 bucket_dir="$data/objects/projects/$project/tools-bench"
 
-as_pg "$pgbin/initdb" -q -A trust -D "$dir/pg" >/dev/null
+as_pg "$pgbin/initdb" -A trust -D "$dir/pg" >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$dir/pg" -s -w -l "$dir/pg.log" start \
   -o "-p $port -k $dir -c listen_addresses='' -c archive_mode=on -c archive_command=/bin/true -c max_wal_size=4GB"
 psql_pg() { as_pg psql -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }

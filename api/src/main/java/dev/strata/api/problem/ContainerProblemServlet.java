@@ -9,11 +9,13 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 
 /**
- * The error page of the API's web module (web.xml): errors the servlet container answers itself, before any API
- * code runs (a path outside {@code /api/v1}, e.g. after {@code ..%2F} segments; a method the default servlet
- * refuses), come out as problem+json like every other API error instead of an HTML page.
+ * The error page of the API's web module (web.xml) and its default servlet. Errors the servlet container answers
+ * itself, before any API code runs, come out as problem+json like every other API error instead of an HTML page;
+ * and a path of the module outside {@code /api/v1} (e.g. {@code /api/v1/projects/..%2F..} once the container has
+ * resolved the dot segments) is a 404 for every method: the container's own default servlet answered methods it does
+ * not know (PATCH) with 501 and an HTML page.
  */
-@WebServlet(name = "container-problem", urlPatterns = "/problem")
+@WebServlet(name = "container-problem", urlPatterns = {"/problem", "/"})
 public class ContainerProblemServlet extends HttpServlet {
 
     @Override
@@ -21,10 +23,14 @@ public class ContainerProblemServlet extends HttpServlet {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 404;
         // a 5xx here says nothing of its cause: the server log has it
-        Response problem = Problems.forStatus(status, status >= 500 ? "an unexpected error occurred" : null);
+        String detail = status >= 500 ? "an unexpected error occurred"
+                : code == null ? "there is no API resource at this path; the API is under /api/v1" : null;
+        Response problem = Problems.forStatus(status, detail);
         resp.setStatus(status);
         resp.setContentType(Problems.MEDIA_TYPE);
         resp.setCharacterEncoding("UTF-8");
-        resp.getWriter().write(String.valueOf(problem.getEntity()));
+        if (!"HEAD".equals(req.getMethod())) {
+            resp.getWriter().write(String.valueOf(problem.getEntity()));
+        }
     }
 }

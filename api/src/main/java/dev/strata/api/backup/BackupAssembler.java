@@ -26,4 +26,9 @@ public final class BackupAssembler {
     public static BackupPolicyDto toDto(BackupPolicy p) {
         return new BackupPolicyDto(p.databaseId(), p.enabled(), p.schedule(), p.retentionDays(), Timestamps.format(p.nextRunAt()));
     }
+
+    public static RecoveryWindowDto toDto(String databaseId, dev.strata.domain.backup.RecoveryWindow w) {
+        return new RecoveryWindowDto(databaseId, w.pointInTime(), Timestamps.format(w.earliest()), Timestamps.format(w.latest()),
+                w.snapshots().stream().map(Timestamps::format).toList(), w.message());
+    }
 }

@@ -14,7 +14,14 @@ public final class DatabaseAssembler {
     public static DatabaseDto toDto(Database d) {
         return new DatabaseDto(d.id(), d.projectId(), d.name(), d.slug().value(), d.engine().wireName(), d.engineVersion(),
                 d.status().wireName(), d.statusMessage(), d.cpu().value(), d.memory().value(), d.storage().gb(),
-                d.storageUsedBytes(), d.storageClass(), Timestamps.format(d.createdAt()), Timestamps.format(d.updatedAt()));
+                d.storageUsedBytes(), d.storageClass(), d.parentId(), Timestamps.format(d.branchPoint()),
+                Timestamps.format(d.createdAt()), Timestamps.format(d.updatedAt()));
+    }
+
+    /** A database's branches: one page holding them all (a database has few). */
+    public static DatabaseListDto toDto(java.util.List<Database> branches) {
+        return new DatabaseListDto(branches.stream().map(DatabaseAssembler::toDto).toList(),
+                new PageMetaDto(branches.size(), 1, Math.max(1, branches.size()), 1));
     }
 
     public static DatabaseListDto toDto(DatabasePage page) {

@@ -30,6 +30,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import dev.strata.api.backup.RecoveryWindowDto;
+import dev.strata.domain.shared.FieldError;
+import dev.strata.domain.shared.InvalidInputException;
+import java.util.List;
 import java.util.Set;
 
 /** Seed 003's database API. Query parameters are taken as strings so that bad values get our 400, not a 404. */
@@ -124,7 +128,8 @@ public class DatabasesResource {
     // --- backups of one database (here: a second root resource under .../databases/{dbId} would hide this one's paths) ---
 
     private static final Set<String> POLICY_FIELDS = Set.of("enabled", "schedule", "retentionDays");
-    private static final Set<String> RESTORE_FIELDS = Set.of("backupId");
+    private static final Set<String> RESTORE_FIELDS = Set.of("backupId", "pointInTime");
+    private static final Set<String> BRANCH_FIELDS = Set.of("name", "slug", "pointInTime");
 
     @Inject
     Backups backups;
@@ -168,8 +173,50 @@ public class DatabasesResource {
     public Response restore(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, byte[] body) {
         JsonBody json = JsonBody.parse(body, RESTORE_FIELDS);
         String backupId = json.string("backupId");
+        String pointInTime = json.string("pointInTime");
         json.requireValid();
-        Database db = Retry.onConcurrentChange(() -> backups.restoreInPlace(caller.get(), wsId, dbId, backupId));
+        if (backupId != null && pointInTime != null) {
+            throw new InvalidInputException("send either backupId or pointInTime, not both",
+                    List.of(new FieldError("pointInTime", "send either backupId or pointInTime, not both")));
+        }
+        Database db = Retry.onConcurrentChange(() -> pointInTime != null
+                ? backups.restoreInPlaceAt(caller.get(), wsId, dbId, pointInTime)
+                : backups.restoreInPlace(caller.get(), wsId, dbId, backupId));
+        return Response.accepted(DatabaseAssembler.toDto(db)).build();
+    }
+
+    // --- point in time and branches ---
+
+    @GET
+    @Path("{dbId}/recovery-window")
+    public RecoveryWindowDto recoveryWindow(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        return BackupAssembler.toDto(dbId, backups.recoveryWindow(caller.get(), wsId, dbId));
+    }
+
+    @POST
+    @Path("{dbId}/branches")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response branch(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId, byte[] body, @Context UriInfo uri) {
+        JsonBody json = JsonBody.parse(body, BRANCH_FIELDS);
+        String name = json.string("name");
+        String slug = json.string("slug");
+        String pointInTime = json.string("pointInTime");
+        json.requireValid();
+        Database db = Retry.onConcurrentChange(() -> backups.branch(caller.get(), wsId, dbId, name, slug, pointInTime));
+        return Response.created(uri.getBaseUriBuilder().path("workspaces").path(wsId).path("databases").path(db.id()).build())
+                .entity(DatabaseAssembler.toDto(db)).build();
+    }
+
+    @GET
+    @Path("{dbId}/branches")
+    public DatabaseListDto branches(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        return DatabaseAssembler.toDto(backups.branches(caller.get(), wsId, dbId));
+    }
+
+    @POST
+    @Path("{dbId}/reset")
+    public Response reset(@PathParam("wsId") String wsId, @PathParam("dbId") String dbId) {
+        Database db = Retry.onConcurrentChange(() -> backups.reset(caller.get(), wsId, dbId));
         return Response.accepted(DatabaseAssembler.toDto(db)).build();
     }
 }

@@ -92,6 +92,10 @@ public class Backup extends WorkspaceOwned {
     @Column(name = "deletion_requested", nullable = false)
     private boolean deletionRequested;
 
+    /** Whether the engine's continuous archive (WAL, binlogs) goes on from it: a base for point-in-time restores. Null: no. */
+    @Column(name = "pitr_base")
+    private Boolean pointInTimeBase;
+
     /** How many times the control plane started running it (a restart during a run counts). */
     @Column(nullable = false)
     private int attempts;
@@ -128,8 +132,9 @@ public class Backup extends WorkspaceOwned {
     }
 
     /** Completed and checked; kept for {@code retentionDays} days of {@code day} (a day, but for tests). */
-    public void complete(String location, long sizeBytes, Instant now, java.time.Duration day) {
+    public void complete(String location, long sizeBytes, boolean pointInTimeBase, Instant now, java.time.Duration day) {
         status = BackupStatus.COMPLETED;
+        this.pointInTimeBase = pointInTimeBase;
         this.location = location;
         this.sizeBytes = sizeBytes;
         this.error = null;
@@ -177,4 +182,5 @@ public class Backup extends WorkspaceOwned {
     public int retentionDays() { return retentionDays; }
     public Instant expiresAt() { return expiresAt; }
     public int attempts() { return attempts; }
+    public boolean pointInTimeBase() { return Boolean.TRUE.equals(pointInTimeBase); }
 }

@@ -35,16 +35,26 @@ public interface BackupCapability {
         }
     }
 
-    /** What was stored: where the tool put it (a set label, an object key) and its size in the repository. */
-    record TakenBackup(String location, long sizeBytes) {
+    /**
+     * What was stored: where the tool put it (a set label, an object key), its size in the repository, and whether it
+     * is a base for point-in-time restores (the engine's continuous archive goes on from it: WAL, binlogs).
+     */
+    record TakenBackup(String location, long sizeBytes, boolean pointInTimeBase) {
+        public TakenBackup(String location, long sizeBytes) {
+            this(location, sizeBytes, false);
+        }
     }
 
     /**
      * One stored backup, for a restore or a deletion. {@code token} names one restore request (a driver records it
      * when done, so that a repeated call after a crash does not restore twice); null for a deletion.
+     * {@code pointInTime}: replay the continuous archive from the backup up to this instant (null: the backup as it
+     * is). {@code source}: the source database when it still exists (a driver closes its current archive segment so
+     * that the archive reaches the present), else null.
      */
     record RestoreJob(String backupId, String sourceDatabaseId, String location, String key, String sourceUsername,
-                      String sourceDatabase, BackupRepositoryAccess repository, String token) {
+                      String sourceDatabase, BackupRepositoryAccess repository, String token, java.time.Instant pointInTime,
+                      dev.strata.domain.database.InstanceSpec source) {
         @Override
         public String toString() {
             return "RestoreJob[" + backupId + " of " + sourceDatabaseId + "]";

@@ -31,6 +31,9 @@ public interface BackupRepository {
     /** Whether the database has a backup that is pending or running. */
     boolean inProgress(String databaseId);
 
+    /** The database's completed backups that are kept (not marked for deletion), newest first. */
+    List<Backup> completedOf(String databaseId);
+
     void add(Backup backup);
 
     void remove(Backup backup);

@@ -69,6 +69,17 @@ public class Database extends WorkspaceOwned {
     @Column(name = "safety_backup_id", length = 40)
     private String safetyBackupId;
 
+    /** With {@link #restoreBackupId}: replay the backup's continuous archive up to this instant (point-in-time restore). */
+    @Column(name = "restore_point_in_time")
+    private Instant restorePointInTime;
+
+    /** A branch: the database it was made from (which may since have been deleted), and the moment of the parent it copies. */
+    @Column(name = "parent_id", length = 40)
+    private String parentId;
+
+    @Column(name = "branch_point")
+    private Instant branchPoint;
+
     /** Bumped whenever the server has to change; the reconciler is done when observedGeneration catches up. */
     @Column(nullable = false)
     private long generation;
@@ -151,10 +162,25 @@ public class Database extends WorkspaceOwned {
 
     /** Marks a new database to be created from a backup's data instead of empty. */
     public void restoreFrom(String backupId) {
+        restoreFrom(backupId, null);
+    }
+
+    /** Marks a new database to be created from a backup's data, replayed up to {@code pointInTime} when not null. */
+    public void restoreFrom(String backupId, Instant pointInTime) {
         if (everReady || status != DatabaseStatus.PROVISIONING) {
             throw new IllegalStateException("only a new database is created from a backup");
         }
         restoreBackupId = backupId;
+        restorePointInTime = pointInTime;
+    }
+
+    /** Marks a new database as a branch of {@code parent} at {@code branchPoint} (its data comes from a restore). */
+    public void branchOf(Database parent, Instant branchPoint) {
+        if (everReady || status != DatabaseStatus.PROVISIONING) {
+            throw new IllegalStateException("only a new database is made a branch");
+        }
+        this.parentId = parent.id();
+        this.branchPoint = branchPoint;
     }
 
     /**
@@ -162,11 +188,17 @@ public class Database extends WorkspaceOwned {
      * completed; the database shows {@code updating} until the restored server is ready (or asleep, if it slept).
      */
     public void requestRestore(String backupId, String safetyBackupId, Instant now) {
+        requestRestore(backupId, null, safetyBackupId, now);
+    }
+
+    /** As {@link #requestRestore(String, String, Instant)}, replaying the backup's archive up to {@code pointInTime} when not null. */
+    public void requestRestore(String backupId, Instant pointInTime, String safetyBackupId, Instant now) {
         if (!everReady || restoreBackupId != null) {
             throw new IllegalStatusTransitionException(status, DatabaseStatus.UPDATING);
         }
         status.transitionTo(DatabaseStatus.UPDATING);
         restoreBackupId = backupId;
+        restorePointInTime = pointInTime;
         this.safetyBackupId = safetyBackupId;
         generation++;
         updatedAt = now;
@@ -177,6 +209,7 @@ public class Database extends WorkspaceOwned {
     public void restoreFinished(String backupId, String reason, Instant now) {
         if (backupId.equals(restoreBackupId)) {
             restoreBackupId = null;
+            restorePointInTime = null;
             safetyBackupId = null;
             if (reason != null) {
                 statusMessage = reason;
@@ -307,7 +340,24 @@ public class Database extends WorkspaceOwned {
                 username, databaseName, password, adminPassword, sleepRequested);
     }
 
+    /**
+     * Brings a branch back to its parent's present (Neon's "reset from parent"): an in-place restore of the parent's
+     * backup {@code backupId}, after the safety backup of the branch; the credentials stay the branch's.
+     */
+    public void resetToParent(String backupId, String safetyBackupId, Instant now) {
+        if (parentId == null) {
+            throw new IllegalStateException("only a branch is reset from its parent");
+        }
+        requestRestore(backupId, null, safetyBackupId, now);
+        branchPoint = now;
+    }
+
+    /** Whether the database was ever ready (a restore that cannot be done then leaves it in error rather than empty). */
+    public boolean everReady() { return everReady; }
     public String restoreBackupId() { return restoreBackupId; }
+    public Instant restorePointInTime() { return restorePointInTime; }
+    public String parentId() { return parentId; }
+    public Instant branchPoint() { return branchPoint; }
     public String safetyBackupId() { return safetyBackupId; }
     public String projectId() { return projectId; }
     public String name() { return name; }

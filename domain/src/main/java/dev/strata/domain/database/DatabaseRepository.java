@@ -30,6 +30,9 @@ public interface DatabaseRepository {
 
     Set<Integer> usedPorts();
 
+    /** The branches made from database {@code parentId}, oldest first. */
+    List<Database> branchesOf(String workspaceId, String parentId);
+
     /** How many databases of the workspace have each status and engine: rows of (status, engine, count). */
     List<Object[]> countByStatusAndEngine(String workspaceId);
 

@@ -205,6 +205,10 @@ class ApiFuzzProperties {
                         "{\"enabled\":true,\"schedule\":\"0 3 * * *\",\"retentionDays\":7}"),
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/backups", Set.of("GET"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/restore", Set.of("POST"), "{\"backupId\":\"bkp_01aaaaaaaaaaaaaaaaaaaaaaaa\"}"),
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/recovery-window", Set.of("GET"), null),
+                // branches: the list, and reset (the fuzz database is no branch: refused); making branches takes backups (PointInTimeIT)
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/branches", Set.of("GET"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/reset", Set.of("POST"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/backups", Set.of("GET"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/backups/bkp_01aaaaaaaaaaaaaaaaaaaaaaaa", Set.of("GET", "DELETE"), null),
                 new Endpoint("/api/v1/databases", Set.of("GET", "POST"), "{\"projectId\":\"{project}\",\"engine\":\"postgres\"}"),

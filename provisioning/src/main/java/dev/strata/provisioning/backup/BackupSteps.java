@@ -96,7 +96,7 @@ public class BackupSteps {
     }
 
     public void complete(String backupId, TakenBackup taken) {
-        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), Instant.now(), day()));
+        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), taken.pointInTimeBase(), Instant.now(), day()));
     }
 
     public void fail(String backupId, String reason) {
@@ -164,11 +164,8 @@ public class BackupSteps {
     }
 
     private RestoreJob job(Backup b) {
-        return job(b, null);
-    }
-
-    private RestoreJob job(Backup b, String token) {
-        return new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(), b.sourceDatabase(), storage, token);
+        return new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(), b.sourceDatabase(),
+                storage, null, null, null);
     }
 
     /** What a pending restore of a database waits for, or the job to run. */
@@ -178,7 +175,8 @@ public class BackupSteps {
     public record Wait(String message) implements RestorePlan {
     }
 
-    public record GiveUp(String reason) implements RestorePlan {
+    /** The restore cannot be done; {@code fatal}: the database never had data of its own (a new one), so it stays in error. */
+    public record GiveUp(String reason, boolean fatal) implements RestorePlan {
     }
 
     public record Go(RestoreJob job) implements RestorePlan {
@@ -188,23 +186,38 @@ public class BackupSteps {
     public RestorePlan restorePlan(String databaseId, String backupId, long generation) {
         Optional<Database> db = databases.findById(databaseId);
         if (db.isEmpty()) {
-            return new GiveUp("the database is gone");
+            return new GiveUp("the database is gone", false);
         }
-        if (db.get().safetyBackupId() != null) {
-            Backup safety = backups.findById(db.get().safetyBackupId()).orElse(null);
+        Database d = db.get();
+        boolean fatal = !d.everReady();
+        if (d.safetyBackupId() != null) {
+            Backup safety = backups.findById(d.safetyBackupId()).orElse(null);
             if (safety == null || safety.status() == BackupStatus.FAILED) {
-                return new GiveUp("restore from " + backupId + " not done: the safety backup " + db.get().safetyBackupId() + " failed"
-                        + (safety == null ? "" : ": " + safety.error()) + "; the data was left as it was");
+                return new GiveUp("restore from " + backupId + " not done: the safety backup " + d.safetyBackupId() + " failed"
+                        + (safety == null ? "" : ": " + safety.error()) + "; the data was left as it was", false);
             }
             if (safety.status() != BackupStatus.COMPLETED) {
                 return new Wait("taking safety backup " + safety.id() + " before restoring from " + backupId);
             }
         }
         Backup b = backups.findById(backupId).orElse(null);
-        if (b == null || b.status() != BackupStatus.COMPLETED) {
-            return new GiveUp("restore from " + backupId + " not done: the backup is no longer there");
+        if (b != null && !b.status().finished() && !b.deletionRequested()) {
+            // a branch (or a branch's reset) waits for the backup of its parent's present
+            return new Wait("taking backup " + b.id() + " of database " + b.databaseId() + " to copy its data");
         }
-        return new Go(job(b, backupId + "@" + generation));
+        if (b == null || b.status() != BackupStatus.COMPLETED || b.deletionRequested()) {
+            String why = b != null && b.status() == BackupStatus.FAILED ? "the backup failed: " + b.error() : "the backup is no longer there";
+            return new GiveUp(fatal ? "the database could not be given its data (from backup " + backupId + "): " + why
+                    + "; delete it and try again" : "restore from " + backupId + " not done: " + why, fatal);
+        }
+        // the source database, when it is still there: a point-in-time restore makes its archive reach the present first
+        InstanceSpec source = d.restorePointInTime() == null ? null : databases.findById(b.databaseId())
+                .filter(s -> !s.deletionRequested() && s.everReady())
+                .map(s -> s.spec(secrets.open(s.passwordSealed()), secrets.open(s.adminPasswordSealed())))
+                .orElse(null);
+        String token = backupId + "@" + generation + (d.restorePointInTime() == null ? "" : "@" + d.restorePointInTime());
+        return new Go(new RestoreJob(b.id(), b.databaseId(), b.location(), secrets.open(b.keySealed()), b.sourceUsername(),
+                b.sourceDatabase(), storage, token, d.restorePointInTime(), source));
     }
 
     public void restoreFinished(String databaseId, String backupId, String reason) {

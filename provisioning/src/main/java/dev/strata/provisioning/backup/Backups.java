@@ -25,7 +25,13 @@ import dev.strata.provisioning.workspace.Workspaces;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import dev.strata.domain.backup.PointInTimeCapability;
+import dev.strata.domain.backup.RecoveryWindow;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -242,7 +248,7 @@ public class Backups {
      */
     public Database restoreInPlace(Caller caller, String wsId, String dbId, String backupId) {
         if (backupId == null || backupId.isBlank()) {
-            throw new InvalidInputException("backupId", "backupId is required");
+            throw new InvalidInputException("backupId", "backupId (a backup to restore) or pointInTime (a moment to restore to) is required");
         }
         Database db = databases.findForChange(caller, wsId, dbId);
         Backup b;
@@ -271,5 +277,155 @@ public class Backups {
         if (!(drivers.forEngine(b.engine()) instanceof BackupCapability)) {
             throw new UnprocessableException("backupId", b.engine().wireName() + " backups cannot be restored by this driver");
         }
+    }
+
+    // --- point in time and branches ---
+
+    /** The moments {@code db} can be restored or branched to, as of now. */
+    public RecoveryWindow recoveryWindow(Caller caller, String wsId, String dbId) {
+        return windowOf(databases.find(caller, wsId, dbId), Instant.now());
+    }
+
+    /**
+     * The recovery window of {@code db} at {@code now}. With a continuous archive: from the oldest kept base backup
+     * (rounded up to a whole second, as timestamps are shown) to now, since a restore first makes the archive reach
+     * the present. Without one: the moments of its completed backups.
+     */
+    public RecoveryWindow windowOf(Database db, Instant now) {
+        List<Backup> done = backups.completedOf(db.id());
+        List<Instant> snapshots = done.stream().map(Backup::completedAt).toList();
+        Object driver = drivers.forEngine(db.engine());
+        if (!(driver instanceof PointInTimeCapability pitr)) {
+            return new RecoveryWindow(false, null, null, snapshots, db.engine().wireName() + " databases here have no continuous archive:"
+                    + " they are restored and branched from their backups (snapshots) only, not to any moment"
+                    + (snapshots.isEmpty() ? "; there is no completed backup yet" : ""));
+        }
+        List<Backup> bases = done.stream().filter(Backup::pointInTimeBase).toList();
+        if (bases.isEmpty()) {
+            return new RecoveryWindow(true, null, null, snapshots, "no base backup yet: any moment after the first completed backup taken"
+                    + " while the database runs can be restored (POST .../backups takes one)");
+        }
+        Instant earliest = ceilSecond(bases.get(bases.size() - 1).completedAt());
+        Instant latest = now.truncatedTo(ChronoUnit.SECONDS);
+        return new RecoveryWindow(true, earliest, latest.isBefore(earliest) ? earliest : latest, snapshots,
+                "any moment from " + earliest + " to the present; changes reach the archive within "
+                        + pitr.archiveInterval().toSeconds() + " s while the server runs");
+    }
+
+    private static Instant ceilSecond(Instant t) {
+        Instant floor = t.truncatedTo(ChronoUnit.SECONDS);
+        return floor.equals(t) ? t : floor.plusSeconds(1);
+    }
+
+    /** A point in time as RFC 3339 ({@code 2026-12-02T10:15:30Z}, an offset, fractions allowed); 400 otherwise. */
+    public static Instant parsePointInTime(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException("pointInTime", "pointInTime is required");
+        }
+        try {
+            return OffsetDateTime.parse(text.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("pointInTime", "pointInTime must be an RFC 3339 time such as 2026-12-02T10:15:30Z (got "
+                    + Shown.quoted(text) + ")");
+        }
+    }
+
+    /** The base backup to replay from to reach {@code t}: the newest base completed at or before it; 422 naming the window otherwise. */
+    private Backup baseFor(Database db, Instant t, Instant now) {
+        RecoveryWindow w = windowOf(db, now);
+        if (!w.pointInTime()) {
+            throw new UnprocessableException("pointInTime", w.message() + "; restore one of its backups instead (backupId)");
+        }
+        if (w.earliest() == null) {
+            throw new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database " + db.id()
+                    + ": " + w.message());
+        }
+        if (!w.contains(t)) {
+            throw new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database " + db.id()
+                    + ", which is " + w.earliest() + " to " + w.latest());
+        }
+        return backups.completedOf(db.id()).stream().filter(Backup::pointInTimeBase).filter(b -> !b.completedAt().isAfter(t))
+                .findFirst()
+                .orElseThrow(() -> new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database "
+                        + db.id() + ", which is " + w.earliest() + " to " + w.latest()));
+    }
+
+    /**
+     * Replaces the database's data with its state at {@code pointInTime} (202): a safety backup first, then the base
+     * backup before that moment replayed up to it.
+     */
+    public Database restoreInPlaceAt(Caller caller, String wsId, String dbId, String pointInTime) {
+        Instant t = parsePointInTime(pointInTime);
+        Database db = databases.findForChange(caller, wsId, dbId);
+        requireBackupable(db);
+        if (db.status() == DatabaseStatus.UPDATING) {
+            throw new ConflictException("the database is updating; restore it once it is ready");
+        }
+        Backup base = baseFor(db, t, Instant.now());
+        Backup safety = start(db, BackupTrigger.PRE_RESTORE);
+        db.requestRestore(base.id(), t, safety.id(), Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
+    }
+
+    /**
+     * A branch of a database (201): a new database with the parent's data at {@code pointInTime} (a base backup
+     * replayed up to it), or, when omitted, at the present (a backup of the parent taken now, which for an engine
+     * without a continuous archive is the snapshot the issue speaks of).
+     */
+    public Database branch(Caller caller, String wsId, String parentId, String name, String slug, String pointInTime) {
+        Instant t = pointInTime == null ? null : parsePointInTime(pointInTime);
+        Database parent = databases.findForChange(caller, wsId, parentId);
+        if (parent.deletionRequested()) {
+            throw new ConflictException("database " + parent.id() + " is being deleted; it cannot be branched");
+        }
+        if (!(drivers.forEngine(parent.engine()) instanceof BackupCapability)) {
+            throw new UnprocessableException("engine", parent.engine().wireName() + " databases cannot be branched by this driver yet");
+        }
+        if (!parent.everReady()) {
+            throw new ConflictException("database " + parent.id() + " is " + parent.status().wireName()
+                    + "; it can be branched once it has been ready");
+        }
+        Instant now = Instant.now();
+        if (t != null) {
+            Backup base = baseFor(parent, t, now);
+            return databases.createBranch(caller, wsId, parent, name, slug, base, t, t);
+        }
+        requireBackupable(parent);
+        // a refusal below (a bad name, a slug taken) rolls the backup back with the rest: nothing is created
+        Backup present = start(parent, BackupTrigger.BRANCH);
+        return databases.createBranch(caller, wsId, parent, name, slug, present, null, now);
+    }
+
+    /** The branches of a database. */
+    public List<Database> branches(Caller caller, String wsId, String dbId) {
+        return databases.branches(caller, wsId, dbId);
+    }
+
+    /**
+     * Brings a branch back to its parent's present (202), keeping its own credentials: a safety backup of the branch,
+     * a backup of the parent, then an in-place restore of that backup.
+     */
+    public Database reset(Caller caller, String wsId, String dbId) {
+        Database db = databases.findForChange(caller, wsId, dbId);
+        if (db.parentId() == null) {
+            throw new UnprocessableException("database " + db.id() + " is not a branch; only a branch is reset from its parent");
+        }
+        Database parent = databaseRows.findById(db.parentId()).filter(p -> !p.deletionRequested()).orElseThrow(() ->
+                new UnprocessableException("the parent " + db.parentId() + " of branch " + db.id() + " was deleted; there is nothing to reset from"));
+        requireBackupable(db);
+        if (db.status() == DatabaseStatus.UPDATING) {
+            throw new ConflictException("the database is updating; reset it once it is ready");
+        }
+        try {
+            requireBackupable(parent);
+        } catch (ConflictException e) {
+            throw new ConflictException("the parent " + parent.id() + " cannot be copied now: " + e.getMessage());
+        }
+        Backup source = start(parent, BackupTrigger.BRANCH);
+        Backup safety = start(db, BackupTrigger.PRE_RESTORE);
+        db.resetToParent(source.id(), safety.id(), Instant.now());
+        changed.fire(new DatabaseChanged(db.id()));
+        return db;
     }
 }

@@ -80,6 +80,12 @@ public class JpaBackupRepository implements BackupRepository {
     }
 
     @Override
+    public List<Backup> completedOf(String databaseId) {
+        return em.createQuery("select b from Backup b where b.databaseId = :db and b.status = :s and b.deletionRequested = false order by b.id desc", Backup.class)
+                .setParameter("db", databaseId).setParameter("s", BackupStatus.COMPLETED).getResultList();
+    }
+
+    @Override
     public boolean inProgress(String databaseId) {
         return !em.createQuery("select b.id from Backup b where b.databaseId = :db and b.status in :s and b.deletionRequested = false", String.class)
                 .setParameter("db", databaseId).setParameter("s", List.of(BackupStatus.PENDING, BackupStatus.RUNNING))

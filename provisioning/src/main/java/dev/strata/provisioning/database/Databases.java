@@ -173,6 +173,27 @@ public class Databases {
         return db;
     }
 
+    /**
+     * A branch of {@code parent}: a new database of the same engine, version, size and project, with its own name,
+     * slug, port and passwords; the parent's application user and database names (its data refers to them). Its
+     * data is backup {@code backup} of the parent, replayed up to {@code pointInTime} when not null.
+     */
+    public Database createBranch(Caller caller, String wsId, Database parent, String name, String slug,
+                                 dev.strata.domain.backup.Backup backup, Instant pointInTime, Instant branchPoint) {
+        String projectId = parent.projectId() != null && projects.find(wsId, parent.projectId()).isPresent() ? parent.projectId() : null;
+        Database db = create(caller, wsId, new NewDatabase(projectId, name, slug, parent.engine().wireName(), parent.engineVersion(),
+                parent.cpu().value(), parent.memory().value(), parent.storage().gb(), parent.storageClass()), parent.username(), parent.databaseName());
+        db.restoreFrom(backup.id(), pointInTime);
+        db.branchOf(parent, branchPoint);
+        return db;
+    }
+
+    /** The branches made from a database of the workspace (404 when it does not exist), oldest first. */
+    public List<Database> branches(Caller caller, String wsId, String dbId) {
+        Database db = find(caller, wsId, dbId);
+        return databases.branchesOf(wsId, db.id());
+    }
+
     public DatabasePage list(Caller caller, String wsId, ListRequest req) {
         workspaces.get(caller, wsId);
         List<FieldError> errors = new ArrayList<>();

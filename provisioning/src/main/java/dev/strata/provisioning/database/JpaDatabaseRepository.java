@@ -94,6 +94,12 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     }
 
     @Override
+    public List<Database> branchesOf(String workspaceId, String parentId) {
+        return em.createQuery("select d from Database d where d.workspaceId = :ws and d.parentId = :p order by d.id", Database.class)
+                .setParameter("ws", workspaceId).setParameter("p", parentId).getResultList();
+    }
+
+    @Override
     public List<Database> lockOfProject(String workspaceId, String projectId) {
         TypedQuery<Database> q = em.createQuery("select d from Database d where d.workspaceId = :ws and d.projectId = :p order by d.id", Database.class)
                 .setParameter("ws", workspaceId).setParameter("p", projectId).setLockMode(LockModeType.PESSIMISTIC_WRITE);

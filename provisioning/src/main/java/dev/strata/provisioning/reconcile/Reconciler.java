@@ -1,6 +1,7 @@
 package dev.strata.provisioning.reconcile;
 
 import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.BackupCapability.RestoreJob;
 import dev.strata.domain.database.EngineDriver;
 import dev.strata.provisioning.backup.BackupSteps;
 import dev.strata.domain.project.Project;
@@ -286,6 +287,10 @@ public class Reconciler {
         }
         if (plan instanceof BackupSteps.GiveUp g) {
             LOG.warning(() -> "database " + work.id() + ": " + g.reason());
+            if (g.fatal()) {
+                // a new database (a branch, a restore into a new one) never starts empty in place of its data
+                throw new IllegalStateException(g.reason());
+            }
             backupSteps.restoreFinished(work.id(), work.restoreBackupId(), g.reason());
             return null;
         }
@@ -293,9 +298,11 @@ public class Reconciler {
             backupSteps.restoreFinished(work.id(), work.restoreBackupId(), work.engine().wireName() + " databases cannot be restored by this driver");
             return null;
         }
-        recordQuietly(work.id(), work.generation(), InstanceObservation.notReady("restoring from backup " + work.restoreBackupId()));
-        LOG.info(() -> "database " + work.id() + ": restoring from backup " + work.restoreBackupId());
-        capability.restore(work.spec(), ((BackupSteps.Go) plan).job());
+        RestoreJob job = ((BackupSteps.Go) plan).job();
+        String what = "restoring from backup " + work.restoreBackupId() + (job.pointInTime() == null ? "" : " to " + job.pointInTime());
+        recordQuietly(work.id(), work.generation(), InstanceObservation.notReady(what));
+        LOG.info(() -> "database " + work.id() + ": " + what);
+        capability.restore(work.spec(), job);
         backupSteps.restoreFinished(work.id(), work.restoreBackupId(), null);
         LOG.info(() -> "database " + work.id() + ": restored from backup " + work.restoreBackupId());
         return null;

@@ -125,7 +125,7 @@ final class PgBackRest {
         run(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label, "verify"), BACKUP_TIMEOUT, "verify");
         long size = job.repository().sizeOf(BackupRepositoryAccess.databaseFolder(sourceOf(conf)) + "/pgbackrest/backup/" + STANZA + "/" + label + "/");
         // an offline backup (a stopped server's files) is restored without recovery: it needs no WAL
-        return new TakenBackup(online ? label : label + OFFLINE, size);
+        return new TakenBackup(online ? label : label + OFFLINE, size, online);
     }
 
     /** The database id a configuration belongs to (its instance directory's name). */
@@ -133,14 +133,29 @@ final class PgBackRest {
         return conf.getParent().getFileName().toString();
     }
 
-    /** Restores set {@code job.location()} into the empty directory {@code target}, to the end of that backup. */
+    /**
+     * Restores set {@code job.location()} into the empty directory {@code target}: to the end of that backup, or, with
+     * a point in time, replaying the WAL archive up to that instant (the server promotes itself when it gets there).
+     */
     void restore(Path conf, Path target, RestoreJob job) {
         boolean offline = job.location().endsWith(OFFLINE);
         List<String> cmd = new ArrayList<>(List.of("pgbackrest", "--config=" + conf, "--stanza=" + STANZA, "--set=" + label(job.location()),
                 "--pg1-path=" + target));
-        cmd.addAll(offline ? List.of("--type=none") : List.of("--type=immediate", "--target-action=promote"));
+        if (job.pointInTime() != null) {
+            if (offline) {
+                throw new IllegalStateException("backup " + job.backupId() + " was taken from a stopped server: it is no base for a point-in-time restore");
+            }
+            cmd.addAll(List.of("--type=time", "--target=" + recoveryTime(job.pointInTime()), "--target-action=promote"));
+        } else {
+            cmd.addAll(offline ? List.of("--type=none") : List.of("--type=immediate", "--target-action=promote"));
+        }
         cmd.add("restore");
         run(cmd, BACKUP_TIMEOUT, "restore");
+    }
+
+    /** An instant as PostgreSQL's recovery_target_time reads it, in UTC with microseconds. */
+    static String recoveryTime(java.time.Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC).format(t) + "+00";
     }
 
     /** The pgBackRest set label of a location. */

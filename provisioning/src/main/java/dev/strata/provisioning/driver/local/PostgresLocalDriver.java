@@ -2,6 +2,7 @@ package dev.strata.provisioning.driver.local;
 
 import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.backup.BackupRepositoryAccess;
+import dev.strata.domain.backup.PointInTimeCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.EngineDriver;
@@ -41,11 +42,15 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
+public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
     private static final String SETTINGS_FILE = "strata.conf";
+    /** archive_timeout: a segment with changes is closed and archived at least this often (the RPO while running). */
+    static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(60);
+    /** What PostgreSQL says when the archive ends before a point-in-time target (no commit after it was archived). */
+    private static final String TARGET_NOT_REACHED = "recovery ended before configured recovery target was reached";
 
     @Inject
     StrataConfig config;
@@ -194,6 +199,10 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             if (Files.exists(data) && Files.exists(marker) && Files.readString(marker).trim().equals(job.token())) {
                 return; // done before a crash; only the record of it was missing
             }
+            if (job.pointInTime() != null && job.source() != null) {
+                // before the source stops (in place, it is the target): its archive must reach the present
+                archiveNow(job.source());
+            }
             // the database's own server goes down for the restore (the restored copy starts on its port)
             cluster(target).stop("fast");
             instances.killAll(target, scratch);
@@ -204,9 +213,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             writeSettings(target, scratch);
             PostgresCluster restored = new PostgresCluster(account, binRoot().resolve(target.version()).resolve("bin"), scratch,
                     inst.resolve("server.log"));
-            restored.start();
             try {
-                awaitPromoted(target, restored, inst.resolve("server.log"));
+                startRecovered(target, restored, scratch, inst.resolve("server.log"), job);
                 adoptRestored(target, job);
             } finally {
                 restored.stop("fast");
@@ -255,6 +263,88 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     private boolean cleanlyStopped(InstanceSpec spec, Path data) {
         CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_controldata"), "-D", data.toString()), Duration.ofSeconds(30));
         return r.ok() && r.output().contains("Database cluster state:") && r.output().matches("(?s).*Database cluster state:\\s+shut down\\n.*");
+    }
+
+    @Override
+    public Duration archiveInterval() {
+        return ARCHIVE_INTERVAL;
+    }
+
+    /**
+     * Makes the archive of a running server reach the present: a transaction commits (so that recovery to any earlier
+     * instant finds a commit after it and stops there), the WAL segment is closed, and Strata waits until the
+     * archiver has pushed it. A server that does not run has archived everything when it stopped.
+     */
+    private void archiveNow(InstanceSpec source) throws IOException {
+        if (runningPid(source) == null) {
+            return;
+        }
+        CommandResult r = psql(source, "SELECT txid_current();\nSELECT pg_walfile_name(pg_switch_wal());\n");
+        String[] lines = r.output().trim().split("\\R");
+        if (!r.ok() || lines.length < 2) {
+            throw new IllegalStateException("cannot close the WAL segment of " + source.id() + ": " + r.tail());
+        }
+        String segment = lines[lines.length - 1].trim();
+        long until = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+        while (true) {
+            CommandResult a = psql(source, "SELECT coalesce(last_archived_wal, '') || '|' || coalesce(last_failed_wal, '') || '|' || failed_count FROM pg_stat_archiver;");
+            String[] f = a.output().trim().split("\\|", -1);
+            if (a.ok() && f.length == 3 && f[0].compareTo(segment) >= 0) {
+                return;
+            }
+            if (System.currentTimeMillis() > until) {
+                throw new IllegalStateException("the WAL archive of " + source.id() + " does not reach the present: segment " + segment
+                        + " was not archived within 2 minutes" + (a.ok() && f.length == 3 && !f[1].isEmpty() ? " (archiving " + f[1] + " failed)" : ""));
+            }
+            InstanceFiles.pause(100);
+        }
+    }
+
+    /**
+     * Starts a restored data directory and waits until recovery is done. When the archive ends before a
+     * point-in-time target (nothing was committed after it, or the archive is behind), PostgreSQL stops with
+     * {@value #TARGET_NOT_REACHED}; the target is then dropped and the server recovers to the end of the archive:
+     * the latest state there is, rather than a failure.
+     */
+    private void startRecovered(InstanceSpec target, PostgresCluster restored, Path scratch, Path log, RestoreJob job) throws IOException {
+        long logFrom = Files.exists(log) ? Files.size(log) : 0;
+        try {
+            restored.start();
+            awaitPromoted(target, restored, log);
+        } catch (IllegalStateException e) {
+            if (job.pointInTime() == null || !logSince(log, logFrom).contains(TARGET_NOT_REACHED)) {
+                throw e;
+            }
+            LOG.warning(() -> "restore of " + target.id() + " to " + job.pointInTime() + ": the archive ends before that moment;"
+                    + " recovering to its end (the latest archived state)");
+            restored.stop("immediate");
+            forgetRecoveryTarget(scratch.resolve("postgresql.auto.conf"));
+            restored.start();
+            awaitPromoted(target, restored, log);
+        }
+    }
+
+    private static String logSince(Path log, long from) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long len = f.length();
+            if (len <= from) {
+                return "";
+            }
+            byte[] b = new byte[(int) Math.min(len - from, 1 << 20)];
+            f.seek(len - b.length);
+            f.readFully(b);
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Drops only the recovery target (recovery then replays the whole archive). */
+    private void forgetRecoveryTarget(Path autoConf) throws IOException {
+        if (Files.exists(autoConf)) {
+            List<String> kept = Files.readAllLines(autoConf).stream().filter(l -> !l.startsWith("recovery_target")).toList();
+            replace(autoConf, String.join("\n", kept) + "\n");
+        }
     }
 
     /** Until the restored server has finished recovery and accepts writes (it promotes itself at the backup's end). */
@@ -431,6 +521,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 // WAL goes to the backup repository from the first backup on (a no-op before): see PgBackRest
                 + "archive_mode = on\n"
                 + "archive_command = '" + PgBackRest.archiveCommand(instanceDir(spec)).replace("'", "''") + "'\n"
+                // a segment with changes is archived within a minute even when little is written (the RPO)
+                + "archive_timeout = " + ARCHIVE_INTERVAL.toSeconds() + "s\n"
                 // after a crash, one syncfs() of the file system instead of an fsync() of every file: ~1 s less
                 + "recovery_init_sync_method = syncfs\n";
         boolean changed = replace(data.resolve(SETTINGS_FILE), settings);

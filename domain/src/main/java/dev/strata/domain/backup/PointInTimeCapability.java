@@ -1,0 +1,14 @@
+package dev.strata.domain.backup;
+
+import java.time.Duration;
+
+/**
+ * Capability of a {@link BackupCapability} driver whose databases archive their changes continuously (PostgreSQL
+ * WAL, binary logs) next to their base backups: a restore ({@link BackupCapability.RestoreJob#pointInTime}) can then
+ * stop at any instant after a base backup. A target after the last archived change restores the latest state.
+ */
+public interface PointInTimeCapability {
+
+    /** The longest a committed change waits before it is in the repository while the server runs (the RPO). */
+    Duration archiveInterval();
+}

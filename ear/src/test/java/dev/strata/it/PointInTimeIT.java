@@ -1,0 +1,227 @@
+package dev.strata.it;
+
+import static dev.strata.it.TestDatabases.count;
+import static dev.strata.it.TestDatabases.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Point-in-time restore and branches of PostgreSQL through the API, against the deployed EAR, real servers,
+ * pgBackRest and its WAL archive in the embedded repository: rows written at T1, a moment T taken from the
+ * server's clock, rows written at T2; a branch at T and an in-place restore to T have T1's rows and not T2's; a
+ * branch of the present has both and is independent both ways; a reset brings a branch to its parent's present
+ * with its own credentials; a branch outlives its parent; bad requests get a clear 4xx and create nothing.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PointInTimeIT {
+
+    private static final Duration BACKUP = Duration.ofSeconds(120);
+    private static final Duration RESTORE = Duration.ofSeconds(180);
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.strataEar();
+    }
+
+    private final Api api = Api.withBootstrapKey();
+    private final String ws = api.workspaceId();
+    private final TestDatabases dbs = new TestDatabases(api, ws);
+
+    @Test
+    void restoreAndBranchToAMomentBranchesAreIndependentResetAndOutliveTheirParent() throws Exception {
+        String id = dbs.create("pitr-orders");
+        List<String> made = new ArrayList<>(List.of(id));
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+            String path = dbs.path(id);
+            String url = jdbc(id);
+            exec(url, "CREATE TABLE items (n int primary key)");
+
+            // before any base backup: a window with no ends, and a moment is refused with the reason
+            JsonNode empty = api.get(path + "/recovery-window").json();
+            assertThat(empty.path("pointInTime").asBoolean()).as(empty.toString()).isTrue();
+            assertThat(empty.has("earliest")).as(empty.toString()).isFalse();
+            assertThat(empty.path("message").asText()).contains("no base backup");
+            assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + Instant.now() + "\"}"), 422, "pointInTime", "no base backup");
+
+            String base = api.post(path + "/backups", "").text("id");
+            awaitBackup(base);
+            exec(url, "INSERT INTO items SELECT generate_series(1, 100)");
+            String t = serverNow(url); // after T1's commit, before T2's
+            exec(url, "INSERT INTO items SELECT generate_series(101, 150)");
+
+            JsonNode window = api.get(path + "/recovery-window").json();
+            assertThat(window.path("pointInTime").asBoolean()).isTrue();
+            Instant earliest = Instant.parse(window.path("earliest").asText());
+            Instant latest = Instant.parse(window.path("latest").asText());
+            assertThat(earliest).isBefore(Instant.parse(t)).isAfterOrEqualTo(Instant.parse(api.get("/api/v1/workspaces/" + ws + "/backups/" + base).text("startedAt")));
+            assertThat(latest).isAfterOrEqualTo(Instant.parse(t).minusSeconds(1));
+
+            // refusals: outside the window (422 naming it), not a time, both kinds of restore, a slug taken, not a branch
+            String before = earliest.minusSeconds(3600).toString();
+            assertProblem(api.post(path + "/branches", "{\"name\":\"Too old\",\"slug\":\"pitr-too-old\",\"pointInTime\":\"" + before + "\"}"),
+                    422, "pointInTime", window.path("earliest").asText());
+            assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + Instant.now().plusSeconds(3600) + "\"}"), 422, "pointInTime",
+                    window.path("earliest").asText());
+            assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"yesterday\"}"), 400, "pointInTime", "RFC 3339");
+            assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\",\"backupId\":\"" + base + "\"}"), 400, "pointInTime", "not both");
+            assertProblem(api.post(path + "/branches", "{\"name\":\"Taken\",\"slug\":\"pitr-orders\"}"), 409, "slug", "already exists");
+            assertProblem(api.post(path + "/branches", "{\"name\":\"Bad\",\"slug\":\"Not A Slug\"}"), 400, "slug", "slug");
+            assertThat(api.post(path + "/reset", "").status()).as("not a branch").isEqualTo(422);
+            assertThat(api.post(dbs.path("db_01aaaaaaaaaaaaaaaaaaaaaaaa") + "/branches", "{\"name\":\"X\",\"slug\":\"pitr-x\"}").status()).isEqualTo(404);
+            String otherKey = "strata_sk_pitrOther" + System.nanoTime();
+            String otherWs = Tenants.insertWorkspaceWithKey(otherKey, false);
+            Api other = new Api(otherKey);
+            assertThat(other.post("/api/v1/workspaces/" + otherWs + "/databases/" + id + "/branches", "{\"name\":\"Steal\",\"slug\":\"pitr-steal\"}")
+                    .status()).as("another workspace's database").isEqualTo(404);
+            assertThat(other.get("/api/v1/workspaces/" + otherWs + "/databases").json().path("meta").path("total").asInt()).isZero();
+            assertThat(api.get(path + "/branches").json().path("data")).as("nothing was created").isEmpty();
+            assertThat(backupsOf(id)).as("no backup was taken by a refused request").hasSize(1);
+
+            // a branch at T: T1's rows, not T2's
+            Api.Reply atT = api.post(path + "/branches", "{\"name\":\"Orders at T\",\"slug\":\"pitr-at-t\",\"pointInTime\":\"" + t + "\"}");
+            assertThat(atT.status()).as(atT.raw()).isEqualTo(201);
+            String branchAtT = atT.text("id");
+            made.add(branchAtT);
+            assertThat(atT.text("parentId")).isEqualTo(id);
+            assertThat(Instant.parse(atT.text("branchPoint"))).isEqualTo(Instant.parse(t).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            // a branch of the present: both
+            Api.Reply now = api.post(path + "/branches", "{\"name\":\"Orders now\",\"slug\":\"pitr-now\"}");
+            assertThat(now.status()).as(now.raw()).isEqualTo(201);
+            String branchNow = now.text("id");
+            made.add(branchNow);
+            assertThat(now.text("parentId")).isEqualTo(id);
+            dbs.awaitStatus(branchAtT, "ready", RESTORE);
+            dbs.awaitStatus(branchNow, "ready", RESTORE);
+            assertThat(count(jdbc(branchAtT))).isEqualTo(100);
+            assertThat(count(jdbc(branchNow))).isEqualTo(150);
+
+            JsonNode listed = api.get(path + "/branches").json().path("data");
+            assertThat(listed).hasSize(2);
+            listed.forEach(b -> assertThat(b.path("parentId").asText()).isEqualTo(id));
+
+            // a branch is a database of its own: own port and password, writes do not cross either way
+            JsonNode parentConn = dbs.connection(id);
+            JsonNode branchConn = dbs.connection(branchNow);
+            assertThat(branchConn.path("port").asInt()).isNotEqualTo(parentConn.path("port").asInt());
+            assertThat(branchConn.path("password").asText()).isNotEqualTo(parentConn.path("password").asText());
+            exec(jdbc(branchNow), "INSERT INTO items VALUES (1000)");
+            exec(url, "INSERT INTO items VALUES (2000), (2001)");
+            assertThat(count(url)).isEqualTo(152);
+            assertThat(count(jdbc(branchNow))).isEqualTo(151);
+
+            // reset from parent: the parent's present, the branch's own credentials
+            Api.Reply reset = api.post(dbs.path(branchNow) + "/reset", "");
+            assertThat(reset.status()).as(reset.raw()).isEqualTo(202);
+            assertThat(reset.text("status")).isEqualTo("updating");
+            dbs.awaitStatus(branchNow, "ready", RESTORE);
+            assertThat(count(jdbc(branchNow))).isEqualTo(152);
+            assertThat(TestDatabases.exists(jdbc(branchNow), 1000)).as("the branch's own write is gone").isFalse();
+            assertThat(dbs.connection(branchNow).path("password").asText()).isEqualTo(branchConn.path("password").asText());
+            assertThat(backupsOf(branchNow)).as("a safety backup of the branch came first")
+                    .anySatisfy(b -> assertThat(b.path("trigger").asText()).isEqualTo("pre-restore"));
+
+            // in place, to T: T1's rows only, after a safety backup; same connection details
+            Api.Reply inPlace = api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}");
+            assertThat(inPlace.status()).as(inPlace.raw()).isEqualTo(202);
+            assertThat(inPlace.text("status")).isEqualTo("updating");
+            dbs.awaitStatus(id, "ready", RESTORE);
+            assertThat(jdbc(id)).isEqualTo(url);
+            assertThat(count(url)).isEqualTo(100);
+            assertThat(backupsOf(id)).anySatisfy(b -> {
+                assertThat(b.path("trigger").asText()).isEqualTo("pre-restore");
+                assertThat(b.path("status").asText()).isEqualTo("completed");
+            });
+
+            // a branch has backups of its own
+            String own = api.post(dbs.path(branchAtT) + "/backups", "").text("id");
+            assertThat(awaitBackup(own).path("databaseId").asText()).isEqualTo(branchAtT);
+
+            // the parent deleted: its branches live on, still naming it; a branch of a deleted database is refused
+            dbs.deleteAndAwaitGone(id);
+            assertThat(api.post(path + "/branches", "{\"name\":\"Orphan\",\"slug\":\"pitr-orphan\"}").status()).isEqualTo(404);
+            for (String b : List.of(branchAtT, branchNow)) {
+                Api.Reply r = api.get(dbs.path(b));
+                assertThat(r.text("status")).isEqualTo("ready");
+                assertThat(r.text("parentId")).isEqualTo(id);
+            }
+            exec(jdbc(branchAtT), "INSERT INTO items VALUES (3000)");
+            assertThat(count(jdbc(branchAtT))).isEqualTo(101);
+            assertThat(api.post(dbs.path(branchNow) + "/reset", "").status()).as("nothing to reset from").isEqualTo(422);
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+        }
+    }
+
+    @Test
+    void aDeletingDatabaseIsNotBranched() {
+        String id = dbs.create("pitr-going");
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+            assertThat(api.delete(dbs.path(id)).status()).isEqualTo(204);
+            Api.Reply r = api.post(dbs.path(id) + "/branches", "{\"name\":\"Late\",\"slug\":\"pitr-late\"}");
+            // deleting (409) or already gone (404): either way a clear refusal, and nothing created
+            assertThat(r.status()).as(r.raw()).isIn(404, 409);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(api.get(dbs.base() + "?search=pitr-late").json().path("meta").path("total").asInt()).isZero();
+        } finally {
+            dbs.deleteQuietly(id);
+        }
+    }
+
+    // --- helpers ---
+
+    /** The database server's clock (UTC, microseconds), RFC 3339. */
+    private static String serverNow(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void assertProblem(Api.Reply r, int status, String field, String inMessage) {
+        assertThat(r.status()).as(r.raw()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.raw()).contains(inMessage);
+        if (field != null) {
+            assertThat(r.json().path("errors").toString()).as(r.raw()).contains("\"" + field + "\"");
+        }
+    }
+
+    private JsonNode awaitBackup(String bkp) {
+        await().atMost(BACKUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode b = api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).json();
+            assertThat(b.path("status").asText()).as(b.toString()).isIn("completed", "pending", "running");
+            assertThat(b.path("status").asText()).as(b.toString()).isEqualTo("completed");
+        });
+        return api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).json();
+    }
+
+    private List<JsonNode> backupsOf(String id) {
+        List<JsonNode> out = new ArrayList<>();
+        api.get(dbs.path(id) + "/backups?limit=100").json().path("data").forEach(out::add);
+        return out;
+    }
+
+    private String jdbc(String id) {
+        return dbs.connection(id).path("jdbcUrl").asText();
+    }
+}

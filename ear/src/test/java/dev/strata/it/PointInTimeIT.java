@@ -71,7 +71,9 @@ class PointInTimeIT {
             assertThat(window.path("pointInTime").asBoolean()).isTrue();
             Instant earliest = Instant.parse(window.path("earliest").asText());
             Instant latest = Instant.parse(window.path("latest").asText());
-            assertThat(earliest).isBefore(Instant.parse(t)).isAfterOrEqualTo(Instant.parse(api.get("/api/v1/workspaces/" + ws + "/backups/" + base).text("startedAt")));
+            // shown in whole seconds, the start rounded up
+            assertThat(earliest).isBeforeOrEqualTo(Instant.parse(t).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1))
+                    .isAfterOrEqualTo(Instant.parse(api.get("/api/v1/workspaces/" + ws + "/backups/" + base).text("startedAt")));
             assertThat(latest).isAfterOrEqualTo(Instant.parse(t).minusSeconds(1));
 
             // refusals: outside the window (422 naming it), not a time, both kinds of restore, a slug taken, not a branch

@@ -28,7 +28,9 @@ public final class BackupAssembler {
     }
 
     public static RecoveryWindowDto toDto(String databaseId, dev.strata.domain.backup.RecoveryWindow w) {
-        return new RecoveryWindowDto(databaseId, w.pointInTime(), Timestamps.format(w.earliest()), Timestamps.format(w.latest()),
+        // the start rounded up, the end down: both ends as shown lie inside the window
+        return new RecoveryWindowDto(databaseId, w.pointInTime(), Timestamps.format(w.earliest() == null ? null : Backups.shownUp(w.earliest())),
+                Timestamps.format(w.latest()),
                 w.snapshots().stream().map(Timestamps::format).toList(), w.message());
     }
 }

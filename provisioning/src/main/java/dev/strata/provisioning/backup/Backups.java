@@ -305,14 +305,17 @@ public class Backups {
             return new RecoveryWindow(true, null, null, snapshots, "no base backup yet: any moment after the first completed backup taken"
                     + " while the database runs can be restored (POST .../backups takes one)");
         }
-        Instant earliest = ceilSecond(bases.get(bases.size() - 1).completedAt());
-        Instant latest = now.truncatedTo(ChronoUnit.SECONDS);
-        return new RecoveryWindow(true, earliest, latest.isBefore(earliest) ? earliest : latest, snapshots,
-                "any moment from " + earliest + " to the present; changes reach the archive within "
+        Instant earliest = bases.get(bases.size() - 1).completedAt();
+        return new RecoveryWindow(true, earliest, now.isBefore(earliest) ? earliest : now, snapshots,
+                "any moment from " + shownUp(earliest) + " to the present; changes reach the archive within "
                         + pitr.archiveInterval().toSeconds() + " s while the server runs");
     }
 
-    private static Instant ceilSecond(Instant t) {
+    /**
+     * An instant as the API shows times (whole seconds), rounded up: a window's start shown this way is inside the
+     * window, so a client may send it back as it is.
+     */
+    public static Instant shownUp(Instant t) {
         Instant floor = t.truncatedTo(ChronoUnit.SECONDS);
         return floor.equals(t) ? t : floor.plusSeconds(1);
     }
@@ -342,12 +345,12 @@ public class Backups {
         }
         if (!w.contains(t)) {
             throw new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database " + db.id()
-                    + ", which is " + w.earliest() + " to " + w.latest());
+                    + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS));
         }
         return backups.completedOf(db.id()).stream().filter(Backup::pointInTimeBase).filter(b -> !b.completedAt().isAfter(t))
                 .findFirst()
                 .orElseThrow(() -> new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database "
-                        + db.id() + ", which is " + w.earliest() + " to " + w.latest()));
+                        + db.id() + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS)));
     }
 
     /**

@@ -114,6 +114,10 @@ class PointInTimeIT {
             dbs.awaitStatus(branchNow, "ready", RESTORE);
             assertThat(count(jdbc(branchAtT))).isEqualTo(100);
             assertThat(count(jdbc(branchNow))).isEqualTo(150);
+            // the present is copied straight from the parent's files (cloned where the file system can), and says so
+            assertThat(api.get(dbs.path(branchNow)).text("statusMessage")).matches(".*made by a (copy-on-write clone \\(reflink\\)|full copy) of the parent's files.*");
+            assertThat(api.get(dbs.path(branchAtT)).text("statusMessage")).contains("archive replayed");
+            assertThat(backupsOf(id)).as("a branch of the present needs no backup").hasSize(1);
 
             JsonNode listed = api.get(path + "/branches").json().path("data");
             assertThat(listed).hasSize(2);
@@ -139,6 +143,19 @@ class PointInTimeIT {
             assertThat(dbs.connection(branchNow).path("password").asText()).isEqualTo(branchConn.path("password").asText());
             assertThat(backupsOf(branchNow)).as("a safety backup of the branch came first")
                     .anySatisfy(b -> assertThat(b.path("trigger").asText()).isEqualTo("pre-restore"));
+
+            // a branch of a sleeping parent: its files as they are, the parent left asleep
+            assertThat(api.post(path + "/sleep", "").status()).isEqualTo(202);
+            dbs.awaitStatus(id, "sleeping", Duration.ofSeconds(60));
+            Api.Reply asleep = api.post(path + "/branches", "{\"name\":\"Orders asleep\",\"slug\":\"pitr-asleep\"}");
+            assertThat(asleep.status()).as(asleep.raw()).isEqualTo(201);
+            made.add(asleep.text("id"));
+            dbs.awaitStatus(asleep.text("id"), "ready", RESTORE);
+            assertThat(count(jdbc(asleep.text("id")))).isEqualTo(152);
+            assertThat(api.get(path).text("status")).isEqualTo("sleeping");
+            dbs.deleteAndAwaitGone(asleep.text("id"));
+            assertThat(api.post(path + "/wake", "").status()).isEqualTo(202);
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(60));
 
             // in place, to T: T1's rows only, after a safety backup; same connection details
             Api.Reply inPlace = api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}");

@@ -13,7 +13,7 @@ public final class DatabaseAssembler {
 
     public static DatabaseDto toDto(Database d) {
         return new DatabaseDto(d.id(), d.projectId(), d.name(), d.slug().value(), d.engine().wireName(), d.engineVersion(),
-                d.status().wireName(), d.statusMessage(), d.cpu().value(), d.memory().value(), d.storage().gb(),
+                d.status().wireName(), d.statusMessage() != null ? d.statusMessage() : d.branchNote(), d.cpu().value(), d.memory().value(), d.storage().gb(),
                 d.storageUsedBytes(), d.storageClass(), d.parentId(), Timestamps.format(d.branchPoint()),
                 Timestamps.format(d.createdAt()), Timestamps.format(d.updatedAt()));
     }

@@ -80,6 +80,14 @@ public class Database extends WorkspaceOwned {
     @Column(name = "branch_point")
     private Instant branchPoint;
 
+    /** A branch whose data is still to be copied straight from its parent's server (a fast branch of the present). */
+    @Column(name = "clone_source_id", length = 40)
+    private String cloneSourceId;
+
+    /** How a branch's data was made (a clone of the files, a full copy, a backup), shown while nothing else is to say. */
+    @Column(name = "branch_note", length = 500)
+    private String branchNote;
+
     /** Bumped whenever the server has to change; the reconciler is done when observedGeneration catches up. */
     @Column(nullable = false)
     private long generation;
@@ -174,13 +182,32 @@ public class Database extends WorkspaceOwned {
         restorePointInTime = pointInTime;
     }
 
-    /** Marks a new database as a branch of {@code parent} at {@code branchPoint} (its data comes from a restore). */
-    public void branchOf(Database parent, Instant branchPoint) {
+    /**
+     * Marks a new database as a branch of {@code parent} at {@code branchPoint}; {@code note} says how its data is
+     * made. Its data comes from a restore ({@link #restoreFrom}) or a copy of the parent's files ({@link #cloneFrom}).
+     */
+    public void branchOf(Database parent, Instant branchPoint, String note) {
         if (everReady || status != DatabaseStatus.PROVISIONING) {
             throw new IllegalStateException("only a new database is made a branch");
         }
         this.parentId = parent.id();
         this.branchPoint = branchPoint;
+        this.branchNote = note;
+    }
+
+    /** The new database's data is to be copied from {@code parent}'s server, as it is when the copy is made. */
+    public void cloneFrom(Database parent) {
+        if (everReady || status != DatabaseStatus.PROVISIONING) {
+            throw new IllegalStateException("only a new database is cloned");
+        }
+        cloneSourceId = parent.id();
+    }
+
+    /** The copy is in place; {@code note} says how it was made. */
+    public void cloneFinished(String note, Instant now) {
+        cloneSourceId = null;
+        branchNote = note;
+        updatedAt = now;
     }
 
     /**
@@ -357,6 +384,8 @@ public class Database extends WorkspaceOwned {
     public String restoreBackupId() { return restoreBackupId; }
     public Instant restorePointInTime() { return restorePointInTime; }
     public String parentId() { return parentId; }
+    public String cloneSourceId() { return cloneSourceId; }
+    public String branchNote() { return branchNote; }
     public Instant branchPoint() { return branchPoint; }
     public String safetyBackupId() { return safetyBackupId; }
     public String projectId() { return projectId; }

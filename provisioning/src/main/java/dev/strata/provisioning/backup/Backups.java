@@ -25,6 +25,7 @@ import dev.strata.provisioning.workspace.Workspaces;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import dev.strata.domain.backup.CloneCapability;
 import dev.strata.domain.backup.PointInTimeCapability;
 import dev.strata.domain.backup.RecoveryWindow;
 import java.time.Instant;
@@ -392,12 +393,25 @@ public class Backups {
         Instant now = Instant.now();
         if (t != null) {
             Backup base = baseFor(parent, t, now);
-            return databases.createBranch(caller, wsId, parent, name, slug, base, t, t);
+            Database db = databases.createBranch(caller, wsId, parent, name, slug, t,
+                    "branch of " + parent.id() + " at " + t + ": base backup " + base.id() + " and the archive replayed up to that moment");
+            db.restoreFrom(base.id(), t);
+            return db;
+        }
+        if (drivers.forEngine(parent.engine()) instanceof CloneCapability && parent.restoreBackupId() == null
+                && (parent.status() == DatabaseStatus.READY || parent.status() == DatabaseStatus.SLEEPING)) {
+            // straight from the parent's files: no backup, in seconds where the file system clones files
+            Database db = databases.createBranch(caller, wsId, parent, name, slug, now, "branch of " + parent.id() + ": copying its files");
+            db.cloneFrom(parent);
+            return db;
         }
         requireBackupable(parent);
         // a refusal below (a bad name, a slug taken) rolls the backup back with the rest: nothing is created
         Backup present = start(parent, BackupTrigger.BRANCH);
-        return databases.createBranch(caller, wsId, parent, name, slug, present, null, now);
+        Database db = databases.createBranch(caller, wsId, parent, name, slug, now,
+                "branch of " + parent.id() + ": made from its backup " + present.id() + " (taken for it)");
+        db.restoreFrom(present.id(), null);
+        return db;
     }
 
     /** The branches of a database. */

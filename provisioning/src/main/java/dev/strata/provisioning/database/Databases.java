@@ -175,16 +175,14 @@ public class Databases {
 
     /**
      * A branch of {@code parent}: a new database of the same engine, version, size and project, with its own name,
-     * slug, port and passwords; the parent's application user and database names (its data refers to them). Its
-     * data is backup {@code backup} of the parent, replayed up to {@code pointInTime} when not null.
+     * slug, port and passwords; the parent's application user and database names (its data refers to them). The
+     * caller says where its data comes from ({@link Database#restoreFrom}, {@link Database#cloneFrom}).
      */
-    public Database createBranch(Caller caller, String wsId, Database parent, String name, String slug,
-                                 dev.strata.domain.backup.Backup backup, Instant pointInTime, Instant branchPoint) {
+    public Database createBranch(Caller caller, String wsId, Database parent, String name, String slug, Instant branchPoint, String note) {
         String projectId = parent.projectId() != null && projects.find(wsId, parent.projectId()).isPresent() ? parent.projectId() : null;
         Database db = create(caller, wsId, new NewDatabase(projectId, name, slug, parent.engine().wireName(), parent.engineVersion(),
                 parent.cpu().value(), parent.memory().value(), parent.storage().gb(), parent.storageClass()), parent.username(), parent.databaseName());
-        db.restoreFrom(backup.id(), pointInTime);
-        db.branchOf(parent, branchPoint);
+        db.branchOf(parent, branchPoint, note);
         return db;
     }
 

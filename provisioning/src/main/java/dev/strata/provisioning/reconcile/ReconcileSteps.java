@@ -37,7 +37,18 @@ public class ReconcileSteps {
     public Optional<Work> snapshot(String id) {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
-                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId()));
+                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId(), d.cloneSourceId()));
+    }
+
+    /** The spec of a branch's parent to copy from: empty when it is gone or being deleted. */
+    public Optional<dev.strata.domain.database.InstanceSpec> cloneSource(String parentId) {
+        return databases.findById(parentId).filter(p -> !p.deletionRequested() && p.everReady())
+                .map(p -> p.spec(secrets.open(p.passwordSealed()), secrets.open(p.adminPasswordSealed())));
+    }
+
+    /** The branch's copy is in place. */
+    public void cloneFinished(String id, String note) {
+        databases.findById(id).ifPresent(d -> d.cloneFinished(note, Instant.now()));
     }
 
     /** Records what was seen; false when the database changed or vanished meanwhile (the next pass sees it). */

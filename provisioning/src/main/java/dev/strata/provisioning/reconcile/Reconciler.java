@@ -2,6 +2,8 @@ package dev.strata.provisioning.reconcile;
 
 import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.backup.BackupCapability.RestoreJob;
+import dev.strata.domain.backup.CloneCapability;
+import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.database.EngineDriver;
 import dev.strata.provisioning.backup.BackupSteps;
 import dev.strata.domain.project.Project;
@@ -232,6 +234,9 @@ public class Reconciler {
         InstanceObservation observed;
         try {
             EngineDriver driver = drivers.forEngine(work.engine());
+            if (work.cloneSourceId() != null && !work.deletionRequested()) {
+                cloneParent(work, driver);
+            }
             if (work.restoreBackupId() != null && !work.deletionRequested()) {
                 String waiting = restore(work, driver);
                 if (waiting != null) {
@@ -306,6 +311,21 @@ public class Reconciler {
         backupSteps.restoreFinished(work.id(), work.restoreBackupId(), null);
         LOG.info(() -> "database " + work.id() + ": restored from backup " + work.restoreBackupId());
         return null;
+    }
+
+    /** Copies a new branch's data from its parent's server (failures throw: recorded, retried with back-off). */
+    private void cloneParent(Work work, EngineDriver driver) {
+        InstanceSpec parent = steps.cloneSource(work.cloneSourceId()).orElseThrow(() -> new IllegalStateException("the parent "
+                + work.cloneSourceId() + " was deleted before the branch's data was copied; delete this branch and branch again"));
+        if (!(driver instanceof CloneCapability capability)) {
+            throw new IllegalStateException(work.engine().wireName() + " databases cannot be copied by this driver");
+        }
+        recordQuietly(work.id(), work.generation(), InstanceObservation.notReady("copying the data of " + work.cloneSourceId()));
+        long started = System.nanoTime();
+        String how = capability.cloneFrom(parent, work.spec(), work.id() + "@" + work.generation());
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        steps.cloneFinished(work.id(), "branch of " + work.cloneSourceId() + ": made by " + how + " in " + ms + " ms");
+        LOG.info(() -> "database " + work.id() + ": copied from " + work.cloneSourceId() + " by " + how + " in " + ms + " ms");
     }
 
     /** One more failure of {@code id}: the next try waits longer (250 ms doubling, at most 30 s); the failure count. */

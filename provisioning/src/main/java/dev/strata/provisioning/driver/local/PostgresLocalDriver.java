@@ -2,6 +2,7 @@ package dev.strata.provisioning.driver.local;
 
 import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.backup.BackupRepositoryAccess;
+import dev.strata.domain.backup.CloneCapability;
 import dev.strata.domain.backup.PointInTimeCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability {
+public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, CloneCapability {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
@@ -263,6 +264,108 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     private boolean cleanlyStopped(InstanceSpec spec, Path data) {
         CommandResult r = account.runAsAccount(List.of(bin(spec, "pg_controldata"), "-D", data.toString()), Duration.ofSeconds(30));
         return r.ok() && r.output().contains("Database cluster state:") && r.output().matches("(?s).*Database cluster state:\\s+shut down\\n.*");
+    }
+
+    // --- branches of the present: the parent's files, cloned where the file system can ---
+
+    /**
+     * A consistent copy of the parent's data directory into {@code data.clone}, put in place by renames as a restore
+     * is. From a running parent: inside a non-exclusive base backup ({@code pg_backup_start}/{@code pg_backup_stop},
+     * with a temporary replication slot holding the WAL meanwhile), the files copied, the backup label written and
+     * {@code pg_wal} copied again after the stop, so the copy recovers to the moment of the stop when it first starts.
+     * From a cleanly stopped parent: its files as they are. The copy is started once to finish that recovery and take
+     * the branch's passwords, and stopped.
+     */
+    @Override
+    public String cloneFrom(InstanceSpec source, InstanceSpec target, String token) {
+        try {
+            bin(target, "pg_ctl");
+            Path inst = instances.prepare(target);
+            Path data = dataDir(target);
+            Path scratch = inst.resolve("data.clone");
+            Path old = inst.resolve("data.old");
+            Path marker = inst.resolve("cloned");
+            LocalInstances.repairSwap(data, old);
+            if (Files.exists(data) && Files.exists(marker)) {
+                List<String> done = Files.readAllLines(marker);
+                if (!done.isEmpty() && done.get(0).equals(token)) {
+                    return done.size() > 1 ? done.get(1) : "a copy of the parent's files";
+                }
+            }
+            cluster(target).stop("fast");
+            instances.killAll(target, scratch);
+            InstanceFiles.deleteRecursively(scratch);
+            Path from = dataDir(source);
+            PostgresCluster parent = cluster(source);
+            java.util.function.Function<List<String>, CommandResult> asAccount = cmd -> account.runAsAccount(cmd, Duration.ofHours(6));
+            FileClones.Method method = FileClones.probe(asAccount, from.resolve("PG_VERSION"), inst);
+            if (parent.runningPid() != null) {
+                copyRunning(source, target, from, scratch, asAccount);
+            } else if (cleanlyStopped(source, from)) {
+                FileClones.copyTree(asAccount, from, scratch);
+            } else {
+                throw new IllegalStateException("the parent's server is neither running nor cleanly stopped; the copy is tried again");
+            }
+            for (String leftover : List.of("postmaster.pid", "postmaster.opts", "recovery.signal", "standby.signal")) {
+                Files.deleteIfExists(scratch.resolve(leftover));
+            }
+            writeSettings(target, scratch);
+            PostgresCluster copy = new PostgresCluster(account, binRoot().resolve(target.version()).resolve("bin"), scratch, inst.resolve("server.log"));
+            try {
+                copy.start();
+                awaitPromoted(target, copy, inst.resolve("server.log"));
+                adopt(target, source.username(), source.databaseName());
+            } finally {
+                copy.stop("fast");
+            }
+            LocalInstances.swapIn(data, scratch, old);
+            instances.writePrivate(marker, token + "\n" + method.words() + "\n");
+            return method.words();
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("copying the parent's data: " + e.getMessage(), e);
+        }
+    }
+
+    /** The files of a running server, inside a base backup; the WAL written meanwhile copied after its end. */
+    private void copyRunning(InstanceSpec source, InstanceSpec target, Path from, Path scratch,
+                             java.util.function.Function<List<String>, CommandResult> asAccount) throws SQLException, IOException {
+        boolean v15 = Integer.parseInt(source.version()) >= 15;
+        String slot = "strata_clone_" + target.id().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        try (Connection c = admin(source); Statement s = c.createStatement()) {
+            // the session holds the backup and a temporary slot that keeps every WAL segment from here until it ends
+            s.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true, true)");
+            s.execute(v15 ? "SELECT pg_backup_start('strata branch " + target.id() + "', true)"
+                    : "SELECT pg_start_backup('strata branch " + target.id() + "', true, false)");
+            String label;
+            String spcmap;
+            try {
+                FileClones.copyTree(asAccount, from, scratch, true);
+            } finally {
+                try (ResultSet rs = s.executeQuery(v15 ? "SELECT labelfile, spcmapfile FROM pg_backup_stop(false)"
+                        : "SELECT labelfile, spcmapfile FROM pg_stop_backup(false, false)")) {
+                    rs.next();
+                    label = rs.getString(1);
+                    spcmap = rs.getString(2);
+                }
+            }
+            Files.deleteIfExists(scratch.resolve("backup_label.old"));
+            writeOwned(scratch.resolve("backup_label"), label);
+            if (spcmap != null && !spcmap.isBlank()) {
+                writeOwned(scratch.resolve("tablespace_map"), spcmap);
+            }
+            // every segment from the backup's start to its end, complete: copied while the slot still holds them
+            FileClones.copyContents(asAccount, from.resolve("pg_wal"), scratch.resolve("pg_wal"));
+        }
+    }
+
+    private void writeOwned(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        account.own(file);
+    }
+
+    /** The copy takes the target's identity: its admin and application passwords (the names are the parent's). */
+    private void adopt(InstanceSpec target, String sourceUsername, String sourceDatabase) throws IOException {
+        adoptRestored(target, new RestoreJob(null, null, null, null, sourceUsername, sourceDatabase, null, null, null, null));
     }
 
     @Override

@@ -189,6 +189,51 @@ class PointInTimeIT {
         }
     }
 
+    /**
+     * MariaDB: binary logs shipped to the repository and replayed up to the moment. Binary log events carry whole
+     * seconds, so T1, T and T2 lie in different seconds of the server's clock (waited for, not slept).
+     */
+    @Test
+    void mysqlRestoresAndBranchesToAMomentFromItsBinaryLogs() throws Exception {
+        String id = dbs.create("pitr-shop", "{\"name\":\"pitr-shop\",\"slug\":\"pitr-shop\",\"engine\":\"mysql\"}");
+        List<String> made = new ArrayList<>(List.of(id));
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+            String path = dbs.path(id);
+            String url = jdbc(id);
+            exec(url, "CREATE TABLE items (n int primary key)");
+            awaitBackup(api.post(path + "/backups", "").text("id"));
+            JsonNode window = api.get(path + "/recovery-window").json();
+            assertThat(window.path("pointInTime").asBoolean()).as(window.toString()).isTrue();
+            assertThat(window.path("earliest").asText()).isNotEmpty();
+
+            exec(url, "INSERT INTO items SELECT seq FROM seq_1_to_100");
+            String t = nextSecond(url, mysqlNow(url));
+            nextSecond(url, t);
+            exec(url, "INSERT INTO items SELECT seq FROM seq_101_to_150");
+
+            Api.Reply atT = api.post(path + "/branches", "{\"name\":\"Shop at T\",\"slug\":\"pitr-shop-at-t\",\"pointInTime\":\"" + t + "\"}");
+            assertThat(atT.status()).as(atT.raw()).isEqualTo(201);
+            made.add(atT.text("id"));
+            Api.Reply now = api.post(path + "/branches", "{\"name\":\"Shop now\",\"slug\":\"pitr-shop-now\"}");
+            assertThat(now.status()).as(now.raw()).isEqualTo(201);
+            made.add(now.text("id"));
+            dbs.awaitStatus(atT.text("id"), "ready", RESTORE);
+            dbs.awaitStatus(now.text("id"), "ready", RESTORE);
+            assertThat(count(jdbc(atT.text("id")))).isEqualTo(100);
+            assertThat(count(jdbc(now.text("id")))).isEqualTo(150);
+
+            Api.Reply inPlace = api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}");
+            assertThat(inPlace.status()).as(inPlace.raw()).isEqualTo(202);
+            dbs.awaitStatus(id, "ready", RESTORE);
+            assertThat(count(url)).isEqualTo(100);
+            exec(url, "INSERT INTO items VALUES (5000)");
+            assertThat(count(jdbc(now.text("id")))).as("the branch is its own").isEqualTo(150);
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+        }
+    }
+
     @Test
     void aDeletingDatabaseIsNotBranched() {
         String id = dbs.create("pitr-going");
@@ -214,6 +259,26 @@ class PointInTimeIT {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /** The MariaDB server's clock (UTC, microseconds), RFC 3339. */
+    private static String mysqlNow(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Waits until the server's clock is in a later second than {@code after}; the server's time then. */
+    private static String nextSecond(String url, String after) {
+        Instant second = Instant.parse(after).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String[] seen = new String[1];
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            seen[0] = mysqlNow(url);
+            return Instant.parse(seen[0]).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(second);
+        });
+        return seen[0];
     }
 
     private void assertProblem(Api.Reply r, int status, String field, String inMessage) {

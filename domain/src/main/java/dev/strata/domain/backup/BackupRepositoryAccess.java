@@ -32,6 +32,9 @@ public interface BackupRepositoryAccess {
     /** Size of an object, or -1 when it does not exist. */
     long size(String key);
 
+    /** The keys of the objects under {@code prefix}, in key order. */
+    java.util.List<String> keys(String prefix);
+
     /** Removes every object under {@code prefix}; their total size. */
     long deleteAll(String prefix);
 

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.backup;
 
+import dev.strata.domain.backup.ArchiveShipping;
 import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.backup.BackupCapability.RestoreJob;
 import dev.strata.domain.backup.BackupCapability.TakenBackup;
@@ -61,6 +62,9 @@ public class BackupRunner {
     /** Deletions that failed, and when they are tried again (30 s, doubling, at most 10 min). */
     private final java.util.Map<String, long[]> retryAt = new ConcurrentHashMap<>();
     private ScheduledFuture<?> ticking;
+    /** How often archives that Strata ships (MariaDB binary logs) are closed and stored: within their RPO of 30 s. */
+    private static final long ARCHIVE_EVERY_MS = 25_000;
+    private volatile long nextArchive;
 
     @PostConstruct
     void start() {
@@ -88,6 +92,10 @@ public class BackupRunner {
             steps.scheduleDue();
             steps.pruneExpired();
             steps.toRun().forEach(this::dispatch);
+            if (System.currentTimeMillis() >= nextArchive) {
+                nextArchive = System.currentTimeMillis() + ARCHIVE_EVERY_MS;
+                steps.archiveTargets().forEach(this::ship);
+            }
             long now = System.currentTimeMillis();
             steps.deletionsPending().stream().filter(id -> retryAt.getOrDefault(id, new long[] {0, 0})[0] <= now).forEach(this::dispatch);
         } catch (RuntimeException e) {
@@ -109,6 +117,29 @@ public class BackupRunner {
             });
         } catch (RuntimeException e) {
             inFlight.remove(backupId);
+        }
+    }
+
+    /** Ships one database's archive on a worker (one at a time per database); a failure is logged and tried at the next round. */
+    private void ship(BackupSteps.ArchiveRun run) {
+        String slot = "archive:" + run.databaseId();
+        if (!inFlight.add(slot)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    if (drivers.forEngine(run.engine()) instanceof ArchiveShipping shipping) {
+                        shipping.shipArchive(run.spec(), run.key(), run.repository());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warning("shipping the archive of database " + run.databaseId() + " failed, tried again: " + e.getMessage());
+                } finally {
+                    inFlight.remove(slot);
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.remove(slot);
         }
     }
 

@@ -48,8 +48,41 @@ public class BackupSteps {
     @Inject
     Backups service;
 
+    @Inject
+    dev.strata.provisioning.driver.EngineDrivers drivers;
+
     /** What the runner needs to take one backup, outside any transaction. */
     public record Run(String backupId, String databaseId, Engine engine, InstanceSpec spec, BackupJob job) {
+    }
+
+    /** A database whose continuous archive the runner ships: its spec, backup key and the repository. */
+    public record ArchiveRun(String databaseId, Engine engine, InstanceSpec spec, String key, BackupStorage repository) {
+        @Override
+        public String toString() {
+            return "ArchiveRun[" + databaseId + "]";
+        }
+    }
+
+    /**
+     * The databases whose driver ships their archive itself ({@link dev.strata.domain.backup.ArchiveShipping}) and that
+     * have a base backup (before it, an archive serves no restore): running or asleep, not being restored or deleted.
+     */
+    public List<ArchiveRun> archiveTargets() {
+        List<ArchiveRun> out = new ArrayList<>();
+        for (String id : databases.allIds()) {
+            Database d = databases.findById(id).orElse(null);
+            if (d == null || d.deletionRequested() || !d.everReady() || d.restoreBackupId() != null || d.cloneSourceId() != null
+                    || !(drivers.forEngine(d.engine()) instanceof dev.strata.domain.backup.ArchiveShipping)) {
+                continue;
+            }
+            Optional<BackupPolicy> policy = backups.policy(d.id());
+            if (policy.isEmpty() || backups.completedOf(d.id()).stream().noneMatch(Backup::pointInTimeBase)) {
+                continue;
+            }
+            out.add(new ArchiveRun(d.id(), d.engine(), d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())),
+                    secrets.open(policy.get().keySealed()), storage));
+        }
+        return out;
     }
 
     /** Backups to take: pending ones, and running ones no worker of this process has (a restart interrupted them). */

@@ -251,6 +251,11 @@ public class BackupStorage implements BackupRepositoryAccess {
     }
 
     @Override
+    public List<String> keys(String prefix) {
+        return list(prefix).stream().map(S3Object::key).sorted().toList();
+    }
+
+    @Override
     public long deleteAll(String prefix) {
         long total = 0;
         List<S3Object> all = list(prefix);

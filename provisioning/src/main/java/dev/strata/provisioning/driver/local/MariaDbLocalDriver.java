@@ -1,6 +1,10 @@
 package dev.strata.provisioning.driver.local;
 
+import dev.strata.domain.backup.ArchiveShipping;
 import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.BackupRepositoryAccess;
+import dev.strata.domain.backup.PointInTimeCapability;
+import dev.strata.provisioning.backup.SealedStream;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.EngineDriver;
@@ -36,7 +40,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
+public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
 
@@ -83,6 +87,11 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             Path inst = instances.prepare(spec);
             if (!Files.isDirectory(inst.resolve("data/mysql"))) {
                 initialise(spec, inst);
+            }
+            Path binlogs = inst.resolve(BINLOG_DIR);
+            if (!Files.isDirectory(binlogs)) {
+                Files.createDirectory(binlogs);
+                account.own(binlogs);
             }
             boolean changed = writeSettings(spec, inst);
             Long pid = pid(inst);
@@ -190,7 +199,12 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 + "innodb_buffer_pool_chunk_size = " + Math.min(128, poolMib) + "M\n"
                 + "innodb_read_io_threads = " + Math.min(64, cores) + "\n"
                 + "innodb_write_io_threads = " + Math.min(64, cores) + "\n"
-                + "max_connections = 150\n";
+                + "max_connections = 150\n"
+                // the binary log, beside the data: shipped to the backup repository for point-in-time restores
+                + "log-bin = " + inst.resolve(BINLOG_DIR).resolve(BINLOG_BASE) + "\n"
+                + "server_id = 1\n"
+                + "binlog_format = ROW\n"
+                + "sync_binlog = 1\n";
         Path file = inst.resolve("my.cnf");
         if (Files.exists(file) && Files.readString(file).equals(settings)) {
             return false;
@@ -284,10 +298,12 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             InstanceFiles.deleteRecursively(work);
             Files.createDirectory(work);
             account.own(work);
-            return StreamBackups.take(spec.id(), job, "xbstream", "backup.xbstream", out ->
+            TakenBackup taken = StreamBackups.take(spec.id(), job, "xbstream", "backup.xbstream", out ->
                     account.pipeFrom(List.of(tool("mariadb-backup"), "--no-defaults", "--backup", "--stream=xbstream",
                             "--target-dir=" + work, "--socket=" + inst.resolve("mariadbd.sock"), "--user=" + account.name(),
                             "--datadir=" + inst.resolve("data"), "--parallel=2"), Map.of(), out, BACKUP_TIMEOUT));
+            // a base for point-in-time restores: it records its binary log position, and the binary logs are shipped from here on
+            return new TakenBackup(taken.location(), taken.sizeBytes(), true);
         } catch (IOException e) {
             throw new IllegalStateException("MariaDB backup: " + e.getMessage(), e);
         } finally {
@@ -302,6 +318,10 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     @Override
     public void restore(InstanceSpec target, RestoreJob job) {
         try {
+            if (job.pointInTime() != null && job.source() != null) {
+                // before the source stops (in place, it is the target): its archive must reach the present
+                shipArchive(job.source(), job.key(), job.repository());
+            }
             instances.restoreData(target, job.token(), MariaDbLocalDriver::pid, "mariadbd", scratch -> {
                 String format = StreamBackups.format(job);
                 if (format.equals("xbstream")) {
@@ -311,6 +331,11 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                     if (!prepared.ok()) {
                         throw new IllegalStateException("mariadb-backup --prepare failed: " + prepared.tail());
                     }
+                    if (job.pointInTime() != null) {
+                        replayArchive(instances.dir(target), scratch, job);
+                    }
+                } else if (format.equals("files-tar") && job.pointInTime() != null) {
+                    throw new IllegalStateException("backup " + job.backupId() + " was taken from a stopped server: it is no base for a point-in-time restore");
                 } else if (format.equals("files-tar")) {
                     // the tar holds data/…: its contents go straight into the scratch directory
                     StreamBackups.read(job, in -> account.pipeInto(List.of("tar", "-C", scratch.toString(), "--strip-components=1", "-xf", "-"),
@@ -327,5 +352,163 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     @Override
     public void deleteBackup(RestoreJob backup) {
         StreamBackups.delete(backup);
+    }
+
+    // --- the binary log as a continuous archive: shipped every 30 s, replayed up to a moment on restore ---
+
+    static final String BINLOG_DIR = "binlog";
+    private static final String BINLOG_BASE = "mariadb-bin";
+    /** How often the backup runner ships the binary log (a file with changes is closed and stored): the RPO. */
+    static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(30);
+    private static final Pattern BINLOG_NAME = Pattern.compile(BINLOG_BASE + "\\.\\d{6}");
+
+    @Override
+    public Duration archiveInterval() {
+        return ARCHIVE_INTERVAL;
+    }
+
+    /** Where the binary logs of a database are stored in the repository. */
+    static String archiveFolder(String databaseId) {
+        return BackupRepositoryAccess.databaseFolder(databaseId) + "/binlog/";
+    }
+
+    @Override
+    public void shipArchive(InstanceSpec spec, String key, BackupRepositoryAccess repository) {
+        Path inst = instances.dir(spec);
+        Path binlogs = inst.resolve(BINLOG_DIR);
+        Path index = binlogs.resolve(BINLOG_BASE + ".index");
+        if (!Files.exists(index)) {
+            return;
+        }
+        try {
+            String current = null;
+            if (pid(inst) != null) {
+                String[] status = masterStatus(inst);
+                Path flushed = binlogs.resolve("strata-flushed");
+                String before = Files.exists(flushed) ? Files.readString(flushed).trim() : "";
+                if (!(status[0] + ":" + status[1]).equals(before)) {
+                    admin(inst, "FLUSH BINARY LOGS;\n");
+                    status = masterStatus(inst);
+                    Files.writeString(flushed, status[0] + ":" + status[1] + "\n");
+                }
+                current = status[0];
+            }
+            Path shippedFile = binlogs.resolve("strata-shipped");
+            java.util.Set<String> shipped = new java.util.HashSet<>(Files.exists(shippedFile) ? Files.readAllLines(shippedFile) : List.of());
+            for (String line : Files.readAllLines(index)) {
+                String name = Path.of(line.trim()).getFileName().toString();
+                if (!BINLOG_NAME.matcher(name).matches() || name.equals(current) || shipped.contains(name)) {
+                    continue;
+                }
+                Path file = binlogs.resolve(name);
+                if (!Files.exists(file)) {
+                    continue; // purged after it was shipped
+                }
+                BackupRepositoryAccess.Upload upload = repository.upload(archiveFolder(spec.id()) + name + ".sbk");
+                try (SealedStream.Sealing sealing = SealedStream.seal(upload, key, "binlog:" + spec.id() + ":" + name)) {
+                    Files.copy(file, sealing);
+                } catch (IOException | RuntimeException e) {
+                    upload.abort();
+                    throw e;
+                }
+                Files.writeString(shippedFile, name + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                shipped.add(name);
+            }
+            if (current != null) {
+                // every earlier file is in the repository now
+                admin(inst, "PURGE BINARY LOGS TO '" + current + "';\n");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("shipping the binary log of " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHOW MASTER STATUS: the current binary log file and position. */
+    private String[] masterStatus(Path inst) {
+        CommandResult r = account.runAsAccount(List.of(tool("mariadb"), "--no-defaults", "--socket=" + inst.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), "SHOW MASTER STATUS;\n", Duration.ofSeconds(30));
+        String[] f = r.output().trim().split("\t");
+        if (!r.ok() || f.length < 2) {
+            throw new IllegalStateException("SHOW MASTER STATUS failed: " + r.tail());
+        }
+        return new String[] {f[0], f[1]};
+    }
+
+    /**
+     * Replays the source's archived binary logs into the prepared backup in {@code scratch}, from the backup's
+     * binary log position up to the job's moment: a server of its own on a private socket (no network, no binary
+     * log) takes {@code mariadb-binlog --stop-datetime}. Binary log events carry whole seconds: the moment's second
+     * is included. A moment after the last archived change replays everything (the latest state).
+     */
+    private void replayArchive(Path inst, Path scratch, RestoreJob job) throws IOException {
+        Path info = Files.exists(scratch.resolve("mariadb_backup_binlog_info")) ? scratch.resolve("mariadb_backup_binlog_info")
+                : scratch.resolve("xtrabackup_binlog_info");
+        if (!Files.exists(info)) {
+            throw new IllegalStateException("backup " + job.backupId() + " has no binary log position: it is no base for a point-in-time restore");
+        }
+        String[] pos = Files.readString(info).trim().split("\\s+");
+        String first = pos[0];
+        String folder = archiveFolder(job.sourceDatabaseId());
+        List<String> names = job.repository().keys(folder).stream()
+                .map(k -> k.substring(folder.length()).replace(".sbk", ""))
+                .filter(n -> BINLOG_NAME.matcher(n).matches() && n.compareTo(first) >= 0).sorted().toList();
+        if (names.isEmpty() || !names.get(0).equals(first)) {
+            throw new IllegalStateException("the binary log " + first + " the backup starts from is not in the archive");
+        }
+        Path logs = inst.resolve("restore-binlogs");
+        InstanceFiles.deleteRecursively(logs);
+        Files.createDirectory(logs);
+        account.own(logs);
+        List<String> files = new java.util.ArrayList<>();
+        for (String n : names) {
+            Path to = logs.resolve(n);
+            try (java.io.InputStream in = SealedStream.open(job.repository().download(folder + n + ".sbk"), job.key(),
+                    "binlog:" + job.sourceDatabaseId() + ":" + n)) {
+                Files.copy(in, to);
+            }
+            account.own(to);
+            files.add(to.toString());
+        }
+        Path sock = inst.resolve("restore.sock");
+        Path pidFile = inst.resolve("restore.pid");
+        account.startDetached(List.of(server(), "--no-defaults", "--datadir=" + scratch, "--socket=" + sock, "--skip-networking",
+                "--pid-file=" + pidFile, "--log-error=" + inst.resolve("restore.log"), "--innodb-buffer-pool-size=128M"), inst.resolve("console.log"));
+        try {
+            long started = System.currentTimeMillis();
+            while (!account.runAsAccount(List.of(tool("mariadb-admin"), "--no-defaults", "--socket=" + sock, "-u", account.name(), "ping"),
+                    Duration.ofSeconds(10)).ok()) {
+                if (System.currentTimeMillis() - started > 120_000) {
+                    throw new IllegalStateException("the server replaying the binary logs did not start" + LocalInstances.logTail(inst.resolve("restore.log")));
+                }
+                InstanceFiles.pause(100);
+            }
+            String stop = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC)
+                    .format(job.pointInTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1));
+            List<String> replay = new java.util.ArrayList<>(List.of(tool("mariadb-binlog"), "--start-position=" + pos[1], "--stop-datetime=" + stop));
+            replay.addAll(files);
+            String pipeline = String.join(" ", replay.stream().map(MariaDbLocalDriver::shellQuoted).toList()) + " | "
+                    + String.join(" ", List.of(tool("mariadb"), "--no-defaults", "--socket=" + sock, "-u", account.name()).stream()
+                    .map(MariaDbLocalDriver::shellQuoted).toList());
+            CommandResult r = account.runAsAccount(List.of("bash", "-o", "pipefail", "-c", pipeline), null, BACKUP_TIMEOUT, Map.of("TZ", "UTC"));
+            if (!r.ok()) {
+                throw new IllegalStateException("replaying the binary logs failed: " + r.tail());
+            }
+            account.runAsAccount(List.of(tool("mariadb-admin"), "--no-defaults", "--socket=" + sock, "-u", account.name(), "shutdown"),
+                    Duration.ofMinutes(5));
+            Long replayer = InstanceFiles.livePid(pidFile, "mariadbd");
+            if (replayer != null && !InstanceFiles.terminate(replayer, 60_000)) {
+                throw new IllegalStateException("the server replaying the binary logs did not stop");
+            }
+        } finally {
+            Long left = InstanceFiles.livePid(pidFile, "mariadbd");
+            if (left != null) {
+                InstanceFiles.terminate(left, 60_000);
+            }
+            InstanceFiles.deleteRecursively(logs);
+        }
+    }
+
+    private static String shellQuoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -168,6 +168,11 @@ class PointInTimeIT {
                 assertThat(b.path("trigger").asText()).isEqualTo("pre-restore");
                 assertThat(b.path("status").asText()).isEqualTo("completed");
             });
+            // the archive from before an in-place restore leads elsewhere: the window starts again with the next backup
+            JsonNode afterRestore = api.get(path + "/recovery-window").json();
+            assertThat(afterRestore.has("earliest")).as(afterRestore.toString()).isFalse();
+            assertThat(afterRestore.path("message").asText()).contains("since the in-place restore");
+            assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}"), 422, "pointInTime", "since the in-place restore");
 
             // a branch has backups of its own
             String own = api.post(dbs.path(branchAtT) + "/backups", "").text("id");
@@ -229,6 +234,41 @@ class PointInTimeIT {
             assertThat(count(url)).isEqualTo(100);
             exec(url, "INSERT INTO items VALUES (5000)");
             assertThat(count(jdbc(now.text("id")))).as("the branch is its own").isEqualTo(150);
+        } finally {
+            made.forEach(dbs::deleteQuietly);
+        }
+    }
+
+    /** Redis has no continuous archive: its window says so and lists its snapshots; a branch is made from a snapshot taken then. */
+    @Test
+    void redisBranchesFromASnapshotAndSaysItHasNoPointInTime() throws Exception {
+        String id = dbs.create("pitr-cache", "{\"name\":\"pitr-cache\",\"slug\":\"pitr-cache\",\"engine\":\"redis\"}");
+        List<String> made = new ArrayList<>(List.of(id));
+        try {
+            dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+            Items items = Items.of(dbs, "redis", id);
+            items.add(1, 500);
+            JsonNode window = api.get(dbs.path(id) + "/recovery-window").json();
+            assertThat(window.path("pointInTime").asBoolean()).as(window.toString()).isFalse();
+            assertThat(window.path("message").asText()).contains("no continuous archive");
+            assertThat(window.path("snapshots")).isEmpty();
+            assertProblem(api.post(dbs.path(id) + "/restore", "{\"pointInTime\":\"" + Instant.now() + "\"}"), 422, "pointInTime",
+                    "no continuous archive");
+            assertProblem(api.post(dbs.path(id) + "/branches", "{\"name\":\"Old\",\"slug\":\"pitr-cache-old\",\"pointInTime\":\""
+                    + Instant.now() + "\"}"), 422, "pointInTime", "no continuous archive");
+
+            Api.Reply branch = api.post(dbs.path(id) + "/branches", "{\"name\":\"Cache copy\",\"slug\":\"pitr-cache-copy\"}");
+            assertThat(branch.status()).as(branch.raw()).isEqualTo(201);
+            made.add(branch.text("id"));
+            assertThat(branch.text("parentId")).isEqualTo(id);
+            dbs.awaitStatus(branch.text("id"), "ready", RESTORE);
+            Items copy = Items.of(dbs, "redis", branch.text("id"));
+            assertThat(copy.count()).isEqualTo(500);
+            assertThat(api.get(dbs.path(branch.text("id"))).text("statusMessage")).contains("made from its backup");
+            items.add(501, 510);
+            assertThat(copy.count()).as("independent").isEqualTo(500);
+            JsonNode after = api.get(dbs.path(id) + "/recovery-window").json();
+            assertThat(after.path("snapshots")).as("the snapshot the branch was made from").hasSize(1);
         } finally {
             made.forEach(dbs::deleteQuietly);
         }

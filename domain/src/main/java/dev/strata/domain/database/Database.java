@@ -73,6 +73,13 @@ public class Database extends WorkspaceOwned {
     @Column(name = "restore_point_in_time")
     private Instant restorePointInTime;
 
+    /**
+     * When the last in-place restore finished: the archive from before it leads elsewhere (another timeline), so
+     * point-in-time restores after it start from backups taken after it.
+     */
+    @Column(name = "restored_at")
+    private Instant restoredAt;
+
     /** A branch: the database it was made from (which may since have been deleted), and the moment of the parent it copies. */
     @Column(name = "parent_id", length = 40)
     private String parentId;
@@ -235,6 +242,9 @@ public class Database extends WorkspaceOwned {
     /** The restore asked for is done (or was given up, {@code reason} saying why); the reconciler goes on as usual. */
     public void restoreFinished(String backupId, String reason, Instant now) {
         if (backupId.equals(restoreBackupId)) {
+            if (everReady && reason == null) {
+                restoredAt = now;
+            }
             restoreBackupId = null;
             restorePointInTime = null;
             safetyBackupId = null;
@@ -384,6 +394,7 @@ public class Database extends WorkspaceOwned {
     public String restoreBackupId() { return restoreBackupId; }
     public Instant restorePointInTime() { return restorePointInTime; }
     public String parentId() { return parentId; }
+    public Instant restoredAt() { return restoredAt; }
     public String cloneSourceId() { return cloneSourceId; }
     public String branchNote() { return branchNote; }
     public Instant branchPoint() { return branchPoint; }

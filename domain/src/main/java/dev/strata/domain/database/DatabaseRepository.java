@@ -30,6 +30,9 @@ public interface DatabaseRepository {
 
     Set<Integer> usedPorts();
 
+    /** Whether a new branch's data is still to be copied from database {@code id}'s files. */
+    boolean beingCloned(String id);
+
     /** The branches made from database {@code parentId}, oldest first. */
     List<Database> branchesOf(String workspaceId, String parentId);
 

@@ -139,6 +139,13 @@ public class Backups {
         return b;
     }
 
+    /** An in-place restore waits until the branches being copied from the database's files have their copy. */
+    private void requireNotBeingCloned(Database db) {
+        if (databaseRows.beingCloned(db.id())) {
+            throw new ConflictException("a branch of database " + db.id() + " is being copied from its files; restore it once the branch is ready");
+        }
+    }
+
     private void requireBackupable(Database db) {
         if (!(drivers.forEngine(db.engine()) instanceof BackupCapability)) {
             throw new UnprocessableException("engine", db.engine().wireName() + " databases cannot be backed up by this driver yet");
@@ -265,6 +272,7 @@ public class Backups {
                     + "; database " + db.id() + " runs " + db.engine().wireName() + " " + db.engineVersion());
         }
         requireBackupable(db);
+        requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; restore it once it is ready");
         }
@@ -301,10 +309,14 @@ public class Backups {
                     + " they are restored and branched from their backups (snapshots) only, not to any moment"
                     + (snapshots.isEmpty() ? "; there is no completed backup yet" : ""));
         }
-        List<Backup> bases = done.stream().filter(Backup::pointInTimeBase).toList();
+        List<Backup> bases = done.stream().filter(Backup::pointInTimeBase).filter(b -> db.restoredAt() == null
+                || !b.startedAt().isBefore(db.restoredAt())).toList();
         if (bases.isEmpty()) {
-            return new RecoveryWindow(true, null, null, snapshots, "no base backup yet: any moment after the first completed backup taken"
-                    + " while the database runs can be restored (POST .../backups takes one)");
+            return new RecoveryWindow(true, null, null, snapshots, db.restoredAt() != null
+                    ? "no base backup since the in-place restore of " + db.restoredAt() + ": moments after the next completed backup can be"
+                    + " restored (POST .../backups takes one); earlier states are in the backups (snapshots)"
+                    : "no base backup yet: any moment after the first completed backup taken while the database runs can be restored"
+                    + " (POST .../backups takes one)");
         }
         Instant earliest = bases.get(bases.size() - 1).completedAt();
         return new RecoveryWindow(true, earliest, now.isBefore(earliest) ? earliest : now, snapshots,
@@ -348,7 +360,9 @@ public class Backups {
             throw new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database " + db.id()
                     + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS));
         }
-        return backups.completedOf(db.id()).stream().filter(Backup::pointInTimeBase).filter(b -> !b.completedAt().isAfter(t))
+        return backups.completedOf(db.id()).stream().filter(Backup::pointInTimeBase)
+                .filter(b -> db.restoredAt() == null || !b.startedAt().isBefore(db.restoredAt()))
+                .filter(b -> !b.completedAt().isAfter(t))
                 .findFirst()
                 .orElseThrow(() -> new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database "
                         + db.id() + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS)));
@@ -362,6 +376,7 @@ public class Backups {
         Instant t = parsePointInTime(pointInTime);
         Database db = databases.findForChange(caller, wsId, dbId);
         requireBackupable(db);
+        requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; restore it once it is ready");
         }
@@ -431,6 +446,7 @@ public class Backups {
         Database parent = databaseRows.findById(db.parentId()).filter(p -> !p.deletionRequested()).orElseThrow(() ->
                 new UnprocessableException("the parent " + db.parentId() + " of branch " + db.id() + " was deleted; there is nothing to reset from"));
         requireBackupable(db);
+        requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; reset it once it is ready");
         }

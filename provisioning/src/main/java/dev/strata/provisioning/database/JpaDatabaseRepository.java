@@ -94,6 +94,12 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     }
 
     @Override
+    public boolean beingCloned(String id) {
+        return !em.createQuery("select d.id from Database d where d.cloneSourceId = :id", String.class).setParameter("id", id)
+                .setMaxResults(1).getResultList().isEmpty();
+    }
+
+    @Override
     public List<Database> branchesOf(String workspaceId, String parentId) {
         return em.createQuery("select d from Database d where d.workspaceId = :ws and d.parentId = :p order by d.id", Database.class)
                 .setParameter("ws", workspaceId).setParameter("p", parentId).getResultList();

@@ -34,6 +34,8 @@ class PointInTimeIT {
 
     private static final Duration BACKUP = Duration.ofSeconds(120);
     private static final Duration RESTORE = Duration.ofSeconds(180);
+    /** Strata closes archive files every 25 s; the upload takes a moment: a change is in the repository within a minute. */
+    private static final Duration RPO = Duration.ofSeconds(60);
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -66,6 +68,10 @@ class PointInTimeIT {
             exec(url, "INSERT INTO items SELECT generate_series(1, 100)");
             String t = serverNow(url); // after T1's commit, before T2's
             exec(url, "INSERT INTO items SELECT generate_series(101, 150)");
+            // continuous archiving: the WAL segment holding T2's commit reaches the repository by itself within the RPO
+            String segment = query(url, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            await().atMost(RPO).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(archived(id, "pgbackrest/archive")).as("archived WAL").anyMatch(f -> f.startsWith(segment)));
 
             JsonNode window = api.get(path + "/recovery-window").json();
             assertThat(window.path("pointInTime").asBoolean()).isTrue();
@@ -174,9 +180,14 @@ class PointInTimeIT {
             assertThat(afterRestore.path("message").asText()).contains("since the in-place restore");
             assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}"), 422, "pointInTime", "since the in-place restore");
 
-            // a branch has backups of its own
+            // a branch has backups of its own, and sleeps and wakes with its data
             String own = api.post(dbs.path(branchAtT) + "/backups", "").text("id");
             assertThat(awaitBackup(own).path("databaseId").asText()).isEqualTo(branchAtT);
+            assertThat(api.post(dbs.path(branchAtT) + "/sleep", "").status()).isEqualTo(202);
+            dbs.awaitStatus(branchAtT, "sleeping", Duration.ofSeconds(60));
+            assertThat(api.post(dbs.path(branchAtT) + "/wake", "").status()).isEqualTo(202);
+            dbs.awaitStatus(branchAtT, "ready", Duration.ofSeconds(60));
+            assertThat(count(jdbc(branchAtT))).isEqualTo(100);
 
             // the parent deleted: its branches live on, still naming it; a branch of a deleted database is refused
             dbs.deleteAndAwaitGone(id);
@@ -216,6 +227,10 @@ class PointInTimeIT {
             String t = nextSecond(url, mysqlNow(url));
             nextSecond(url, t);
             exec(url, "INSERT INTO items SELECT seq FROM seq_101_to_150");
+            // continuous archiving: a binary log file is shipped after T2's commit, by itself, within the RPO
+            int shipped = archived(id, "binlog").size();
+            await().atMost(RPO).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(archived(id, "binlog").size()).as("shipped binary logs").isGreaterThan(shipped));
 
             Api.Reply atT = api.post(path + "/branches", "{\"name\":\"Shop at T\",\"slug\":\"pitr-shop-at-t\",\"pointInTime\":\"" + t + "\"}");
             assertThat(atT.status()).as(atT.raw()).isEqualTo(201);
@@ -298,6 +313,24 @@ class PointInTimeIT {
              ResultSet rs = s.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    private static String query(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Names of the files under {@code databases/<id>/<folder>} in the embedded backup repository. */
+    private static List<String> archived(String dbId, String folder) throws java.io.IOException {
+        java.nio.file.Path dir = Host.DATA_DIR.resolve("objects/system/strata-backups/databases").resolve(dbId).resolve(folder);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
         }
     }
 

@@ -284,6 +284,84 @@ class DashboardIT {
         }
     }
 
+    @Test
+    void branchesAndPointInTimeFromTheDatabasePage() {
+        Api api = Api.withBootstrapKey();
+        String base = "/api/v1/workspaces/" + api.workspaceId() + "/databases";
+        Api.Reply made = api.post(base, "{\"name\":\"Orders\",\"slug\":\"ui-orders\",\"engine\":\"postgresql\"}");
+        assertThat(made.status()).as(made.raw()).isEqualTo(201);
+        String id = made.text("id");
+        String branch = null;
+        try {
+            browser.open(Api.BASE + "/");
+            signIn("admin", ADMIN_PASSWORD);
+            browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
+            String page = Api.BASE + "/databases/detail.xhtml?id=" + id;
+            browser.open(page);
+            browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            assertThat(web.findElement(By.id("recoveryWindow")).getText()).contains("no base backup");
+            assertThat(web.findElements(By.id("pitr:restorePoint"))).as("no moment to restore to yet").isEmpty();
+
+            // a base backup opens the window: its ends bound the moment inputs
+            web.findElement(By.id("backupActions:backUpNow")).click();
+            browser.await(Duration.ofSeconds(120)).until(d -> {
+                d.navigate().to(page);
+                return d.findElement(By.id("backupList")).getText().contains("completed");
+            });
+            assertThat(web.findElement(By.id("recoveryWindow")).getText()).matches("Recovery window: \\d{4}-.* – \\d{4}-.* \\(UTC\\)");
+            WebElement moment = web.findElement(By.id("pitr:restorePoint"));
+            assertThat(moment.getAttribute("type")).isEqualTo("datetime-local");
+            assertThat(moment.getAttribute("min")).isNotEmpty();
+            assertThat(moment.getAttribute("max")).isNotEmpty();
+
+            // a moment outside the window (past the browser's own check): refused with the window in the message
+            web.findElement(By.id("branch:branchName")).sendKeys("Orders old");
+            web.findElement(By.id("branch:branchSlug")).sendKeys("ui-orders-old");
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript(
+                    "document.getElementById('branch:branchPoint').value = '2000-01-01T00:00:00'; document.getElementById('branch').noValidate = true;");
+            web.findElement(By.id("branch:makeBranch")).click();
+            WebElement refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#branch .field-error")));
+            assertThat(refusal.getText()).contains("outside the recovery window");
+            assertThat(api.get(base + "/" + id + "/branches").json().path("data")).as("nothing created").isEmpty();
+
+            // a branch of the present: the new branch's page, which names its parent
+            WebElement name = web.findElement(By.id("branch:branchName"));
+            name.clear();
+            name.sendKeys("Orders branch");
+            WebElement slug = web.findElement(By.id("branch:branchSlug"));
+            slug.clear();
+            slug.sendKeys("ui-orders-branch");
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('branch:branchPoint').value = '';");
+            web.findElement(By.id("branch:makeBranch")).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders branch"));
+            branch = web.getCurrentUrl().replaceAll(".*id=", "");
+            browser.await(Duration.ofSeconds(120)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            assertThat(web.findElement(By.id("branchOf")).getText()).contains("Branch of").contains("Orders");
+            browser.screenshot("22-branch");
+
+            // reset from parent, confirmed
+            web.findElement(By.id("reset:resetFromParent")).click();
+            web.switchTo().alert().accept();
+            assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
+                    .contains("Resetting");
+            browser.await(Duration.ofSeconds(180)).until(d -> {
+                d.navigate().to(Api.BASE + "/databases/detail.xhtml?id=" + web.getCurrentUrl().replaceAll(".*id=", ""));
+                return d.findElement(By.id("status")).getText().equals("ready");
+            });
+
+            // the parent lists it, with a link to it
+            web.findElement(By.id("parentLink")).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders"));
+            assertThat(web.findElement(By.id("branchList")).getText()).contains("Orders branch").contains("ready");
+            assertThat(web.findElement(By.linkText("Orders branch")).getAttribute("href")).endsWith("id=" + branch);
+        } finally {
+            api.delete(base + "/" + id);
+            if (branch != null) {
+                api.delete(base + "/" + branch);
+            }
+        }
+    }
+
     private void signIn(String user, String password) {
         web.findElement(By.id("login:username")).sendKeys(user);
         web.findElement(By.id("login:password")).sendKeys(password);

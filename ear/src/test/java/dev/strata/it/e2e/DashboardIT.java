@@ -337,6 +337,7 @@ class DashboardIT {
             branch = web.getCurrentUrl().replaceAll(".*id=", "");
             browser.await(Duration.ofSeconds(120)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
             assertThat(web.findElement(By.id("branchOf")).getText()).contains("Branch of").contains("Orders");
+            assertThat(web.findElement(By.id("branchNote")).getText()).contains("of the parent's files");
             browser.screenshot("22-branch");
 
             // reset from parent, confirmed
@@ -344,8 +345,9 @@ class DashboardIT {
             web.switchTo().alert().accept();
             assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
                     .contains("Resetting");
+            String branchPage = Api.BASE + "/databases/detail.xhtml?id=" + branch;
             browser.await(Duration.ofSeconds(180)).until(d -> {
-                d.navigate().to(Api.BASE + "/databases/detail.xhtml?id=" + web.getCurrentUrl().replaceAll(".*id=", ""));
+                d.navigate().to(branchPage);
                 return d.findElement(By.id("status")).getText().equals("ready");
             });
 

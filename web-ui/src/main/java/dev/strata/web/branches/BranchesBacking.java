@@ -110,7 +110,8 @@ public class BranchesBacking implements Serializable {
     public String branch() {
         try {
             Database db = backups.branch(user.caller(), user.getWorkspaceId(), databaseId, name, slug, utc(branchPoint));
-            Messages.info("Branch " + db.name() + " is being made" + (db.branchPoint() == null ? "" : " (" + db.branchPoint() + ")"));
+            Messages.info("Branch " + db.name() + " is being made"
+                    + (db.branchPoint() == null ? "" : " (the data as at " + LOCAL.format(db.branchPoint()).replace('T', ' ') + " UTC)"));
             Messages.keepForRedirect();
             return "/databases/detail.xhtml?faces-redirect=true&id=" + db.id();
         } catch (DomainException e) {

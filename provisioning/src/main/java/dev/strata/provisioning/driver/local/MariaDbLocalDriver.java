@@ -204,7 +204,9 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 + "log-bin = " + inst.resolve(BINLOG_DIR).resolve(BINLOG_BASE) + "\n"
                 + "server_id = 1\n"
                 + "binlog_format = ROW\n"
-                + "sync_binlog = 1\n";
+                + "sync_binlog = 1\n"
+                // shipped files are purged at once; without backups (nothing shipped) a week is kept, not forever
+                + "binlog_expire_logs_seconds = 604800\n";
         Path file = inst.resolve("my.cnf");
         if (Files.exists(file) && Files.readString(file).equals(settings)) {
             return false;

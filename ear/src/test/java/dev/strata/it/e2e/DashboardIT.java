@@ -337,7 +337,11 @@ class DashboardIT {
             branch = web.getCurrentUrl().replaceAll(".*id=", "");
             browser.await(Duration.ofSeconds(120)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
             assertThat(web.findElement(By.id("branchOf")).getText()).contains("Branch of").contains("Orders");
-            assertThat(web.findElement(By.id("branchNote")).getText()).contains("of the parent's files");
+            // how it was made: written when the copy is in place, shown from the next page load on (the live refresh updates the head only)
+            browser.await(Duration.ofSeconds(30)).until(d -> {
+                d.navigate().refresh();
+                return d.findElement(By.id("branchNote")).getText().contains("of the parent's files");
+            });
             browser.screenshot("22-branch");
 
             // reset from parent, confirmed

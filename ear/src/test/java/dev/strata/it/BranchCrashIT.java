@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,7 +53,7 @@ class BranchCrashIT {
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(api.get("/api/v1/workspaces/" + ws + "/backups/" + base).text("status")).isEqualTo("completed"));
             items.add(ITEMS + 1, ITEMS + 500);
-            String t = serverNow(dbs.connection(parent).path("jdbcUrl").asText());
+            String t = TestDatabases.queryOne(dbs.connection(parent).path("jdbcUrl").asText(), TestDatabases.POSTGRES_NOW);
             items.add(ITEMS + 501, ITEMS + 1000);
 
             // 1. killed while the two branches are made
@@ -132,11 +128,4 @@ class BranchCrashIT {
         return seen.get();
     }
 
-    private static String serverNow(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 }

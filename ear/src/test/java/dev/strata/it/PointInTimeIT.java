@@ -69,7 +69,7 @@ class PointInTimeIT {
             String t = serverNow(url); // after T1's commit, before T2's
             exec(url, "INSERT INTO items SELECT generate_series(101, 150)");
             // continuous archiving: the WAL segment holding T2's commit reaches the repository by itself within the RPO
-            String segment = query(url, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            String segment = TestDatabases.queryOne(url, "SELECT pg_walfile_name(pg_current_wal_lsn())");
             await().atMost(RPO).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(archived(id, "pgbackrest/archive")).as("archived WAL").anyMatch(f -> f.startsWith(segment)));
 
@@ -309,18 +309,7 @@ class PointInTimeIT {
 
     /** The database server's clock (UTC, microseconds), RFC 3339. */
     private static String serverNow(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static String query(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestDatabases.queryOne(url, TestDatabases.POSTGRES_NOW);
     }
 
     /** Names of the files under {@code databases/<id>/<folder>} in the embedded backup repository. */
@@ -336,11 +325,7 @@ class PointInTimeIT {
 
     /** The MariaDB server's clock (UTC, microseconds), RFC 3339. */
     private static String mysqlNow(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestDatabases.queryOne(url, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')");
     }
 
     /** Waits until the server's clock is in a later second than {@code after}; the server's time then. */

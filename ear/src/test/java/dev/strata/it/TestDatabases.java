@@ -92,6 +92,17 @@ public final class TestDatabases {
         }
     }
 
+    /** PostgreSQL's clock (UTC, microseconds) as RFC 3339: a moment between two commits, as the server saw it. */
+    public static final String POSTGRES_NOW = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+    /** The first column of the first row of a query on the database of a JDBC URL. */
+    public static String queryOne(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** How many rows the table {@code items} of the database of a JDBC URL has. */
     public static int count(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();

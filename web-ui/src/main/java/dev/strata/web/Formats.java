@@ -12,9 +12,15 @@ import java.time.format.DateTimeFormatter;
 public class Formats {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     public String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);
+    }
+
+    /** To the second: a branch point or a moment restored to, which a minute would not name. */
+    public String moment(Instant instant) {
+        return instant == null ? "" : MOMENT.format(instant);
     }
 
     public String bytes(Long bytes) {

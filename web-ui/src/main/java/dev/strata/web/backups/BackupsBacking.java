@@ -6,6 +6,7 @@ import dev.strata.domain.database.Database;
 import dev.strata.domain.shared.DomainException;
 import dev.strata.provisioning.backup.Backups;
 import dev.strata.web.Messages;
+import dev.strata.web.databases.DatabaseBacking;
 import dev.strata.web.security.CurrentUser;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -33,6 +34,10 @@ public class BackupsBacking implements Serializable {
 
     @Inject
     transient CurrentUser user;
+
+    /** The database page's header, refreshed after an in-place restore so it shows "updating" and follows it live. */
+    @Inject
+    transient DatabaseBacking database;
 
     private String databaseId;
     private boolean enabled;
@@ -92,6 +97,7 @@ public class BackupsBacking implements Serializable {
         try {
             Database db = backups.restoreInPlace(user.caller(), user.getWorkspaceId(), databaseId, backupId);
             Messages.info("Restoring " + db.name() + " from " + backupId + " (a safety backup is taken first)");
+            database.refresh();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
         }

@@ -6,6 +6,7 @@ import dev.strata.domain.shared.DomainException;
 import dev.strata.provisioning.backup.Backups;
 import dev.strata.provisioning.database.Databases;
 import dev.strata.web.Messages;
+import dev.strata.web.databases.DatabaseBacking;
 import dev.strata.web.security.CurrentUser;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -16,11 +17,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Backs the "Branches and point in time" section of {@code databases/detail.xhtml}: the recovery window, the Branch
  * form (name, slug, an optional moment), "Restore to a point in time", the list of branches and, on a branch, its
  * parent and "Reset from parent". Moments are entered in UTC ({@code datetime-local} inputs bounded by the window).
+ * The window, the list and the parent are read once per render ({@link #forget()}): the bean lives as long as the
+ * view, and a backup completed or a restore done since must show on the next render of the same view.
  */
 @Named("branches")
 @ViewScoped
@@ -41,14 +45,29 @@ public class BranchesBacking implements Serializable {
     @Inject
     transient CurrentUser user;
 
+    /** The page's header, refreshed after a restore or reset so it shows "updating" and follows it live. */
+    @Inject
+    transient DatabaseBacking database;
+
     private String databaseId;
     private String name;
     private String slug;
     private String branchPoint;
     private String restorePoint;
     private transient RecoveryWindow window;
+    private transient List<Database> list;
+    private transient Database parent;
+    private transient String parentLookedUp;
 
-    /** The window as of this request (null when the database is gone). */
+    /** f:event preRenderView: what follows is read afresh for this render (the last render's answers served the postback). */
+    public void forget() {
+        window = null;
+        list = null;
+        parent = null;
+        parentLookedUp = null;
+    }
+
+    /** The window as of this render (null when the database is gone). */
     public RecoveryWindow getWindow() {
         if (window == null && databaseId != null) {
             try {
@@ -87,11 +106,14 @@ public class BranchesBacking implements Serializable {
     }
 
     public List<Database> getList() {
-        try {
-            return databases.branches(user.caller(), user.getWorkspaceId(), databaseId);
-        } catch (DomainException e) {
-            return List.of();
+        if (list == null) {
+            try {
+                list = databases.branches(user.caller(), user.getWorkspaceId(), databaseId);
+            } catch (DomainException e) {
+                return List.of();
+            }
         }
+        return list;
     }
 
     /** The parent of a branch when it still exists, else null (the page then says it was deleted). */
@@ -99,12 +121,16 @@ public class BranchesBacking implements Serializable {
         if (branch == null || branch.parentId() == null) {
             return null;
         }
-        try {
-            Database p = databases.get(user.caller(), user.getWorkspaceId(), branch.parentId());
-            return p.deletionRequested() ? null : p;
-        } catch (DomainException e) {
-            return null;
+        if (!Objects.equals(parentLookedUp, branch.parentId())) {
+            try {
+                Database p = databases.get(user.caller(), user.getWorkspaceId(), branch.parentId());
+                parent = p.deletionRequested() ? null : p;
+            } catch (DomainException e) {
+                parent = null;
+            }
+            parentLookedUp = branch.parentId();
         }
+        return parent;
     }
 
     public String branch() {
@@ -126,6 +152,7 @@ public class BranchesBacking implements Serializable {
             String t = utc(restorePoint);
             Database db = backups.restoreInPlaceAt(user.caller(), user.getWorkspaceId(), databaseId, t == null ? "" : t);
             Messages.info("Restoring " + db.name() + " to " + t + " (a safety backup is taken first)");
+            database.refresh();
         } catch (DomainException e) {
             Messages.show(e, RESTORE_FIELDS);
         }
@@ -136,6 +163,7 @@ public class BranchesBacking implements Serializable {
         try {
             Database db = backups.reset(user.caller(), user.getWorkspaceId(), databaseId);
             Messages.info("Resetting " + db.name() + " to its parent's present (a safety backup is taken first)");
+            database.refresh();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
         }

@@ -315,16 +315,25 @@ class DashboardIT {
             assertThat(moment.getAttribute("max")).isNotEmpty();
 
             // a moment outside the window (past the browser's own check): refused with the window in the message
+            String earliest = moment.getAttribute("min");
             web.findElement(By.id("branch:branchName")).sendKeys("Orders old");
             web.findElement(By.id("branch:branchSlug")).sendKeys("ui-orders-old");
             ((org.openqa.selenium.JavascriptExecutor) web).executeScript(
                     "document.getElementById('branch:branchPoint').value = '2000-01-01T00:00:00'; document.getElementById('branch').noValidate = true;");
             web.findElement(By.id("branch:makeBranch")).click();
             WebElement refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#branch .field-error")));
-            assertThat(refusal.getText()).contains("outside the recovery window");
+            assertThat(refusal.getText()).contains("outside the recovery window").contains("which is " + earliest + "Z to ");
             assertThat(api.get(base + "/" + id + "/branches").json().path("data")).as("nothing created").isEmpty();
+            // and so is an in-place restore to it, confirmed
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript(
+                    "document.getElementById('pitr:restorePoint').value = '2000-01-01T00:00:00'; document.getElementById('pitr').noValidate = true;");
+            web.findElement(By.id("pitr:restoreToPoint")).click();
+            web.switchTo().alert().accept();
+            refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pitr .field-error")));
+            assertThat(refusal.getText()).contains("outside the recovery window").contains("which is " + earliest + "Z to ");
+            assertThat(web.findElement(By.id("status")).getText()).isEqualTo("ready");
 
-            // a branch of the present: the new branch's page, which names its parent
+            // a branch of the present: the new branch's page, which names its parent and its branch point
             WebElement name = web.findElement(By.id("branch:branchName"));
             name.clear();
             name.sendKeys("Orders branch");
@@ -337,29 +346,31 @@ class DashboardIT {
             branch = web.getCurrentUrl().replaceAll(".*id=", "");
             browser.await(Duration.ofSeconds(120)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
             assertThat(web.findElement(By.id("branchOf")).getText()).contains("Branch of").contains("Orders");
-            // how it was made: written when the copy is in place, shown from the next page load on (the live refresh updates the head only)
-            browser.await(Duration.ofSeconds(30)).until(d -> {
-                d.navigate().refresh();
-                return d.findElement(By.id("branchNote")).getText().contains("of the parent's files");
-            });
+            assertThat(web.findElement(By.id("branchMoment")).getText()).matches("at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
+            browser.await(Duration.ofSeconds(30)).until(d -> d.findElement(By.id("branchNote")).getText().contains("of the parent's files"));
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('branchesSection').scrollIntoView()");
             browser.screenshot("22-branch");
 
-            // reset from parent, confirmed
+            // the parent lists it, with a link to it, which opens it
+            web.findElement(By.id("parentLink")).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders"));
+            assertThat(web.findElement(By.id("branchList")).getText()).contains("Orders branch").contains("ready");
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('branchesSection').scrollIntoView()");
+            browser.screenshot("23-branches");
+            WebElement link = web.findElement(By.linkText("Orders branch"));
+            assertThat(link.getAttribute("href")).endsWith("id=" + branch);
+            link.click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders branch"));
+            assertThat(web.findElement(By.id("branchOf")).getText()).contains("Branch of");
+
+            // reset from parent, confirmed: the page shows it updating, then ready, without a reload
             web.findElement(By.id("reset:resetFromParent")).click();
             web.switchTo().alert().accept();
             assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
                     .contains("Resetting");
-            String branchPage = Api.BASE + "/databases/detail.xhtml?id=" + branch;
-            browser.await(Duration.ofSeconds(180)).until(d -> {
-                d.navigate().to(branchPage);
-                return d.findElement(By.id("status")).getText().equals("ready");
-            });
-
-            // the parent lists it, with a link to it
-            web.findElement(By.id("parentLink")).click();
-            browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders"));
-            assertThat(web.findElement(By.id("branchList")).getText()).contains("Orders branch").contains("ready");
-            assertThat(web.findElement(By.linkText("Orders branch")).getAttribute("href")).endsWith("id=" + branch);
+            assertThat(web.findElement(By.id("status")).getText()).isEqualTo("updating");
+            browser.await(Duration.ofSeconds(180)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            assertThat(web.findElement(By.cssSelector(".msg-info")).getText()).as("the same page, followed live").contains("Resetting");
         } finally {
             api.delete(base + "/" + id);
             if (branch != null) {

@@ -271,13 +271,23 @@ public class Backups {
             throw new UnprocessableException("backupId", "backup " + b.id() + " is of " + b.engine().wireName() + " " + b.engineVersion()
                     + "; database " + db.id() + " runs " + db.engine().wireName() + " " + db.engineVersion());
         }
+        requireRestorableInPlace(db);
+        return restoreAfterSafetyBackup(db, b, null);
+    }
+
+    /** An in-place restore needs a backupable database that is not updating and is not being copied into a branch. */
+    private void requireRestorableInPlace(Database db) {
         requireBackupable(db);
         requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; restore it once it is ready");
         }
+    }
+
+    /** Asks for the safety backup and for the restore of {@code source} (replayed up to {@code pointInTime} when not null). */
+    private Database restoreAfterSafetyBackup(Database db, Backup source, Instant pointInTime) {
         Backup safety = start(db, BackupTrigger.PRE_RESTORE);
-        db.requestRestore(b.id(), safety.id(), Instant.now());
+        db.requestRestore(source.id(), pointInTime, safety.id(), Instant.now());
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -309,8 +319,7 @@ public class Backups {
                     + " they are restored and branched from their backups (snapshots) only, not to any moment"
                     + (snapshots.isEmpty() ? "; there is no completed backup yet" : ""));
         }
-        List<Backup> bases = done.stream().filter(Backup::pointInTimeBase).filter(b -> db.restoredAt() == null
-                || !b.startedAt().isBefore(db.restoredAt())).toList();
+        List<Backup> bases = bases(db, done);
         if (bases.isEmpty()) {
             return new RecoveryWindow(true, null, null, snapshots, db.restoredAt() != null
                     ? "no base backup since the in-place restore of " + db.restoredAt() + ": moments after the next completed backup can be"
@@ -322,6 +331,15 @@ public class Backups {
         return new RecoveryWindow(true, earliest, now.isBefore(earliest) ? earliest : now, snapshots,
                 "any moment from " + shownUp(earliest) + " to the present; changes reach the archive within "
                         + pitr.archiveInterval().toSeconds() + " s while the server runs");
+    }
+
+    /**
+     * The bases for point-in-time restores among {@code completed} (newest first): backups the archive goes on from,
+     * taken after the database's last in-place restore (the archive before it leads to the other history).
+     */
+    private static List<Backup> bases(Database db, List<Backup> completed) {
+        return completed.stream().filter(Backup::pointInTimeBase)
+                .filter(b -> db.restoredAt() == null || !b.startedAt().isBefore(db.restoredAt())).toList();
     }
 
     /**
@@ -360,9 +378,7 @@ public class Backups {
             throw new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database " + db.id()
                     + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS));
         }
-        return backups.completedOf(db.id()).stream().filter(Backup::pointInTimeBase)
-                .filter(b -> db.restoredAt() == null || !b.startedAt().isBefore(db.restoredAt()))
-                .filter(b -> !b.completedAt().isAfter(t))
+        return bases(db, backups.completedOf(db.id())).stream().filter(b -> !b.completedAt().isAfter(t))
                 .findFirst()
                 .orElseThrow(() -> new UnprocessableException("pointInTime", "pointInTime " + t + " is outside the recovery window of database "
                         + db.id() + ", which is " + shownUp(w.earliest()) + " to " + w.latest().truncatedTo(ChronoUnit.SECONDS)));
@@ -375,16 +391,8 @@ public class Backups {
     public Database restoreInPlaceAt(Caller caller, String wsId, String dbId, String pointInTime) {
         Instant t = parsePointInTime(pointInTime);
         Database db = databases.findForChange(caller, wsId, dbId);
-        requireBackupable(db);
-        requireNotBeingCloned(db);
-        if (db.status() == DatabaseStatus.UPDATING) {
-            throw new ConflictException("the database is updating; restore it once it is ready");
-        }
-        Backup base = baseFor(db, t, Instant.now());
-        Backup safety = start(db, BackupTrigger.PRE_RESTORE);
-        db.requestRestore(base.id(), t, safety.id(), Instant.now());
-        changed.fire(new DatabaseChanged(db.id()));
-        return db;
+        requireRestorableInPlace(db);
+        return restoreAfterSafetyBackup(db, baseFor(db, t, Instant.now()), t);
     }
 
     /**

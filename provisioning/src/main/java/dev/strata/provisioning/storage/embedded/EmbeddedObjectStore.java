@@ -95,9 +95,23 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         }
     }
 
-    /** Where each project's buckets live: {@code <data>/objects/projects/<project id>/<bucket>}. */
+    /**
+     * Where each project's buckets live: {@code <data>/objects/buckets/<project id>/<bucket>/<encoded key>}
+     * (before 0.3: {@code objects/projects/<project id>/<bucket>/<key as a path>}, moved by
+     * {@link EncodedKeyMigration}).
+     */
     private Path projectsRoot() {
-        return config.dataDir().resolve("objects").resolve("projects");
+        return config.dataDir().resolve("objects").resolve("buckets");
+    }
+
+    /** Moves objects stored in the layout of earlier versions into the encoded-key one; before the endpoint serves. */
+    synchronized void migrateLayout() {
+        try {
+            new EncodedKeyMigration(config.dataDir().resolve("objects")).run();
+        } catch (IOException | RuntimeException e) {
+            unavailable = "cannot move the stored objects into the encoded-key layout: " + e.getMessage();
+            throw new IllegalStateException(unavailable, e);
+        }
     }
 
     synchronized void start(KeyDirectory directory) {
@@ -123,8 +137,9 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
                     // the same store over TLS, for clients that speak S3 only over TLS (pgBackRest)
                     .secureEndpoint(URI.create("https://" + bindAddress() + ":" + tlsPort()))
                     .keyStore(tls.keyStore().toString(), tls.keyStorePassword())
-                    // SigV4 only; this pair is never usable, the locator answers for every key
-                    .awsAuthentication(AuthenticationType.AWS_V4, "unused-" + UUID.randomUUID(), UUID.randomUUID().toString())
+                    // SigV4, and SigV2 for older clients (s3cmd, aws-cli v1 presigned URLs); this pair is never
+                    // usable, the locator answers for every key
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unused-" + UUID.randomUUID(), UUID.randomUUID().toString())
                     // current SDKs send x-amz-* headers s3proxy does not know (x-amz-mp-object-size)
                     .ignoreUnknownHeaders(true)
                     .stopTimeout(2_000)
@@ -248,6 +263,8 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         locator.forgetProject(projectId);
         try {
             deleteTree(dir);
+            // unfinished uploads kept by the layout migration, if any
+            deleteTree(config.dataDir().resolve("objects").resolve("pre-encoding").resolve(dir.getFileName().toString()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot remove " + dir + ": " + e.getMessage(), e);
         }

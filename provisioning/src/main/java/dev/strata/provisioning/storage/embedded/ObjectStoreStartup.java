@@ -32,8 +32,9 @@ public class ObjectStoreStartup {
     @PostConstruct
     void start() {
         KeyDirectory directory = accessKeyId -> buckets.usableKey(accessKeyId).map(g -> new KeyDirectory.Entry(g.secret(), g.projectId()));
-        store.sweepUnrecorded(buckets::recorded);
         try {
+            store.migrateLayout();
+            store.sweepUnrecorded(buckets::recorded);
             store.start(context.createContextualProxy(directory, KeyDirectory.class));
         } catch (IllegalStateException e) {
             // databases keep working; bucket calls answer 422 with this reason

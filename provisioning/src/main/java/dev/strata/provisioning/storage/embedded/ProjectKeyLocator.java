@@ -14,7 +14,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * Resolves the access key of every S3 request to its secret (s3proxy then checks the SigV4 signature with it) and to
- * the store of the key's project, a directory of its own. Project keys are looked up in the metadata at every
+ * the store of the key's project, a directory of its own where keys are encoded into file names
+ * ({@link EncodedKeyBlobStore}). Project keys are looked up in the metadata at every
  * request ({@link KeyDirectory}), so a key works exactly while the metadata says it may: a revocation or a project
  * deletion counts from its commit, and a key whose creation was rolled back never worked. Unknown or revoked keys
  * resolve to nothing, which s3proxy answers with 403 InvalidAccessKeyId; anonymous requests never reach a project.
@@ -94,7 +95,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-            return new FilesystemNio2BlobStore(dir.toString());
+            return new EncodedKeyBlobStore(dir, new FilesystemNio2BlobStore(dir.toString()));
         });
     }
 

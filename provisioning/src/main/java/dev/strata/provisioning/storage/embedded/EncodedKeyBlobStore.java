@@ -1,0 +1,252 @@
+package dev.strata.provisioning.storage.embedded;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.SdkResponses;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectAclRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * A project's store: s3proxy's filesystem store underneath, every key turned into one file name by
+ * {@link KeyCodec} on the way in and back on the way out, so that any S3 key round-trips byte for byte and no two
+ * keys share a file. The filesystem store still does what it does well (atomic publication of a PUT by rename,
+ * metadata in extended attributes beside the bytes, multipart parts, ACLs, conditional requests, ranges); listing is
+ * done here, because S3 orders and groups keys by their bytes, whatever the delimiter, which a directory walk
+ * cannot.
+ * <p>
+ * The class underneath must stay s3proxy's own {@code FilesystemNio2BlobStore}: s3proxy's front end recognises the
+ * store behind a {@link ForwardingBlobStore} by its class and adapts to what that store can do (multipart uploads
+ * by a stub object, If-None-Match done by the store).
+ */
+final class EncodedKeyBlobStore extends ForwardingBlobStore {
+
+    /** The names s3proxy's front end gives its multipart stub objects: bookkeeping, never listed. */
+    private static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
+
+    private final Path root;
+
+    /** {@code root}: the directory of the project's buckets, the one {@code delegate} stores under. */
+    EncodedKeyBlobStore(Path root, BlobStore delegate) {
+        super(delegate);
+        this.root = root;
+    }
+
+    /**
+     * Makes a write that the store published (by renaming its temporary file over the key) survive a power loss
+     * before it is acknowledged: the file's bytes and attributes, then each directory up to the bucket, so the
+     * rename itself is on disk.
+     */
+    private void durable(String container, String encodedKey) {
+        Path bucket = root.resolve(container);
+        Path file = bucket.resolve(encodedKey);
+        try {
+            force(file);
+            for (Path dir = file.getParent(); dir != null && dir.startsWith(bucket); dir = dir.getParent()) {
+                force(dir);
+            }
+        } catch (java.nio.file.NoSuchFileException replacedOrDeleted) {
+            // a later write or a delete of the same key got there first; it makes its own state durable
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot flush " + file + " to disk: " + e.getMessage(), e);
+        }
+    }
+
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    @Override
+    public boolean blobExists(String container, String name) {
+        return delegate().blobExists(container, KeyCodec.encode(name));
+    }
+
+    @Override
+    public PutObjectResponse putBlob(PutObjectRequest request, java.io.InputStream payload) {
+        String key = KeyCodec.encode(request.key());
+        PutObjectResponse put = delegate().putBlob(request.toBuilder().key(key).build(), payload);
+        durable(request.bucket(), key);
+        return put;
+    }
+
+    @Override
+    public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+        String destination = KeyCodec.encode(request.destinationKey());
+        CopyObjectResponse copied = delegate().copyBlob(request.toBuilder()
+                .sourceKey(KeyCodec.encode(request.sourceKey()))
+                .destinationKey(destination)
+                .build());
+        durable(request.destinationBucket(), destination);
+        return copied;
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+        return delegate().blobMetadata(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+        return delegate().getBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        return delegate().removeBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+    }
+
+    @Override
+    public ObjectCannedACL getBlobAccess(String container, String name) {
+        return delegate().getBlobAccess(container, KeyCodec.encode(name));
+    }
+
+    @Override
+    public ObjectCannedACL getBlobAccess(String container, String name, String versionId) {
+        return delegate().getBlobAccess(container, KeyCodec.encode(name), versionId);
+    }
+
+    @Override
+    public GetObjectAclResponse getBlobAcl(GetObjectAclRequest request) {
+        return delegate().getBlobAcl(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+    }
+
+    @Override
+    public void setBlobAccess(String container, String name, ObjectCannedACL access) {
+        delegate().setBlobAccess(container, KeyCodec.encode(name), access);
+    }
+
+    @Override
+    public void setBlobAccess(String container, String name, ObjectCannedACL access, String versionId) {
+        delegate().setBlobAccess(container, KeyCodec.encode(name), access, versionId);
+    }
+
+    @Override
+    public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+        MultipartUpload stored = delegate().initiateMultipartUpload(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+        return new MultipartUpload(stored.id(), request, stored.response());
+    }
+
+    @Override
+    public void abortMultipartUpload(MultipartUpload mpu) {
+        delegate().abortMultipartUpload(encoded(mpu));
+    }
+
+    @Override
+    public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu, CompleteMultipartUploadRequest request) {
+        String key = KeyCodec.encode(request.key());
+        CompleteMultipartUploadResponse done = delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build());
+        durable(request.bucket(), key);
+        return done.key() == null ? done : done.toBuilder().key(request.key()).build();
+    }
+
+    @Override
+    public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request, java.io.InputStream is) {
+        return delegate().uploadMultipartPart(encoded(mpu), request.toBuilder().key(KeyCodec.encode(request.key())).build(), is);
+    }
+
+    @Override
+    public List<Part> listMultipartUpload(MultipartUpload mpu) {
+        return delegate().listMultipartUpload(encoded(mpu));
+    }
+
+    @Override
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+        List<software.amazon.awssdk.services.s3.model.MultipartUpload> out = new ArrayList<>();
+        for (var upload : delegate().listMultipartUploads(container)) {
+            KeyCodec.decode(upload.key()).ifPresent(key -> out.add(upload.toBuilder().key(key).build()));
+        }
+        out.sort((a, b) -> KeyCodec.S3_ORDER.compare(a.key(), b.key()));
+        return out;
+    }
+
+    /** Same prefix, delimiter (any string), marker and page size semantics as S3, over the decoded keys. */
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+        String prefix = request.prefix() == null ? "" : request.prefix();
+        String delimiter = request.delimiter() == null || request.delimiter().isEmpty() ? null : request.delimiter();
+        String marker = request.continuationToken() != null ? request.continuationToken() : request.startAfter();
+        int maxKeys = request.maxKeys() == null ? 1000 : Math.max(0, request.maxKeys());
+
+        ListObjectsV2Response all = delegate().list(ListObjectsV2Request.builder().bucket(request.bucket()).build());
+        // one entry per key or common prefix, in S3's order; a prefix stands for every key it rolls up
+        TreeMap<String, Optional<S3Object>> entries = new TreeMap<>(KeyCodec.S3_ORDER);
+        for (S3Object stored : all.contents()) {
+            Optional<String> decoded = KeyCodec.decode(stored.key());
+            if (decoded.isEmpty()) {
+                continue; // bookkeeping of the store underneath
+            }
+            String key = decoded.get();
+            if (!key.startsWith(prefix) || key.startsWith(MULTIPART_STUB_PREFIX)) {
+                continue;
+            }
+            int cut = delimiter == null ? -1 : key.indexOf(delimiter, prefix.length());
+            if (cut >= 0) {
+                entries.put(key.substring(0, cut + delimiter.length()), Optional.empty());
+            } else {
+                entries.put(key, Optional.of(stored.toBuilder().key(key).build()));
+            }
+        }
+        var page = marker == null ? entries : entries.tailMap(marker, false);
+        List<S3Object> contents = new ArrayList<>();
+        List<CommonPrefix> prefixes = new ArrayList<>();
+        String next = null;
+        int taken = 0;
+        for (var entry : page.entrySet()) {
+            if (taken == maxKeys) {
+                next = maxKeys == 0 ? null : lastOf(contents, prefixes);
+                break;
+            }
+            entry.getValue().ifPresentOrElse(contents::add, () -> prefixes.add(SdkResponses.commonPrefix(entry.getKey())));
+            taken++;
+        }
+        return SdkResponses.objectsPage(contents, prefixes, next);
+    }
+
+    private static String lastOf(List<S3Object> contents, List<CommonPrefix> prefixes) {
+        String lastKey = contents.isEmpty() ? null : contents.get(contents.size() - 1).key();
+        String lastPrefix = prefixes.isEmpty() ? null : prefixes.get(prefixes.size() - 1).prefix();
+        if (lastKey == null) {
+            return lastPrefix;
+        }
+        if (lastPrefix == null) {
+            return lastKey;
+        }
+        return KeyCodec.S3_ORDER.compare(lastKey, lastPrefix) > 0 ? lastKey : lastPrefix;
+    }
+
+    private static MultipartUpload encoded(MultipartUpload mpu) {
+        return new MultipartUpload(mpu.id(), mpu.request().toBuilder().key(KeyCodec.encode(mpu.request().key())).build(), mpu.response());
+    }
+}

@@ -267,7 +267,7 @@ class AcknowledgedCrashIT {
 
     /** {@code <project id>/<bucket name>} of every bucket directory on disk in this test's projects. */
     private Set<String> bucketDirs() throws IOException {
-        Path root = Host.DATA_DIR.resolve("objects").resolve("projects");
+        Path root = Host.DATA_DIR.resolve("objects").resolve("buckets");
         Set<String> dirs = new TreeSet<>();
         if (!Files.isDirectory(root)) {
             return dirs;

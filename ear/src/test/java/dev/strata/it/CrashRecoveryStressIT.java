@@ -80,7 +80,7 @@ class CrashRecoveryStressIT {
             String project = api.post("/api/v1/projects", "{\"name\":\"stress project\"}").text("id");
             Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"stress-bucket\"}");
             assertThat(bucket.status()).as(bucket.raw()).isEqualTo(201);
-            assertThat(Host.DATA_DIR.resolve("objects/projects/" + project)).isDirectory();
+            assertThat(Host.DATA_DIR.resolve("objects/buckets/" + project)).isDirectory();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Api.Reply>> calls = new ArrayList<>();
             calls.add(pool.submit(() -> api.delete("/api/v1/projects/" + project)));
@@ -142,7 +142,7 @@ class CrashRecoveryStressIT {
             assertThat(api.get("/api/v1/projects/" + project).status()).isEqualTo(404);
             assertThat(api.get("/api/v1/storage/buckets/" + bucket.text("id")).status()).isEqualTo(404);
             assertThat(api.get("/api/v1/projects/" + project + "/storage-keys").status()).isEqualTo(404);
-            assertThat(Host.DATA_DIR.resolve("objects/projects/" + project)).doesNotExist();
+            assertThat(Host.DATA_DIR.resolve("objects/buckets/" + project)).doesNotExist();
             // no lost rows: what was written before the crashes is there (the slept one after waking it)
             assertThat(api.post(dbs.path(slept) + "/wake", "").status()).isEqualTo(202);
             dbs.awaitStatus(slept, "ready", Duration.ofSeconds(90));

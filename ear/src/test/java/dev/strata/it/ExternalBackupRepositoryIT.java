@@ -67,14 +67,15 @@ class ExternalBackupRepositoryIT {
 
             ControlPlane.stop();
             ControlPlane.start(external, Set.of());
-            Path offsite = Host.DATA_DIR.resolve("objects/projects").resolve(project).resolve("offsite-backups");
+            // keys are encoded into file names: "databases/<db>/…" is stored as "databases%2F<db>%2F…"
+            Path offsite = Host.DATA_DIR.resolve("objects/buckets").resolve(project).resolve("offsite-backups");
             for (String db : List.of(pg, redis)) {
                 String bkp = api.post(dbs.base() + "/" + db + "/backups", "").text("id");
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     JsonNode b = api.get("/api/v1/workspaces/" + ws + "/backups/" + bkp).json();
                     assertThat(b.path("status").asText()).as(b.toString()).isEqualTo("completed");
                 });
-                assertThat(filesUnder(offsite.resolve("databases").resolve(db))).as("in the configured bucket").isPositive();
+                assertThat(filesNamed(offsite, "databases%2F" + db + "%2F")).as("in the configured bucket").isPositive();
                 assertThat(filesUnder(Host.DATA_DIR.resolve("objects/system/strata-backups/databases").resolve(db)))
                         .as("not in the embedded repository").isZero();
                 if (db.equals(pg)) {
@@ -93,6 +94,15 @@ class ExternalBackupRepositoryIT {
             ControlPlane.start();
             dbs.deleteQuietly(pg);
             dbs.deleteQuietly(redis);
+        }
+    }
+
+    private static long filesNamed(Path dir, String prefix) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(prefix)).count();
         }
     }
 

@@ -203,7 +203,7 @@ class ProjectDeletionRaceIT {
     private void assertProjectGone(String project) {
         assertThat(api.get("/api/v1/projects/" + project).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/storage/buckets?projectId=" + project).json().path("data")).isEmpty();
-        Path objects = Host.DATA_DIR.resolve("objects").resolve("projects").resolve(project);
+        Path objects = Host.DATA_DIR.resolve("objects").resolve("buckets").resolve(project);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             Api.Reply list = api.get("/api/v1/databases?projectId=" + project);
             assertThat(list.json().path("data")).as(list.raw()).isEmpty();

@@ -764,7 +764,7 @@ class StorageIT {
     }
 
     private static Path projectDir(String project) {
-        return Host.DATA_DIR.resolve("objects").resolve("projects").resolve(project);
+        return Host.DATA_DIR.resolve("objects").resolve("buckets").resolve(project);
     }
 
     private static List<String> fileNames(Path dir) throws IOException {

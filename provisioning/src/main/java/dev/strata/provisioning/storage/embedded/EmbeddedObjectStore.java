@@ -104,10 +104,14 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         return config.dataDir().resolve("objects").resolve("buckets");
     }
 
-    /** Moves objects stored in the layout of earlier versions into the encoded-key one; before the endpoint serves. */
+    /**
+     * Before the endpoint serves: moves objects stored in the layout of earlier versions into the encoded-key one,
+     * and removes the temporary files of writes a crash cut short.
+     */
     synchronized void migrateLayout() {
         try {
             new EncodedKeyMigration(config.dataDir().resolve("objects")).run();
+            EncodedKeyBlobStore.sweepUnpublished(projectsRoot());
         } catch (IOException | RuntimeException e) {
             unavailable = "cannot move the stored objects into the encoded-key layout: " + e.getMessage();
             throw new IllegalStateException(unavailable, e);

@@ -2,6 +2,7 @@ package dev.strata.provisioning.storage.embedded;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -54,7 +55,35 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     /** The names s3proxy's front end gives its multipart stub objects: bookkeeping, never listed. */
     private static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
 
+    private static final java.util.regex.Pattern UNPUBLISHED =
+            java.util.regex.Pattern.compile("(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EncodedKeyBlobStore.class.getName());
+
     private final Path root;
+
+    /**
+     * Removes what writes cut short by a crash left: the store writes an object (a PUT, a completed multipart
+     * upload, a copy) to {@code <name>-<uuid>} and publishes it by renaming it to {@code <name>}; a file of that
+     * shape is therefore never an object (an encoded name has no {@code -}) and, before the endpoint serves, never
+     * a write in progress either. Returns how many were removed.
+     */
+    static int sweepUnpublished(Path projectsRoot) throws IOException {
+        if (!Files.isDirectory(projectsRoot)) {
+            return 0;
+        }
+        int[] removed = {0};
+        try (var files = Files.walk(projectsRoot)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                var m = UNPUBLISHED.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    Files.deleteIfExists(file);
+                    removed[0]++;
+                    LOG.info(() -> "removed " + file + ": a write that did not finish before Strata stopped");
+                }
+            }
+        }
+        return removed[0];
+    }
 
     /** {@code root}: the directory of the project's buckets, the one {@code delegate} stores under. */
     EncodedKeyBlobStore(Path root, BlobStore delegate) {

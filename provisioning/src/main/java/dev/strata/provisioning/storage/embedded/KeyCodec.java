@@ -9,10 +9,11 @@ import java.util.Optional;
  * Turns an S3 key into the name of one file and back, one to one. s3proxy's filesystem store maps a key onto a
  * path ({@code a/b} is file {@code b} in directory {@code a}), so {@code a} and {@code a/b} cannot both exist,
  * {@code x//y}, {@code x/./y} and {@code x/y} are one file, and a key ending in {@code /} is a directory that
- * forgets its body. Here a key is percent-encoded into a single name instead: letters, digits, {@code -} and
- * {@code _} stay, {@code .} stays except in first place, every other byte of its UTF-8 form becomes {@code %XX}.
- * No name made this way starts with {@code .} (the store's own bookkeeping does) or contains {@code /} or
- * {@code ~}.
+ * forgets its body. Here a key is percent-encoded into a single name instead: letters, digits and {@code _}
+ * stay, {@code .} stays except in first place, every other byte of its UTF-8 form becomes {@code %XX}.
+ * No name made this way starts with {@code .} (the store's own bookkeeping does) or contains {@code /}, {@code ~}
+ * or {@code -}: the store writes an object to {@code <name>-<uuid>} before renaming it to {@code <name>}, so a
+ * file left half-written by a crash is never taken for an object (and is removed at the next start).
  * <p>
  * File names are limited (255 bytes on ext4 and XFS) while keys may have 1024 bytes, three times that once
  * encoded: a longer name is cut into pieces of {@value #PIECE} characters, each but the last a directory whose
@@ -42,7 +43,7 @@ final class KeyCodec {
         for (int i = 0; i < bytes.length; i++) {
             int b = bytes[i] & 0xff;
             boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || b == '-' || b == '_' || (b == '.' && i > 0);
+                    || b == '_' || (b == '.' && i > 0);
             if (plain) {
                 out.append((char) b);
             } else {
@@ -113,7 +114,7 @@ final class KeyCodec {
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
-            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
                     || (c == '.' && i > 0)) {
                 bytes.write(c);
             } else {

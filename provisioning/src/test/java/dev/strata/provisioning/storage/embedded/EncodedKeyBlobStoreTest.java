@@ -237,6 +237,28 @@ class EncodedKeyBlobStoreTest {
         }
     }
 
+    @Test
+    void aWriteCutShortIsNeverAnObjectAndIsSweptAtTheNextStart() throws Exception {
+        s3.createBucket(b -> b.bucket("bkt"));
+        put("report-2024.csv", "whole");
+        Path bucket = data.resolve("objects/buckets/p1/bkt");
+        String name = KeyCodec.encode("report-2024.csv");
+        // what a SIGKILL during a PUT leaves: the temporary file the store writes before its rename
+        Path cut = bucket.resolve(name + "-" + java.util.UUID.randomUUID());
+        Files.writeString(cut, "half of the new bo");
+        Path cutNew = bucket.resolve(KeyCodec.encode("new-key") + "-" + java.util.UUID.randomUUID());
+        Files.writeString(cutNew, "half");
+        assertThat(listAll(null, null)).containsExactly("report-2024.csv");
+        assertThat(get("report-2024.csv")).isEqualTo("whole");
+
+        stop();
+        assertThat(EncodedKeyBlobStore.sweepUnpublished(data.resolve("objects/buckets"))).isEqualTo(2);
+        assertThat(cut).doesNotExist();
+        assertThat(cutNew).doesNotExist();
+        startProxy(data.resolve("objects"));
+        assertThat(get("report-2024.csv")).isEqualTo("whole");
+    }
+
     private List<String> listAll(String prefix, String delimiter) {
         List<String> keys = new ArrayList<>();
         for (var page : s3.listObjectsV2Paginator(b -> b.bucket("bkt").prefix(prefix).delimiter(delimiter).maxKeys(7))) {

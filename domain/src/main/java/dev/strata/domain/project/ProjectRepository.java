@@ -10,6 +10,9 @@ public interface ProjectRepository {
 
     List<Project> list(String workspaceId);
 
+    /** The workspace of a project that is not being deleted, without locking anything. */
+    Optional<String> workspaceOf(String id);
+
     /** Every project of every workspace (for background work such as publishing environments). */
     List<Project> all();
 

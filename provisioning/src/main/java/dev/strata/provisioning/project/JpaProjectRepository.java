@@ -40,6 +40,14 @@ public class JpaProjectRepository implements ProjectRepository {
     }
 
     @Override
+    public Optional<String> workspaceOf(String id) {
+        if (!Ids.looksLike(Project.ID_PREFIX, id)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(em.find(Project.class, id)).filter(p -> !p.deleting()).map(Project::workspaceId);
+    }
+
+    @Override
     public Optional<Project> lock(String id) {
         return Optional.ofNullable(em.find(Project.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
     }

@@ -82,6 +82,39 @@ public class Buckets {
         return bucket;
     }
 
+    /**
+     * Records a bucket that a project key created through S3 (CreateBucket): from then on it is one of the project's
+     * buckets like those created through the API. Same name rules; the object store made its directory before, so a
+     * crash in between leaves an empty directory that the next start removes.
+     *
+     * @return false when the project already had a bucket of that name (created meanwhile by the API)
+     */
+    public boolean recordCreatedThroughS3(String projectId, String name) {
+        BucketName bucketName = new BucketName(name);
+        String workspaceId = projects.workspaceOf(projectId)
+                .orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
+        workspaces.lockForChange(new Caller("s3:" + projectId, workspaceId), workspaceId); // the project key is the caller
+        Project project = projects.find(workspaceId, projectId)
+                .orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
+        if (storage.bucketNameTaken(project.id(), bucketName)) {
+            return false;
+        }
+        storage.add(Bucket.create(workspaceId, project.id(), bucketName, Instant.now()));
+        LOG.info(() -> "bucket " + bucketName.value() + " of project " + projectId + " created through S3");
+        return true;
+    }
+
+    /** Forgets a bucket that a project key deleted through S3 (DeleteBucket, after its directory was removed). */
+    public void forgetDeletedThroughS3(String projectId, String name) {
+        BucketName bucketName = new BucketName(name);
+        storage.allBucketsOf(projectId).stream().filter(b -> b.name().equals(bucketName)).findFirst()
+                .flatMap(b -> storage.lockBucket(b.id()))
+                .ifPresent(b -> {
+                    storage.remove(b);
+                    LOG.info(() -> "bucket " + bucketName.value() + " of project " + projectId + " deleted through S3");
+                });
+    }
+
     /** Whether a bucket of that name has a record in the project (being deleted included). */
     public boolean recorded(String projectId, BucketName name) {
         return storage.allBucketsOf(projectId).stream().anyMatch(b -> b.name().equals(name));

@@ -118,7 +118,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         }
     }
 
-    synchronized void start(KeyDirectory directory) {
+    synchronized void start(KeyDirectory directory, BucketRegistry registry) {
         if (proxy != null) {
             return;
         }
@@ -129,7 +129,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
             Files.createDirectories(anonymous);
-            locator = new ProjectKeyLocator(projectsRoot(), directory);
+            locator = new ProjectKeyLocator(projectsRoot(), directory, registry);
             Path system = root.resolve("system");
             Files.createDirectories(system);
             locator.systemStore(new FilesystemNio2BlobStore(system.toString()));

@@ -9,7 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import dev.strata.domain.shared.InvalidInputException;
+import dev.strata.domain.storage.BucketName;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.SdkResponses;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
@@ -85,10 +91,66 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         return removed[0];
     }
 
+    private final String projectId;
+    private final BucketRegistry registry;
+
     /** {@code root}: the directory of the project's buckets, the one {@code delegate} stores under. */
     EncodedKeyBlobStore(Path root, BlobStore delegate) {
+        this(root, delegate, null, null);
+    }
+
+    /**
+     * A store whose bucket creations and deletions through S3 are recorded in Strata's metadata ({@code registry})
+     * as buckets of {@code projectId}: the store project keys reach. Strata's own requests use one without.
+     */
+    EncodedKeyBlobStore(Path root, BlobStore delegate, String projectId, BucketRegistry registry) {
         super(delegate);
         this.root = root;
+        this.projectId = projectId;
+        this.registry = registry;
+    }
+
+    /**
+     * CreateBucket: Strata's name rules, then the directory, then the record (a crash in between leaves an empty
+     * directory without a record, removed at the next start).
+     */
+    @Override
+    public CreateBucketResponse createContainer(CreateBucketRequest request) {
+        if (registry == null) {
+            return delegate().createContainer(request);
+        }
+        try {
+            new BucketName(request.bucket());
+        } catch (InvalidInputException e) {
+            throw s3Error(400, "InvalidBucketName", e.getMessage());
+        }
+        CreateBucketResponse created = delegate().createContainer(request);
+        try {
+            registry.created(projectId, request.bucket());
+        } catch (RuntimeException e) {
+            try {
+                delegate().deleteBucket(request.bucket());
+            } catch (RuntimeException notEmptyAnyMore) {
+                LOG.warning(() -> "bucket " + request.bucket() + " of " + projectId + " could not be recorded nor removed: " + notEmptyAnyMore);
+            }
+            LOG.warning(() -> "recording bucket " + request.bucket() + " of " + projectId + " failed: " + e);
+            throw s3Error(503, "ServiceUnavailable", "the bucket could not be recorded; try again");
+        }
+        return created;
+    }
+
+    /** DeleteBucket: the directory (refused while anything is in it), then the record. */
+    @Override
+    public void deleteBucket(String container) {
+        delegate().deleteBucket(container);
+        if (registry != null) {
+            registry.deleted(projectId, container);
+        }
+    }
+
+    static S3Exception s3Error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
     }
 
     /**

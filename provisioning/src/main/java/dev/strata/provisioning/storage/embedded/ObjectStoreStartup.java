@@ -35,7 +35,19 @@ public class ObjectStoreStartup {
         try {
             store.migrateLayout();
             store.sweepUnrecorded(buckets::recorded);
-            store.start(context.createContextualProxy(directory, KeyDirectory.class));
+            BucketRegistry registry = new BucketRegistry() {
+                @Override
+                public boolean created(String projectId, String bucket) {
+                    return buckets.recordCreatedThroughS3(projectId, bucket);
+                }
+
+                @Override
+                public void deleted(String projectId, String bucket) {
+                    buckets.forgetDeletedThroughS3(projectId, bucket);
+                }
+            };
+            store.start(context.createContextualProxy(directory, KeyDirectory.class),
+                    context.createContextualProxy(registry, BucketRegistry.class));
         } catch (IllegalStateException e) {
             // databases keep working; bucket calls answer 422 with this reason
             LOG.severe(e.getMessage());

@@ -30,11 +30,14 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private final KeyDirectory directory;
     private final Map<String, KeyDirectory.Entry> internalKeys = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
+    private final Map<String, BlobStore> internalStores = new ConcurrentHashMap<>();
+    private final BucketRegistry registry;
     private final Map<String, String> systemKeys = new ConcurrentHashMap<>();
     private volatile BlobStore system;
 
-    ProjectKeyLocator(Path baseDir, KeyDirectory directory) {
+    ProjectKeyLocator(Path baseDir, KeyDirectory directory, BucketRegistry registry) {
         this.directory = directory;
+        this.registry = registry;
         this.baseDir = baseDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.baseDir);
@@ -45,7 +48,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
 
     /** A key of Strata's own for the project, valid until the project is forgotten. */
     void putInternalKey(String accessKeyId, String secret, String projectId) {
-        storeFor(projectId);
+        internalStoreFor(projectId);
         internalKeys.put(accessKeyId, new KeyDirectory.Entry(secret, projectId));
     }
 
@@ -61,6 +64,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     void forgetProject(String projectId) {
         internalKeys.values().removeIf(e -> e.projectId().equals(projectId));
         stores.remove(projectId);
+        internalStores.remove(projectId);
     }
 
     Path projectDir(String projectId) {
@@ -80,23 +84,38 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         if (systemSecret != null && system != null) {
             return new AccessGrant(systemSecret, system);
         }
-        KeyDirectory.Entry e = internalKeys.get(identity);
-        if (e == null) {
-            e = directory.usable(identity).orElse(null);
+        KeyDirectory.Entry internal = internalKeys.get(identity);
+        if (internal != null) {
+            return new AccessGrant(internal.secret(), internalStoreFor(internal.projectId()));
         }
+        KeyDirectory.Entry e = directory.usable(identity).orElse(null);
         return e == null ? null : new AccessGrant(e.secret(), storeFor(e.projectId()));
     }
 
+    /** The store project keys reach: buckets they create or delete through S3 are recorded as the project's. */
     private BlobStore storeFor(String projectId) {
         return stores.computeIfAbsent(projectId, id -> {
-            Path dir = projectDir(id);
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
+            Path dir = createdProjectDir(id);
+            return new EncodedKeyBlobStore(dir, new FilesystemNio2BlobStore(dir.toString()), id, registry);
+        });
+    }
+
+    /** The same buckets for Strata's own requests (made on behalf of an API call that records them itself). */
+    private BlobStore internalStoreFor(String projectId) {
+        return internalStores.computeIfAbsent(projectId, id -> {
+            Path dir = createdProjectDir(id);
             return new EncodedKeyBlobStore(dir, new FilesystemNio2BlobStore(dir.toString()));
         });
+    }
+
+    private Path createdProjectDir(String projectId) {
+        Path dir = projectDir(projectId);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return dir;
     }
 
     private static String requireValid(String projectId) {

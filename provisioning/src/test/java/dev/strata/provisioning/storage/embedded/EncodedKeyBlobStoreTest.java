@@ -44,6 +44,20 @@ class EncodedKeyBlobStoreTest {
 
     private S3Proxy proxy;
     private S3Client s3;
+    /** Strata's metadata as the store sees it: which buckets project p1 has. */
+    private final java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final BucketRegistry registry = new BucketRegistry() {
+        @Override
+        public boolean created(String projectId, String bucket) {
+            assertThat(projectId).isEqualTo("p1");
+            return recorded.add(bucket);
+        }
+
+        @Override
+        public void deleted(String projectId, String bucket) {
+            recorded.remove(bucket);
+        }
+    };
 
     @BeforeEach
     void start() throws Exception {
@@ -60,7 +74,7 @@ class EncodedKeyBlobStoreTest {
             port = socket.getLocalPort();
         }
         proxy = S3Proxy.builder()
-                .blobStore(new EncodedKeyBlobStore(root, new FilesystemNio2BlobStore(root.toString())))
+                .blobStore(new EncodedKeyBlobStore(root, new FilesystemNio2BlobStore(root.toString()), "p1", registry))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "key", "secret")
                 .ignoreUnknownHeaders(true)
@@ -257,6 +271,34 @@ class EncodedKeyBlobStoreTest {
         assertThat(cutNew).doesNotExist();
         startProxy(data.resolve("objects"));
         assertThat(get("report-2024.csv")).isEqualTo("whole");
+    }
+
+    @Test
+    void bucketsCreatedAndDeletedThroughS3AreRecordedUnderStratasNameRules() {
+        s3.createBucket(b -> b.bucket("made-by-s3"));
+        assertThat(recorded).containsExactly("made-by-s3");
+        var taken = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(
+                () -> s3.createBucket(b -> b.bucket("made-by-s3")));
+        assertThat(taken.statusCode()).isEqualTo(409);
+
+        for (String bad : List.of("has.dots.in.it", "xn--reserved", "sthree-bucket")) {
+            var refused = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(
+                    () -> s3.createBucket(b -> b.bucket(bad)));
+            assertThat(refused).as(bad).isNotNull();
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.awsErrorDetails().errorCode()).as(bad).isEqualTo("InvalidBucketName");
+        }
+        assertThat(recorded).containsExactly("made-by-s3");
+        assertThat(data.resolve("objects/buckets/p1")).isDirectoryNotContaining("glob:**/has.dots.in.it");
+
+        s3.putObject(b -> b.bucket("made-by-s3").key("k"), RequestBody.fromString("v"));
+        var notEmpty = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(
+                () -> s3.deleteBucket(b -> b.bucket("made-by-s3")));
+        assertThat(notEmpty.statusCode()).isEqualTo(409);
+        assertThat(recorded).containsExactly("made-by-s3");
+        s3.deleteObject(b -> b.bucket("made-by-s3").key("k"));
+        s3.deleteBucket(b -> b.bucket("made-by-s3"));
+        assertThat(recorded).isEmpty();
     }
 
     private List<String> listAll(String prefix, String delimiter) {

@@ -106,12 +106,14 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     /**
      * Before the endpoint serves: moves objects stored in the layout of earlier versions into the encoded-key one,
-     * and removes the temporary files of writes a crash cut short.
+     * removes the temporary files of writes a crash cut short, and makes current again a version that a versioned
+     * write or delete cut short had moved aside.
      */
     synchronized void migrateLayout() {
         try {
             new EncodedKeyMigration(config.dataDir().resolve("objects")).run();
             EncodedKeyBlobStore.sweepUnpublished(projectsRoot());
+            dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore.repair(projectsRoot());
         } catch (IOException | RuntimeException e) {
             unavailable = "cannot move the stored objects into the encoded-key layout: " + e.getMessage();
             throw new IllegalStateException(unavailable, e);

@@ -34,7 +34,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.Part;
@@ -52,9 +56,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * done here, because S3 orders and groups keys by their bytes, whatever the delimiter, which a directory walk
  * cannot.
  * <p>
- * The class underneath must stay s3proxy's own {@code FilesystemNio2BlobStore}: s3proxy's front end recognises the
- * store behind a {@link ForwardingBlobStore} by its class and adapts to what that store can do (multipart uploads
- * by a stub object, If-None-Match done by the store).
+ * The class underneath must be one of s3proxy's filesystem stores (here
+ * {@link dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore}): s3proxy's front end
+ * recognises the store behind a {@link ForwardingBlobStore} by its class and adapts to what that store can do
+ * (multipart uploads by a stub object, If-None-Match done by the store).
  */
 final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
@@ -323,6 +328,105 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
             taken++;
         }
         return SdkResponses.objectsPage(contents, prefixes, next);
+    }
+
+    /**
+     * ListObjectVersions over the decoded keys: keys in S3's order, each key's versions and delete markers newest
+     * first, a common prefix (any delimiter) standing for all of its keys' versions; key-marker and
+     * version-id-marker resume after the entry they name.
+     */
+    @Override
+    public ListObjectVersionsResponse listVersions(ListObjectVersionsRequest request) {
+        String prefix = request.prefix() == null ? "" : request.prefix();
+        String delimiter = request.delimiter() == null || request.delimiter().isEmpty() ? null : request.delimiter();
+        int maxKeys = request.maxKeys() == null ? 1000 : Math.max(0, request.maxKeys());
+        ListObjectVersionsResponse all = delegate().listVersions(ListObjectVersionsRequest.builder()
+                .bucket(request.bucket()).maxKeys(Integer.MAX_VALUE).build());
+
+        record Row(String key, String versionId, java.time.Instant lastModified, ObjectVersion version, DeleteMarkerEntry marker) {
+        }
+        List<Row> rows = new ArrayList<>();
+        for (ObjectVersion v : all.versions()) {
+            KeyCodec.decode(v.key()).filter(k -> k.startsWith(prefix) && !k.startsWith(MULTIPART_STUB_PREFIX))
+                    .ifPresent(k -> rows.add(new Row(k, v.versionId(), v.lastModified(), v.toBuilder().key(k).build(), null)));
+        }
+        for (DeleteMarkerEntry m : all.deleteMarkers()) {
+            KeyCodec.decode(m.key()).filter(k -> k.startsWith(prefix) && !k.startsWith(MULTIPART_STUB_PREFIX))
+                    .ifPresent(k -> rows.add(new Row(k, m.versionId(), m.lastModified(), null, m.toBuilder().key(k).build())));
+        }
+        rows.sort(java.util.Comparator.comparing(Row::key, KeyCodec.S3_ORDER)
+                .thenComparing(Row::lastModified, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())));
+
+        // entries in order: a row, or a common prefix (once) in place of the rows it rolls up
+        List<Object> entries = new ArrayList<>();
+        String lastPrefix = null;
+        for (Row row : rows) {
+            int cut = delimiter == null ? -1 : row.key().indexOf(delimiter, prefix.length());
+            if (cut >= 0) {
+                String common = row.key().substring(0, cut + delimiter.length());
+                if (!common.equals(lastPrefix)) {
+                    entries.add(common);
+                    lastPrefix = common;
+                }
+            } else {
+                entries.add(row);
+            }
+        }
+        int start = 0;
+        String keyMarker = request.keyMarker();
+        String versionIdMarker = request.versionIdMarker();
+        if (keyMarker != null && !keyMarker.isEmpty()) {
+            start = entries.size();
+            for (int i = 0; i < entries.size(); i++) {
+                Object e = entries.get(i);
+                String name = e instanceof Row r ? r.key() : (String) e;
+                if (versionIdMarker != null && !versionIdMarker.isEmpty() && e instanceof Row r && r.key().equals(keyMarker)) {
+                    if (r.versionId().equals(versionIdMarker)) {
+                        start = i + 1;
+                        break;
+                    }
+                    continue;
+                }
+                if (KeyCodec.S3_ORDER.compare(name, keyMarker) > 0) {
+                    start = i;
+                    break;
+                }
+            }
+        }
+        int end = Math.min(entries.size(), start + maxKeys);
+        List<ObjectVersion> versions = new ArrayList<>();
+        List<DeleteMarkerEntry> markers = new ArrayList<>();
+        List<CommonPrefix> prefixes = new ArrayList<>();
+        for (Object e : entries.subList(start, end)) {
+            if (e instanceof Row r) {
+                if (r.version() != null) {
+                    versions.add(r.version());
+                } else {
+                    markers.add(r.marker());
+                }
+            } else {
+                prefixes.add(SdkResponses.commonPrefix((String) e));
+            }
+        }
+        String nextKey = null;
+        String nextVersion = null;
+        if (end < entries.size() && end > start) {
+            Object last = entries.get(end - 1);
+            if (last instanceof Row r) {
+                nextKey = r.key();
+                nextVersion = r.versionId();
+            } else {
+                nextKey = (String) last;
+            }
+        }
+        return ListObjectVersionsResponse.builder()
+                .versions(versions)
+                .deleteMarkers(markers)
+                .commonPrefixes(prefixes)
+                .nextKeyMarker(nextKey)
+                .nextVersionIdMarker(nextVersion)
+                .isTruncated(nextKey != null)
+                .build();
     }
 
     private static String lastOf(List<S3Object> contents, List<CommonPrefix> prefixes) {

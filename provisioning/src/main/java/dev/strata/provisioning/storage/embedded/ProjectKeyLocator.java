@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.BlobStoreLocator;
 import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore;
 
 /**
  * Resolves the access key of every S3 request to its secret (s3proxy then checks the SigV4 signature with it) and to
@@ -31,6 +31,8 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private final Map<String, KeyDirectory.Entry> internalKeys = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> internalStores = new ConcurrentHashMap<>();
+    /** One filesystem store per project under both: its lock orders the versions of a key. */
+    private final Map<String, BlobStore> files = new ConcurrentHashMap<>();
     private final BucketRegistry registry;
     private final Map<String, String> systemKeys = new ConcurrentHashMap<>();
     private volatile BlobStore system;
@@ -65,6 +67,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         internalKeys.values().removeIf(e -> e.projectId().equals(projectId));
         stores.remove(projectId);
         internalStores.remove(projectId);
+        files.remove(projectId);
     }
 
     Path projectDir(String projectId) {
@@ -96,7 +99,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private BlobStore storeFor(String projectId) {
         return stores.computeIfAbsent(projectId, id -> {
             Path dir = createdProjectDir(id);
-            return new EncodedKeyBlobStore(dir, new FilesystemNio2BlobStore(dir.toString()), id, registry);
+            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, registry);
         });
     }
 
@@ -104,8 +107,12 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private BlobStore internalStoreFor(String projectId) {
         return internalStores.computeIfAbsent(projectId, id -> {
             Path dir = createdProjectDir(id);
-            return new EncodedKeyBlobStore(dir, new FilesystemNio2BlobStore(dir.toString()));
+            return new EncodedKeyBlobStore(dir, filesOf(id, dir));
         });
+    }
+
+    private BlobStore filesOf(String projectId, Path dir) {
+        return files.computeIfAbsent(projectId, id -> new VersioningFilesystemBlobStore(dir));
     }
 
     private Path createdProjectDir(String projectId) {

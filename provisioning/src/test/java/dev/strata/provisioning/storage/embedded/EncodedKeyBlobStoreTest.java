@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -74,7 +76,7 @@ class EncodedKeyBlobStoreTest {
             port = socket.getLocalPort();
         }
         proxy = S3Proxy.builder()
-                .blobStore(new EncodedKeyBlobStore(root, new FilesystemNio2BlobStore(root.toString()), "p1", registry))
+                .blobStore(new EncodedKeyBlobStore(root, new VersioningFilesystemBlobStore(root), "p1", registry))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "key", "secret")
                 .ignoreUnknownHeaders(true)
@@ -299,6 +301,79 @@ class EncodedKeyBlobStoreTest {
         s3.deleteObject(b -> b.bucket("made-by-s3").key("k"));
         s3.deleteBucket(b -> b.bucket("made-by-s3"));
         assertThat(recorded).isEmpty();
+    }
+
+    @Test
+    void versionsOfKeysThatSharedAPathAreKeptListedReadAndRestored() {
+        s3.createBucket(b -> b.bucket("bkt"));
+        s3.putBucketVersioning(b -> b.bucket("bkt").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v1 = s3.putObject(b -> b.bucket("bkt").key("a"), RequestBody.fromString("a one")).versionId();
+        String v2 = s3.putObject(b -> b.bucket("bkt").key("a"), RequestBody.fromString("a two")).versionId();
+        String vb = s3.putObject(b -> b.bucket("bkt").key("a/b"), RequestBody.fromString("a/b one")).versionId();
+        assertThat(List.of(v1, v2, vb)).doesNotContainNull().doesNotHaveDuplicates();
+
+        var marker = s3.deleteObject(b -> b.bucket("bkt").key("a"));
+        assertThat(marker.deleteMarker()).isTrue();
+        assertThatThrownBy(() -> get("a")).isInstanceOf(NoSuchKeyException.class);
+        assertThat(get("a/b")).isEqualTo("a/b one");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("bkt").key("a").versionId(v1)).asUtf8String()).isEqualTo("a one");
+
+        var listed = s3.listObjectVersions(b -> b.bucket("bkt"));
+        assertThat(listed.versions()).extracting(v -> v.key() + "@" + v.versionId())
+                .containsExactly("a@" + v2, "a@" + v1, "a/b@" + vb);
+        assertThat(listed.deleteMarkers()).singleElement().satisfies(m -> {
+            assertThat(m.key()).isEqualTo("a");
+            assertThat(m.isLatest()).isTrue();
+        });
+        var byDelimiter = s3.listObjectVersions(b -> b.bucket("bkt").delimiter("/"));
+        assertThat(byDelimiter.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("a/");
+        // pages of one entry, resumed by key and version markers, see every version once
+        List<String> paged = new ArrayList<>();
+        for (var page : s3.listObjectVersionsPaginator(b -> b.bucket("bkt").maxKeys(1))) {
+            page.versions().forEach(v -> paged.add(v.versionId()));
+            page.deleteMarkers().forEach(m -> paged.add(m.versionId()));
+        }
+        assertThat(paged).containsExactlyInAnyOrder(marker.versionId(), v2, v1, vb);
+
+        // restore: remove the delete marker, then the newest version is current again
+        s3.deleteObject(b -> b.bucket("bkt").key("a").versionId(marker.versionId()));
+        assertThat(get("a")).isEqualTo("a two");
+        // or copy an old version over the current one
+        s3.copyObject(b -> b.sourceBucket("bkt").sourceKey("a").sourceVersionId(v1).destinationBucket("bkt").destinationKey("a"));
+        assertThat(get("a")).isEqualTo("a one");
+        assertThat(s3.listObjectVersions(b -> b.bucket("bkt").prefix("a/")).versions()).hasSize(1);
+    }
+
+    @Test
+    void versionsStayDistinctAcrossARestartAndACutWriteIsRepaired() throws Exception {
+        s3.createBucket(b -> b.bucket("bkt"));
+        s3.putBucketVersioning(b -> b.bucket("bkt").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v1 = s3.putObject(b -> b.bucket("bkt").key("doc"), RequestBody.fromString("one")).versionId();
+        String v2 = s3.putObject(b -> b.bucket("bkt").key("doc"), RequestBody.fromString("two")).versionId();
+
+        // a new process: s3proxy's counter starts again at 0, then is seeded as at class loading
+        var field = org.gaul.s3proxy.nio2blob.AbstractNio2BlobStore.class.getDeclaredField("VERSION_SEQUENCE");
+        field.setAccessible(true);
+        ((java.util.concurrent.atomic.AtomicLong) field.get(null)).set(0);
+        java.lang.reflect.Method seed = VersioningFilesystemBlobStore.class.getDeclaredMethod("seedVersionSequence");
+        seed.setAccessible(true);
+        seed.invoke(null);
+        String v3 = s3.putObject(b -> b.bucket("bkt").key("doc"), RequestBody.fromString("three")).versionId();
+        assertThat(v3).isNotIn(v1, v2);
+        for (var e : Map.of(v1, "one", v2, "two", v3, "three").entrySet()) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("bkt").key("doc").versionId(e.getKey())).asUtf8String()).isEqualTo(e.getValue());
+        }
+
+        // a crash after the current version was moved aside and before its successor was renamed into place
+        stop();
+        Path bucket = data.resolve("objects/buckets/p1/bkt");
+        Path current = bucket.resolve("doc");
+        Path aside = bucket.resolve(".s3proxy-versions").resolve("ffffffffffffffffffffffffffffffff-9999999999999999");
+        Files.move(current, aside);
+        assertThat(VersioningFilesystemBlobStore.repair(data.resolve("objects/buckets"))).isEqualTo(1);
+        startProxy(data.resolve("objects"));
+        assertThat(get("doc")).isEqualTo("three");
+        assertThat(s3.listObjectVersions(b -> b.bucket("bkt")).versions()).hasSize(3);
     }
 
     private List<String> listAll(String prefix, String delimiter) {

@@ -80,7 +80,7 @@ class ObjectKeysIT {
                 List<String> listed = new ArrayList<>();
                 s3.listObjectsV2Paginator(r -> r.bucket(bucket).maxKeys(5)).contents().forEach(o -> listed.add(o.key()));
                 assertThat(listed).containsExactlyInAnyOrderElementsOf(keys).doesNotHaveDuplicates();
-                assertThat(listed).isSortedAccordingTo((p, q) -> Arrays.compare(p.getBytes(StandardCharsets.UTF_8), q.getBytes(StandardCharsets.UTF_8)));
+                assertThat(listed).isSortedAccordingTo((p, q) -> Arrays.compareUnsigned(p.getBytes(StandardCharsets.UTF_8), q.getBytes(StandardCharsets.UTF_8)));
 
                 // a delimiter other than "/": the keys up to and including its first "/" after the prefix "x" group
                 var byDash = s3.listObjectsV2(r -> r.bucket(bucket).delimiter("-"));

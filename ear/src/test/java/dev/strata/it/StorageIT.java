@@ -185,7 +185,7 @@ class StorageIT {
                 // the files are the project's, under its own directory
                 Path dir = projectDir(project);
                 assertThat(dir).isDirectory();
-                assertThat(fileNames(dir)).contains("blob.bin", "hello.txt");
+                assertThat(fileNames(dir)).contains("data%2Fblob.bin", "docs%2Fhello.txt"); // each key one file name (encoded)
 
                 s3.deleteObject(r -> r.bucket(s.bucket()).key("docs/hello.txt"));
                 assertThat(status(catchThrowable(() -> s3.getObjectAsBytes(r -> r.bucket(s.bucket()).key("docs/hello.txt")))))

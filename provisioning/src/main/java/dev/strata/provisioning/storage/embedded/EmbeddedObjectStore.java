@@ -31,8 +31,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -245,16 +243,22 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         }
         s3.listMultipartUploads(b -> b.bucket(name.value())).uploads()
                 .forEach(u -> s3.abortMultipartUpload(b -> b.bucket(name.value()).key(u.key()).uploadId(u.uploadId())));
-        ListObjectsV2Request.Builder list = ListObjectsV2Request.builder().bucket(name.value()).maxKeys(1000);
-        ListObjectsV2Response page;
-        do {
-            page = s3.listObjectsV2(list.build());
-            List<ObjectIdentifier> ids = page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-            if (!ids.isEmpty()) {
-                s3.deleteObjects(b -> b.bucket(name.value()).delete(Delete.builder().objects(ids).quiet(true).build()));
+        // every version and delete marker (a bucket that never had versioning lists its objects as version "null")
+        // (always the first page again: what was listed is gone, so no marker is needed nor can go stale)
+        while (true) {
+            var page = s3.listObjectVersions(b -> b.bucket(name.value()).maxKeys(1000));
+            List<ObjectIdentifier> ids = new java.util.ArrayList<>();
+            page.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
+            page.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
+            if (ids.isEmpty()) {
+                break;
             }
-            list.continuationToken(page.nextContinuationToken());
-        } while (Boolean.TRUE.equals(page.isTruncated()));
+            var result = s3.deleteObjects(b -> b.bucket(name.value()).delete(Delete.builder().objects(ids).quiet(true).build()));
+            if (!result.errors().isEmpty()) {
+                throw new IllegalStateException("emptying bucket " + name.value() + ": " + result.errors().get(0).code() + " "
+                        + result.errors().get(0).message() + " (" + result.errors().size() + " objects not deleted)");
+            }
+        }
         s3.deleteBucket(b -> b.bucket(name.value()));
     }
 

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -49,7 +50,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ObjectKeysIT {
+class ObjectStoreIT {
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -229,6 +230,51 @@ class ObjectKeysIT {
         } finally {
             deleteProjectQuietly(project);
         }
+    }
+
+    @Test
+    void aVersionedBucketKeepsWhatWasOverwrittenOrDeletedAndGivesItBack() {
+        String project = createProject("Versioning");
+        try {
+            String bucket = "it-versions-" + RUN;
+            createBucket(project, bucket);
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                assertThat(s3.getBucketVersioning(r -> r.bucket(bucket)).status()).isNull(); // never enabled
+                s3.putObject(r -> r.bucket(bucket).key("backup.tar"), RequestBody.fromString("before versioning"));
+                s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+                assertThat(s3.getBucketVersioning(r -> r.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+
+                String monday = s3.putObject(r -> r.bucket(bucket).key("backup.tar"), RequestBody.fromString("monday")).versionId();
+                String tuesday = s3.putObject(r -> r.bucket(bucket).key("backup.tar"), RequestBody.fromString("tuesday")).versionId();
+                var deleted = s3.deleteObject(r -> r.bucket(bucket).key("backup.tar"));
+                assertThat(deleted.deleteMarker()).isTrue();
+                assertThat(status(catchThrowable(() -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("backup.tar"))))).isEqualTo(404);
+                assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+
+                var versions = s3.listObjectVersions(r -> r.bucket(bucket));
+                assertThat(versions.versions()).extracting(v -> v.versionId()).containsExactly(tuesday, monday, "null");
+                assertThat(versions.deleteMarkers()).extracting(m -> m.versionId()).containsExactly(deleted.versionId());
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("backup.tar").versionId(monday)).asUtf8String()).isEqualTo("monday");
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("backup.tar").versionId("null")).asUtf8String())
+                        .isEqualTo("before versioning");
+
+                // restore: delete the delete marker
+                s3.deleteObject(r -> r.bucket(bucket).key("backup.tar").versionId(deleted.versionId()));
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("backup.tar")).asUtf8String()).isEqualTo("tuesday");
+                // deleting one version for good removes that one only
+                s3.deleteObject(r -> r.bucket(bucket).key("backup.tar").versionId(tuesday));
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("backup.tar")).asUtf8String()).isEqualTo("monday");
+
+                s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+                assertThat(s3.putObject(r -> r.bucket(bucket).key("backup.tar"), RequestBody.fromString("suspended")).versionId())
+                        .isIn(null, "null");
+                assertThat(s3.listObjectVersions(r -> r.bucket(bucket)).versions()).extracting(v -> v.versionId()).contains(monday);
+            }
+            // deleting the project (through the API) removes every version too
+        } finally {
+            deleteProjectQuietly(project);
+        }
+        assertThat(Host.DATA_DIR.resolve("objects/buckets").resolve(project)).doesNotExist();
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

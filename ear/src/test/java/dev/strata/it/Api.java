@@ -55,6 +55,10 @@ public final class Api {
         return send("POST", path, body, "application/json");
     }
 
+    public Reply put(String path, String body) {
+        return send("PUT", path, body, "application/json");
+    }
+
     public Reply patch(String path, String body) {
         return send("PATCH", path, body, "application/json");
     }

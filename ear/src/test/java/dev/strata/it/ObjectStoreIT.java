@@ -277,6 +277,59 @@ class ObjectStoreIT {
         assertThat(Host.DATA_DIR.resolve("objects/buckets").resolve(project)).doesNotExist();
     }
 
+    @Test
+    void aProjectsStorageQuotaRefusesWritesWithQuotaExceededAndBucketsShowTheirUsage() {
+        String project = createProject("Quota");
+        try {
+            String bucket = "it-quota-" + RUN;
+            createBucket(project, bucket);
+            Api.Reply none = api.get("/api/v1/projects/" + project + "/storage-quota");
+            assertThat(none.status()).as(none.raw()).isEqualTo(200);
+            assertThat(none.json().path("maxBytes").isNull()).as(none.raw()).isTrue();
+            assertThat(none.json().path("usedObjects").asLong()).isZero();
+
+            // refused, and nothing changes
+            for (String bad : List.of("{\"maxBytes\":-1}", "{\"maxObjects\":\"many\"}", "{\"maxBytes\":1.5}", "{\"limit\":3}",
+                    "{\"maxBytes\":1e300}", "[]", "not json")) {
+                Api.Reply r = api.put("/api/v1/projects/" + project + "/storage-quota", bad);
+                assertThat(r.status()).as(bad + " -> " + r.raw()).isEqualTo(400);
+                assertThat(r.contentType()).startsWith("application/problem+json");
+            }
+            assertThat(api.put("/api/v1/projects/proj_01jzzzzzzzzzzzzzzzzzzzzzzz/storage-quota", "{\"maxBytes\":1}").status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/projects/" + project + "/storage-quota").json().path("maxBytes").isNull()).isTrue();
+
+            Api.Reply set = api.put("/api/v1/projects/" + project + "/storage-quota", "{\"maxBytes\":100000,\"maxObjects\":2}");
+            assertThat(set.status()).as(set.raw()).isEqualTo(200);
+            assertThat(set.json().path("maxBytes").asLong()).isEqualTo(100_000);
+            assertThat(set.json().path("maxObjects").asLong()).isEqualTo(2);
+
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                s3.putObject(r -> r.bucket(bucket).key("one"), RequestBody.fromString("1234"));
+                s3.putObject(r -> r.bucket(bucket).key("two"), RequestBody.fromBytes(new byte[1000]));
+                S3Exception full = (S3Exception) catchThrowable(() -> s3.putObject(r -> r.bucket(bucket).key("three"), RequestBody.fromString("3")));
+                assertThat(full.statusCode()).isEqualTo(403);
+                assertThat(full.awsErrorDetails().errorCode()).isEqualTo("QuotaExceeded");
+                S3Exception big = (S3Exception) catchThrowable(() -> s3.putObject(r -> r.bucket(bucket).key("one"), RequestBody.fromBytes(new byte[200_000])));
+                assertThat(big.awsErrorDetails().errorCode()).isEqualTo("QuotaExceeded");
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("one")).asUtf8String()).isEqualTo("1234");
+
+                JsonNode b = bucketsOf(project).get(0);
+                assertThat(b.path("usage").path("objects").asLong()).as(b.toString()).isEqualTo(2);
+                assertThat(b.path("usage").path("bytes").asLong()).as(b.toString()).isEqualTo(1004);
+                JsonNode q = api.get("/api/v1/projects/" + project + "/storage-quota").json();
+                assertThat(q.path("usedObjects").asLong()).isEqualTo(2);
+                assertThat(q.path("usedBytes").asLong()).isEqualTo(1004);
+
+                // no limits again: writes go through (the store reads the quota anew within seconds)
+                assertThat(api.put("/api/v1/projects/" + project + "/storage-quota", "{\"maxBytes\":null}").status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                        s3.putObject(r -> r.bucket(bucket).key("three"), RequestBody.fromString("3")));
+            }
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** A body of {@code size} bytes that trickles (1 MiB, then a pause), counting what it handed out. */

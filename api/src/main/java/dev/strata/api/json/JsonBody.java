@@ -193,6 +193,34 @@ public final class JsonBody {
         return null;
     }
 
+    /** A whole number in [{@code min}, {@code max}], or null when absent or null. */
+    public Long wholeNumber(String field, long min, long max) {
+        JsonValue v = object.get(field);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (v instanceof JsonNumber n) {
+            BigDecimal d = n.bigDecimalValue();
+            if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
+                errors.add(new FieldError(field, field + " must be between " + min + " and " + max + " (got " + Shown.text(n.toString()) + ")"));
+                return null;
+            }
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                errors.add(new FieldError(field, field + " must be a whole number"));
+                return null;
+            }
+        }
+        errors.add(new FieldError(field, field + " must be a whole number"));
+        return null;
+    }
+
+    /** Whether the body names {@code field} at all (a present null counts). */
+    public boolean has(String field) {
+        return object.containsKey(field);
+    }
+
     public Boolean bool(String field) {
         JsonValue v = object.get(field);
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {

@@ -9,6 +9,7 @@ import dev.strata.domain.shared.InvalidInputException;
 import dev.strata.provisioning.project.EnvVar;
 import dev.strata.provisioning.project.Projects;
 import dev.strata.provisioning.storage.Buckets;
+import dev.strata.domain.storage.StorageQuota;
 import dev.strata.provisioning.storage.IssuedStorageKey;
 import dev.strata.api.storage.StorageKeyDto;
 import jakarta.enterprise.context.RequestScoped;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -103,6 +105,32 @@ public class ProjectsResource {
             return Response.ok(sb.toString(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
         }
         throw new InvalidInputException("format", "format must be json or dotenv (got '" + (format.length() > 40 ? format.substring(0, 40) + "…" : format) + "')");
+    }
+
+    /** The project's storage quota and what its buckets hold now. */
+    @GET
+    @Path("{projectId}/storage-quota")
+    public StorageQuotaDto storageQuota(@PathParam("projectId") String projectId) {
+        return toDto(buckets.quota(caller.get(), projectId));
+    }
+
+    /**
+     * Sets the project's storage quota: {@code maxBytes} and {@code maxObjects}, each a whole number or null for no
+     * limit (a field left out is no limit too). Writes beyond it are refused by S3 with 403 QuotaExceeded.
+     */
+    @PUT
+    @Path("{projectId}/storage-quota")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public StorageQuotaDto limitStorage(@PathParam("projectId") String projectId, byte[] body) {
+        JsonBody json = JsonBody.parse(body, Set.of("maxBytes", "maxObjects"));
+        Long maxBytes = json.wholeNumber("maxBytes", 0, StorageQuota.MAX);
+        Long maxObjects = json.wholeNumber("maxObjects", 0, StorageQuota.MAX);
+        json.requireValid();
+        return toDto(Retry.onConcurrentChange(() -> buckets.limit(caller.get(), projectId, new StorageQuota(maxBytes, maxObjects))));
+    }
+
+    private static StorageQuotaDto toDto(Buckets.QuotaStatus q) {
+        return new StorageQuotaDto(q.quota().maxBytes(), q.quota().maxObjects(), q.used().bytes(), q.used().objects());
     }
 
     /** The project's active S3 keys (with secrets: they are the project's own credentials). */

@@ -65,6 +65,8 @@ public class BucketsResource {
     }
 
     private BucketDto toDto(Bucket b) {
-        return new BucketDto(b.id(), b.projectId(), b.name().value(), buckets.endpoint(), buckets.region(), Timestamps.format(b.createdAt()));
+        var used = buckets.usage(b);
+        return new BucketDto(b.id(), b.projectId(), b.name().value(), buckets.endpoint(), buckets.region(), Timestamps.format(b.createdAt()),
+                new BucketDto.Usage(used.bytes(), used.objects()));
     }
 }

@@ -28,7 +28,25 @@ public class Project extends WorkspaceOwned {
     @Column(name = "deleting_since")
     private Instant deletingSince;
 
+    /** Most bytes the project's buckets may hold (every version and unfinished upload counted); null: no limit. */
+    @Column(name = "storage_quota_bytes")
+    private Long storageQuotaBytes;
+
+    /** Most objects (versions counted) the project's buckets may hold; null: no limit. */
+    @Column(name = "storage_quota_objects")
+    private Long storageQuotaObjects;
+
     protected Project() {
+    }
+
+    public dev.strata.domain.storage.StorageQuota storageQuota() {
+        return new dev.strata.domain.storage.StorageQuota(storageQuotaBytes, storageQuotaObjects);
+    }
+
+    public void limitStorage(dev.strata.domain.storage.StorageQuota quota, Instant now) {
+        storageQuotaBytes = quota.maxBytes();
+        storageQuotaObjects = quota.maxObjects();
+        updatedAt = now;
     }
 
     public static Project create(String workspaceId, String name, Instant now) {

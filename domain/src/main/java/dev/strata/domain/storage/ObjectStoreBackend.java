@@ -25,6 +25,9 @@ public interface ObjectStoreBackend {
     /** Deletes every object of the bucket, then the bucket; nothing when it is not there. */
     void dropBucket(String projectId, BucketName name);
 
+    /** What the bucket holds (every version and unfinished upload); zero when it is not there. */
+    StorageUsage usage(String projectId, BucketName name);
+
     /** Removes the project's whole namespace (after its buckets were dropped). */
     void dropProject(String projectId);
 }

@@ -219,6 +219,7 @@ class ApiFuzzProperties {
                 new Endpoint("/api/v1/projects/{project}/env", Set.of("GET"), null),
                 new Endpoint("/api/v1/projects/{project}/storage-keys", Set.of("GET", "POST"), null),
                 new Endpoint("/api/v1/projects/{project}/storage-keys/{key}", Set.of("DELETE"), null),
+                new Endpoint("/api/v1/projects/{project}/storage-quota", Set.of("GET", "PUT"), "{\"maxBytes\":1048576,\"maxObjects\":100}"),
                 new Endpoint("/api/v1/storage/buckets", Set.of("GET", "POST"), "{\"projectId\":\"{project}\",\"name\":\"fuzz-bucket\"}"),
                 new Endpoint("/api/v1/storage/buckets/{bucket}", Set.of("GET", "DELETE"), null),
                 // the dashboard and what Payara serves next to it

@@ -11,6 +11,8 @@ import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.storage.BucketName;
 import dev.strata.domain.storage.ObjectStoreBackend;
 import dev.strata.domain.storage.StorageKey;
+import dev.strata.domain.storage.StorageQuota;
+import dev.strata.domain.storage.StorageUsage;
 import dev.strata.domain.storage.StorageRepository;
 import dev.strata.provisioning.auth.Caller;
 import dev.strata.provisioning.secrets.SecretBox;
@@ -113,6 +115,38 @@ public class Buckets {
                     storage.remove(b);
                     LOG.info(() -> "bucket " + bucketName.value() + " of project " + projectId + " deleted through S3");
                 });
+    }
+
+    /** The project's storage quota, for the object store's checks (no limits for a project not found). */
+    public StorageQuota quotaOf(String projectId) {
+        return projects.workspaceOf(projectId).flatMap(ws -> projects.find(ws, projectId)).map(Project::storageQuota)
+                .orElse(StorageQuota.NONE);
+    }
+
+    /** The caller's project's quota and what its buckets hold now. */
+    public QuotaStatus quota(Caller caller, String projectId) {
+        Project project = projects.find(caller.workspaceId(), projectId)
+                .orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
+        StorageUsage used = storage.allBucketsOf(project.id()).stream().filter(b -> !b.deleting())
+                .map(b -> backend.usage(project.id(), b.name())).reduce(StorageUsage.ZERO, StorageUsage::plus);
+        return new QuotaStatus(project.storageQuota(), used);
+    }
+
+    /** Sets the project's quota; what is stored already stays, writes beyond the new limit are refused. */
+    public QuotaStatus limit(Caller caller, String projectId, StorageQuota quota) {
+        workspaces.lockForChange(caller, caller.workspaceId());
+        Project project = projects.find(caller.workspaceId(), projectId)
+                .orElseThrow(() -> new NotFoundException("project", Shown.text(projectId)));
+        project.limitStorage(quota, Instant.now());
+        return quota(caller, projectId);
+    }
+
+    public record QuotaStatus(StorageQuota quota, StorageUsage used) {
+    }
+
+    /** What the bucket holds now. */
+    public StorageUsage usage(Bucket bucket) {
+        return backend.usage(bucket.projectId(), bucket.name());
     }
 
     /** Whether a bucket of that name has a record in the project (being deleted included). */

@@ -17,4 +17,7 @@ public interface BucketRegistry {
 
     /** Forgets a bucket a project key deleted. */
     void deleted(String projectId, String bucket);
+
+    /** The project's storage quota (no limits when the project is unknown). */
+    dev.strata.domain.storage.StorageQuota quota(String projectId);
 }

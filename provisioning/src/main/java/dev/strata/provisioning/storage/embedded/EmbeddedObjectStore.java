@@ -3,6 +3,7 @@ package dev.strata.provisioning.storage.embedded;
 import dev.strata.domain.shared.UnprocessableException;
 import dev.strata.domain.storage.BucketName;
 import dev.strata.domain.storage.ObjectStoreBackend;
+import dev.strata.domain.storage.StorageUsage;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.secrets.SecretBox;
@@ -260,6 +261,12 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             }
         }
         s3.deleteBucket(b -> b.bucket(name.value()));
+    }
+
+    @Override
+    public StorageUsage usage(String projectId, BucketName name) {
+        return DiskUsage.ofBucket(locator == null ? projectsRoot().resolve(projectId).resolve(name.value())
+                : locator.projectDir(projectId).resolve(name.value()));
     }
 
     @Override

@@ -98,21 +98,43 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     private final String projectId;
     private final BucketRegistry registry;
+    private final QuotaGate quota;
+
+    /** Whether {@code name} is the temporary file of a write, never an object (see {@link #sweepUnpublished}). */
+    static boolean unpublished(String name) {
+        return UNPUBLISHED.matcher(name).matches();
+    }
 
     /** {@code root}: the directory of the project's buckets, the one {@code delegate} stores under. */
     EncodedKeyBlobStore(Path root, BlobStore delegate) {
-        this(root, delegate, null, null);
+        this(root, delegate, null, null, null);
     }
 
     /**
      * A store whose bucket creations and deletions through S3 are recorded in Strata's metadata ({@code registry})
      * as buckets of {@code projectId}: the store project keys reach. Strata's own requests use one without.
      */
-    EncodedKeyBlobStore(Path root, BlobStore delegate, String projectId, BucketRegistry registry) {
+    EncodedKeyBlobStore(Path root, BlobStore delegate, String projectId, BucketRegistry registry, QuotaGate quota) {
         super(delegate);
         this.root = root;
         this.projectId = projectId;
         this.registry = registry;
+        this.quota = quota;
+    }
+
+    private void admit(Long bytes, long objects) {
+        if (quota != null) {
+            quota.admit(bytes == null ? 0 : Math.max(0, bytes), () -> objects);
+        }
+    }
+
+    /** A write of {@code encodedKey}: one more object, unless it replaces one in a bucket that keeps no versions. */
+    private void admitWrite(Long bytes, String bucket, String encodedKey) {
+        if (quota != null) {
+            quota.admit(bytes == null ? 0 : Math.max(0, bytes), () ->
+                    delegate().getBucketVersioning(bucket) != software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED
+                            && delegate().blobExists(bucket, encodedKey) ? 0 : 1);
+        }
     }
 
     /**
@@ -192,6 +214,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, java.io.InputStream payload) {
         String key = KeyCodec.encode(request.key());
+        admitWrite(request.contentLength(), request.bucket(), key);
         PutObjectResponse put = delegate().putBlob(request.toBuilder().key(key).build(), payload);
         durable(request.bucket(), key);
         return put;
@@ -199,6 +222,11 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     @Override
     public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+        if (quota != null) {
+            HeadObjectResponse source = blobMetadata(HeadObjectRequest.builder().bucket(request.sourceBucket())
+                    .key(request.sourceKey()).versionId(request.sourceVersionId()).build());
+            admitWrite(source.contentLength(), request.destinationBucket(), KeyCodec.encode(request.destinationKey()));
+        }
         String destination = KeyCodec.encode(request.destinationKey());
         CopyObjectResponse copied = delegate().copyBlob(request.toBuilder()
                 .sourceKey(KeyCodec.encode(request.sourceKey()))
@@ -220,7 +248,13 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     @Override
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-        return delegate().removeBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+        try {
+            return delegate().removeBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+        } finally {
+            if (quota != null) {
+                quota.changed();
+            }
+        }
     }
 
     @Override
@@ -262,6 +296,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     @Override
     public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu, CompleteMultipartUploadRequest request) {
         String key = KeyCodec.encode(request.key());
+        admitWrite(0L, request.bucket(), key);
         CompleteMultipartUploadResponse done = delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build());
         durable(request.bucket(), key);
         return done.key() == null ? done : done.toBuilder().key(request.key()).build();
@@ -269,6 +304,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     @Override
     public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request, java.io.InputStream is) {
+        admit(request.contentLength(), 0);
         return delegate().uploadMultipartPart(encoded(mpu), request.toBuilder().key(KeyCodec.encode(request.key())).build(), is);
     }
 

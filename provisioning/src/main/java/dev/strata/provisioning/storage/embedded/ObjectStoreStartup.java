@@ -45,6 +45,11 @@ public class ObjectStoreStartup {
                 public void deleted(String projectId, String bucket) {
                     buckets.forgetDeletedThroughS3(projectId, bucket);
                 }
+
+                @Override
+                public dev.strata.domain.storage.StorageQuota quota(String projectId) {
+                    return buckets.quotaOf(projectId);
+                }
             };
             store.start(context.createContextualProxy(directory, KeyDirectory.class),
                     context.createContextualProxy(registry, BucketRegistry.class));

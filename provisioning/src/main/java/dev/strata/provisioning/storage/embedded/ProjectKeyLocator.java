@@ -99,7 +99,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private BlobStore storeFor(String projectId) {
         return stores.computeIfAbsent(projectId, id -> {
             Path dir = createdProjectDir(id);
-            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, registry);
+            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, registry, new QuotaGate(dir, () -> registry.quota(id)));
         });
     }
 

@@ -59,7 +59,13 @@ class EncodedKeyBlobStoreTest {
         public void deleted(String projectId, String bucket) {
             recorded.remove(bucket);
         }
+
+        @Override
+        public dev.strata.domain.storage.StorageQuota quota(String projectId) {
+            return quota;
+        }
     };
+    private volatile dev.strata.domain.storage.StorageQuota quota = dev.strata.domain.storage.StorageQuota.NONE;
 
     @BeforeEach
     void start() throws Exception {
@@ -76,7 +82,8 @@ class EncodedKeyBlobStoreTest {
             port = socket.getLocalPort();
         }
         proxy = S3Proxy.builder()
-                .blobStore(new EncodedKeyBlobStore(root, new VersioningFilesystemBlobStore(root), "p1", registry))
+                .blobStore(new EncodedKeyBlobStore(root, new VersioningFilesystemBlobStore(root), "p1", registry,
+                        new QuotaGate(root, () -> quota)))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "key", "secret")
                 .ignoreUnknownHeaders(true)
@@ -374,6 +381,28 @@ class EncodedKeyBlobStoreTest {
         startProxy(data.resolve("objects"));
         assertThat(get("doc")).isEqualTo("three");
         assertThat(s3.listObjectVersions(b -> b.bucket("bkt")).versions()).hasSize(3);
+    }
+
+    @Test
+    void theProjectsQuotaRefusesWritesBeyondItWithS3sQuotaExceededAndDeletesFreeRoom() {
+        quota = new dev.strata.domain.storage.StorageQuota(10_000L, 3L);
+        s3.createBucket(b -> b.bucket("bkt"));
+        put("one", "1");
+        put("two", "2");
+        put("three", "3");
+        var full = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(() -> put("four", "4"));
+        assertThat(full.statusCode()).isEqualTo(403);
+        assertThat(full.awsErrorDetails().errorCode()).isEqualTo("QuotaExceeded");
+        put("three", "overwritten, not a new object"); // an overwrite adds no object
+        s3.deleteObject(b -> b.bucket("bkt").key("one"));
+        put("four", "4");
+        var big = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(
+                () -> s3.putObject(b -> b.bucket("bkt").key("two"), RequestBody.fromBytes(new byte[20_000])));
+        assertThat(big.statusCode()).isEqualTo(403);
+        assertThat(get("two")).isEqualTo("2");
+        assertThat(DiskUsage.ofBucket(data.resolve("objects/buckets/p1/bkt")))
+                .isEqualTo(new dev.strata.domain.storage.StorageUsage(1 + 29 + 1, 3));
+        quota = dev.strata.domain.storage.StorageQuota.NONE;
     }
 
     private List<String> listAll(String prefix, String delimiter) {

@@ -52,6 +52,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     private S3Proxy proxy;
     private ProjectKeyLocator locator;
+    private BucketConfigs configs;
     private volatile String unavailable = "the S3 endpoint has not started yet";
     private final Map<String, S3Client> internal = new ConcurrentHashMap<>();
 
@@ -128,16 +129,18 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Files.createDirectories(root);
             // objects are readable through S3 with a key only, never by other accounts on this host
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            Path anonymous = root.resolve("anonymous-empty"); // unsigned requests see an empty store, never a project
+            // unsigned requests reach a project's bucket only where its policy or ACL makes it public (AnonymousBuckets)
+            Path anonymous = root.resolve("anonymous-empty");
             Files.createDirectories(anonymous);
-            locator = new ProjectKeyLocator(projectsRoot(), directory, registry);
+            configs = new BucketConfigs(root.resolve("bucket-config"));
+            locator = new ProjectKeyLocator(projectsRoot(), directory, registry, configs);
             Path system = root.resolve("system");
             Files.createDirectories(system);
             locator.systemStore(new FilesystemNio2BlobStore(system.toString()));
             TlsIdentity tls = tlsIdentity();
             tls.ensure();
             proxy = S3Proxy.builder()
-                    .blobStore(new FilesystemNio2BlobStore(anonymous.toString()))
+                    .blobStore(new AnonymousBuckets(new FilesystemNio2BlobStore(anonymous.toString()), locator, configs))
                     .endpoint(URI.create("http://" + bindAddress() + ":" + port()))
                     // the same store over TLS, for clients that speak S3 only over TLS (pgBackRest)
                     .secureEndpoint(URI.create("https://" + bindAddress() + ":" + tlsPort()))
@@ -150,6 +153,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
                     .stopTimeout(2_000)
                     .build();
             proxy.setBlobStoreLocator(locator);
+            installFront(proxy, new S3Front(locator, configs));
             proxy.start();
             unavailable = null;
             LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + " (TLS: " + tlsPort() + "), files under " + root);
@@ -158,6 +162,62 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             unavailable = "the embedded S3 endpoint cannot start on " + bindAddress() + ":" + port() + " and " + tlsPort() + ": " + e.getMessage();
             throw new IllegalStateException(unavailable, e);
         }
+    }
+
+    /**
+     * Puts {@link S3Front} before s3proxy's servlet, in s3proxy's own Jetty: s3proxy offers no hook for requests it
+     * does not implement, so the filter is added to its servlet context (reached by reflection; pinned s3proxy
+     * version, checked by the tests of CORS, policies and lifecycle).
+     */
+    static void installFront(S3Proxy proxy, S3Front front) throws ReflectiveOperationException {
+        var field = S3Proxy.class.getDeclaredField("server");
+        field.setAccessible(true);
+        var server = (org.gaul.shaded.org.eclipse.jetty.server.Server) field.get(proxy);
+        org.gaul.shaded.org.eclipse.jetty.server.Handler handler = server.getHandler();
+        while (!(handler instanceof org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler)) {
+            if (!(handler instanceof org.gaul.shaded.org.eclipse.jetty.server.Handler.Wrapper wrapper)) {
+                throw new IllegalStateException("s3proxy's Jetty has no servlet context where expected: " + handler);
+            }
+            handler = wrapper.getHandler();
+        }
+        ((org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler) handler).addFilter(
+                new org.gaul.shaded.org.eclipse.jetty.ee10.servlet.FilterHolder(front), "/*",
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+    }
+
+    /**
+     * Applies the buckets' lifecycle rules once: expires current objects (a delete marker where the bucket keeps
+     * versions), noncurrent versions and delete markers left alone, aborts unfinished multipart uploads; through
+     * the S3 endpoint with the project's internal key, like any client. Called on a timer
+     * ({@code STRATA_LIFECYCLE_INTERVAL_SECONDS}, default 60); a day lasts {@code STRATA_LIFECYCLE_DAY_SECONDS}
+     * (default 86400; tests shorten it, as Ceph's rgw_lc_debug_interval does). Returns what it removed.
+     */
+    public synchronized int applyLifecycle() {
+        if (proxy == null || configs == null) {
+            return 0;
+        }
+        java.time.Duration day = java.time.Duration.ofSeconds(Settings.get("STRATA_LIFECYCLE_DAY_SECONDS").map(Long::parseLong).orElse(86_400L));
+        int removed = 0;
+        for (String[] pb : configs.bucketsWith(BucketConfigs.LIFECYCLE)) {
+            String project = pb[0];
+            String bucket = pb[1];
+            try {
+                if (!locator.hasBucket(project, bucket)) {
+                    configs.forgetBucket(project, bucket);
+                    continue;
+                }
+                LifecycleRules rules = LifecycleRules.parse(configs.read(project, bucket, BucketConfigs.LIFECYCLE).orElseThrow());
+                removed += new LifecycleRun(client(project), bucket, rules, day, java.time.Instant.now()).apply();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "lifecycle of bucket " + bucket + " (" + project + ") failed this time: " + e);
+            }
+        }
+        return removed;
+    }
+
+    /** How often {@link #applyLifecycle} runs. */
+    public long lifecycleIntervalSeconds() {
+        return Settings.get("STRATA_LIFECYCLE_INTERVAL_SECONDS").map(Long::parseLong).orElse(60L);
     }
 
     @PreDestroy
@@ -261,6 +321,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             }
         }
         s3.deleteBucket(b -> b.bucket(name.value()));
+        configs.forgetBucket(projectId, name.value());
     }
 
     @Override
@@ -280,6 +341,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         locator.forgetProject(projectId);
         try {
             deleteTree(dir);
+            configs.forgetProject(dir.getFileName().toString());
             // unfinished uploads kept by the layout migration, if any
             deleteTree(config.dataDir().resolve("objects").resolve("pre-encoding").resolve(dir.getFileName().toString()));
         } catch (IOException e) {

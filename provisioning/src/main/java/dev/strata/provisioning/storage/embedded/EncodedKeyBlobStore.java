@@ -99,6 +99,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     private final String projectId;
     private final BucketRegistry registry;
     private final QuotaGate quota;
+    private final BucketConfigs configs;
 
     /** Whether {@code name} is the temporary file of a write, never an object (see {@link #sweepUnpublished}). */
     static boolean unpublished(String name) {
@@ -107,19 +108,27 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     /** {@code root}: the directory of the project's buckets, the one {@code delegate} stores under. */
     EncodedKeyBlobStore(Path root, BlobStore delegate) {
-        this(root, delegate, null, null, null);
+        this(root, delegate, null, null, null, null);
     }
 
     /**
      * A store whose bucket creations and deletions through S3 are recorded in Strata's metadata ({@code registry})
      * as buckets of {@code projectId}: the store project keys reach. Strata's own requests use one without.
      */
-    EncodedKeyBlobStore(Path root, BlobStore delegate, String projectId, BucketRegistry registry, QuotaGate quota) {
+    EncodedKeyBlobStore(Path root, BlobStore delegate, String projectId, BucketRegistry registry, QuotaGate quota, BucketConfigs configs) {
         super(delegate);
         this.root = root;
         this.projectId = projectId;
         this.registry = registry;
         this.quota = quota;
+        this.configs = configs;
+    }
+
+    /** A new bucket starts without CORS rules, policy or lifecycle (a crash may have left an old one's). */
+    private void forgetConfigs(String bucket) {
+        if (configs != null && projectId != null) {
+            configs.forgetBucket(projectId, bucket);
+        }
     }
 
     private void admit(Long bytes, long objects) {
@@ -144,7 +153,9 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     @Override
     public CreateBucketResponse createContainer(CreateBucketRequest request) {
         if (registry == null) {
-            return delegate().createContainer(request);
+            CreateBucketResponse created = delegate().createContainer(request);
+            forgetConfigs(request.bucket());
+            return created;
         }
         try {
             new BucketName(request.bucket());
@@ -152,6 +163,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
             throw s3Error(400, "InvalidBucketName", e.getMessage());
         }
         CreateBucketResponse created = delegate().createContainer(request);
+        forgetConfigs(request.bucket());
         try {
             registry.created(projectId, request.bucket());
         } catch (RuntimeException e) {
@@ -170,6 +182,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     @Override
     public void deleteBucket(String container) {
         delegate().deleteBucket(container);
+        forgetConfigs(container);
         if (registry != null) {
             registry.deleted(projectId, container);
         }

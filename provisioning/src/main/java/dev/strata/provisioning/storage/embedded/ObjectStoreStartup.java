@@ -29,8 +29,23 @@ public class ObjectStoreStartup {
     @Resource
     ContextService context;
 
+    @Resource
+    jakarta.ejb.TimerService timers;
+
+    /** Applies the buckets' lifecycle rules (expiration, noncurrent versions, unfinished uploads) on a timer. */
+    @jakarta.ejb.Timeout
+    @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED)
+    void lifecycle(jakarta.ejb.Timer timer) {
+        int removed = store.applyLifecycle();
+        if (removed > 0) {
+            LOG.info(() -> "lifecycle rules removed " + removed + " objects, versions or uploads");
+        }
+    }
+
     @PostConstruct
     void start() {
+        long every = store.lifecycleIntervalSeconds() * 1000;
+        timers.createIntervalTimer(every, every, new jakarta.ejb.TimerConfig("lifecycle", false));
         KeyDirectory directory = accessKeyId -> buckets.usableKey(accessKeyId).map(g -> new KeyDirectory.Entry(g.secret(), g.projectId()));
         try {
             store.migrateLayout();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -37,9 +38,12 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private final Map<String, String> systemKeys = new ConcurrentHashMap<>();
     private volatile BlobStore system;
 
-    ProjectKeyLocator(Path baseDir, KeyDirectory directory, BucketRegistry registry) {
+    private final BucketConfigs configs;
+
+    ProjectKeyLocator(Path baseDir, KeyDirectory directory, BucketRegistry registry, BucketConfigs configs) {
         this.directory = directory;
         this.registry = registry;
+        this.configs = configs;
         this.baseDir = baseDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.baseDir);
@@ -78,6 +82,41 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         return dir;
     }
 
+    /** The secret and project of a project key (or of Strata's own per-project keys); null otherwise. */
+    KeyDirectory.Entry entry(String accessKeyId) {
+        if (accessKeyId == null) {
+            return null;
+        }
+        KeyDirectory.Entry internal = internalKeys.get(accessKeyId);
+        return internal != null ? internal : directory.usable(accessKeyId).orElse(null);
+    }
+
+    /**
+     * The project of the bucket named {@code bucket}, for requests that name no key (anonymous reads, CORS
+     * preflights): bucket names are unique within a project only, so a name two projects use belongs to neither.
+     */
+    java.util.Optional<String> projectOfBucket(String bucket) {
+        if (bucket == null || bucket.isEmpty() || bucket.contains("/") || bucket.startsWith(".")) {
+            return java.util.Optional.empty();
+        }
+        try (var projects = Files.list(baseDir)) {
+            List<String> owners = projects.filter(p -> Files.isDirectory(p.resolve(bucket)))
+                    .map(p -> p.getFileName().toString()).limit(2).toList();
+            return owners.size() == 1 ? java.util.Optional.of(owners.get(0)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean hasBucket(String projectId, String bucket) {
+        return !bucket.contains("/") && !bucket.startsWith(".") && Files.isDirectory(projectDir(projectId).resolve(bucket));
+    }
+
+    /** The project's store as Strata itself uses it (no quota, no bucket records). */
+    BlobStore internalStore(String projectId) {
+        return internalStoreFor(projectId);
+    }
+
     @Override
     public AccessGrant locateBlobStore(String identity, String container, String blob) {
         if (identity == null) {
@@ -99,7 +138,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private BlobStore storeFor(String projectId) {
         return stores.computeIfAbsent(projectId, id -> {
             Path dir = createdProjectDir(id);
-            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, registry, new QuotaGate(dir, () -> registry.quota(id)));
+            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, registry, new QuotaGate(dir, () -> registry.quota(id)), configs);
         });
     }
 
@@ -107,7 +146,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private BlobStore internalStoreFor(String projectId) {
         return internalStores.computeIfAbsent(projectId, id -> {
             Path dir = createdProjectDir(id);
-            return new EncodedKeyBlobStore(dir, filesOf(id, dir));
+            return new EncodedKeyBlobStore(dir, filesOf(id, dir), id, null, null, configs);
         });
     }
 

@@ -83,7 +83,7 @@ class EncodedKeyBlobStoreTest {
         }
         proxy = S3Proxy.builder()
                 .blobStore(new EncodedKeyBlobStore(root, new VersioningFilesystemBlobStore(root), "p1", registry,
-                        new QuotaGate(root, () -> quota)))
+                        new QuotaGate(root, () -> quota), null))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "key", "secret")
                 .ignoreUnknownHeaders(true)

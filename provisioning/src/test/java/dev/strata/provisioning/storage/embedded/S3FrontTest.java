@@ -1,0 +1,260 @@
+package dev.strata.provisioning.storage.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CORSRule;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Strata's front of the S3 endpoint as EmbeddedObjectStore sets it up (locator, anonymous routing, the filter in
+ * s3proxy's Jetty), driven by the AWS SDK and plain HTTP: CORS configuration and preflights, bucket policies
+ * opening reads to everyone, lifecycle configuration and its application.
+ */
+class S3FrontTest {
+
+    @TempDir
+    Path data;
+
+    private S3Proxy proxy;
+    private S3Client s3;
+    private S3Client other;
+    private ProjectKeyLocator locator;
+    private BucketConfigs configs;
+    private String endpoint;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path objects = data.resolve("objects");
+        Files.createDirectories(objects.resolve("anonymous-empty"));
+        configs = new BucketConfigs(objects.resolve("bucket-config"));
+        KeyDirectory keys = id -> switch (id) {
+            case "key-a" -> Optional.of(new KeyDirectory.Entry("secret-a", "proj_a"));
+            case "key-b" -> Optional.of(new KeyDirectory.Entry("secret-b", "proj_b"));
+            default -> Optional.empty();
+        };
+        BucketRegistry registry = new BucketRegistry() {
+            @Override
+            public boolean created(String projectId, String bucket) {
+                return true;
+            }
+
+            @Override
+            public void deleted(String projectId, String bucket) {
+            }
+
+            @Override
+            public dev.strata.domain.storage.StorageQuota quota(String projectId) {
+                return dev.strata.domain.storage.StorageQuota.NONE;
+            }
+        };
+        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        endpoint = "http://127.0.0.1:" + port;
+        proxy = S3Proxy.builder()
+                .blobStore(new AnonymousBuckets(new FilesystemNio2BlobStore(objects.resolve("anonymous-empty").toString()), locator, configs))
+                .endpoint(URI.create(endpoint))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unused", "unused-secret")
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.setBlobStoreLocator(locator);
+        EmbeddedObjectStore.installFront(proxy, new S3Front(locator, configs));
+        proxy.start();
+        s3 = client("key-a", "secret-a");
+        other = client("key-b", "secret-b");
+    }
+
+    private S3Client client(String key, String secret) {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true).region(Region.US_EAST_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret))).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        s3.close();
+        other.close();
+        proxy.stop();
+    }
+
+    private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void corsRulesAreStoredAndAnswerPreflightsAndActualRequests() throws Exception {
+        s3.createBucket(b -> b.bucket("uploads"));
+        S3Exception none = (S3Exception) catchThrowable(() -> s3.getBucketCors(b -> b.bucket("uploads")));
+        assertThat(none.awsErrorDetails().errorCode()).isEqualTo("NoSuchCORSConfiguration");
+        assertThat(send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT").statusCode())
+                .isEqualTo(403);
+
+        s3.putBucketCors(b -> b.bucket("uploads").corsConfiguration(c -> c.corsRules(
+                CORSRule.builder().allowedOrigins("https://*.example").allowedMethods("PUT", "GET").allowedHeaders("content-type", "x-amz-*")
+                        .exposeHeaders("ETag").maxAgeSeconds(600).build())));
+        assertThat(s3.getBucketCors(b -> b.bucket("uploads")).corsRules()).singleElement()
+                .satisfies(r -> assertThat(r.allowedOrigins()).containsExactly("https://*.example"));
+        // another project's key does not reach the configuration
+        assertThat(((S3Exception) catchThrowable(() -> other.getBucketCors(b -> b.bucket("uploads")))).statusCode()).isEqualTo(404);
+
+        var ok = send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT",
+                "Access-Control-Request-Headers", "Content-Type, X-Amz-Date");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+        assertThat(ok.headers().firstValue("Access-Control-Allow-Methods")).contains("PUT, GET");
+        assertThat(ok.headers().firstValue("Access-Control-Allow-Headers")).contains("content-type, x-amz-date");
+        assertThat(ok.headers().firstValue("Access-Control-Max-Age")).contains("600");
+        assertThat(send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://evil.test", "Access-Control-Request-Method", "PUT").statusCode()).isEqualTo(403);
+        assertThat(send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://app.example", "Access-Control-Request-Method", "DELETE").statusCode()).isEqualTo(403);
+        assertThat(send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT",
+                "Access-Control-Request-Headers", "authorization-x").statusCode()).isEqualTo(403);
+
+        s3.putObject(b -> b.bucket("uploads").key("photo.jpg"), RequestBody.fromString("jpeg"));
+        // an actual request from the page carries the origin: the answer says the page may read it
+        var signedGet = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1).serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("key-a", "secret-a"))).build()
+                .presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5)).getObjectRequest(g -> g.bucket("uploads").key("photo.jpg")));
+        var actual = http.send(HttpRequest.newBuilder(signedGet.url().toURI()).header("Origin", "https://app.example").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(actual.statusCode()).isEqualTo(200);
+        assertThat(actual.body()).isEqualTo("jpeg");
+        assertThat(actual.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+        assertThat(actual.headers().firstValue("Access-Control-Expose-Headers")).contains("ETag");
+
+        s3.deleteBucketCors(b -> b.bucket("uploads"));
+        assertThat(send("OPTIONS", "/uploads/photo.jpg", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT").statusCode())
+                .isEqualTo(403);
+
+        var bad = (S3Exception) catchThrowable(() -> s3.putBucketCors(b -> b.bucket("uploads").corsConfiguration(c -> c.corsRules(
+                CORSRule.builder().allowedOrigins("*").allowedMethods("PATCH").build()))));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+    }
+
+    @Test
+    void aPolicyOpensReadsToEveryoneAndNothingElse() throws Exception {
+        s3.createBucket(b -> b.bucket("site"));
+        s3.putObject(b -> b.bucket("site").key("index.html"), RequestBody.fromString("<h1>hi</h1>"));
+        s3.putObject(b -> b.bucket("site").key("private/notes.txt"), RequestBody.fromString("secret"));
+        assertThat(send("GET", "/site/index.html").statusCode()).isEqualTo(403);
+
+        String policy = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+                 "Resource":"arn:aws:s3:::site/*"},{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:GetObject",
+                 "Resource":"arn:aws:s3:::site/private/*"}]}""";
+        s3.putBucketPolicy(b -> b.bucket("site").policy(policy));
+        assertThat(s3.getBucketPolicy(b -> b.bucket("site")).policy()).isEqualTo(policy);
+
+        var page = send("GET", "/site/index.html");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("<h1>hi</h1>");
+        assertThat(send("GET", "/site/index.html", "Range", "bytes=1-2").body()).isEqualTo("h1");
+        assertThat(send("GET", "/site/private/notes.txt").statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/site/").statusCode()).as("listing was not granted").isEqualTo(403);
+        assertThat(send("PUT", "/site/evil.html").statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/site/index.html").statusCode()).isEqualTo(403);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("site").key("index.html")).asUtf8String()).isEqualTo("<h1>hi</h1>");
+
+        // the same bucket name in a second project: a name two projects use is nobody's, anonymously
+        other.createBucket(b -> b.bucket("site"));
+        assertThat(send("GET", "/site/index.html").statusCode()).isIn(403, 404);
+        other.deleteBucket(b -> b.bucket("site"));
+        assertThat(send("GET", "/site/index.html").statusCode()).isEqualTo(200);
+
+        var malformed = (S3Exception) catchThrowable(() -> s3.putBucketPolicy(b -> b.bucket("site")
+                .policy("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::elsewhere/*\"}]}")));
+        assertThat(malformed.awsErrorDetails().errorCode()).isEqualTo("MalformedPolicy");
+        s3.deleteBucketPolicy(b -> b.bucket("site"));
+        assertThat(send("GET", "/site/index.html").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void lifecycleRulesAreStoredAndExpireWhatTheySay() throws Exception {
+        s3.createBucket(b -> b.bucket("logs"));
+        s3.putBucketVersioning(b -> b.bucket("logs").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketLifecycleConfiguration(b -> b.bucket("logs").lifecycleConfiguration(l -> l.rules(
+                LifecycleRule.builder().id("tmp").filter(f -> f.prefix("tmp/")).status(ExpirationStatus.ENABLED)
+                        .expiration(e -> e.days(1)).noncurrentVersionExpiration(n -> n.noncurrentDays(1)).build(),
+                LifecycleRule.builder().id("markers").filter(f -> f.prefix("")).status(ExpirationStatus.ENABLED)
+                        .expiration(e -> e.expiredObjectDeleteMarker(true)).abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(1)).build())));
+        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket("logs")).rules()).extracting(LifecycleRule::id).containsExactly("tmp", "markers");
+
+        s3.putObject(b -> b.bucket("logs").key("tmp/a.log"), RequestBody.fromString("a"));
+        s3.putObject(b -> b.bucket("logs").key("keep/b.log"), RequestBody.fromString("b"));
+        String upload = s3.createMultipartUpload(b -> b.bucket("logs").key("big.bin")).uploadId();
+        var rules = LifecycleRules.parse(configs.read("proj_a", "logs", BucketConfigs.LIFECYCLE).orElseThrow());
+        Duration day = Duration.ofSeconds(10); // listings date objects to the second
+
+        // nothing is due yet
+        assertThat(new LifecycleRun(s3, "logs", rules, day, Instant.now()).apply()).isZero();
+        // a pass dated two "days" ahead: tmp/a.log gets a delete marker, which makes its data a noncurrent version
+        // (also two days old, for this pass), which goes, which leaves the marker alone, which goes; the upload is
+        // aborted; keep/b.log matches no expiring rule
+        int removed = new LifecycleRun(s3, "logs", rules, day, Instant.now().plusSeconds(25)).apply();
+        assertThat(s3.listObjectsV2(b -> b.bucket("logs")).contents()).extracting(o -> o.key()).containsExactly("keep/b.log");
+        assertThat(s3.listMultipartUploads(b -> b.bucket("logs")).uploads()).isEmpty();
+        // (whether the marker went in the same pass depends on the second it was listed in; by the next it has)
+        removed += new LifecycleRun(s3, "logs", rules, day, Instant.now().plusSeconds(50)).apply();
+        assertThat(removed).isEqualTo(4);
+        assertThat(new LifecycleRun(s3, "logs", rules, day, Instant.now().plusSeconds(75)).apply()).isZero();
+        var versions = s3.listObjectVersions(b -> b.bucket("logs"));
+        assertThat(versions.versions()).extracting(v -> v.key()).containsExactly("keep/b.log");
+        assertThat(versions.deleteMarkers()).isEmpty();
+        assertThat(upload).isNotBlank();
+
+        var days0 = (S3Exception) catchThrowable(() -> s3.putBucketLifecycleConfiguration(b -> b.bucket("logs").lifecycleConfiguration(l -> l.rules(
+                LifecycleRule.builder().id("x").filter(f -> f.prefix("")).status(ExpirationStatus.ENABLED).expiration(e -> e.days(0)).build()))));
+        assertThat(days0.statusCode()).isEqualTo(400);
+        s3.deleteBucketLifecycle(b -> b.bucket("logs"));
+        assertThat(((S3Exception) catchThrowable(() -> s3.getBucketLifecycleConfiguration(b -> b.bucket("logs")))).awsErrorDetails().errorCode())
+                .isEqualTo("NoSuchLifecycleConfiguration");
+    }
+
+    @Test
+    void aSubresourceRequestWithABadSignatureChangesNothing() throws Exception {
+        s3.createBucket(b -> b.bucket("guarded"));
+        try (S3Client forged = client("key-a", "not-the-secret")) {
+            var e = (S3Exception) catchThrowable(() -> forged.putBucketPolicy(b -> b.bucket("guarded").policy(
+                    "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::guarded/*\"}]}")));
+            assertThat(e.statusCode()).isEqualTo(403);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch");
+        }
+        assertThat(send("PUT", "/guarded?policy").statusCode()).isEqualTo(403);
+        assertThat(configs.read("proj_a", "guarded", BucketConfigs.POLICY)).isEmpty();
+    }
+}

@@ -330,6 +330,124 @@ class ObjectStoreIT {
         }
     }
 
+    @Test
+    void aBrowserPageOnAnotherOriginUploadsWhereCorsAllowsItAndIsStoppedWhereNot() throws Exception {
+        String project = createProject("CORS");
+        com.sun.net.httpserver.HttpServer page = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        try (var browser = dev.strata.it.e2e.Browser.start()) {
+            String open = "it-cors-" + RUN;
+            String closed = "it-nocors-" + RUN;
+            createBucket(project, open);
+            createBucket(project, closed);
+            StorageIT.StorageEnv env = StorageIT.storageEnv(api, project);
+            String origin = "http://127.0.0.1:" + page.getAddress().getPort();
+            try (S3Client s3 = StorageIT.s3(env); var presigner = StorageIT.presigner(env)) {
+                s3.putBucketCors(r -> r.bucket(open).corsConfiguration(c -> c.corsRules(software.amazon.awssdk.services.s3.model.CORSRule.builder()
+                        .allowedOrigins(origin).allowedMethods("PUT", "GET").allowedHeaders("*").exposeHeaders("ETag").maxAgeSeconds(60).build())));
+                String putOpen = presigner.presignPutObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                        .putObjectRequest(o -> o.bucket(open).key("from-browser.txt"))).url().toString();
+                String putClosed = presigner.presignPutObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                        .putObjectRequest(o -> o.bucket(closed).key("from-browser.txt"))).url().toString();
+                String html = "<!doctype html><html><body><p id=open>…</p><p id=closed>…</p><script>\n"
+                        + "async function up(url, id) {\n"
+                        + "  try { const r = await fetch(url, {method: 'PUT', body: 'sent by a page on ' + location.origin});\n"
+                        + "        document.getElementById(id).textContent = 'status ' + r.status + ' etag ' + r.headers.get('ETag'); }\n"
+                        + "  catch (e) { document.getElementById(id).textContent = 'blocked: ' + e.name; } }\n"
+                        + "up(" + jsString(putOpen) + ", 'open'); up(" + jsString(putClosed) + ", 'closed');\n"
+                        + "</script></body></html>";
+                page.createContext("/", exchange -> {
+                    byte[] body = html.getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+                page.start();
+
+                browser.open(origin + "/upload.html");
+                browser.await().until(d -> !d.findElement(org.openqa.selenium.By.id("open")).getText().equals("…")
+                        && !d.findElement(org.openqa.selenium.By.id("closed")).getText().equals("…"));
+                String opened = browser.driver().findElement(org.openqa.selenium.By.id("open")).getText();
+                String stopped = browser.driver().findElement(org.openqa.selenium.By.id("closed")).getText();
+                browser.screenshot("s3-cors-upload");
+                assertThat(opened).startsWith("status 200 etag \"").doesNotContain("null");
+                assertThat(stopped).startsWith("blocked");
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(open).key("from-browser.txt")).asUtf8String()).isEqualTo("sent by a page on " + origin);
+                assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(closed).key("from-browser.txt"))))).isEqualTo(404);
+            }
+        } finally {
+            page.stop(0);
+            deleteProjectQuietly(project);
+        }
+    }
+
+    @Test
+    void aPublicReadPolicyServesEveryoneAndAPrivateBucketStaysClosed() throws Exception {
+        String project = createProject("Public read");
+        try {
+            String site = "it-public-" + RUN;
+            String vault = "it-private-" + RUN;
+            createBucket(project, site);
+            createBucket(project, vault);
+            StorageIT.StorageEnv env = StorageIT.storageEnv(api, project);
+            try (S3Client s3 = StorageIT.s3(env)) {
+                s3.putObject(r -> r.bucket(site).key("index.html").contentType("text/html"), RequestBody.fromString("<h1>public</h1>"));
+                s3.putObject(r -> r.bucket(vault).key("index.html"), RequestBody.fromString("private"));
+                s3.putBucketPolicy(r -> r.bucket(site).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":\"*\",\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::" + site + "/*\"]}]}"));
+                assertThat(s3.getBucketPolicy(r -> r.bucket(site)).policy()).contains("s3:GetObject");
+            }
+            HttpResponse<String> read = get(env.endpoint() + "/" + site + "/index.html");
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(read.body()).isEqualTo("<h1>public</h1>");
+            assertThat(read.headers().firstValue("Content-Type")).contains("text/html");
+            assertThat(get(env.endpoint() + "/" + site + "/").statusCode()).as("no listing granted").isEqualTo(403);
+            HttpResponse<String> refused = get(env.endpoint() + "/" + vault + "/index.html");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).doesNotContain("private").contains("AccessDenied");
+            HttpResponse<String> write = HTTP.send(HttpRequest.newBuilder(URI.create(env.endpoint() + "/" + site + "/defaced.html"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).isEqualTo(403);
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
+    @Test
+    void aLifecycleRuleExpiresTheObjectsItNames() {
+        String project = createProject("Lifecycle");
+        try {
+            String bucket = "it-lifecycle-" + RUN;
+            createBucket(project, bucket);
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                // this test server's lifecycle "day" lasts 3 s (STRATA_LIFECYCLE_DAY_SECONDS in ear/pom.xml)
+                s3.putBucketLifecycleConfiguration(r -> r.bucket(bucket).lifecycleConfiguration(l -> l.rules(
+                        software.amazon.awssdk.services.s3.model.LifecycleRule.builder().id("uploads expire").filter(f -> f.prefix("tmp/"))
+                                .status(software.amazon.awssdk.services.s3.model.ExpirationStatus.ENABLED).expiration(e -> e.days(2)).build())));
+                assertThat(s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()).singleElement()
+                        .satisfies(rule -> assertThat(rule.expiration().days()).isEqualTo(2));
+                s3.putObject(r -> r.bucket(bucket).key("tmp/upload.part"), RequestBody.fromString("temporary"));
+                s3.putObject(r -> r.bucket(bucket).key("kept/report.csv"), RequestBody.fromString("kept"));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(bucket).key("tmp/upload.part"))))).isEqualTo(404));
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("kept/report.csv")).asUtf8String()).isEqualTo("kept");
+
+                S3Exception bad = (S3Exception) catchThrowable(() -> s3.putBucketLifecycleConfiguration(r -> r.bucket(bucket).lifecycleConfiguration(l -> l.rules(
+                        software.amazon.awssdk.services.s3.model.LifecycleRule.builder().id("x").filter(f -> f.prefix(""))
+                                .status(software.amazon.awssdk.services.s3.model.ExpirationStatus.ENABLED).expiration(e -> e.days(-1)).build()))));
+                assertThat(bad.statusCode()).isEqualTo(400);
+                assertThat(s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()).singleElement()
+                        .satisfies(rule -> assertThat(rule.id()).isEqualTo("uploads expire"));
+            }
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
+    private static String jsString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** A body of {@code size} bytes that trickles (1 MiB, then a pause), counting what it handed out. */

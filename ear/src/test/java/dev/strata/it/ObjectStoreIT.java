@@ -90,6 +90,12 @@ class ObjectStoreIT {
                 assertThat(byY.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("x/../y", "x/./y", "x//y", "x/y");
                 assertThat(byY.contents()).isEmpty();
 
+                // tags belong to the object they were given with, whatever its key
+                s3.putObject(r -> r.bucket(bucket).key("x//y").tagging("owner=ann&kind=test"), RequestBody.fromString("tagged"));
+                assertThat(s3.getObjectTagging(r -> r.bucket(bucket).key("x//y")).tagSet()).extracting(t -> t.key() + "=" + t.value())
+                        .containsExactly("owner=ann", "kind=test");
+                assertThat(s3.getObjectTagging(r -> r.bucket(bucket).key("x/y")).tagSet()).isEmpty();
+
                 s3.deleteObject(r -> r.bucket(bucket).key("a"));
                 assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("a/b")).asUtf8String()).isEqualTo("body of a/b");
                 assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(bucket).key("a"))))).isEqualTo(404);

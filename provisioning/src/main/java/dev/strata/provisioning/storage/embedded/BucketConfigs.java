@@ -25,6 +25,7 @@ final class BucketConfigs {
     static final String CORS = "cors.xml";
     static final String POLICY = "policy.json";
     static final String LIFECYCLE = "lifecycle.xml";
+    static final String TAGGING = "tagging.xml";
 
     private final Path root;
 

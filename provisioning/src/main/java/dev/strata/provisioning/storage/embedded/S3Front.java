@@ -33,7 +33,7 @@ final class S3Front implements Filter {
 
     private static final Logger LOG = Logger.getLogger(S3Front.class.getName());
     private static final int MAX_BODY = 1 << 20;
-    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle");
+    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle", "tagging");
 
     private final ProjectKeyLocator locator;
     private final BucketConfigs configs;
@@ -61,6 +61,10 @@ final class S3Front implements Filter {
                 preflight(req, res, bucket);
                 return;
             }
+            if (key != null && query.containsKey("tagging")) {
+                objectTagging(req, res, uri, bucket, key, query.get("versionId"));
+                return;
+            }
             String sub = key != null ? null : SUBRESOURCES.stream().filter(query::containsKey).findFirst().orElse(null);
             if (sub != null) {
                 subresource(req, res, uri, bucket, sub);
@@ -69,6 +73,16 @@ final class S3Front implements Filter {
             String origin = req.getHeader("Origin");
             if (origin != null) {
                 corsHeaders(req, res, query, bucket, origin);
+            }
+            if (key != null && signed(req, query)) {
+                Runnable after = objectWrite(req, res, query, bucket, key);
+                if (after != null) {
+                    chain.doFilter(req, res);
+                    if (res.getStatus() == 200) {
+                        after.run();
+                    }
+                    return;
+                }
             }
         } catch (S3Failure f) {
             error(res, f);
@@ -166,11 +180,113 @@ final class S3Front implements Filter {
                         BucketPolicy.parse(bucket, b);
                         return b;
                     }, 204, new S3Failure(404, "NoSuchBucketPolicy", "The bucket policy does not exist"));
+            case "tagging" -> config(res, method, project, bucket, BucketConfigs.TAGGING, body, "application/xml",
+                    b -> ObjectTags.toXml(ObjectTags.fromXml(b, 50)).getBytes(StandardCharsets.UTF_8), 204,
+                    new S3Failure(404, "NoSuchTagSet", "The TagSet does not exist"));
             case "lifecycle" -> config(res, method, project, bucket, BucketConfigs.LIFECYCLE, body, "application/xml",
                     b -> LifecycleRules.parse(b).toXml().getBytes(StandardCharsets.UTF_8), 200,
                     new S3Failure(404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"));
             default -> throw new IllegalStateException(sub);
         }
+    }
+
+    // ---- object tags ------------------------------------------------------------------------------------------
+
+    private void objectTagging(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, String versionId)
+            throws IOException {
+        byte[] body = body(req);
+        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
+        if (project == null || !locator.hasBucket(project, bucket)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
+        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+                versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
+                        : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
+        res.setHeader("x-amz-request-id", requestId());
+        if (versionId != null) {
+            res.setHeader("x-amz-version-id", versionId);
+        }
+        switch (req.getMethod()) {
+            case "GET" -> {
+                byte[] xml = ObjectTags.toXml(ObjectTags.read(file)).getBytes(StandardCharsets.UTF_8);
+                res.setStatus(200);
+                res.setContentType("application/xml");
+                res.setContentLength(xml.length);
+                res.getOutputStream().write(xml);
+            }
+            case "PUT" -> {
+                ObjectTags.write(file, ObjectTags.fromXml(body));
+                res.setStatus(200);
+                res.setContentLength(0);
+            }
+            case "DELETE" -> {
+                ObjectTags.write(file, Map.of());
+                res.setStatus(204);
+            }
+            default -> throw new S3Failure(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+        }
+    }
+
+    /**
+     * For a signed object request s3proxy answers: the tag count on GET/HEAD (before), the tags of a PUT's
+     * {@code x-amz-tagging} header or of a copy's source (validated before, written after s3proxy stored the object).
+     * Returns what to do once s3proxy answered 200, or null.
+     */
+    private Runnable objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
+        KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+        if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
+            return null;
+        }
+        java.nio.file.Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
+        String method = req.getMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            if (query.keySet().stream().noneMatch(q -> !q.equals("versionId") && !q.startsWith("X-Amz-") && !q.startsWith("response-")
+                    && !q.equals("partNumber") && !q.equals("AWSAccessKeyId") && !q.equals("Signature") && !q.equals("Expires"))) {
+                ObjectTags.file(bucketDir, key, query.get("versionId")).map(ObjectTags::read).filter(t -> !t.isEmpty())
+                        .ifPresent(t -> res.setHeader("x-amz-tagging-count", String.valueOf(t.size())));
+            }
+            return null;
+        }
+        if (!method.equals("PUT") || query.containsKey("uploadId") || query.containsKey("partNumber") || query.containsKey("acl")) {
+            return null;
+        }
+        String copySource = req.getHeader("x-amz-copy-source");
+        String header = req.getHeader("x-amz-tagging");
+        if (copySource == null) {
+            if (header == null) {
+                return null;
+            }
+            Map<String, String> tags = ObjectTags.fromHeader(header);
+            return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, tags));
+        }
+        Map<String, String> tags;
+        if ("REPLACE".equalsIgnoreCase(req.getHeader("x-amz-tagging-directive"))) {
+            tags = ObjectTags.fromHeader(header);
+        } else {
+            tags = copySourceTags(signer.projectId(), copySource);
+        }
+        return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, tags));
+    }
+
+    /** The tags of {@code /bucket/key[?versionId=…]} (x-amz-copy-source) in the project, none when not found. */
+    private Map<String, String> copySourceTags(String project, String copySource) {
+        String source = copySource.startsWith("/") ? copySource.substring(1) : copySource;
+        String versionId = null;
+        int q = source.indexOf("?versionId=");
+        if (q >= 0) {
+            versionId = source.substring(q + "?versionId=".length());
+            source = source.substring(0, q);
+        }
+        int slash = source.indexOf('/');
+        if (slash <= 0) {
+            return Map.of();
+        }
+        String srcBucket = decode(source.substring(0, slash));
+        String srcKey = decode(source.substring(slash + 1));
+        if (!locator.hasBucket(project, srcBucket)) {
+            return Map.of();
+        }
+        return ObjectTags.file(locator.projectDir(project).resolve(srcBucket), srcKey, versionId).map(ObjectTags::read).orElse(Map.of());
     }
 
     private void config(HttpServletResponse res, String method, String project, String bucket, String name, byte[] body,

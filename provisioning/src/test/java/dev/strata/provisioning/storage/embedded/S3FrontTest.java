@@ -246,6 +246,61 @@ class S3FrontTest {
     }
 
     @Test
+    void objectTagsAreSetReadReplacedCopiedAndDropped() {
+        s3.createBucket(b -> b.bucket("tags"));
+        s3.putObject(b -> b.bucket("tags").key("a/report.csv").tagging("team=data&stage=raw%20input"), RequestBody.fromString("x"));
+        var tags = s3.getObjectTagging(b -> b.bucket("tags").key("a/report.csv")).tagSet();
+        assertThat(tags).extracting(t -> t.key() + "=" + t.value()).containsExactly("team=data", "stage=raw input");
+        assertThat(s3.headObject(b -> b.bucket("tags").key("a/report.csv")).sdkHttpResponse().firstMatchingHeader("x-amz-tagging-count")).contains("2");
+        assertThat(s3.getObject(b -> b.bucket("tags").key("a/report.csv")).response().tagCount()).isEqualTo(2);
+
+        s3.putObjectTagging(b -> b.bucket("tags").key("a/report.csv").tagging(t -> t.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("team").value("ops").build())));
+        assertThat(s3.getObjectTagging(b -> b.bucket("tags").key("a/report.csv")).tagSet()).extracting(t -> t.value()).containsExactly("ops");
+
+        s3.copyObject(b -> b.sourceBucket("tags").sourceKey("a/report.csv").destinationBucket("tags").destinationKey("copy.csv"));
+        assertThat(s3.getObjectTagging(b -> b.bucket("tags").key("copy.csv")).tagSet()).extracting(t -> t.value()).containsExactly("ops");
+        s3.copyObject(b -> b.sourceBucket("tags").sourceKey("a/report.csv").destinationBucket("tags").destinationKey("copy.csv")
+                .taggingDirective(software.amazon.awssdk.services.s3.model.TaggingDirective.REPLACE).tagging("fresh=yes"));
+        assertThat(s3.getObjectTagging(b -> b.bucket("tags").key("copy.csv")).tagSet()).extracting(t -> t.key()).containsExactly("fresh");
+
+        // an overwrite starts without tags, as on S3
+        s3.putObject(b -> b.bucket("tags").key("a/report.csv"), RequestBody.fromString("y"));
+        assertThat(s3.getObjectTagging(b -> b.bucket("tags").key("a/report.csv")).tagSet()).isEmpty();
+
+        var tooMany = (S3Exception) catchThrowable(() -> s3.putObject(b -> b.bucket("tags").key("many")
+                .tagging("a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11"), RequestBody.fromString("z")));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(((S3Exception) catchThrowable(() -> s3.headObject(b -> b.bucket("tags").key("many")))).statusCode())
+                .as("refused before anything was stored").isEqualTo(404);
+        var longKey = (S3Exception) catchThrowable(() -> s3.putObjectTagging(b -> b.bucket("tags").key("copy.csv").tagging(t -> t.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("k".repeat(129)).value("v").build()))));
+        assertThat(longKey.awsErrorDetails().errorCode()).isEqualTo("InvalidTag");
+
+        s3.deleteObjectTagging(b -> b.bucket("tags").key("copy.csv"));
+        assertThat(s3.getObjectTagging(b -> b.bucket("tags").key("copy.csv")).tagSet()).isEmpty();
+        assertThat(((S3Exception) catchThrowable(() -> s3.getObjectTagging(b -> b.bucket("tags").key("absent")))).statusCode()).isEqualTo(404);
+
+        s3.putBucketTagging(b -> b.bucket("tags").tagging(t -> t.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("cost-center").value("42").build())));
+        assertThat(s3.getBucketTagging(b -> b.bucket("tags")).tagSet()).extracting(t -> t.value()).containsExactly("42");
+        s3.deleteBucketTagging(b -> b.bucket("tags"));
+        assertThat(((S3Exception) catchThrowable(() -> s3.getBucketTagging(b -> b.bucket("tags")))).awsErrorDetails().errorCode())
+                .isEqualTo("NoSuchTagSet");
+    }
+
+    @Test
+    void versionedObjectsKeepTagsPerVersion() {
+        s3.createBucket(b -> b.bucket("vtags"));
+        s3.putBucketVersioning(b -> b.bucket("vtags").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v1 = s3.putObject(b -> b.bucket("vtags").key("k").tagging("v=1"), RequestBody.fromString("1")).versionId();
+        String v2 = s3.putObject(b -> b.bucket("vtags").key("k").tagging("v=2"), RequestBody.fromString("2")).versionId();
+        assertThat(s3.getObjectTagging(b -> b.bucket("vtags").key("k").versionId(v1)).tagSet()).extracting(t -> t.value()).containsExactly("1");
+        assertThat(s3.getObjectTagging(b -> b.bucket("vtags").key("k").versionId(v2)).tagSet()).extracting(t -> t.value()).containsExactly("2");
+        assertThat(s3.getObjectTagging(b -> b.bucket("vtags").key("k")).tagSet()).extracting(t -> t.value()).containsExactly("2");
+    }
+
+    @Test
     void aSubresourceRequestWithABadSignatureChangesNothing() throws Exception {
         s3.createBucket(b -> b.bucket("guarded"));
         try (S3Client forged = client("key-a", "not-the-secret")) {

@@ -1,0 +1,183 @@
+package dev.strata.provisioning.storage.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.w3c.dom.Element;
+
+/**
+ * Object tags ({@code ?tagging}, the {@code x-amz-tagging} header): at most 10 per object, keys of 1-128 and values
+ * of up to 256 characters, kept in an extended attribute of the object's file (of the version's file in a
+ * versioned bucket), so they live and die with the bytes they describe: an overwrite starts without tags, as on S3.
+ */
+final class ObjectTags {
+
+    private static final String ATTRIBUTE = "strata.tags";
+    private static final String VERSIONS_DIR = ".s3proxy-versions";
+
+    private ObjectTags() {
+    }
+
+    /** Tags from the XML body of PutObjectTagging / PutBucketTagging; 400 InvalidTag when S3 would refuse them. */
+    static Map<String, String> fromXml(byte[] xml) {
+        return fromXml(xml, 10);
+    }
+
+    /** As {@link #fromXml(byte[])}, with {@code max} tags at most (a bucket may have 50). */
+    static Map<String, String> fromXml(byte[] xml, int max) {
+        Element root = S3Xml.parse(xml, "Tagging");
+        Element set = S3Xml.child(root, "TagSet");
+        if (set == null) {
+            throw S3Xml.malformed();
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Element tag : S3Xml.children(set, "Tag")) {
+            String key = S3Xml.text(tag, "Key");
+            String value = S3Xml.text(tag, "Value");
+            if (key == null || value == null) {
+                throw S3Xml.malformed();
+            }
+            put(tags, key, value);
+        }
+        return validated(tags, max);
+    }
+
+    /** Tags from the {@code x-amz-tagging} header (URL query form). */
+    static Map<String, String> fromHeader(String header) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (header == null || header.isEmpty()) {
+            return tags;
+        }
+        for (String pair : header.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            put(tags, key, value);
+        }
+        return validated(tags, 10);
+    }
+
+    private static void put(Map<String, String> tags, String key, String value) {
+        if (tags.put(key, value) != null) {
+            throw new S3Failure(400, "InvalidTag", "Cannot provide multiple Tags with the same key");
+        }
+    }
+
+    private static Map<String, String> validated(Map<String, String> tags, int max) {
+        if (tags.size() > max) {
+            throw new S3Failure(400, "BadRequest", "Object tags cannot be greater than " + max);
+        }
+        for (var e : tags.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().codePointCount(0, e.getKey().length()) > 128) {
+                throw new S3Failure(400, "InvalidTag", "The TagKey you have provided is invalid");
+            }
+            if (e.getValue().codePointCount(0, e.getValue().length()) > 256) {
+                throw new S3Failure(400, "InvalidTag", "The TagValue you have provided is invalid");
+            }
+        }
+        return tags;
+    }
+
+    static String toXml(Map<String, String> tags) {
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"" + S3Xml.NS + "\"><TagSet>");
+        tags.forEach((k, v) -> sb.append("<Tag><Key>").append(S3Xml.escape(k)).append("</Key><Value>").append(S3Xml.escape(v)).append("</Value></Tag>"));
+        return sb.append("</TagSet></Tagging>").toString();
+    }
+
+    static String toHeader(Map<String, String> tags) {
+        StringBuilder sb = new StringBuilder();
+        tags.forEach((k, v) -> {
+            if (!sb.isEmpty()) {
+                sb.append('&');
+            }
+            sb.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        });
+        return sb.toString();
+    }
+
+    /**
+     * The file holding {@code key} (its version {@code versionId}, when given) in the bucket directory, or empty when
+     * there is none. The current version is the file at the encoded key; older ones are s3proxy's version files.
+     */
+    static Optional<Path> file(Path bucketDir, String key, String versionId) {
+        String name = KeyCodec.encode(key);
+        Path current = bucketDir.resolve(name);
+        if (versionId == null) {
+            return Files.isRegularFile(current) ? Optional.of(current) : Optional.empty();
+        }
+        if (Files.isRegularFile(current) && versionId.equals(attribute(current, "user.version-id").orElse("null"))) {
+            return Optional.of(current);
+        }
+        Path versions = bucketDir.resolve(VERSIONS_DIR);
+        if (!Files.isDirectory(versions)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(versions)) {
+            return files.filter(f -> attribute(f, "user.version-key").filter(name::equals).isPresent()
+                    && attribute(f, "user.version-id").filter(versionId::equals).isPresent()
+                    && attribute(f, "user.delete-marker").isEmpty()).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> read(Path file) {
+        return attribute(file, "user." + ATTRIBUTE).map(ObjectTags::fromStored).orElseGet(LinkedHashMap::new);
+    }
+
+    static void write(Path file, Map<String, String> tags) {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        try {
+            if (tags.isEmpty()) {
+                if (view.list().contains("user." + ATTRIBUTE)) {
+                    view.delete("user." + ATTRIBUTE);
+                }
+            } else {
+                view.write("user." + ATTRIBUTE, ByteBuffer.wrap(toHeader(tags).getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (NoSuchFileException gone) {
+            throw new S3Failure(404, "NoSuchKey", "The specified key does not exist.");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> fromStored(String stored) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String pair : stored.split("&")) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                tags.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return tags;
+    }
+
+    /** An attribute as s3proxy names them ({@code user.…} within the user namespace). */
+    private static Optional<String> attribute(Path file, String name) {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        try {
+            if (view == null || !view.list().contains(name)) {
+                return Optional.empty();
+            }
+            ByteBuffer buf = ByteBuffer.allocate(view.size(name));
+            view.read(name, buf);
+            return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -178,14 +178,58 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         return created;
     }
 
-    /** DeleteBucket: the directory (refused while anything is in it), then the record. */
+    /**
+     * DeleteBucket: the directory (refused while an object, version or delete marker is in it; unfinished multipart
+     * uploads are aborted, as S3 does), then the record.
+     */
     @Override
     public void deleteBucket(String container) {
-        delegate().deleteBucket(container);
+        try {
+            delegate().deleteBucket(container);
+        } catch (S3Exception e) {
+            if (!"BucketNotEmpty".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode()) || !onlyUploadsLeft(container)) {
+                throw e;
+            }
+            abortUploads(container);
+            delegate().deleteBucket(container);
+        }
         forgetConfigs(container);
         if (registry != null) {
             registry.deleted(projectId, container);
         }
+    }
+
+    private boolean onlyUploadsLeft(String container) {
+        return list(ListObjectsV2Request.builder().bucket(container).maxKeys(1).build()).contents().isEmpty()
+                && (!supportsVersioning() || listVersions(ListObjectVersionsRequest.builder().bucket(container).maxKeys(1).build())
+                        .versions().isEmpty()
+                && listVersions(ListObjectVersionsRequest.builder().bucket(container).maxKeys(1).build()).deleteMarkers().isEmpty());
+    }
+
+    /** Removes what unfinished multipart uploads keep in the bucket: their parts and s3proxy's stub objects. */
+    private void abortUploads(String container) {
+        Path bucket = root.resolve(container);
+        String stub = KeyCodec.encode(MULTIPART_STUB_PREFIX);
+        try (var files = Files.walk(bucket)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(".mpus-") || name.startsWith(stub)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            try (var versions = Files.list(bucket)) {
+                for (Path d : versions.filter(Files::isDirectory).toList()) {
+                    try {
+                        Files.deleteIfExists(d); // only if empty
+                    } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+                        // something else lives there: the delete that follows says BucketNotEmpty
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        LOG.info(() -> "aborted the unfinished multipart uploads of bucket " + container + " (" + projectId + ") to delete it");
     }
 
     static S3Exception s3Error(int status, String code, String message) {

@@ -405,6 +405,23 @@ class EncodedKeyBlobStoreTest {
         quota = dev.strata.domain.storage.StorageQuota.NONE;
     }
 
+    @Test
+    void aBucketWithOnlyUnfinishedUploadsCanBeDeletedAndOneWithObjectsCannot() {
+        s3.createBucket(b -> b.bucket("bkt"));
+        s3.createMultipartUpload(b -> b.bucket("bkt").key("big/file.bin"));
+        String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("other")).uploadId();
+        s3.uploadPart(b -> b.bucket("bkt").key("other").uploadId(id).partNumber(1), RequestBody.fromString("part"));
+        put("kept", "an object");
+        var refused = (software.amazon.awssdk.services.s3.model.S3Exception) org.assertj.core.api.Assertions.catchThrowable(
+                () -> s3.deleteBucket(b -> b.bucket("bkt")));
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(s3.listMultipartUploads(b -> b.bucket("bkt")).uploads()).hasSize(2);
+        s3.deleteObject(b -> b.bucket("bkt").key("kept"));
+        s3.deleteBucket(b -> b.bucket("bkt"));
+        assertThat(data.resolve("objects/buckets/p1/bkt")).doesNotExist();
+        assertThat(recorded).doesNotContain("bkt");
+    }
+
     private List<String> listAll(String prefix, String delimiter) {
         List<String> keys = new ArrayList<>();
         for (var page : s3.listObjectsV2Paginator(b -> b.bucket("bkt").prefix(prefix).delimiter(delimiter).maxKeys(7))) {

@@ -162,6 +162,10 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         } catch (InvalidInputException e) {
             throw s3Error(400, "InvalidBucketName", e.getMessage());
         }
+        if (Files.isDirectory(root.resolve(request.bucket()))) {
+            // the project's own bucket: 200 and nothing changes, as S3 answers in us-east-1
+            return CreateBucketResponse.builder().build();
+        }
         CreateBucketResponse created = delegate().createContainer(request);
         forgetConfigs(request.bucket());
         try {

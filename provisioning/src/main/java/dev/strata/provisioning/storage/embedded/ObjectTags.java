@@ -76,7 +76,7 @@ final class ObjectTags {
 
     private static Map<String, String> validated(Map<String, String> tags, int max) {
         if (tags.size() > max) {
-            throw new S3Failure(400, "BadRequest", "Object tags cannot be greater than " + max);
+            throw new S3Failure(400, "InvalidTag", "Object tags cannot be greater than " + max);
         }
         for (var e : tags.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().codePointCount(0, e.getKey().length()) > 128) {
@@ -89,9 +89,10 @@ final class ObjectTags {
         return tags;
     }
 
+    /** The Tagging document, tags in key order. */
     static String toXml(Map<String, String> tags) {
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"" + S3Xml.NS + "\"><TagSet>");
-        tags.forEach((k, v) -> sb.append("<Tag><Key>").append(S3Xml.escape(k)).append("</Key><Value>").append(S3Xml.escape(v)).append("</Value></Tag>"));
+        new java.util.TreeMap<>(tags).forEach((k, v) -> sb.append("<Tag><Key>").append(S3Xml.escape(k)).append("</Key><Value>").append(S3Xml.escape(v)).append("</Value></Tag>"));
         return sb.append("</TagSet></Tagging>").toString();
     }
 

@@ -173,7 +173,10 @@ final class S3Front implements Filter {
         String method = req.getMethod();
         switch (sub) {
             case "cors" -> config(res, method, project, bucket, BucketConfigs.CORS, body, "application/xml",
-                    b -> CorsRules.parse(b).toXml().getBytes(StandardCharsets.UTF_8), 200,
+                    b -> {
+                        CorsRules.parse(b);
+                        return b; // kept as given: GetBucketCors answers what was put
+                    }, 200,
                     new S3Failure(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"));
             case "policy" -> config(res, method, project, bucket, BucketConfigs.POLICY, body, "application/json",
                     b -> {
@@ -184,7 +187,10 @@ final class S3Front implements Filter {
                     b -> ObjectTags.toXml(ObjectTags.fromXml(b, 50)).getBytes(StandardCharsets.UTF_8), 204,
                     new S3Failure(404, "NoSuchTagSet", "The TagSet does not exist"));
             case "lifecycle" -> config(res, method, project, bucket, BucketConfigs.LIFECYCLE, body, "application/xml",
-                    b -> LifecycleRules.parse(b).toXml().getBytes(StandardCharsets.UTF_8), 200,
+                    b -> {
+                        LifecycleRules.parse(b);
+                        return b; // kept as given (a rule's legacy Prefix stays a Prefix)
+                    }, 200,
                     new S3Failure(404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"));
             default -> throw new IllegalStateException(sub);
         }
@@ -239,6 +245,7 @@ final class S3Front implements Filter {
         }
         java.nio.file.Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
         String method = req.getMethod();
+        expirationHeader(res, signer.projectId(), bucket, bucketDir, key, method);
         if (method.equals("GET") || method.equals("HEAD")) {
             if (query.keySet().stream().noneMatch(q -> !q.equals("versionId") && !q.startsWith("X-Amz-") && !q.startsWith("response-")
                     && !q.equals("partNumber") && !q.equals("AWSAccessKeyId") && !q.equals("Signature") && !q.equals("Expires"))) {
@@ -266,6 +273,40 @@ final class S3Front implements Filter {
             tags = copySourceTags(signer.projectId(), copySource);
         }
         return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, tags));
+    }
+
+    /**
+     * S3's {@code x-amz-expiration} on PUT, GET and HEAD of an object a lifecycle rule will expire: when
+     * ({@code expiry-date}, as the rule computes it from the object's date) and which rule ({@code rule-id}).
+     */
+    private void expirationHeader(HttpServletResponse res, String project, String bucket, java.nio.file.Path bucketDir, String key, String method) {
+        if (!method.equals("PUT") && !method.equals("GET") && !method.equals("HEAD")) {
+            return;
+        }
+        Optional<byte[]> xml = configs.read(project, bucket, BucketConfigs.LIFECYCLE);
+        if (xml.isEmpty()) {
+            return;
+        }
+        LifecycleRules rules;
+        try {
+            rules = LifecycleRules.parse(xml.get());
+        } catch (S3Failure stale) {
+            return;
+        }
+        rules.rules().stream().filter(r -> r.applies(key) && (r.expirationDays() != null || r.expirationDate() != null)).findFirst().ifPresent(r -> {
+            java.time.Instant from = java.time.Instant.now();
+            if (!method.equals("PUT")) {
+                try {
+                    from = java.nio.file.Files.getLastModifiedTime(bucketDir.resolve(KeyCodec.encode(key))).toInstant();
+                } catch (IOException absent) {
+                    return;
+                }
+            }
+            java.time.Instant due = r.expirationDate() != null ? r.expirationDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : LifecycleRules.due(from, r.expirationDays(), java.time.Duration.ofDays(1));
+            res.setHeader("x-amz-expiration", "expiry-date=\"" + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(due.atZone(java.time.ZoneOffset.UTC)) + "\", rule-id=\"" + (r.id() == null ? "" : r.id()) + "\"");
+        });
     }
 
     /** The tags of {@code /bucket/key[?versionId=…]} (x-amz-copy-source) in the project, none when not found. */

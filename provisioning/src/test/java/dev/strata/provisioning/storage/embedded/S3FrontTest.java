@@ -250,7 +250,7 @@ class S3FrontTest {
         s3.createBucket(b -> b.bucket("tags"));
         s3.putObject(b -> b.bucket("tags").key("a/report.csv").tagging("team=data&stage=raw%20input"), RequestBody.fromString("x"));
         var tags = s3.getObjectTagging(b -> b.bucket("tags").key("a/report.csv")).tagSet();
-        assertThat(tags).extracting(t -> t.key() + "=" + t.value()).containsExactly("team=data", "stage=raw input");
+        assertThat(tags).extracting(t -> t.key() + "=" + t.value()).containsExactly("stage=raw input", "team=data"); // in key order
         assertThat(s3.headObject(b -> b.bucket("tags").key("a/report.csv")).sdkHttpResponse().firstMatchingHeader("x-amz-tagging-count")).contains("2");
         assertThat(s3.getObject(b -> b.bucket("tags").key("a/report.csv")).response().tagCount()).isEqualTo(2);
 

@@ -26,6 +26,7 @@ final class BucketConfigs {
     static final String POLICY = "policy.json";
     static final String LIFECYCLE = "lifecycle.xml";
     static final String TAGGING = "tagging.xml";
+    static final String OBJECT_LOCK = "object-lock.xml";
 
     private final Path root;
 

@@ -314,7 +314,10 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             if (ids.isEmpty()) {
                 break;
             }
-            var result = s3.deleteObjects(b -> b.bucket(name.value()).delete(Delete.builder().objects(ids).quiet(true).build()));
+            // the owner deleting the bucket through Strata overrides GOVERNANCE retention; COMPLIANCE retention and
+            // legal holds stop it (the deletion is retried until they end)
+            var result = s3.deleteObjects(b -> b.bucket(name.value()).bypassGovernanceRetention(true)
+                    .delete(Delete.builder().objects(ids).quiet(true).build()));
             if (!result.errors().isEmpty()) {
                 throw new IllegalStateException("emptying bucket " + name.value() + ": " + result.errors().get(0).code() + " "
                         + result.errors().get(0).message() + " (" + result.errors().size() + " objects not deleted)");

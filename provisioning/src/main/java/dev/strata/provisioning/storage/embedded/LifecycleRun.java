@@ -55,8 +55,13 @@ final class LifecycleRun {
                 }
             });
         }
-        due.forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-        return due.size();
+        int removed = 0;
+        for (String key : due) {
+            if (delete(key, null)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private record Entry(String key, String versionId, Instant lastModified, boolean latest, boolean marker) {
@@ -100,20 +105,33 @@ final class LifecycleRun {
                 Entry e = ofKey.get(k);
                 Instant noncurrentSince = ofKey.get(k - 1).lastModified();
                 Optional<LifecycleRules.Rule> r = rule(key, x -> x.noncurrentDays() != null);
-                if (r.isPresent() && !now.isBefore(LifecycleRules.due(noncurrentSince, r.get().noncurrentDays(), day))) {
-                    s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(e.versionId()));
+                if (r.isPresent() && !now.isBefore(LifecycleRules.due(noncurrentSince, r.get().noncurrentDays(), day))
+                        && delete(key, e.versionId())) {
                     removed++;
                     kept--;
                 }
             }
             Entry newest = ofKey.get(0);
-            if (newest.marker() && kept == 1 && rule(key, LifecycleRules.Rule::expiredObjectDeleteMarker).isPresent()) {
-                s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(newest.versionId()));
+            if (newest.marker() && kept == 1 && rule(key, LifecycleRules.Rule::expiredObjectDeleteMarker).isPresent()
+                    && delete(key, newest.versionId())) {
                 removed++;
             }
             i = j;
         }
         return removed;
+    }
+
+    /** Deletes (a version of) a key; false when Object Lock keeps it (the rule applies again once it ends). */
+    private boolean delete(String key, String versionId) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 403) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private int abortUploads() {

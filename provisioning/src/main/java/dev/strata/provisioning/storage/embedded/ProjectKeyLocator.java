@@ -112,6 +112,11 @@ final class ProjectKeyLocator implements BlobStoreLocator {
         return !bucket.contains("/") && !bucket.startsWith(".") && Files.isDirectory(projectDir(projectId).resolve(bucket));
     }
 
+    /** The project's store as its keys reach it (quota, bucket records). */
+    BlobStore projectStore(String projectId) {
+        return storeFor(projectId);
+    }
+
     /** The project's store as Strata itself uses it (no quota, no bucket records). */
     BlobStore internalStore(String projectId) {
         return internalStoreFor(projectId);

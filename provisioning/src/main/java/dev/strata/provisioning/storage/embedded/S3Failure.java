@@ -1,7 +1,7 @@
 package dev.strata.provisioning.storage.embedded;
 
 /** An S3 error answer of the requests Strata's front of the endpoint handles itself: status, S3 code, message. */
-final class S3Failure extends RuntimeException {
+class S3Failure extends RuntimeException {
 
     private final int status;
     private final String code;

@@ -65,6 +65,61 @@ final class S3Front implements Filter {
                 objectTagging(req, res, uri, bucket, key, query.get("versionId"));
                 return;
             }
+            if (key != null && (query.containsKey("retention") || query.containsKey("legal-hold"))) {
+                objectLock(req, res, uri, bucket, key, query.get("versionId"), query.containsKey("retention"));
+                return;
+            }
+            if (key == null && query.containsKey("object-lock")) {
+                bucketLock(req, res, uri, bucket);
+                return;
+            }
+            if (key == null && req.getMethod().equals("PUT") && query.isEmpty()
+                    && "true".equalsIgnoreCase(req.getHeader("x-amz-bucket-object-lock-enabled"))) {
+                createLockedBucket(req, res, uri, bucket);
+                return;
+            }
+            Optional<String> lockProject = signed(req, query) ? Optional.ofNullable(locator.entry(claimedKey(req, query)))
+                    .map(KeyDirectory.Entry::projectId).filter(p -> locator.hasBucket(p, bucket)
+                            && configs.read(p, bucket, BucketConfigs.OBJECT_LOCK).isPresent()) : Optional.empty();
+            if (lockProject.isPresent()) {
+                if (key == null && req.getMethod().equals("PUT") && query.containsKey("versioning")) {
+                    CachedBody cached = new CachedBody(req, body(req));
+                    if (new String(cached.body, StandardCharsets.UTF_8).contains("Suspended")) {
+                        throw new S3Failure(409, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+                    }
+                    chain.doFilter(cached, res);
+                    return;
+                }
+                if (key == null && req.getMethod().equals("POST") && query.containsKey("delete")) {
+                    multiDeleteLocked(req, res, uri, bucket, lockProject.get());
+                    return;
+                }
+                if (key != null && req.getMethod().equals("DELETE") && query.containsKey("versionId") && !query.containsKey("uploadId")) {
+                    ObjectTags.file(locator.projectDir(lockProject.get()).resolve(bucket), key, query.get("versionId"))
+                            .ifPresent(f -> ObjectLock.requireDeletable(f, bypass(req)));
+                }
+                if (key != null && req.getMethod().equals("POST") && query.containsKey("uploads")) {
+                    createUpload(req, res, chain, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
+                            req.getHeader("x-amz-object-lock-retain-until-date")).orElse(null),
+                            Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase).orElse(null),
+                            req.getHeader("x-amz-tagging") == null ? null : ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
+                    return;
+                }
+                if (key != null) {
+                    Runnable after = lockedWrite(req, res, query, bucket, key, lockProject.get());
+                    if (after != null) {
+                        Runnable tags = objectWrite(req, res, query, bucket, key);
+                        chain.doFilter(req, res);
+                        if (res.getStatus() == 200) {
+                            if (tags != null) {
+                                tags.run();
+                            }
+                            after.run();
+                        }
+                        return;
+                    }
+                }
+            }
             String sub = key != null ? null : SUBRESOURCES.stream().filter(query::containsKey).findFirst().orElse(null);
             if (sub != null) {
                 subresource(req, res, uri, bucket, sub);
@@ -73,6 +128,23 @@ final class S3Front implements Filter {
             String origin = req.getHeader("Origin");
             if (origin != null) {
                 corsHeaders(req, res, query, bucket, origin);
+            }
+            if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploads")
+                    && req.getHeader("x-amz-tagging") != null) {
+                createUpload(req, res, chain, new Pending(null, null, ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
+                return;
+            }
+            if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploadId")
+                    && pendingUploads.containsKey(query.get("uploadId"))) {
+                Pending pending = pendingUploads.get(query.get("uploadId"));
+                KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+                chain.doFilter(req, res);
+                if (res.getStatus() == 200 && signer != null && signer.projectId() != null && pending.tags() != null) {
+                    pendingUploads.remove(query.get("uploadId"));
+                    ObjectTags.file(locator.projectDir(signer.projectId()).resolve(bucket), key, null)
+                            .ifPresent(f -> ObjectTags.write(f, pending.tags()));
+                }
+                return;
             }
             if (key != null && signed(req, query)) {
                 Runnable after = objectWrite(req, res, query, bucket, key);
@@ -193,6 +265,329 @@ final class S3Front implements Filter {
                     }, 200,
                     new S3Failure(404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"));
             default -> throw new IllegalStateException(sub);
+        }
+    }
+
+    // ---- object lock ------------------------------------------------------------------------------------------
+
+    private static boolean bypass(HttpServletRequest req) {
+        return "true".equalsIgnoreCase(req.getHeader("x-amz-bypass-governance-retention"));
+    }
+
+    /** CreateBucket with {@code x-amz-bucket-object-lock-enabled: true}: the bucket, versioning on, lock enabled. */
+    private void createLockedBucket(HttpServletRequest req, HttpServletResponse res, String uri, String bucket) throws IOException {
+        byte[] body = body(req);
+        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
+        if (project == null) {
+            throw new S3Failure(403, "AccessDenied", "Access Denied");
+        }
+        var store = locator.projectStore(project);
+        boolean existed = locator.hasBucket(project, bucket);
+        try {
+            store.createContainer(software.amazon.awssdk.services.s3.model.CreateBucketRequest.builder().bucket(bucket).build());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            throw new S3Failure(e.statusCode(), e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage());
+        }
+        if (!existed) {
+            store.putBucketVersioning(bucket, software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED);
+            configs.write(project, bucket, BucketConfigs.OBJECT_LOCK, ("<ObjectLockConfiguration xmlns=\"" + S3Xml.NS
+                    + "\"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>").getBytes(StandardCharsets.UTF_8));
+        }
+        res.setStatus(200);
+        res.setHeader("Location", "/" + bucket);
+        res.setHeader("x-amz-request-id", requestId());
+        res.setContentLength(0);
+    }
+
+    private void bucketLock(HttpServletRequest req, HttpServletResponse res, String uri, String bucket) throws IOException {
+        byte[] body = body(req);
+        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
+        if (project == null || !locator.hasBucket(project, bucket)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
+        res.setHeader("x-amz-request-id", requestId());
+        switch (req.getMethod()) {
+            case "GET" -> {
+                byte[] stored = configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).orElseThrow(() ->
+                        new S3Failure(404, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"));
+                res.setStatus(200);
+                res.setContentType("application/xml");
+                res.setContentLength(stored.length);
+                res.getOutputStream().write(stored);
+            }
+            case "PUT" -> {
+                ObjectLock.parseConfig(body);
+                boolean enabled = configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).isPresent();
+                var versioning = locator.projectStore(project).getBucketVersioning(bucket);
+                if (!enabled && versioning != software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED) {
+                    throw new S3Failure(409, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
+                }
+                configs.write(project, bucket, BucketConfigs.OBJECT_LOCK, body);
+                res.setStatus(200);
+                res.setContentLength(0);
+            }
+            default -> throw new S3Failure(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+        }
+    }
+
+    private void objectLock(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, String versionId,
+                            boolean retention) throws IOException {
+        byte[] body = body(req);
+        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
+        if (project == null || !locator.hasBucket(project, bucket)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
+        if (configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).isEmpty()) {
+            throw new S3Failure(400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
+        }
+        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+                versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
+                        : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
+        res.setHeader("x-amz-request-id", requestId());
+        switch (req.getMethod()) {
+            case "GET" -> {
+                String xml = retention
+                        ? ObjectLock.retention(file).map(ObjectLock::retentionXml).orElseThrow(ObjectLockMissing::new)
+                        : ObjectLock.legalHold(file).map(ObjectLock::legalHoldXml).orElseThrow(ObjectLockMissing::new);
+                byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+                res.setStatus(200);
+                res.setContentType("application/xml");
+                res.setContentLength(bytes.length);
+                res.getOutputStream().write(bytes);
+            }
+            case "PUT" -> {
+                if (retention) {
+                    ObjectLock.setRetention(file, ObjectLock.parseRetention(body), bypass(req));
+                } else {
+                    ObjectLock.setLegalHold(file, ObjectLock.parseLegalHold(body));
+                }
+                res.setStatus(200);
+                res.setContentLength(0);
+            }
+            default -> throw new S3Failure(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+        }
+    }
+
+    private static final class ObjectLockMissing extends S3Failure {
+        ObjectLockMissing() {
+            super(404, "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration");
+        }
+    }
+
+    /**
+     * A write (PUT, copy, CreateMultipartUpload, CompleteMultipartUpload) into a bucket with Object Lock: the lock
+     * headers (or the bucket's default retention) are applied to the new version once s3proxy stored it; a
+     * multipart upload's are kept from its creation to its completion. GET/HEAD answer the version's lock headers.
+     */
+    private Runnable lockedWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key,
+                                 String project) {
+        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        String method = req.getMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            ObjectTags.file(bucketDir, key, query.get("versionId")).ifPresent(f -> {
+                ObjectLock.retention(f).ifPresent(r -> {
+                    res.setHeader("x-amz-object-lock-mode", r.mode().name());
+                    res.setHeader("x-amz-object-lock-retain-until-date", r.until().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+                });
+                ObjectLock.legalHold(f).ifPresent(on -> res.setHeader("x-amz-object-lock-legal-hold", on ? "ON" : "OFF"));
+            });
+            return null;
+        }
+        boolean put = method.equals("PUT") && !query.containsKey("uploadId") && !query.containsKey("partNumber") && !query.containsKey("acl");
+        boolean complete = method.equals("POST") && query.containsKey("uploadId");
+        if (!put && !complete) {
+            return null;
+        }
+        Optional<ObjectLock.Retention> retention;
+        Optional<Boolean> hold;
+        if (complete) {
+            Pending pending = pendingUploads.remove(query.get("uploadId"));
+            retention = pending == null ? Optional.empty() : Optional.ofNullable(pending.retention());
+            hold = pending == null ? Optional.empty() : Optional.ofNullable(pending.hold());
+            if (pending != null && pending.tags() != null) {
+                Map<String, String> tags = pending.tags();
+                java.nio.file.Path dir = bucketDir;
+                Optional<ObjectLock.Retention> r0 = retention;
+                Optional<Boolean> h0 = hold;
+                Optional<ObjectLock.Retention> applied0 = r0.isPresent() ? r0
+                        : configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).map(ObjectLock::parseConfig).flatMap(c -> c.defaultFrom(java.time.Instant.now()));
+                return () -> ObjectTags.file(dir, key, null).ifPresent(f -> {
+                    ObjectTags.write(f, tags);
+                    applied0.ifPresent(r -> ObjectLock.setRetention(f, r, true));
+                    h0.ifPresent(on -> ObjectLock.setLegalHold(f, on));
+                });
+            }
+        } else {
+            retention = ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"), req.getHeader("x-amz-object-lock-retain-until-date"));
+            hold = Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase);
+        }
+        Optional<ObjectLock.Retention> applied = retention.isPresent() ? retention
+                : configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).map(ObjectLock::parseConfig).flatMap(c -> c.defaultFrom(java.time.Instant.now()));
+        return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> {
+            applied.ifPresent(r -> ObjectLock.setRetention(f, r, true));
+            hold.ifPresent(on -> ObjectLock.setLegalHold(f, on));
+        });
+    }
+
+    private record Pending(ObjectLock.Retention retention, Boolean hold, Map<String, String> tags) {
+    }
+
+    /**
+     * CreateMultipartUpload with lock or tagging headers: s3proxy creates the upload; its answer is read for the
+     * upload id, under which the headers wait for the completion (in memory: an upload completed after a restart
+     * of Strata gets the bucket's default retention and no tags).
+     */
+    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Pending pending)
+            throws IOException, ServletException {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
+            private java.io.PrintWriter writer;
+
+            @Override
+            public jakarta.servlet.ServletOutputStream getOutputStream() {
+                return new jakarta.servlet.ServletOutputStream() {
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public void write(int b) {
+                        captured.write(b);
+                    }
+                };
+            }
+
+            @Override
+            public java.io.PrintWriter getWriter() {
+                if (writer == null) {
+                    writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(captured, StandardCharsets.UTF_8));
+                }
+                return writer;
+            }
+
+            @Override
+            public void flushBuffer() {
+                if (writer != null) {
+                    writer.flush();
+                }
+            }
+
+            @Override
+            public void setContentLength(int len) {
+                // set below, once the body is known
+            }
+        };
+        chain.doFilter(req, wrapper);
+        wrapper.flushBuffer();
+        byte[] body = captured.toByteArray();
+        if (res.getStatus() == 200) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
+            if (m.find()) {
+                pendingUploads.put(m.group(1), pending);
+            }
+        }
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
+    }
+
+    /** Lock headers of CreateMultipartUpload, by upload id, until the upload completes (kept in memory). */
+    private final Map<String, Pending> pendingUploads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** DeleteObjects in a bucket with Object Lock: each version is checked, locked ones are answered AccessDenied. */
+    private void multiDeleteLocked(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String project) throws IOException {
+        byte[] body = body(req);
+        SignedRequest.verify(req, uri, body, locator::entry);
+        org.w3c.dom.Element root = S3Xml.parse(body, "Delete");
+        boolean quiet = "true".equalsIgnoreCase(S3Xml.text(root, "Quiet"));
+        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        var store = locator.projectStore(project);
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"" + S3Xml.NS + "\">");
+        for (org.w3c.dom.Element o : S3Xml.children(root, "Object")) {
+            String key = S3Xml.text(o, "Key");
+            String versionId = S3Xml.text(o, "VersionId");
+            try {
+                if (versionId != null) {
+                    ObjectTags.file(bucketDir, key, versionId).ifPresent(f -> ObjectLock.requireDeletable(f, bypass(req)));
+                }
+                var deleted = store.removeBlob(software.amazon.awssdk.services.s3.model.DeleteObjectRequest.builder()
+                        .bucket(bucket).key(key).versionId(versionId).build());
+                if (!quiet) {
+                    xml.append("<Deleted><Key>").append(S3Xml.escape(key)).append("</Key>");
+                    if (versionId != null) {
+                        xml.append("<VersionId>").append(S3Xml.escape(versionId)).append("</VersionId>");
+                    }
+                    if (Boolean.TRUE.equals(deleted.deleteMarker())) {
+                        xml.append("<DeleteMarker>true</DeleteMarker><DeleteMarkerVersionId>").append(deleted.versionId()).append("</DeleteMarkerVersionId>");
+                    }
+                    xml.append("</Deleted>");
+                }
+            } catch (S3Failure f) {
+                xml.append("<Error><Key>").append(S3Xml.escape(key)).append("</Key>");
+                if (versionId != null) {
+                    xml.append("<VersionId>").append(S3Xml.escape(versionId)).append("</VersionId>");
+                }
+                xml.append("<Code>").append(f.code()).append("</Code><Message>").append(S3Xml.escape(f.getMessage())).append("</Message></Error>");
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (e.statusCode() != 404) {
+                    xml.append("<Error><Key>").append(S3Xml.escape(key)).append("</Key><Code>").append(e.awsErrorDetails().errorCode())
+                            .append("</Code><Message>").append(S3Xml.escape(String.valueOf(e.awsErrorDetails().errorMessage()))).append("</Message></Error>");
+                } else if (!quiet) {
+                    xml.append("<Deleted><Key>").append(S3Xml.escape(key)).append("</Key></Deleted>");
+                }
+            }
+        }
+        byte[] out = xml.append("</DeleteResult>").toString().getBytes(StandardCharsets.UTF_8);
+        res.setStatus(200);
+        res.setContentType("application/xml");
+        res.setHeader("x-amz-request-id", requestId());
+        res.setContentLength(out.length);
+        res.getOutputStream().write(out);
+    }
+
+    /** A request whose body was read here, handed on with the same bytes (its signature covers them). */
+    private static final class CachedBody extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final byte[] body;
+
+        CachedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public jakarta.servlet.ServletInputStream getInputStream() {
+            java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+            return new jakarta.servlet.ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
         }
     }
 

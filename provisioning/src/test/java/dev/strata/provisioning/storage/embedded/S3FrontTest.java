@@ -301,6 +301,95 @@ class S3FrontTest {
     }
 
     @Test
+    void objectLockKeepsLockedVersionsFromBeingDeleted() {
+        s3.createBucket(b -> b.bucket("vault").objectLockEnabledForBucket(true));
+        assertThat(s3.getBucketVersioning(b -> b.bucket("vault")).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        assertThat(s3.getObjectLockConfiguration(b -> b.bucket("vault")).objectLockConfiguration().objectLockEnabledAsString()).isEqualTo("Enabled");
+        var suspend = (S3Exception) catchThrowable(() -> s3.putBucketVersioning(b -> b.bucket("vault")
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED))));
+        assertThat(suspend.awsErrorDetails().errorCode()).isEqualTo("InvalidBucketState");
+
+        s3.putObjectLockConfiguration(b -> b.bucket("vault").objectLockConfiguration(c -> c.objectLockEnabled("Enabled")
+                .rule(r -> r.defaultRetention(d -> d.mode("GOVERNANCE").days(1)))));
+        var bad = (S3Exception) catchThrowable(() -> s3.putObjectLockConfiguration(b -> b.bucket("vault").objectLockConfiguration(c -> c
+                .objectLockEnabled("Enabled").rule(r -> r.defaultRetention(d -> d.mode("GOVERNANCE").days(0))))));
+        assertThat(bad.awsErrorDetails().errorCode()).isEqualTo("InvalidRetentionPeriod");
+
+        // the default retention (GOVERNANCE, a day) covers a new version: only a bypass deletes it
+        String v1 = s3.putObject(b -> b.bucket("vault").key("backup.tar"), RequestBody.fromString("monday")).versionId();
+        var head = s3.headObject(b -> b.bucket("vault").key("backup.tar"));
+        assertThat(head.objectLockModeAsString()).isEqualTo("GOVERNANCE");
+        assertThat(head.objectLockRetainUntilDate()).isAfter(Instant.now().plus(Duration.ofHours(23)));
+        var refused = (S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("backup.tar").versionId(v1)));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        // deleting without a version id adds a delete marker: allowed, the locked version stays
+        assertThat(s3.deleteObject(b -> b.bucket("vault").key("backup.tar")).deleteMarker()).isTrue();
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("vault").key("backup.tar").versionId(v1)).asUtf8String()).isEqualTo("monday");
+        s3.deleteObject(b -> b.bucket("vault").key("backup.tar").versionId(v1).bypassGovernanceRetention(true));
+
+        // COMPLIANCE: nobody deletes it, nobody shortens it
+        Instant until = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String v2 = s3.putObject(b -> b.bucket("vault").key("ledger").objectLockMode("COMPLIANCE").objectLockRetainUntilDate(until),
+                RequestBody.fromString("entries")).versionId();
+        assertThat(s3.getObjectRetention(b -> b.bucket("vault").key("ledger")).retention().mode().toString()).isEqualTo("COMPLIANCE");
+        assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("ledger").versionId(v2)
+                .bypassGovernanceRetention(true)))).statusCode()).isEqualTo(403);
+        assertThat(((S3Exception) catchThrowable(() -> s3.putObjectRetention(b -> b.bucket("vault").key("ledger").bypassGovernanceRetention(true)
+                .retention(r -> r.mode("COMPLIANCE").retainUntilDate(until.minusSeconds(3600)))))).statusCode()).isEqualTo(403);
+        s3.putObjectRetention(b -> b.bucket("vault").key("ledger").retention(r -> r.mode("COMPLIANCE").retainUntilDate(until.plusSeconds(3600))));
+
+        // legal hold
+        String v3 = s3.putObject(b -> b.bucket("vault").key("evidence"), RequestBody.fromString("x")).versionId();
+        s3.putObjectLegalHold(b -> b.bucket("vault").key("evidence").legalHold(h -> h.status("ON")));
+        assertThat(s3.getObjectLegalHold(b -> b.bucket("vault").key("evidence")).legalHold().statusAsString()).isEqualTo("ON");
+        assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("evidence").versionId(v3)
+                .bypassGovernanceRetention(true)))).statusCode()).isEqualTo(403);
+
+        // a multi-delete deletes what it may and answers AccessDenied for the locked versions
+        String free = s3.putObject(b -> b.bucket("vault").key("scratch"), RequestBody.fromString("s")).versionId();
+        Instant scratchUntil = Instant.now().plusSeconds(1);
+        s3.putObjectRetention(b -> b.bucket("vault").key("scratch").bypassGovernanceRetention(true)
+                .retention(r -> r.mode("GOVERNANCE").retainUntilDate(scratchUntil)));
+        // (the retention of "scratch" ends: a retention's end is a moment, waited for, not a synchronisation)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(scratchUntil.plusMillis(200)));
+        var result = s3.deleteObjects(b -> b.bucket("vault").delete(d -> d.objects(
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("ledger").versionId(v2).build(),
+                software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key("scratch").versionId(free).build())));
+        assertThat(result.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("ledger");
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(result.deleted()).extracting(d -> d.key()).containsExactly("scratch");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("vault").key("ledger").versionId(v2)).asUtf8String()).isEqualTo("entries");
+
+        // a multipart upload's lock headers reach the completed version
+        String id = s3.createMultipartUpload(b -> b.bucket("vault").key("big").objectLockMode("COMPLIANCE").objectLockRetainUntilDate(until)).uploadId();
+        String etag = s3.uploadPart(b -> b.bucket("vault").key("big").uploadId(id).partNumber(1), RequestBody.fromString("part")).eTag();
+        String vb = s3.completeMultipartUpload(b -> b.bucket("vault").key("big").uploadId(id).multipartUpload(m -> m.parts(
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(etag).build()))).versionId();
+        assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("big").versionId(vb)))).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aBucketWithoutObjectLockRefusesLockRequests() {
+        s3.createBucket(b -> b.bucket("plain"));
+        s3.putObject(b -> b.bucket("plain").key("k"), RequestBody.fromString("v"));
+        assertThat(((S3Exception) catchThrowable(() -> s3.getObjectLockConfiguration(b -> b.bucket("plain")))).awsErrorDetails().errorCode())
+                .isEqualTo("ObjectLockConfigurationNotFoundError");
+        assertThat(((S3Exception) catchThrowable(() -> s3.putObjectRetention(b -> b.bucket("plain").key("k")
+                .retention(r -> r.mode("GOVERNANCE").retainUntilDate(Instant.now().plusSeconds(60)))))).awsErrorDetails().errorCode())
+                .isEqualTo("InvalidRequest");
+        var unversioned = (S3Exception) catchThrowable(() -> s3.putObjectLockConfiguration(b -> b.bucket("plain").objectLockConfiguration(c -> c
+                .objectLockEnabled("Enabled").rule(r -> r.defaultRetention(d -> d.mode("GOVERNANCE").days(1))))));
+        assertThat(unversioned.statusCode()).isEqualTo(409);
+        assertThat(unversioned.awsErrorDetails().errorCode()).isEqualTo("InvalidBucketState");
+        s3.putBucketVersioning(b -> b.bucket("plain").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putObjectLockConfiguration(b -> b.bucket("plain").objectLockConfiguration(c -> c.objectLockEnabled("Enabled")));
+        assertThat(s3.getObjectLockConfiguration(b -> b.bucket("plain")).objectLockConfiguration().objectLockEnabledAsString()).isEqualTo("Enabled");
+    }
+
+    @Test
     void aSubresourceRequestWithABadSignatureChangesNothing() throws Exception {
         s3.createBucket(b -> b.bucket("guarded"));
         try (S3Client forged = client("key-a", "not-the-secret")) {

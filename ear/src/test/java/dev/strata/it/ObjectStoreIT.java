@@ -450,6 +450,45 @@ class ObjectStoreIT {
         }
     }
 
+    @Test
+    void objectLockKeepsABackupFromBeingDeletedUntilItsRetentionEnds() {
+        String project = createProject("Object lock");
+        String bucket = "it-lock-" + RUN;
+        try {
+            createBucket(project, "it-lock-first-" + RUN); // the project's key
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                s3.createBucket(r -> r.bucket(bucket).objectLockEnabledForBucket(true));
+                assertThat(bucketNames(project)).contains(bucket);
+                s3.putObjectLockConfiguration(r -> r.bucket(bucket).objectLockConfiguration(c -> c.objectLockEnabled("Enabled")
+                        .rule(rule -> rule.defaultRetention(d -> d.mode("GOVERNANCE").days(7)))));
+                String v1 = s3.putObject(r -> r.bucket(bucket).key("db/base.tar"), RequestBody.fromString("the backup")).versionId();
+                assertThat(s3.headObject(r -> r.bucket(bucket).key("db/base.tar")).objectLockModeAsString()).isEqualTo("GOVERNANCE");
+
+                S3Exception refused = (S3Exception) catchThrowable(() -> s3.deleteObject(r -> r.bucket(bucket).key("db/base.tar").versionId(v1)));
+                assertThat(refused.statusCode()).isEqualTo(403);
+                assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                // a ransomware-style overwrite and delete leave the locked version readable
+                s3.putObject(r -> r.bucket(bucket).key("db/base.tar"), RequestBody.fromString("encrypted garbage"));
+                s3.deleteObject(r -> r.bucket(bucket).key("db/base.tar"));
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("db/base.tar").versionId(v1)).asUtf8String()).isEqualTo("the backup");
+
+                s3.putObjectLegalHold(r -> r.bucket(bucket).key("db/base.tar").versionId(v1).legalHold(h -> h.status("ON")));
+                assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(r -> r.bucket(bucket).key("db/base.tar").versionId(v1)
+                        .bypassGovernanceRetention(true)))).statusCode()).isEqualTo(403);
+                s3.putObjectLegalHold(r -> r.bucket(bucket).key("db/base.tar").versionId(v1).legalHold(h -> h.status("OFF")));
+                s3.deleteObject(r -> r.bucket(bucket).key("db/base.tar").versionId(v1).bypassGovernanceRetention(true));
+                assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(bucket).key("db/base.tar").versionId(v1))))).isEqualTo(404);
+                s3.putObject(r -> r.bucket(bucket).key("db/next.tar"), RequestBody.fromString("governed")); // default retention
+            }
+            // the owner deleting the project through Strata overrides GOVERNANCE retention
+            assertThat(api.delete("/api/v1/projects/" + project).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(Host.DATA_DIR.resolve("objects/buckets").resolve(project)).doesNotExist());
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
     private static String jsString(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }

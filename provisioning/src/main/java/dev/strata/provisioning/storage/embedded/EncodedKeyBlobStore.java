@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import dev.strata.domain.shared.InvalidInputException;
@@ -358,7 +359,15 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu, CompleteMultipartUploadRequest request) {
         String key = KeyCodec.encode(request.key());
         admitWrite(0L, request.bucket(), key);
+        // the parts' sizes, in the order completed: s3proxy joins them into one file, GET ?partNumber needs the seams
+        Map<Integer, Long> sizes = new java.util.HashMap<>();
+        delegate().listMultipartUpload(encoded(mpu)).forEach(p -> sizes.put(p.partNumber(), p.size()));
+        List<Long> seams = request.multipartUpload() == null ? List.of()
+                : request.multipartUpload().parts().stream().map(p -> sizes.getOrDefault(p.partNumber(), -1L)).toList();
         CompleteMultipartUploadResponse done = delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build());
+        if (!seams.isEmpty() && !seams.contains(-1L)) {
+            PartSeams.write(root.resolve(request.bucket()).resolve(key), seams);
+        }
         durable(request.bucket(), key);
         return done.key() == null ? done : done.toBuilder().key(request.key()).build();
     }

@@ -65,6 +65,11 @@ final class S3Front implements Filter {
                 objectTagging(req, res, uri, bucket, key, query.get("versionId"));
                 return;
             }
+            if (key != null && query.containsKey("partNumber") && !query.containsKey("uploadId")
+                    && (req.getMethod().equals("GET") || req.getMethod().equals("HEAD"))) {
+                part(req, res, uri, bucket, key, query);
+                return;
+            }
             if (key != null && (query.containsKey("retention") || query.containsKey("legal-hold"))) {
                 objectLock(req, res, uri, bucket, key, query.get("versionId"), query.containsKey("retention"));
                 return;
@@ -265,6 +270,103 @@ final class S3Front implements Filter {
                     }, 200,
                     new S3Failure(404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"));
             default -> throw new IllegalStateException(sub);
+        }
+    }
+
+    // ---- GET/HEAD ?partNumber ---------------------------------------------------------------------------------
+
+    /**
+     * One part of an object (s3proxy answers 501 for a part other than the first): its bytes, with the object's
+     * ETag and metadata, {@code x-amz-mp-parts-count} for a multipart object and {@code Content-Range}. Part 1 of
+     * an object uploaded whole is the object.
+     */
+    private void part(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, Map<String, String> query)
+            throws IOException {
+        String project = SignedRequest.verify(req, uri, new byte[0], locator::entry).projectId();
+        if (project == null || !locator.hasBucket(project, bucket)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
+        int number;
+        try {
+            number = Integer.parseInt(query.get("partNumber"));
+        } catch (NumberFormatException e) {
+            throw new S3Failure(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        if (number < 1 || number > 10_000) {
+            throw new S3Failure(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        String versionId = query.get("versionId");
+        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+                new S3Failure(404, "NoSuchKey", "The specified key does not exist."));
+        long total = java.nio.file.Files.size(file);
+        Optional<long[]> seams = PartSeams.read(file);
+        long offset = 0;
+        long length = total;
+        if (seams.isPresent()) {
+            long[] sizes = seams.get();
+            if (number > sizes.length) {
+                throw new S3Failure(400, "InvalidPart", "The requested partnumber is not satisfiable");
+            }
+            for (int i = 0; i < number - 1; i++) {
+                offset += sizes[i];
+            }
+            length = sizes[number - 1];
+        } else if (number > 1) {
+            throw new S3Failure(400, "InvalidPart", "The requested partnumber is not satisfiable");
+        }
+        var get = software.amazon.awssdk.services.s3.model.GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
+                .ifMatch(req.getHeader("If-Match")).ifNoneMatch(req.getHeader("If-None-Match"));
+        if (length > 0) {
+            get.range("bytes=" + offset + "-" + (offset + length - 1));
+        }
+        software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> blob;
+        try {
+            blob = locator.projectStore(project).getBlob(get.build());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 304) {
+                res.setStatus(304);
+                return;
+            }
+            throw new S3Failure(e.statusCode(), e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                    ? (e.statusCode() == 412 ? "PreconditionFailed" : "InternalError") : e.awsErrorDetails().errorCode(),
+                    e.awsErrorDetails() == null ? String.valueOf(e.getMessage()) : String.valueOf(e.awsErrorDetails().errorMessage()));
+        }
+        try (InputStream in = blob) {
+            var meta = blob.response();
+            res.setStatus(seams.isPresent() ? 206 : 200);
+            res.setHeader("x-amz-request-id", requestId());
+            if (meta.contentType() != null) {
+                res.setContentType(meta.contentType());
+            }
+            res.setHeader("ETag", meta.eTag() == null ? null : (meta.eTag().startsWith("\"") ? meta.eTag() : "\"" + meta.eTag() + "\""));
+            if (meta.lastModified() != null) {
+                res.setDateHeader("Last-Modified", meta.lastModified().toEpochMilli());
+            }
+            res.setHeader("Accept-Ranges", "bytes");
+            if (seams.isPresent()) {
+                res.setHeader("x-amz-mp-parts-count", String.valueOf(seams.get().length));
+                res.setHeader("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + total);
+            }
+            if (meta.versionId() != null && !"null".equals(meta.versionId())) {
+                res.setHeader("x-amz-version-id", meta.versionId());
+            }
+            if (meta.cacheControl() != null) {
+                res.setHeader("Cache-Control", meta.cacheControl());
+            }
+            if (meta.contentDisposition() != null) {
+                res.setHeader("Content-Disposition", meta.contentDisposition());
+            }
+            if (meta.contentEncoding() != null) {
+                res.setHeader("Content-Encoding", meta.contentEncoding());
+            }
+            if (meta.contentLanguage() != null) {
+                res.setHeader("Content-Language", meta.contentLanguage());
+            }
+            meta.metadata().forEach((k, v) -> res.setHeader("x-amz-meta-" + k, v));
+            res.setContentLengthLong(length);
+            if (req.getMethod().equals("GET")) {
+                in.transferTo(res.getOutputStream());
+            }
         }
     }
 

@@ -390,6 +390,39 @@ class S3FrontTest {
     }
 
     @Test
+    void aPartOfAMultipartObjectIsServedByItsNumber() {
+        s3.createBucket(b -> b.bucket("parts"));
+        String id = s3.createMultipartUpload(b -> b.bucket("parts").key("video.mp4").contentType("video/mp4")).uploadId();
+        byte[] first = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(first, (byte) 'a');
+        String e1 = s3.uploadPart(b -> b.bucket("parts").key("video.mp4").uploadId(id).partNumber(1), RequestBody.fromBytes(first)).eTag();
+        s3.uploadPart(b -> b.bucket("parts").key("video.mp4").uploadId(id).partNumber(2), RequestBody.fromString("first try"));
+        String e2 = s3.uploadPart(b -> b.bucket("parts").key("video.mp4").uploadId(id).partNumber(2), RequestBody.fromString("second part")).eTag();
+        assertThat(((S3Exception) catchThrowable(() -> s3.getObject(b -> b.bucket("parts").key("video.mp4").partNumber(1)))).statusCode())
+                .as("not there before completion").isEqualTo(404);
+        String etag = s3.completeMultipartUpload(b -> b.bucket("parts").key("video.mp4").uploadId(id).multipartUpload(m -> m.parts(
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build()))).eTag();
+
+        var two = s3.getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(2));
+        assertThat(two.asUtf8String()).isEqualTo("second part");
+        assertThat(two.response().partsCount()).isEqualTo(2);
+        assertThat(two.response().eTag()).isEqualTo(etag);
+        assertThat(two.response().contentType()).isEqualTo("video/mp4");
+        var headOne = s3.headObject(b -> b.bucket("parts").key("video.mp4").partNumber(1));
+        assertThat(headOne.contentLength()).isEqualTo(first.length);
+        assertThat(headOne.partsCount()).isEqualTo(2);
+        var beyond = (S3Exception) catchThrowable(() -> s3.getObject(b -> b.bucket("parts").key("video.mp4").partNumber(3)));
+        assertThat(beyond.statusCode()).isEqualTo(400);
+        assertThat(beyond.awsErrorDetails().errorCode()).isEqualTo("InvalidPart");
+
+        s3.putObject(b -> b.bucket("parts").key("whole.txt"), RequestBody.fromString("body"));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("parts").key("whole.txt").partNumber(1)).asUtf8String()).isEqualTo("body");
+        assertThat(((S3Exception) catchThrowable(() -> s3.getObject(b -> b.bucket("parts").key("whole.txt").partNumber(2))))
+                .awsErrorDetails().errorCode()).isEqualTo("InvalidPart");
+    }
+
+    @Test
     void aSubresourceRequestWithABadSignatureChangesNothing() throws Exception {
         s3.createBucket(b -> b.bucket("guarded"));
         try (S3Client forged = client("key-a", "not-the-secret")) {

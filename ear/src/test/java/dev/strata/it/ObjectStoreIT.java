@@ -96,6 +96,19 @@ class ObjectStoreIT {
                         .containsExactly("kind=test", "owner=ann");
                 assertThat(s3.getObjectTagging(r -> r.bucket(bucket).key("x/y")).tagSet()).isEmpty();
 
+                // a multipart object's parts by number
+                String upload = s3.createMultipartUpload(r -> r.bucket(bucket).key("x//y/parts")).uploadId();
+                byte[] five = new byte[5 << 20];
+                String p1 = s3.uploadPart(r -> r.bucket(bucket).key("x//y/parts").uploadId(upload).partNumber(1), RequestBody.fromBytes(five)).eTag();
+                String p2 = s3.uploadPart(r -> r.bucket(bucket).key("x//y/parts").uploadId(upload).partNumber(2), RequestBody.fromString("tail")).eTag();
+                s3.completeMultipartUpload(r -> r.bucket(bucket).key("x//y/parts").uploadId(upload).multipartUpload(m -> m.parts(
+                        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(p1).build(),
+                        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(p2).build())));
+                var part2 = s3.getObjectAsBytes(r -> r.bucket(bucket).key("x//y/parts").partNumber(2));
+                assertThat(part2.asUtf8String()).isEqualTo("tail");
+                assertThat(part2.response().partsCount()).isEqualTo(2);
+                s3.deleteObject(r -> r.bucket(bucket).key("x//y/parts"));
+
                 s3.deleteObject(r -> r.bucket(bucket).key("a"));
                 assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("a/b")).asUtf8String()).isEqualTo("body of a/b");
                 assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(bucket).key("a"))))).isEqualTo(404);

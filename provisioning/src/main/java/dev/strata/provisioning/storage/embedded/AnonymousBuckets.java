@@ -50,6 +50,9 @@ final class AnonymousBuckets extends ForwardingBlobStore {
     }
 
     private boolean policyAllows(String projectId, String bucket, String action, String resource) {
+        if (configs.publicAccessBlock(projectId, bucket).restrictPublicBuckets()) {
+            return false;
+        }
         return configs.read(projectId, bucket, BucketConfigs.POLICY).map(json -> BucketPolicy.parse(bucket, json))
                 .map(p -> p.allowsEveryone(action, resource)).orElse(false);
     }
@@ -65,6 +68,10 @@ final class AnonymousBuckets extends ForwardingBlobStore {
         if (policyAllows(t.projectId(), container, "s3:ListBucket", "arn:aws:s3:::" + container)) {
             return BucketCannedACL.PUBLIC_READ;
         }
+        PublicAccessBlock block = configs.publicAccessBlock(t.projectId(), container);
+        if (block.ignorePublicAcls() || block.restrictPublicBuckets()) {
+            return BucketCannedACL.PRIVATE;
+        }
         BucketCannedACL acl = t.store().getContainerAccess(container);
         return acl == BucketCannedACL.PUBLIC_READ_WRITE ? BucketCannedACL.PUBLIC_READ : acl; // reads only, anonymously
     }
@@ -75,6 +82,10 @@ final class AnonymousBuckets extends ForwardingBlobStore {
         if (policyAllows(t.projectId(), container, "s3:GetObject", "arn:aws:s3:::" + container + "/" + name)) {
             return ObjectCannedACL.PUBLIC_READ;
         }
+        PublicAccessBlock block = configs.publicAccessBlock(t.projectId(), container);
+        if (block.ignorePublicAcls() || block.restrictPublicBuckets()) {
+            return ObjectCannedACL.PRIVATE;
+        }
         return t.store().getBlobAccess(container, name);
     }
 
@@ -84,6 +95,10 @@ final class AnonymousBuckets extends ForwardingBlobStore {
         if (policyAllows(t.projectId(), container, "s3:GetObjectVersion", "arn:aws:s3:::" + container + "/" + name)
                 || (versionId == null && policyAllows(t.projectId(), container, "s3:GetObject", "arn:aws:s3:::" + container + "/" + name))) {
             return ObjectCannedACL.PUBLIC_READ;
+        }
+        PublicAccessBlock block = configs.publicAccessBlock(t.projectId(), container);
+        if (block.ignorePublicAcls() || block.restrictPublicBuckets()) {
+            return ObjectCannedACL.PRIVATE;
         }
         return t.store().getBlobAccess(container, name, versionId);
     }

@@ -27,6 +27,18 @@ final class BucketConfigs {
     static final String LIFECYCLE = "lifecycle.xml";
     static final String TAGGING = "tagging.xml";
     static final String OBJECT_LOCK = "object-lock.xml";
+    static final String PUBLIC_ACCESS_BLOCK = "public-access-block.xml";
+
+    /** The bucket's public access block, none when it has no configuration (or an unreadable one: fails closed). */
+    PublicAccessBlock publicAccessBlock(String projectId, String bucket) {
+        return read(projectId, bucket, PUBLIC_ACCESS_BLOCK).map(xml -> {
+            try {
+                return PublicAccessBlock.parse(xml);
+            } catch (RuntimeException unreadable) {
+                return new PublicAccessBlock(true, true, true, true);
+            }
+        }).orElse(PublicAccessBlock.NONE);
+    }
 
     private final Path root;
 

@@ -80,6 +80,11 @@ record BucketPolicy(String json, List<Statement> statements) {
         return new BucketPolicy(new String(body, java.nio.charset.StandardCharsets.UTF_8), List.copyOf(statements));
     }
 
+    /** Whether a statement allows everyone something (what BlockPublicPolicy refuses and policyStatus reports). */
+    boolean grantsEveryone() {
+        return statements.stream().anyMatch(s -> s.allow() && s.everyone() && !s.conditional());
+    }
+
     /** Whether an anonymous request may do {@code action} (e.g. {@code s3:GetObject}) on {@code resource} (an ARN). */
     boolean allowsEveryone(String action, String resource) {
         boolean allowed = false;

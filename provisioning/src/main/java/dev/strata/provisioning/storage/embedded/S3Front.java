@@ -33,7 +33,7 @@ final class S3Front implements Filter {
 
     private static final Logger LOG = Logger.getLogger(S3Front.class.getName());
     private static final int MAX_BODY = 1 << 20;
-    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle", "tagging");
+    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle", "tagging", "publicAccessBlock", "policyStatus");
 
     private final ProjectKeyLocator locator;
     private final BucketConfigs configs;
@@ -129,6 +129,14 @@ final class S3Front implements Filter {
             if (sub != null) {
                 subresource(req, res, uri, bucket, sub);
                 return;
+            }
+            if (PublicAccessBlock.publicAcl(req.getHeader("x-amz-acl")) && (req.getMethod().equals("PUT") || req.getMethod().equals("POST"))
+                    && signed(req, query)) {
+                KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+                if (signer != null && signer.projectId() != null && locator.hasBucket(signer.projectId(), bucket)
+                        && configs.publicAccessBlock(signer.projectId(), bucket).blockPublicAcls()) {
+                    throw new S3Failure(403, "AccessDenied", "Access Denied: the bucket's public access block refuses public ACLs");
+                }
             }
             String origin = req.getHeader("Origin");
             if (origin != null) {
@@ -257,9 +265,33 @@ final class S3Front implements Filter {
                     new S3Failure(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"));
             case "policy" -> config(res, method, project, bucket, BucketConfigs.POLICY, body, "application/json",
                     b -> {
-                        BucketPolicy.parse(bucket, b);
+                        BucketPolicy policy = BucketPolicy.parse(bucket, b);
+                        if (policy.grantsEveryone() && configs.publicAccessBlock(project, bucket).blockPublicPolicy()) {
+                            throw new S3Failure(403, "AccessDenied", "Access Denied: the bucket's public access block refuses public policies");
+                        }
                         return b;
                     }, 204, new S3Failure(404, "NoSuchBucketPolicy", "The bucket policy does not exist"));
+            case "publicAccessBlock" -> config(res, method, project, bucket, BucketConfigs.PUBLIC_ACCESS_BLOCK, body, "application/xml",
+                    b -> {
+                        PublicAccessBlock.parse(b);
+                        return b;
+                    }, 200, new S3Failure(404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"));
+            case "policyStatus" -> {
+                if (!method.equals("GET")) {
+                    throw new S3Failure(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+                }
+                boolean publicPolicy = configs.read(project, bucket, BucketConfigs.POLICY).map(p -> BucketPolicy.parse(bucket, p))
+                        .map(BucketPolicy::grantsEveryone).orElse(false);
+                var acl = locator.projectStore(project).getContainerAccess(bucket);
+                boolean isPublic = publicPolicy || acl != software.amazon.awssdk.services.s3.model.BucketCannedACL.PRIVATE;
+                byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"" + S3Xml.NS + "\"><IsPublic>" + isPublic
+                        + "</IsPublic></PolicyStatus>").getBytes(StandardCharsets.UTF_8);
+                res.setStatus(200);
+                res.setContentType("application/xml");
+                res.setHeader("x-amz-request-id", requestId());
+                res.setContentLength(xml.length);
+                res.getOutputStream().write(xml);
+            }
             case "tagging" -> config(res, method, project, bucket, BucketConfigs.TAGGING, body, "application/xml",
                     b -> ObjectTags.toXml(ObjectTags.fromXml(b, 50)).getBytes(StandardCharsets.UTF_8), 204,
                     new S3Failure(404, "NoSuchTagSet", "The TagSet does not exist"));

@@ -423,6 +423,40 @@ class S3FrontTest {
     }
 
     @Test
+    void aPublicAccessBlockKeepsABucketPrivateWhateverItsPolicyAndAcls() throws Exception {
+        s3.createBucket(b -> b.bucket("shield"));
+        s3.putObject(b -> b.bucket("shield").key("page.html"), RequestBody.fromString("page"));
+        assertThat(s3.getBucketPolicyStatus(b -> b.bucket("shield")).policyStatus().isPublic()).isFalse();
+        String publicPolicy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::shield/*\"}]}";
+        s3.putBucketPolicy(b -> b.bucket("shield").policy(publicPolicy));
+        assertThat(s3.getBucketPolicyStatus(b -> b.bucket("shield")).policyStatus().isPublic()).isTrue();
+        assertThat(send("GET", "/shield/page.html").statusCode()).isEqualTo(200);
+
+        assertThat(((S3Exception) catchThrowable(() -> s3.getPublicAccessBlock(b -> b.bucket("shield")))).awsErrorDetails().errorCode())
+                .isEqualTo("NoSuchPublicAccessBlockConfiguration");
+        s3.putPublicAccessBlock(b -> b.bucket("shield").publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                .blockPublicPolicy(true).ignorePublicAcls(false).restrictPublicBuckets(true)));
+        var conf = s3.getPublicAccessBlock(b -> b.bucket("shield")).publicAccessBlockConfiguration();
+        assertThat(conf.restrictPublicBuckets()).isTrue();
+        assertThat(conf.ignorePublicAcls()).isFalse();
+        // the policy is still there, but nobody gets in without a key
+        assertThat(send("GET", "/shield/page.html").statusCode()).isEqualTo(403);
+        assertThat(((S3Exception) catchThrowable(() -> s3.putBucketPolicy(b -> b.bucket("shield").policy(publicPolicy)))).statusCode())
+                .isEqualTo(403);
+        assertThat(((S3Exception) catchThrowable(() -> s3.putObject(b -> b.bucket("shield").key("open.html")
+                .acl(software.amazon.awssdk.services.s3.model.ObjectCannedACL.PUBLIC_READ), RequestBody.fromString("x")))).statusCode())
+                .isEqualTo(403);
+        assertThat(((S3Exception) catchThrowable(() -> s3.putBucketAcl(b -> b.bucket("shield")
+                .acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ)))).statusCode()).isEqualTo(403);
+        s3.putObject(b -> b.bucket("shield").key("closed.html").acl(software.amazon.awssdk.services.s3.model.ObjectCannedACL.PRIVATE),
+                RequestBody.fromString("y"));
+
+        s3.deletePublicAccessBlock(b -> b.bucket("shield"));
+        assertThat(send("GET", "/shield/page.html").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aSubresourceRequestWithABadSignatureChangesNothing() throws Exception {
         s3.createBucket(b -> b.bucket("guarded"));
         try (S3Client forged = client("key-a", "not-the-secret")) {

@@ -199,7 +199,7 @@ def main():
     w(f"| skipped (by the suite itself) | {count['skipped']} |")
     dsel = side.get("deselected", [])
     if dsel:
-        w(f"| deselected by the marker expression | {len(dsel)} (not in the totals; see below) |")
+        w(f"| deselected (marker expression, -k) | {len(dsel)} (not in the totals; see below) |")
     if client_side:
         w(f"| of the failed/errored: refused by the client library before sending | {client_side} |")
     if meta:

@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.stream.Stream;
 
 /**
@@ -78,11 +77,6 @@ final class DiskUsage {
     }
 
     private static boolean deleteMarker(Path file) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        try {
-            return view != null && view.list().contains("user.delete-marker");
-        } catch (IOException e) {
-            return false;
-        }
+        return Xattrs.has(file, "user.delete-marker");
     }
 }

@@ -395,7 +395,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         return Settings.get("STRATA_S3_BIND_ADDRESS").orElse(config.bindAddress());
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -123,12 +123,7 @@ final class EncodedKeyMigration {
     }
 
     private static boolean hasAttribute(Path path, String name) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
-        try {
-            return view != null && view.list().contains(name); // s3proxy names its attributes "user.…" within the user namespace
-        } catch (IOException e) {
-            return false;
-        }
+        return Xattrs.has(path, name); // s3proxy names its attributes "user.…" within the user namespace
     }
 
     private static void copyAttributes(Path from, Path to) throws IOException {

@@ -1,13 +1,6 @@
 package dev.strata.provisioning.storage.embedded;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -196,29 +189,10 @@ final class ObjectLock {
     }
 
     private static void write(Path file, String name, String value) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        try {
-            view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchFileException gone) {
-            throw new S3Failure(404, "NoSuchKey", "The specified key does not exist.");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Xattrs.write(file, name, value);
     }
 
     private static Optional<String> attribute(Path file, String name) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        try {
-            if (view == null || !view.list().contains(name)) {
-                return Optional.empty();
-            }
-            ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-            view.read(name, buf);
-            return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException gone) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Xattrs.read(file, name);
     }
 }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -138,19 +135,10 @@ final class ObjectTags {
     }
 
     static void write(Path file, Map<String, String> tags) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        try {
-            if (tags.isEmpty()) {
-                if (view.list().contains("user." + ATTRIBUTE)) {
-                    view.delete("user." + ATTRIBUTE);
-                }
-            } else {
-                view.write("user." + ATTRIBUTE, ByteBuffer.wrap(toHeader(tags).getBytes(StandardCharsets.UTF_8)));
-            }
-        } catch (NoSuchFileException gone) {
-            throw new S3Failure(404, "NoSuchKey", "The specified key does not exist.");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (tags.isEmpty()) {
+            Xattrs.remove(file, "user." + ATTRIBUTE);
+        } else {
+            Xattrs.write(file, "user." + ATTRIBUTE, toHeader(tags));
         }
     }
 
@@ -167,18 +155,6 @@ final class ObjectTags {
 
     /** An attribute as s3proxy names them ({@code user.…} within the user namespace). */
     private static Optional<String> attribute(Path file, String name) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        try {
-            if (view == null || !view.list().contains(name)) {
-                return Optional.empty();
-            }
-            ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-            view.read(name, buf);
-            return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException gone) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Xattrs.read(file, name);
     }
 }

@@ -1,12 +1,9 @@
 package dev.strata.provisioning.storage.embedded.nio2blob;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,14 +112,8 @@ public final class VersioningFilesystemBlobStore extends AbstractNio2BlobStore {
         return repaired;
     }
 
-    private static String attribute(Path file, String name) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        if (view == null || !view.list().contains(name)) {
-            return null;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-        view.read(name, buf);
-        return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+    private static String attribute(Path file, String name) {
+        return dev.strata.provisioning.storage.embedded.Xattrs.read(file, name).orElse(null);
     }
 
     private static List<Path> list(Path dir) throws IOException {

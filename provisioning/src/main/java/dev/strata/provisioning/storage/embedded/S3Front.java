@@ -250,11 +250,7 @@ final class S3Front implements Filter {
 
     private void subresource(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String sub) throws IOException {
         byte[] body = body(req);
-        SignedRequest.Signer signer = SignedRequest.verify(req, uri, body, locator::entry);
-        String project = signer.projectId();
-        if (project == null || !locator.hasBucket(project, bucket)) {
-            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
-        }
+        String project = signedOwner(req, uri, body, bucket);
         String method = req.getMethod();
         switch (sub) {
             case "cors" -> config(res, method, project, bucket, BucketConfigs.CORS, body, "application/xml",
@@ -314,10 +310,7 @@ final class S3Front implements Filter {
      */
     private void part(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, Map<String, String> query)
             throws IOException {
-        String project = SignedRequest.verify(req, uri, new byte[0], locator::entry).projectId();
-        if (project == null || !locator.hasBucket(project, bucket)) {
-            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
-        }
+        String project = signedOwner(req, uri, new byte[0], bucket);
         int number;
         try {
             number = Integer.parseInt(query.get("partNumber"));
@@ -435,10 +428,7 @@ final class S3Front implements Filter {
 
     private void bucketLock(HttpServletRequest req, HttpServletResponse res, String uri, String bucket) throws IOException {
         byte[] body = body(req);
-        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
-        if (project == null || !locator.hasBucket(project, bucket)) {
-            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
-        }
+        String project = signedOwner(req, uri, body, bucket);
         res.setHeader("x-amz-request-id", requestId());
         switch (req.getMethod()) {
             case "GET" -> {
@@ -467,10 +457,7 @@ final class S3Front implements Filter {
     private void objectLock(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, String versionId,
                             boolean retention) throws IOException {
         byte[] body = body(req);
-        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
-        if (project == null || !locator.hasBucket(project, bucket)) {
-            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
-        }
+        String project = signedOwner(req, uri, body, bucket);
         if (configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).isEmpty()) {
             throw new S3Failure(400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
         }
@@ -636,7 +623,9 @@ final class S3Front implements Filter {
     /** DeleteObjects in a bucket with Object Lock: each version is checked, locked ones are answered AccessDenied. */
     private void multiDeleteLocked(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String project) throws IOException {
         byte[] body = body(req);
-        SignedRequest.verify(req, uri, body, locator::entry);
+        if (!signedOwner(req, uri, body, bucket).equals(project)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
         org.w3c.dom.Element root = S3Xml.parse(body, "Delete");
         boolean quiet = "true".equalsIgnoreCase(S3Xml.text(root, "Quiet"));
         java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
@@ -730,10 +719,7 @@ final class S3Front implements Filter {
     private void objectTagging(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String key, String versionId)
             throws IOException {
         byte[] body = body(req);
-        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
-        if (project == null || !locator.hasBucket(project, bucket)) {
-            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
-        }
+        String project = signedOwner(req, uri, body, bucket);
         java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
                         : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
@@ -909,6 +895,18 @@ final class S3Front implements Filter {
             }
         }
         return body;
+    }
+
+    /**
+     * The project whose key signed the request (checked with s3proxy's signature code), when that project has the
+     * bucket; 404 NoSuchBucket otherwise (another project's bucket is not there for this key).
+     */
+    private String signedOwner(HttpServletRequest req, String uri, byte[] body, String bucket) {
+        String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
+        if (project == null || !locator.hasBucket(project, bucket)) {
+            throw new S3Failure(404, "NoSuchBucket", "The specified bucket does not exist");
+        }
+        return project;
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ public class SecretBox {
     public SecretBox() {
     }
 
-    SecretBox(byte[] rawKey) {
+    /** A box over the given 32-byte key (tests, and tools that hold the key themselves). */
+    public SecretBox(byte[] rawKey) {
         this.key = new SecretKeySpec(rawKey, "AES");
     }
 

@@ -7,6 +7,9 @@ import dev.strata.domain.storage.StorageUsage;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.storage.embedded.sealed.DataKeys;
+import dev.strata.provisioning.storage.embedded.sealed.SealAtRest;
+import dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +52,11 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
 
     @Inject
     StrataConfig config;
+
+    @Inject
+    SecretBox secrets;
+
+    private SealedFileSystem sealed;
 
     private S3Proxy proxy;
     private ProjectKeyLocator locator;
@@ -114,10 +122,19 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             new EncodedKeyMigration(config.dataDir().resolve("objects")).run();
             EncodedKeyBlobStore.sweepUnpublished(projectsRoot());
             dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore.repair(projectsRoot());
+            SealAtRest.run(projectsRoot(), sealedFileSystem());
         } catch (IOException | RuntimeException e) {
-            unavailable = "cannot move the stored objects into the encoded-key layout: " + e.getMessage();
+            unavailable = "cannot prepare the stored objects (encoded-key layout, encryption at rest): " + e.getMessage();
             throw new IllegalStateException(unavailable, e);
         }
+    }
+
+    /** The files of the projects' buckets, encrypted at rest under data keys sealed by the master key (or a client's). */
+    private synchronized SealedFileSystem sealedFileSystem() {
+        if (sealed == null) {
+            sealed = new SealedFileSystem(new DataKeys(secrets));
+        }
+        return sealed;
     }
 
     synchronized void start(KeyDirectory directory, BucketRegistry registry) {
@@ -133,7 +150,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
             Path anonymous = root.resolve("anonymous-empty");
             Files.createDirectories(anonymous);
             configs = new BucketConfigs(root.resolve("bucket-config"));
-            locator = new ProjectKeyLocator(projectsRoot(), directory, registry, configs);
+            locator = new ProjectKeyLocator(projectsRoot(), directory, registry, configs, sealedFileSystem());
             Path system = root.resolve("system");
             Files.createDirectories(system);
             locator.systemStore(new FilesystemNio2BlobStore(system.toString()));

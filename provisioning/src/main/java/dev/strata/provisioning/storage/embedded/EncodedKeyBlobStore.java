@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import dev.strata.domain.shared.InvalidInputException;
 import dev.strata.domain.storage.BucketName;
+import dev.strata.provisioning.storage.embedded.sealed.RequestKeys;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
@@ -277,7 +278,8 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     public PutObjectResponse putBlob(PutObjectRequest request, java.io.InputStream payload) {
         String key = KeyCodec.encode(request.key());
         admitWrite(request.contentLength(), request.bucket(), key);
-        PutObjectResponse put = delegate().putBlob(request.toBuilder().key(key).build(), payload);
+        PutObjectResponse put = RequestKeys.with(null, request.sseCustomerKey(),
+                () -> delegate().putBlob(request.toBuilder().key(key).build(), payload));
         durable(request.bucket(), key);
         return put;
     }
@@ -290,10 +292,11 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
             admitWrite(source.contentLength(), request.destinationBucket(), KeyCodec.encode(request.destinationKey()));
         }
         String destination = KeyCodec.encode(request.destinationKey());
-        CopyObjectResponse copied = delegate().copyBlob(request.toBuilder()
-                .sourceKey(KeyCodec.encode(request.sourceKey()))
-                .destinationKey(destination)
-                .build());
+        CopyObjectResponse copied = RequestKeys.with(request.copySourceSSECustomerKey(), request.sseCustomerKey(),
+                () -> delegate().copyBlob(request.toBuilder()
+                        .sourceKey(KeyCodec.encode(request.sourceKey()))
+                        .destinationKey(destination)
+                        .build()));
         durable(request.destinationBucket(), destination);
         return copied;
     }
@@ -305,7 +308,8 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
 
     @Override
     public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
-        return delegate().getBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+        return RequestKeys.with(request.sseCustomerKey(), null,
+                () -> delegate().getBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build()));
     }
 
     @Override
@@ -364,7 +368,9 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         delegate().listMultipartUpload(encoded(mpu)).forEach(p -> sizes.put(p.partNumber(), p.size()));
         List<Long> seams = request.multipartUpload() == null ? List.of()
                 : request.multipartUpload().parts().stream().map(p -> sizes.getOrDefault(p.partNumber(), -1L)).toList();
-        CompleteMultipartUploadResponse done = delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build());
+        // the parts are opened and the object sealed with the client's key when the upload has one (SSE-C)
+        CompleteMultipartUploadResponse done = RequestKeys.with(request.sseCustomerKey(), request.sseCustomerKey(),
+                () -> delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build()));
         if (!seams.isEmpty() && !seams.contains(-1L)) {
             PartSeams.write(root.resolve(request.bucket()).resolve(key), seams);
         }
@@ -375,7 +381,8 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     @Override
     public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request, java.io.InputStream is) {
         admit(request.contentLength(), 0);
-        return delegate().uploadMultipartPart(encoded(mpu), request.toBuilder().key(KeyCodec.encode(request.key())).build(), is);
+        return RequestKeys.with(null, request.sseCustomerKey(),
+                () -> delegate().uploadMultipartPart(encoded(mpu), request.toBuilder().key(KeyCodec.encode(request.key())).build(), is));
     }
 
     @Override

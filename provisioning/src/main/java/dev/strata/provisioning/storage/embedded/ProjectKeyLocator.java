@@ -12,6 +12,7 @@ import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.BlobStoreLocator;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore;
+import dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem;
 
 /**
  * Resolves the access key of every S3 request to its secret (s3proxy then checks the SigV4 signature with it) and to
@@ -39,8 +40,11 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     private volatile BlobStore system;
 
     private final BucketConfigs configs;
+    /** Where the projects' files are encrypted at rest; null only in tests of what lies above the files. */
+    private final SealedFileSystem sealed;
 
-    ProjectKeyLocator(Path baseDir, KeyDirectory directory, BucketRegistry registry, BucketConfigs configs) {
+    ProjectKeyLocator(Path baseDir, KeyDirectory directory, BucketRegistry registry, BucketConfigs configs, SealedFileSystem sealed) {
+        this.sealed = sealed;
         this.directory = directory;
         this.registry = registry;
         this.configs = configs;
@@ -156,7 +160,7 @@ final class ProjectKeyLocator implements BlobStoreLocator {
     }
 
     private BlobStore filesOf(String projectId, Path dir) {
-        return files.computeIfAbsent(projectId, id -> new VersioningFilesystemBlobStore(dir));
+        return files.computeIfAbsent(projectId, id -> new VersioningFilesystemBlobStore(sealed == null ? dir : sealed.wrap(dir)));
     }
 
     private Path createdProjectDir(String projectId) {

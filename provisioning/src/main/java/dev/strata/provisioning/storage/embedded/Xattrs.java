@@ -45,6 +45,15 @@ public final class Xattrs {
         }
     }
 
+    /** Sets the attribute of a file that must be there. */
+    public static void put(Path file, String name, String value) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        if (view == null) {
+            throw new IOException("the file system of " + file + " keeps no extended attributes");
+        }
+        view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Sets the attribute; a file that is gone is S3's NoSuchKey. */
     static void write(Path file, String name, String value) {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);

@@ -75,7 +75,7 @@ class S3FrontTest {
                 return dev.strata.domain.storage.StorageQuota.NONE;
             }
         };
-        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs);
+        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs, null);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem;
 import org.gaul.s3proxy.nio2blob.AbstractNio2BlobStore;
 
 /**
@@ -42,7 +43,7 @@ public final class VersioningFilesystemBlobStore extends AbstractNio2BlobStore {
 
     public VersioningFilesystemBlobStore(Path root) {
         super(root);
-        if (!Files.isDirectory(root)) {
+        if (!Files.isDirectory(root)) { // root may be a path of a SealedFileSystem: Files asks its provider
             throw new IllegalArgumentException("no such directory: " + root);
         }
     }
@@ -50,6 +51,21 @@ public final class VersioningFilesystemBlobStore extends AbstractNio2BlobStore {
     @Override
     public boolean supportsVersioning() {
         return true;
+    }
+
+    /**
+     * Whether s3proxy may accept and report server-side encryption (SSE-S3, SSE-C, bucket default encryption):
+     * only where the files are encrypted at rest, i.e. the root is on a {@link SealedFileSystem}. s3proxy then
+     * judges the request headers and records each object's encryption; the bytes are encrypted underneath.
+     */
+    @Override
+    public boolean supportsServerSideEncryption() {
+        return getRoot().getFileSystem() instanceof SealedFileSystem;
+    }
+
+    @Override
+    public boolean supportsBucketEncryption() {
+        return supportsServerSideEncryption();
     }
 
     /** Moves s3proxy's version counter past the clock (microseconds since 1970); never backwards. */

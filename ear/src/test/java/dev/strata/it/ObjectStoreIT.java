@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The embedded S3 endpoint keeps S3's promise that a key is just a string, through the deployed EAR with the AWS
@@ -244,11 +245,79 @@ class ObjectStoreIT {
                 again.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> listed.add(o.key()));
                 assertThat(listed).containsExactly("kept/acked.bin", "old/layout.txt");
             }
+            assertThat(Files.readAllBytes(bucketDir.resolve("old%2Flayout.txt")))
+                    .as("the file written in the clear is encrypted at the restart (and still read back above)")
+                    .hasSize("from the path layout".length()).isNotEqualTo("from the path layout".getBytes(StandardCharsets.UTF_8));
             assertThat(unpublished(bucketDir)).as("temporary files of the cut writes are removed at the start").isEmpty();
             assertThat(Host.DATA_DIR.resolve("objects/projects").resolve(project)).doesNotExist();
         } finally {
             deleteProjectQuietly(project);
         }
+    }
+
+    @Test
+    void objectsAreEncryptedAtRestAndCustomerKeyObjectsOpenOnlyWithTheirKey() throws Exception {
+        String project = createProject("Encryption");
+        String keyA = Base64.getEncoder().encodeToString(random(32, 11));
+        String keyB = Base64.getEncoder().encodeToString(random(32, 12));
+        try {
+            String bucket = "it-sse-" + RUN;
+            createBucket(project, bucket);
+            Path bucketDir = Host.DATA_DIR.resolve("objects/buckets").resolve(project).resolve(bucket);
+            byte[] content = random(300_000, 13);
+            try (S3Client s3 = StorageIT.s3(StorageIT.storageEnv(api, project))) {
+                var put = s3.putObject(r -> r.bucket(bucket).key("report.bin"), RequestBody.fromBytes(content));
+                assertThat(put.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+                assertThat(put.eTag()).isEqualTo("\"" + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("MD5").digest(content)) + "\"");
+                byte[] onDisk = Files.readAllBytes(bucketDir.resolve("report.bin"));
+                assertThat(onDisk).as("same length, other bytes").hasSameSizeAs(content).isNotEqualTo(content);
+                assertThat(indexOf(onDisk, Arrays.copyOfRange(content, 1000, 1032))).as("no 32 bytes of the content on disk").isEqualTo(-1);
+                var got = s3.getObjectAsBytes(r -> r.bucket(bucket).key("report.bin").range("bytes=99999-200000"));
+                assertThat(got.asByteArray()).isEqualTo(Arrays.copyOfRange(content, 99_999, 200_001));
+                assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+
+                // SSE-C: the client's key seals the object's data key; Strata keeps neither
+                s3.putObject(r -> r.bucket(bucket).key("mine.bin").sseCustomerAlgorithm("AES256").sseCustomerKey(keyA)
+                        .sseCustomerKeyMD5(md5Base64(keyA)), RequestBody.fromBytes(content));
+                assertThat(status(catchThrowable(() -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("mine.bin"))))).isEqualTo(400);
+                assertThat(status(catchThrowable(() -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("mine.bin")
+                        .sseCustomerAlgorithm("AES256").sseCustomerKey(keyB).sseCustomerKeyMD5(md5Base64(keyB)))))).isIn(400, 403);
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("mine.bin").sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(keyA).sseCustomerKeyMD5(md5Base64(keyA))).asByteArray()).isEqualTo(content);
+                assertThat(new String(Files.readAllBytes(bucketDir.resolve("mine.bin")), StandardCharsets.ISO_8859_1))
+                        .doesNotContain(new String(Arrays.copyOfRange(content, 0, 32), StandardCharsets.ISO_8859_1));
+
+                // bucket default encryption, and SSE-KMS refused: Strata has no key management service
+                s3.putBucketEncryption(r -> r.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(rule ->
+                        rule.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+                assertThat(s3.getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0)
+                        .applyServerSideEncryptionByDefault().sseAlgorithm()).isEqualTo(ServerSideEncryption.AES256);
+                assertThat(status(catchThrowable(() -> s3.putObject(r -> r.bucket(bucket).key("kms.bin")
+                        .serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId("some-key"), RequestBody.fromString("x")))))
+                        .isEqualTo(501);
+                assertThat(status(catchThrowable(() -> s3.headObject(r -> r.bucket(bucket).key("kms.bin"))))).isEqualTo(404);
+            }
+        } finally {
+            deleteProjectQuietly(project);
+        }
+    }
+
+    private static String md5Base64(String base64Key) throws Exception {
+        return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(Base64.getDecoder().decode(base64Key)));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -18,7 +18,10 @@ record BucketPolicy(String json, List<Statement> statements) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> EFFECTS = Set.of("Allow", "Deny");
 
-    record Statement(boolean allow, boolean everyone, List<String> actions, List<String> resources, boolean conditional) {
+    record Statement(boolean allow, boolean everyone, List<String> actions, List<String> resources, JsonNode condition) {
+        boolean conditional() {
+            return condition != null;
+        }
     }
 
     static BucketPolicy parse(String bucket, byte[] body) {
@@ -75,7 +78,11 @@ record BucketPolicy(String json, List<Statement> statements) {
                     throw malformed("Policy has invalid resource");
                 }
             }
-            statements.add(new Statement(effect.equals("Allow"), everyone, actions, resources, s.has("Condition")));
+            JsonNode condition = s.get("Condition");
+            if (condition != null && !condition.isObject()) {
+                throw malformed("Policy has an invalid condition: " + condition);
+            }
+            statements.add(new Statement(effect.equals("Allow"), everyone, actions, resources, condition));
         }
         return new BucketPolicy(new String(body, java.nio.charset.StandardCharsets.UTF_8), List.copyOf(statements));
     }
@@ -98,6 +105,54 @@ record BucketPolicy(String json, List<Statement> statements) {
             allowed |= !s.conditional();
         }
         return allowed;
+    }
+
+    /**
+     * Whether an explicit Deny for everyone (the bucket's own project included, as in S3) refuses {@code action} on
+     * {@code resource} for a request whose condition keys have the values {@code keys} gives (null: absent). The
+     * conditions evaluated are the ones such policies use: {@code Null}, {@code StringEquals},
+     * {@code StringNotEquals}, {@code StringLike}, {@code StringNotLike} and {@code Bool} over request headers
+     * ({@code s3:x-amz-server-side-encryption}, {@code s3:x-amz-acl}, …) and {@code aws:SecureTransport}. A Deny
+     * whose condition uses anything else refuses (fails closed).
+     */
+    boolean denies(String action, String resource, java.util.function.Function<String, String> keys) {
+        for (Statement s : statements) {
+            if (s.allow() || !s.everyone() || !matches(s.actions(), action) || !matches(s.resources(), resource)) {
+                continue;
+            }
+            if (s.condition() == null || conditionHolds(s.condition(), keys)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean conditionHolds(JsonNode condition, java.util.function.Function<String, String> keys) {
+        var operators = condition.fields();
+        while (operators.hasNext()) {
+            var operator = operators.next();
+            if (!operator.getValue().isObject()) {
+                return true;
+            }
+            var entries = operator.getValue().fields();
+            while (entries.hasNext()) {
+                var entry = entries.next();
+                String value = keys.apply(entry.getKey().toLowerCase(java.util.Locale.ROOT));
+                List<String> wanted = strings(entry.getValue().isBoolean() ? JSON.valueToTree(entry.getValue().asText()) : entry.getValue());
+                boolean holds = switch (operator.getKey()) {
+                    case "Null" -> wanted.stream().anyMatch(w -> Boolean.parseBoolean(w) == (value == null));
+                    case "StringEquals", "Bool" -> value != null && wanted.contains(value);
+                    case "StringNotEquals" -> value == null || !wanted.contains(value);
+                    case "StringLike" -> value != null && wanted.stream().anyMatch(w -> wildcardIam(w, value));
+                    case "StringNotLike" -> value == null || wanted.stream().noneMatch(w -> wildcardIam(w, value));
+                    default -> true; // not evaluated here: a Deny fails closed
+                };
+                if (!holds) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean matches(List<String> patterns, String value) {

@@ -38,6 +38,13 @@ final class S3Front implements Filter {
     private final ProjectKeyLocator locator;
     private final BucketConfigs configs;
 
+    /**
+     * SSE-KMS names a key of a key management service; Strata has none, and reporting {@code aws:kms} over a key
+     * nobody manages would be a claim. Objects are encrypted at rest either way (SSE-S3 or SSE-C).
+     */
+    static final String NO_KMS = "SSE-KMS is not available: Strata has no key management service. Every object is encrypted "
+            + "at rest with AES256 (SSE-S3) or with a customer-provided key (SSE-C).";
+
     S3Front(ProjectKeyLocator locator, BucketConfigs configs) {
         this.locator = locator;
         this.configs = configs;
@@ -59,6 +66,17 @@ final class S3Front implements Filter {
         try {
             if (req.getMethod().equals("OPTIONS")) {
                 preflight(req, res, bucket);
+                return;
+            }
+            if (Optional.ofNullable(req.getHeader("x-amz-server-side-encryption")).orElse("").startsWith("aws:kms")) {
+                throw new S3Failure(501, "NotImplemented", NO_KMS);
+            }
+            if (key == null && req.getMethod().equals("PUT") && query.containsKey("encryption")) {
+                CachedBody cached = new CachedBody(req, body(req));
+                if (new String(cached.body, StandardCharsets.UTF_8).contains("aws:kms")) {
+                    throw new S3Failure(501, "NotImplemented", NO_KMS);
+                }
+                chain.doFilter(cached, res);
                 return;
             }
             if (key != null && query.containsKey("tagging")) {
@@ -124,6 +142,10 @@ final class S3Front implements Filter {
                         return;
                     }
                 }
+            }
+            if (key != null && (req.getMethod().equals("PUT") && !query.containsKey("acl") || req.getMethod().equals("POST") && query.containsKey("uploads"))
+                    && signed(req, query)) {
+                deniedByPolicy(req, query, bucket, key);
             }
             String sub = key != null ? null : SUBRESOURCES.stream().filter(query::containsKey).findFirst().orElse(null);
             if (sub != null) {
@@ -340,7 +362,10 @@ final class S3Front implements Filter {
             throw new S3Failure(400, "InvalidPart", "The requested partnumber is not satisfiable");
         }
         var get = software.amazon.awssdk.services.s3.model.GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
-                .ifMatch(req.getHeader("If-Match")).ifNoneMatch(req.getHeader("If-None-Match"));
+                .ifMatch(req.getHeader("If-Match")).ifNoneMatch(req.getHeader("If-None-Match"))
+                .sseCustomerAlgorithm(req.getHeader("x-amz-server-side-encryption-customer-algorithm"))
+                .sseCustomerKey(req.getHeader("x-amz-server-side-encryption-customer-key"))
+                .sseCustomerKeyMD5(req.getHeader("x-amz-server-side-encryption-customer-key-md5"));
         if (length > 0) {
             get.range("bytes=" + offset + "-" + (offset + length - 1));
         }
@@ -358,7 +383,14 @@ final class S3Front implements Filter {
         }
         try (InputStream in = blob) {
             var meta = blob.response();
+            customerKeyPresented(req, meta.sseCustomerKeyMD5());
             res.setStatus(seams.isPresent() ? 206 : 200);
+            if (meta.sseCustomerKeyMD5() != null) {
+                res.setHeader("x-amz-server-side-encryption-customer-algorithm", meta.sseCustomerAlgorithm());
+                res.setHeader("x-amz-server-side-encryption-customer-key-md5", meta.sseCustomerKeyMD5());
+            } else if (meta.serverSideEncryptionAsString() != null) {
+                res.setHeader("x-amz-server-side-encryption", meta.serverSideEncryptionAsString());
+            }
             res.setHeader("x-amz-request-id", requestId());
             if (meta.contentType() != null) {
                 res.setContentType(meta.contentType());
@@ -392,6 +424,52 @@ final class S3Front implements Filter {
             if (req.getMethod().equals("GET")) {
                 in.transferTo(res.getOutputStream());
             }
+        }
+    }
+
+    /** A write (PutObject, CopyObject, CreateMultipartUpload, UploadPart) that the bucket's policy explicitly denies: 403. */
+    private void deniedByPolicy(HttpServletRequest req, Map<String, String> query, String bucket, String key) {
+        KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+        if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
+            return;
+        }
+        Optional<BucketPolicy> policy = configs.read(signer.projectId(), bucket, BucketConfigs.POLICY).map(p -> BucketPolicy.parse(bucket, p));
+        if (policy.isPresent() && policy.get().denies("s3:PutObject", "arn:aws:s3:::" + bucket + "/" + key, k -> {
+            if (k.equals("aws:securetransport")) {
+                return String.valueOf(req.isSecure());
+            }
+            return k.startsWith("s3:x-amz-") ? req.getHeader(k.substring(3)) : null;
+        })) {
+            throw new S3Failure(403, "AccessDenied", "Access Denied: the bucket policy denies this request");
+        }
+    }
+
+    /**
+     * An object stored under a customer-provided key (SSE-C, {@code storedKeyMd5}) is read only by a request that
+     * presents that key (its MD5 checked against the key sent and the one stored): 400 otherwise, as S3 answers.
+     */
+    private static void customerKeyPresented(HttpServletRequest req, String storedKeyMd5) {
+        if (storedKeyMd5 == null) {
+            return;
+        }
+        String key = req.getHeader("x-amz-server-side-encryption-customer-key");
+        String md5 = req.getHeader("x-amz-server-side-encryption-customer-key-md5");
+        if (key == null || md5 == null) {
+            throw new S3Failure(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. "
+                    + "The correct parameters must be provided to retrieve the object.");
+        }
+        String actual;
+        try {
+            actual = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5")
+                    .digest(java.util.Base64.getDecoder().decode(key.trim())));
+        } catch (IllegalArgumentException | java.security.NoSuchAlgorithmException e) {
+            throw new S3Failure(400, "InvalidArgument", "The secret key was invalid for the specified algorithm.");
+        }
+        if (!actual.equals(md5.trim())) {
+            throw new S3Failure(400, "InvalidArgument", "The calculated MD5 hash of the key did not match the hash that was provided.");
+        }
+        if (!actual.equals(storedKeyMd5)) {
+            throw new S3Failure(400, "InvalidRequest", "The provided encryption parameters did not match the ones used originally.");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.secrets.SecretBox;
 import dev.strata.provisioning.storage.embedded.sealed.DataKeys;
+import dev.strata.provisioning.storage.embedded.sealed.KmsKeys;
 import dev.strata.provisioning.storage.embedded.sealed.SealAtRest;
 import dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem;
 import jakarta.annotation.PreDestroy;
@@ -57,6 +58,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
     SecretBox secrets;
 
     private SealedFileSystem sealed;
+    private KmsKeys kms;
 
     private S3Proxy proxy;
     private ProjectKeyLocator locator;
@@ -132,7 +134,9 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
     /** The files of the projects' buckets, encrypted at rest under data keys sealed by the master key (or a client's). */
     private synchronized SealedFileSystem sealedFileSystem() {
         if (sealed == null) {
-            sealed = new SealedFileSystem(new DataKeys(secrets));
+            kms = new KmsKeys(config.dataDir().resolve("objects").resolve("kms-keys"), secrets,
+                    KmsKeys.parse(Settings.get("STRATA_KMS_KEYS").orElse(null)));
+            sealed = new SealedFileSystem(new DataKeys(secrets, kms));
         }
         return sealed;
     }
@@ -170,7 +174,7 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
                     .stopTimeout(2_000)
                     .build();
             proxy.setBlobStoreLocator(locator);
-            installFront(proxy, new S3Front(locator, configs));
+            installFront(proxy, new S3Front(locator, configs, kms));
             proxy.start();
             unavailable = null;
             LOG.info(() -> "S3 endpoint listening on " + bindAddress() + ":" + port() + " (TLS: " + tlsPort() + "), files under " + root);

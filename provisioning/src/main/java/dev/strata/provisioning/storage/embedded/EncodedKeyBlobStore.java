@@ -269,6 +269,22 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         }
     }
 
+    /**
+     * The key of Strata's key service that seals what a write stores (SSE-KMS): the one the request names, or, for a
+     * request that names no encryption at all, the bucket's default (as s3proxy applies it); null otherwise.
+     */
+    private String kmsKeyOf(String bucket, String algorithm, String kmsKeyId, String customerKey) {
+        if (customerKey != null) {
+            return null;
+        }
+        if (algorithm != null) {
+            return algorithm.startsWith("aws:kms") ? kmsKeyId : null;
+        }
+        java.nio.file.Path dir = root.resolve(bucket);
+        return Xattrs.read(dir, "user.bucket-encryption-algorithm").filter(a -> a.startsWith("aws:kms"))
+                .flatMap(a -> Xattrs.read(dir, "user.bucket-encryption-kms-key-id")).orElse(null);
+    }
+
     @Override
     public boolean blobExists(String container, String name) {
         return delegate().blobExists(container, KeyCodec.encode(name));
@@ -278,7 +294,8 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     public PutObjectResponse putBlob(PutObjectRequest request, java.io.InputStream payload) {
         String key = KeyCodec.encode(request.key());
         admitWrite(request.contentLength(), request.bucket(), key);
-        PutObjectResponse put = RequestKeys.with(null, request.sseCustomerKey(),
+        String kms = kmsKeyOf(request.bucket(), request.serverSideEncryptionAsString(), request.ssekmsKeyId(), request.sseCustomerKey());
+        PutObjectResponse put = RequestKeys.with(null, request.sseCustomerKey(), kms,
                 () -> delegate().putBlob(request.toBuilder().key(key).build(), payload));
         durable(request.bucket(), key);
         return put;
@@ -292,7 +309,8 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
             admitWrite(source.contentLength(), request.destinationBucket(), KeyCodec.encode(request.destinationKey()));
         }
         String destination = KeyCodec.encode(request.destinationKey());
-        CopyObjectResponse copied = RequestKeys.with(request.copySourceSSECustomerKey(), request.sseCustomerKey(),
+        String kms = kmsKeyOf(request.destinationBucket(), request.serverSideEncryptionAsString(), request.ssekmsKeyId(), request.sseCustomerKey());
+        CopyObjectResponse copied = RequestKeys.with(request.copySourceSSECustomerKey(), request.sseCustomerKey(), kms,
                 () -> delegate().copyBlob(request.toBuilder()
                         .sourceKey(KeyCodec.encode(request.sourceKey()))
                         .destinationKey(destination)
@@ -369,7 +387,10 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         List<Long> seams = request.multipartUpload() == null ? List.of()
                 : request.multipartUpload().parts().stream().map(p -> sizes.getOrDefault(p.partNumber(), -1L)).toList();
         // the parts are opened and the object sealed with the client's key when the upload has one (SSE-C)
-        CompleteMultipartUploadResponse done = RequestKeys.with(request.sseCustomerKey(), request.sseCustomerKey(),
+        java.nio.file.Path stub = root.resolve(request.bucket()).resolve(".mpus-" + mpu.id() + "-" + key + "-stub");
+        String kms = Xattrs.read(stub, "user.sse-algorithm").filter(a -> a.startsWith("aws:kms"))
+                .flatMap(a -> Xattrs.read(stub, "user.sse-kms-key-id")).orElse(null);
+        CompleteMultipartUploadResponse done = RequestKeys.with(request.sseCustomerKey(), request.sseCustomerKey(), kms,
                 () -> delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build()));
         if (!seams.isEmpty() && !seams.contains(-1L)) {
             PartSeams.write(root.resolve(request.bucket()).resolve(key), seams);

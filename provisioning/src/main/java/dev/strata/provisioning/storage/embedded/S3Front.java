@@ -39,13 +39,21 @@ final class S3Front implements Filter {
     private final BucketConfigs configs;
 
     /**
-     * SSE-KMS names a key of a key management service; Strata has none, and reporting {@code aws:kms} over a key
-     * nobody manages would be a claim. Objects are encrypted at rest either way (SSE-S3 or SSE-C).
+     * SSE-KMS names a key of a key management service: Strata's built-in one offers the keys listed in
+     * {@code STRATA_KMS_KEYS}; with none listed, reporting {@code aws:kms} would be a claim over a key nobody
+     * manages. Objects are encrypted at rest either way (SSE-S3 or SSE-C).
      */
-    static final String NO_KMS = "SSE-KMS is not available: Strata has no key management service. Every object is encrypted "
-            + "at rest with AES256 (SSE-S3) or with a customer-provided key (SSE-C).";
+    static final String NO_KMS = "SSE-KMS is not available: no keys are configured for Strata's key service (STRATA_KMS_KEYS). "
+            + "Every object is encrypted at rest with AES256 (SSE-S3) or with a customer-provided key (SSE-C).";
+
+    private final dev.strata.provisioning.storage.embedded.sealed.KmsKeys kms;
 
     S3Front(ProjectKeyLocator locator, BucketConfigs configs) {
+        this(locator, configs, null);
+    }
+
+    S3Front(ProjectKeyLocator locator, BucketConfigs configs, dev.strata.provisioning.storage.embedded.sealed.KmsKeys kms) {
+        this.kms = kms;
         this.locator = locator;
         this.configs = configs;
     }
@@ -69,12 +77,14 @@ final class S3Front implements Filter {
                 return;
             }
             if (Optional.ofNullable(req.getHeader("x-amz-server-side-encryption")).orElse("").startsWith("aws:kms")) {
-                throw new S3Failure(501, "NotImplemented", NO_KMS);
+                kmsKeyUsable(req.getHeader("x-amz-server-side-encryption-aws-kms-key-id"));
             }
             if (key == null && req.getMethod().equals("PUT") && query.containsKey("encryption")) {
                 CachedBody cached = new CachedBody(req, body(req));
-                if (new String(cached.body, StandardCharsets.UTF_8).contains("aws:kms")) {
-                    throw new S3Failure(501, "NotImplemented", NO_KMS);
+                String xml = new String(cached.body, StandardCharsets.UTF_8);
+                if (xml.contains("aws:kms")) {
+                    var m = java.util.regex.Pattern.compile("<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>").matcher(xml);
+                    kmsKeyUsable(m.find() ? m.group(1).trim() : null);
                 }
                 chain.doFilter(cached, res);
                 return;
@@ -424,6 +434,17 @@ final class S3Front implements Filter {
             if (req.getMethod().equals("GET")) {
                 in.transferTo(res.getOutputStream());
             }
+        }
+    }
+
+    /** SSE-KMS with {@code keyId}: 501 without a key service, 400 for a key it does not offer (a missing id: s3proxy's 400). */
+    private void kmsKeyUsable(String keyId) {
+        if (kms == null || !kms.enabled()) {
+            throw new S3Failure(501, "NotImplemented", NO_KMS);
+        }
+        if (keyId != null && !kms.offers(keyId)) {
+            throw new S3Failure(400, "KMS.NotFoundException", "Invalid keyId " + keyId + ": Strata's key service offers "
+                    + "the keys listed in STRATA_KMS_KEYS");
         }
     }
 

@@ -13,22 +13,35 @@ public final class RequestKeys {
 
     private static final ThreadLocal<byte[]> READ = new ThreadLocal<>();
     private static final ThreadLocal<byte[]> WRITE = new ThreadLocal<>();
+    private static final ThreadLocal<String> WRITE_KMS = new ThreadLocal<>();
 
     private RequestKeys() {
     }
 
     /** Runs {@code body} with the given keys (base64, as S3 carries them; null for none). */
     public static <T> T with(String readKey, String writeKey, Supplier<T> body) {
+        return with(readKey, writeKey, null, body);
+    }
+
+    /** The same, where what is written is sealed by the named key of Strata's key service (SSE-KMS) unless a client key is given. */
+    public static <T> T with(String readKey, String writeKey, String writeKmsKeyId, Supplier<T> body) {
         byte[] oldRead = READ.get();
         byte[] oldWrite = WRITE.get();
+        String oldKms = WRITE_KMS.get();
         READ.set(decode(readKey));
         WRITE.set(decode(writeKey));
+        WRITE_KMS.set(writeKmsKeyId);
         try {
             return body.get();
         } finally {
             READ.set(oldRead);
             WRITE.set(oldWrite);
+            WRITE_KMS.set(oldKms);
         }
+    }
+
+    static String writeKms() {
+        return WRITE_KMS.get();
     }
 
     static byte[] read() {

@@ -103,7 +103,7 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
         opts.remove(StandardOpenOption.READ); // nothing written here is read back through the same channel
         FileChannel channel = FileChannel.open(file, opts, attrs);
         try {
-            DataKeys.NewKey key = keys.newKey(RequestKeys.write());
+            DataKeys.NewKey key = keys.newKey(RequestKeys.write(), RequestKeys.writeKms());
             Xattrs.put(file, DataKeys.ATTRIBUTE, key.attribute());
             return new CtrFileChannel(channel, key.key());
         } catch (IOException | RuntimeException e) {

@@ -51,7 +51,17 @@ class SealedObjectsTest {
     Path root;
 
     private final SecretBox master = new SecretBox(new byte[32]);
-    private final SealedFileSystem sealed = new SealedFileSystem(new DataKeys(master));
+    @TempDir
+    Path kmsDir;
+
+    private KmsKeys kms;
+    private SealedFileSystem sealed;
+
+    @org.junit.jupiter.api.BeforeEach
+    void keys() {
+        kms = new KmsKeys(kmsDir, master, List.of("testkey-1", "testkey-2"));
+        sealed = new SealedFileSystem(new DataKeys(master, kms));
+    }
     private S3Proxy proxy;
     private S3Client s3;
 
@@ -231,6 +241,40 @@ class SealedObjectsTest {
         assertThat(got2).hasSize(one.length + two.length);
         assertThat(Arrays.copyOfRange(got2, one.length, got2.length)).isEqualTo(two);
         assertThat(Xattrs.read(file("bkt", "mpc"), DataKeys.ATTRIBUTE)).get().asString().startsWith("s1;c;");
+    }
+
+    @Test
+    void sseKmsObjectsAreSealedByTheNamedKeyOfStratasKeyService() throws Exception {
+        startSealed();
+        s3.createBucket(b -> b.bucket("bkt"));
+        byte[] content = random(50_000, 9);
+        var put = s3.putObject(b -> b.bucket("bkt").key("k").serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId("testkey-1"),
+                RequestBody.fromBytes(content));
+        assertThat(put.ssekmsKeyId()).isEqualTo("testkey-1");
+        assertThat(Xattrs.read(file("bkt", "k"), DataKeys.ATTRIBUTE)).get().asString()
+                .startsWith("s1;k;" + Base64.getEncoder().encodeToString("testkey-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ";");
+        var got = s3.getObjectAsBytes(b -> b.bucket("bkt").key("k"));
+        assertThat(got.asByteArray()).isEqualTo(content);
+        assertThat(got.response().ssekmsKeyId()).isEqualTo("testkey-1");
+        assertThat(Files.readAllBytes(file("bkt", "k"))).isNotEqualTo(content);
+        // the named key is kept sealed by the master key; a second service over the same directory opens the object
+        assertThat(kmsDir.resolve("testkey-1.key")).exists();
+        assertThat(Files.readString(kmsDir.resolve("testkey-1.key"))).startsWith("v1:");
+        DataKeys again = new DataKeys(master, new KmsKeys(kmsDir, master, List.of()));
+        assertThat(again.open(Xattrs.read(file("bkt", "k"), DataKeys.ATTRIBUTE).orElseThrow(), null).key().getEncoded()).hasSize(32);
+
+        // a bucket default under a KMS key applies to writes that name no encryption, multipart ones included
+        s3.putBucketEncryption(b -> b.bucket("bkt").serverSideEncryptionConfiguration(c -> c.rules(r ->
+                r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID("testkey-2")))));
+        s3.putObject(b -> b.bucket("bkt").key("d"), RequestBody.fromBytes(content));
+        assertThat(Xattrs.read(file("bkt", "d"), DataKeys.ATTRIBUTE)).get().asString()
+                .startsWith("s1;k;" + Base64.getEncoder().encodeToString("testkey-2".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ";");
+        String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("m")).uploadId();
+        String etag = s3.uploadPart(b -> b.bucket("bkt").key("m").uploadId(id).partNumber(1), RequestBody.fromBytes(content)).eTag();
+        s3.completeMultipartUpload(b -> b.bucket("bkt").key("m").uploadId(id)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("bkt").key("m")).asByteArray()).isEqualTo(content);
+        assertThat(Xattrs.read(file("bkt", "m"), DataKeys.ATTRIBUTE)).get().asString().startsWith("s1;k;");
     }
 
     @Test

@@ -334,6 +334,14 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
         try {
             return delegate().removeBlob(request.toBuilder().key(KeyCodec.encode(request.key())).build());
+        } catch (S3Exception e) {
+            // deleting a version that is not there (any more: another delete got there first) is done, as in S3:
+            // concurrent DeleteObjects of the same versions all report them deleted
+            if (request.versionId() != null && e.statusCode() == 404 && e.awsErrorDetails() != null
+                    && "NoSuchVersion".equals(e.awsErrorDetails().errorCode())) {
+                return DeleteObjectResponse.builder().versionId(request.versionId()).build();
+            }
+            throw e;
         } finally {
             if (quota != null) {
                 quota.changed();

@@ -131,14 +131,68 @@ final class ObjectTags {
     }
 
     static Map<String, String> read(Path file) {
-        return attribute(file, "user." + ATTRIBUTE).map(ObjectTags::fromStored).orElseGet(LinkedHashMap::new);
+        return attribute(file, "user." + ATTRIBUTE).map(v -> fromStored(v.startsWith("@") ? largeSet(file, v.substring(1)) : v))
+                .orElseGet(LinkedHashMap::new);
     }
 
+    /**
+     * Tags are kept in an extended attribute of the object's file; a large tag set (S3 allows 10 tags of 128 + 256
+     * characters, more than the 4 KiB that ext4 gives all attributes of a file together) is kept in a file of its own
+     * named by its SHA-256 under {@code objects/tag-sets/}, and the attribute holds {@code @<sha-256>}. Tag-set files
+     * are immutable and may be shared; they are not removed with the object (a few KiB each at most).
+     */
     static void write(Path file, Map<String, String> tags) {
         if (tags.isEmpty()) {
             Xattrs.remove(file, "user." + ATTRIBUTE);
-        } else {
-            Xattrs.write(file, "user." + ATTRIBUTE, toHeader(tags));
+            return;
+        }
+        String value = toHeader(tags);
+        if (value.length() > LARGE) {
+            String sha = sha256(value);
+            Path stored = tagSets(file).resolve(sha);
+            try {
+                if (!Files.exists(stored)) {
+                    Files.createDirectories(stored.getParent());
+                    Path tmp = stored.resolveSibling(sha + "." + java.util.UUID.randomUUID() + ".tmp");
+                    Files.writeString(tmp, value, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SYNC);
+                    Files.move(tmp, stored, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            value = "@" + sha;
+        }
+        Xattrs.write(file, "user." + ATTRIBUTE, value);
+    }
+
+    /** Stored values longer than this go to a tag-set file (URL-encoded values never start with {@code @}). */
+    private static final int LARGE = 1024;
+
+    private static String largeSet(Path file, String sha) {
+        try {
+            return Files.readString(tagSets(file).resolve(sha), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the tag set " + sha + " of " + file + " cannot be read", e);
+        }
+    }
+
+    /** {@code objects/tag-sets}: the sibling of {@code objects/buckets}, the directory the object's file is under. */
+    private static Path tagSets(Path file) {
+        for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (p.getFileName() != null && p.getFileName().toString().equals("buckets") && p.getParent() != null) {
+                return p.getParent().resolve("tag-sets");
+            }
+        }
+        throw new IllegalStateException("not an object's file: " + file);
+    }
+
+    private static String sha256(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -290,6 +290,21 @@ class S3FrontTest {
     }
 
     @Test
+    void theLargestTagSetS3AllowsIsKeptThoughItExceedsWhatAFilesAttributesHold() {
+        s3.createBucket(b -> b.bucket("bigtags"));
+        s3.putObject(b -> b.bucket("bigtags").key("k"), RequestBody.fromString("x"));
+        java.util.List<software.amazon.awssdk.services.s3.model.Tag> tags = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            // 128 + 256 characters, two UTF-8 bytes each: about 7.7 KiB, more than ext4's 4 KiB for all attributes
+            tags.add(software.amazon.awssdk.services.s3.model.Tag.builder().key(i + "é".repeat(127)).value("ü".repeat(256)).build());
+        }
+        s3.putObjectTagging(b -> b.bucket("bigtags").key("k").tagging(t -> t.tagSet(tags)));
+        assertThat(s3.getObjectTagging(b -> b.bucket("bigtags").key("k")).tagSet()).containsExactlyInAnyOrderElementsOf(tags);
+        assertThat(s3.headObject(b -> b.bucket("bigtags").key("k")).sdkHttpResponse().firstMatchingHeader("x-amz-tagging-count"))
+                .contains("10");
+    }
+
+    @Test
     void versionedObjectsKeepTagsPerVersion() {
         s3.createBucket(b -> b.bucket("vtags"));
         s3.putBucketVersioning(b -> b.bucket("vtags").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));

@@ -310,8 +310,12 @@ class ObjectStoreIT {
         }
     }
 
-    private static String md5Base64(String base64Key) throws Exception {
-        return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(Base64.getDecoder().decode(base64Key)));
+    private static String md5Base64(String base64Key) {
+        try {
+            return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(Base64.getDecoder().decode(base64Key)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -25,6 +25,7 @@ final class BucketConfigs {
     static final String TAGGING = "tagging.xml";
     static final String OBJECT_LOCK = "object-lock.xml";
     static final String PUBLIC_ACCESS_BLOCK = "public-access-block.xml";
+    static final String OWNERSHIP = "ownership-controls.xml";
 
     /** The bucket's public access block, none when it has no configuration (or an unreadable one: fails closed). */
     PublicAccessBlock publicAccessBlock(String projectId, String bucket) {

@@ -33,7 +33,8 @@ final class S3Front implements Filter {
 
     private static final Logger LOG = Logger.getLogger(S3Front.class.getName());
     private static final int MAX_BODY = 1 << 20;
-    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle", "tagging", "publicAccessBlock", "policyStatus");
+    private static final List<String> SUBRESOURCES = List.of("cors", "policy", "lifecycle", "tagging", "publicAccessBlock", "policyStatus",
+            "ownershipControls");
 
     private final ProjectKeyLocator locator;
     private final BucketConfigs configs;
@@ -106,10 +107,26 @@ final class S3Front implements Filter {
                 bucketLock(req, res, uri, bucket);
                 return;
             }
+            String ownership = key == null && req.getMethod().equals("PUT") && query.isEmpty() && req.getHeader("x-amz-object-ownership") != null
+                    ? ObjectOwnership.valid(req.getHeader("x-amz-object-ownership")) : null;
             if (key == null && req.getMethod().equals("PUT") && query.isEmpty()
                     && "true".equalsIgnoreCase(req.getHeader("x-amz-bucket-object-lock-enabled"))) {
                 createLockedBucket(req, res, uri, bucket);
+                recordOwnership(req, query, res, bucket, ownership);
                 return;
+            }
+            if (ownership != null && signed(req, query)) {
+                if (ownership.equals(ObjectOwnership.ENFORCED) && ObjectOwnership.setsAcl(req.getHeader("x-amz-acl"), hasGrants(req), false)) {
+                    throw new S3Failure(400, "InvalidBucketAclWithObjectOwnership",
+                            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+                }
+                createBucket(req, res, uri, bucket, false);
+                recordOwnership(req, query, res, bucket, ownership);
+                return;
+            }
+            if ((req.getMethod().equals("PUT") || req.getMethod().equals("POST")) && signed(req, query)
+                    && ObjectOwnership.setsAcl(req.getHeader("x-amz-acl"), hasGrants(req), query.containsKey("acl") && req.getMethod().equals("PUT"))) {
+                aclsAllowed(req, query, bucket);
             }
             Optional<String> lockProject = signed(req, query) ? Optional.ofNullable(locator.entry(claimedKey(req, query)))
                     .map(KeyDirectory.Entry::projectId).filter(p -> locator.hasBucket(p, bucket)
@@ -304,6 +321,16 @@ final class S3Front implements Filter {
                         PublicAccessBlock.parse(b);
                         return b;
                     }, 200, new S3Failure(404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"));
+            case "ownershipControls" -> config(res, method, project, bucket, BucketConfigs.OWNERSHIP, body, "application/xml",
+                    b -> {
+                        String value = ObjectOwnership.parse(b);
+                        if (value.equals(ObjectOwnership.ENFORCED) && locator.projectStore(project).getContainerAccess(bucket)
+                                != software.amazon.awssdk.services.s3.model.BucketCannedACL.PRIVATE) {
+                            throw new S3Failure(400, "InvalidBucketAclWithObjectOwnership",
+                                    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+                        }
+                        return ObjectOwnership.document(value);
+                    }, 200, new S3Failure(404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found"));
             case "policyStatus" -> {
                 if (!method.equals("GET")) {
                     throw new S3Failure(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
@@ -437,6 +464,39 @@ final class S3Front implements Filter {
         }
     }
 
+    private static boolean hasGrants(HttpServletRequest req) {
+        var names = req.getHeaderNames();
+        while (names.hasMoreElements()) {
+            if (names.nextElement().toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-grant-")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A request that sets an ACL on a bucket whose object ownership is BucketOwnerEnforced (ACLs disabled): 400. */
+    private void aclsAllowed(HttpServletRequest req, Map<String, String> query, String bucket) {
+        KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+        if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
+            return;
+        }
+        byte[] stored = configs.read(signer.projectId(), bucket, BucketConfigs.OWNERSHIP).orElse(null);
+        if (stored != null && ObjectOwnership.parse(stored).equals(ObjectOwnership.ENFORCED)) {
+            throw new S3Failure(400, "AccessControlListNotSupported", "The bucket does not allow ACLs");
+        }
+    }
+
+    /** After a CreateBucket that named an object ownership: the setting is the new bucket's. */
+    private void recordOwnership(HttpServletRequest req, Map<String, String> query, HttpServletResponse res, String bucket, String ownership) {
+        if (ownership == null || res.getStatus() != 200) {
+            return;
+        }
+        KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+        if (signer != null && signer.projectId() != null && locator.hasBucket(signer.projectId(), bucket)) {
+            configs.write(signer.projectId(), bucket, BucketConfigs.OWNERSHIP, ObjectOwnership.document(ownership));
+        }
+    }
+
     /** SSE-KMS with {@code keyId}: 501 without a key service, 400 for a key it does not offer (a missing id: s3proxy's 400). */
     private void kmsKeyUsable(String keyId) {
         if (kms == null || !kms.enabled()) {
@@ -502,6 +562,14 @@ final class S3Front implements Filter {
 
     /** CreateBucket with {@code x-amz-bucket-object-lock-enabled: true}: the bucket, versioning on, lock enabled. */
     private void createLockedBucket(HttpServletRequest req, HttpServletResponse res, String uri, String bucket) throws IOException {
+        createBucket(req, res, uri, bucket, true);
+    }
+
+    /**
+     * CreateBucket answered here rather than by s3proxy: with object lock ({@code locked}), or naming an object
+     * ownership (s3proxy refuses {@code x-amz-object-ownership} with 501, and a signed header cannot be hidden from it).
+     */
+    private void createBucket(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, boolean locked) throws IOException {
         byte[] body = body(req);
         String project = SignedRequest.verify(req, uri, body, locator::entry).projectId();
         if (project == null) {
@@ -510,11 +578,12 @@ final class S3Front implements Filter {
         var store = locator.projectStore(project);
         boolean existed = locator.hasBucket(project, bucket);
         try {
-            store.createContainer(software.amazon.awssdk.services.s3.model.CreateBucketRequest.builder().bucket(bucket).build());
+            store.createContainer(software.amazon.awssdk.services.s3.model.CreateBucketRequest.builder().bucket(bucket)
+                    .acl(req.getHeader("x-amz-acl")).build());
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             throw new S3Failure(e.statusCode(), e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage());
         }
-        if (!existed) {
+        if (!existed && locked) {
             store.putBucketVersioning(bucket, software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED);
             configs.write(project, bucket, BucketConfigs.OBJECT_LOCK, ("<ObjectLockConfiguration xmlns=\"" + S3Xml.NS
                     + "\"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>").getBytes(StandardCharsets.UTF_8));

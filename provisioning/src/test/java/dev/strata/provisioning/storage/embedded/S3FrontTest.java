@@ -305,6 +305,35 @@ class S3FrontTest {
     }
 
     @Test
+    void objectOwnershipIsKeptAndBucketOwnerEnforcedRefusesAcls() {
+        s3.createBucket(b -> b.bucket("owned").objectOwnership(software.amazon.awssdk.services.s3.model.ObjectOwnership.BUCKET_OWNER_ENFORCED));
+        assertThat(s3.getBucketOwnershipControls(b -> b.bucket("owned")).ownershipControls().rules().get(0).objectOwnership())
+                .isEqualTo(software.amazon.awssdk.services.s3.model.ObjectOwnership.BUCKET_OWNER_ENFORCED);
+        var refused = (S3Exception) catchThrowable(() -> s3.putObject(b -> b.bucket("owned").key("k")
+                .acl(software.amazon.awssdk.services.s3.model.ObjectCannedACL.PUBLIC_READ), RequestBody.fromString("x")));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessControlListNotSupported");
+        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket("owned").key("k")))).isInstanceOf(S3Exception.class);
+        s3.putObject(b -> b.bucket("owned").key("k"), RequestBody.fromString("x"));
+
+        s3.putBucketOwnershipControls(b -> b.bucket("owned").ownershipControls(o -> o.rules(r ->
+                r.objectOwnership(software.amazon.awssdk.services.s3.model.ObjectOwnership.OBJECT_WRITER))));
+        s3.putObject(b -> b.bucket("owned").key("k2").acl(software.amazon.awssdk.services.s3.model.ObjectCannedACL.PRIVATE),
+                RequestBody.fromString("y"));
+        s3.deleteBucketOwnershipControls(b -> b.bucket("owned"));
+        var none = (S3Exception) catchThrowable(() -> s3.getBucketOwnershipControls(b -> b.bucket("owned")));
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.awsErrorDetails().errorCode()).isEqualTo("OwnershipControlsNotFoundError");
+
+        var badValue = (S3Exception) catchThrowable(() -> s3.createBucket(b -> b.bucket("owned2").objectOwnership("Nobody")));
+        assertThat(badValue.statusCode()).isEqualTo(400);
+        s3.createBucket(b -> b.bucket("public").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ));
+        var publicAcl = (S3Exception) catchThrowable(() -> s3.putBucketOwnershipControls(b -> b.bucket("public").ownershipControls(o ->
+                o.rules(r -> r.objectOwnership(software.amazon.awssdk.services.s3.model.ObjectOwnership.BUCKET_OWNER_ENFORCED)))));
+        assertThat(publicAcl.awsErrorDetails().errorCode()).isEqualTo("InvalidBucketAclWithObjectOwnership");
+    }
+
+    @Test
     void versionedObjectsKeepTagsPerVersion() {
         s3.createBucket(b -> b.bucket("vtags"));
         s3.putBucketVersioning(b -> b.bucket("vtags").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));

@@ -127,41 +127,4 @@ final class Json {
             return Optional.empty();
         });
     }
-
-    /**
-     * Whether everything {@code wanted} says is already true of {@code actual}: every key of an object (recursively),
-     * every element of an array at the same position, equal primitives. Keys that only {@code actual} has (defaults
-     * the operator filled in) do not matter, so a resource is patched only when Strata's intent is not yet in it.
-     */
-    static boolean covers(JsonElement actual, JsonElement wanted) {
-        if (wanted == null || wanted.isJsonNull()) {
-            return actual == null || actual.isJsonNull();
-        }
-        if (actual == null || actual.isJsonNull()) {
-            return false;
-        }
-        if (wanted.isJsonObject()) {
-            if (!actual.isJsonObject()) {
-                return false;
-            }
-            for (Map.Entry<String, JsonElement> e : wanted.getAsJsonObject().entrySet()) {
-                if (!covers(actual.getAsJsonObject().get(e.getKey()), e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (wanted.isJsonArray()) {
-            if (!actual.isJsonArray() || actual.getAsJsonArray().size() != wanted.getAsJsonArray().size()) {
-                return false;
-            }
-            for (int i = 0; i < wanted.getAsJsonArray().size(); i++) {
-                if (!covers(actual.getAsJsonArray().get(i), wanted.getAsJsonArray().get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return actual.isJsonPrimitive() && actual.getAsJsonPrimitive().getAsString().equals(wanted.getAsJsonPrimitive().getAsString());
-    }
 }

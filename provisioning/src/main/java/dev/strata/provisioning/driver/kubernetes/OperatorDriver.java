@@ -11,7 +11,9 @@ import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.shared.UnavailableException;
 import dev.strata.provisioning.driver.kubernetes.KubernetesCluster.Target;
+import io.kubernetes.client.custom.Quantity;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,9 +206,10 @@ public abstract class OperatorDriver implements EngineDriver {
     }
 
     /**
-     * JSON patch operations that put Strata's intent into the resource: each label, annotation and top-level spec
-     * field that differs is replaced whole ({@code add}), an annotation that must go is removed; fields the
-     * operator added are left alone. Empty when the resource already says everything Strata wants.
+     * JSON patch operations that put Strata's intent into the resource: each label and annotation that differs is
+     * set, an annotation that must go is removed, and the spec is compared field by field (see
+     * {@link #specChanges}). Fields the operator added are left alone. Empty when the resource already says
+     * everything Strata wants.
      */
     JsonArray changes(JsonObject current, InstanceSpec spec, Target t) {
         JsonArray ops = new JsonArray();
@@ -218,12 +221,84 @@ public abstract class OperatorDriver implements EngineDriver {
             ops.add(Json.obj("op", "add", "path", "/spec", "value", wanted));
             return ops;
         }
-        for (Map.Entry<String, JsonElement> field : wanted.entrySet()) {
-            if (!Json.covers(actual.get().getAsJsonObject().get(field.getKey()), field.getValue())) {
-                ops.add(Json.obj("op", "add", "path", "/spec/" + pointer(field.getKey()), "value", field.getValue()));
-            }
-        }
+        specChanges(ops, new ArrayList<>(List.of("spec")), actual.get().getAsJsonObject(), wanted);
         return ops;
+    }
+
+    /**
+     * Operations that write the leaves of {@code wanted} that {@code actual} (the object at {@code path}) lacks or
+     * has differently. Objects on both sides are descended into, and so are arrays of the same length, element by
+     * element, so that only the fields Strata owns are written: operators write into the spec too (defaults such
+     * as mariadb-operator's {@code storage.ephemeral}, some of them immutable), and replacing a whole object would
+     * remove them. A leaf that is missing is added, one that differs is replaced (so is a whole array whose length
+     * differs, or a value whose JSON type differs); a quantity field is compared by value ({@link #quantityField}).
+     */
+    private void specChanges(JsonArray ops, List<String> path, JsonObject actual, JsonObject wanted) {
+        for (Map.Entry<String, JsonElement> field : wanted.entrySet()) {
+            path.add(field.getKey());
+            specChange(ops, path, actual.get(field.getKey()), field.getValue());
+            path.remove(path.size() - 1);
+        }
+    }
+
+    private void specChange(JsonArray ops, List<String> path, JsonElement actual, JsonElement wanted) {
+        boolean present = actual != null && !actual.isJsonNull();
+        if (wanted == null || wanted.isJsonNull()) {
+            if (present) {
+                ops.add(Json.obj("op", "remove", "path", pointer(path)));
+            }
+        } else if (present && wanted.isJsonObject() && actual.isJsonObject()) {
+            specChanges(ops, path, actual.getAsJsonObject(), wanted.getAsJsonObject());
+        } else if (present && wanted.isJsonArray() && actual.isJsonArray()
+                && wanted.getAsJsonArray().size() == actual.getAsJsonArray().size()) {
+            for (int i = 0; i < wanted.getAsJsonArray().size(); i++) {
+                path.add(Integer.toString(i));
+                specChange(ops, path, actual.getAsJsonArray().get(i), wanted.getAsJsonArray().get(i));
+                path.remove(path.size() - 1);
+            }
+        } else if (!present) {
+            ops.add(Json.obj("op", "add", "path", pointer(path), "value", wanted));
+        } else if (!sameLeaf(path, actual, wanted)) {
+            ops.add(Json.obj("op", "replace", "path", pointer(path), "value", wanted));
+        }
+    }
+
+    /** Whether two values at {@code path} say the same: equal primitives, or equal amounts in a quantity field. */
+    private boolean sameLeaf(List<String> path, JsonElement actual, JsonElement wanted) {
+        if (!actual.isJsonPrimitive() || !wanted.isJsonPrimitive()) {
+            return false; // different JSON types, or arrays of different lengths
+        }
+        String have = actual.getAsString();
+        String want = wanted.getAsString();
+        if (have.equals(want)) {
+            return true;
+        }
+        return quantityField(path) && actual.getAsJsonPrimitive().isString() && wanted.getAsJsonPrimitive().isString()
+                && sameQuantity(have, want);
+    }
+
+    /**
+     * Whether the field at {@code path} (keys from the resource's root, e.g. {@code spec, storage, size}; array
+     * indexes as numbers) holds a Kubernetes quantity that an operator may rewrite into canonical form
+     * ({@code 0.5} into {@code 500m}, {@code 1024Mi} into {@code 1Gi}): the amounts of a
+     * {@code resources.requests} or {@code resources.limits} (cpu, memory, storage of a claim template) and a
+     * {@code storage.size}. Only these are compared by value; any other string must match exactly.
+     */
+    protected boolean quantityField(List<String> path) {
+        int n = path.size();
+        if (n >= 3 && path.get(n - 3).equals("resources") && (path.get(n - 2).equals("requests") || path.get(n - 2).equals("limits"))) {
+            return true;
+        }
+        return n >= 2 && path.get(n - 2).equals("storage") && path.get(n - 1).equals("size");
+    }
+
+    /** Whether two texts are Kubernetes quantities of the same amount; false if either does not parse as one. */
+    static boolean sameQuantity(String a, String b) {
+        try {
+            return new Quantity(a).getNumber().compareTo(new Quantity(b).getNumber()) == 0;
+        } catch (RuntimeException notAQuantity) {
+            return false;
+        }
     }
 
     private static void metadataChanges(JsonArray ops, JsonObject current, String field, Map<String, String> wanted) {
@@ -252,6 +327,15 @@ public abstract class OperatorDriver implements EngineDriver {
     /** A JSON pointer token (RFC 6901): '~' and '/' escaped. */
     private static String pointer(String key) {
         return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** A JSON pointer (RFC 6901) to the field at a path of keys. */
+    private static String pointer(List<String> path) {
+        StringBuilder p = new StringBuilder();
+        for (String key : path) {
+            p.append('/').append(pointer(key));
+        }
+        return p.toString();
     }
 
     // --- helpers for the engines -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.strata.provisioning.driver.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.CpuQuantity;
 import dev.strata.domain.database.Engine;
@@ -211,6 +212,39 @@ class OperatorDriversTest {
         assertThat(secret(ns, name + "-password")).isNull();
         assertThat(secret(ns, name + "-root")).isNull();
         assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void onlyTheLeavesStrataOwnsArePatched() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, newId());
+        JsonObject current = driver.desired(spec);
+        JsonObject storage = current.getAsJsonObject("spec").getAsJsonObject("storage");
+        storage.addProperty("ephemeral", false); // written by mariadb-operator, immutable once set
+        storage.addProperty("waitForVolumeResize", true);
+        storage.add("volumeClaimTemplate", Json.obj("accessModes", Json.arr("ReadWriteOnce")));
+        InstanceSpec bigger = spec(Engine.MYSQL, "11.4", 30, "1Gi", false, spec.id());
+        assertThat(driver.changes(current, bigger, cluster.target(bigger)).toString())
+                .isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/storage/size\",\"value\":\"30Gi\"}]");
+        current.getAsJsonObject("spec").remove("myCnf");
+        assertThat(driver.changes(current, spec, cluster.target(spec)).toString()).as("a missing field is added")
+                .startsWith("[{\"op\":\"add\",\"path\":\"/spec/myCnf\",");
+    }
+
+    @Test
+    void onlyQuantityFieldsAreComparedByAmount() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        InstanceSpec spec = new InstanceSpec(newId(), "ws_01jtestworkspace000000000000", null, Engine.MYSQL, "11.4",
+                CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
+                "orders", "17", "app-pass/word+1", "admin-pass-2", false);
+        JsonObject current = driver.desired(spec);
+        JsonObject storedSpec = current.getAsJsonObject("spec");
+        storedSpec.getAsJsonObject("resources").getAsJsonObject("limits").addProperty("cpu", "0.5");
+        storedSpec.getAsJsonObject("resources").getAsJsonObject("requests").addProperty("memory", "1073741824");
+        storedSpec.getAsJsonObject("storage").addProperty("size", "10240Mi");
+        storedSpec.addProperty("database", "17.0");
+        assertThat(driver.changes(current, spec, cluster.target(spec)).toString())
+                .isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/database\",\"value\":\"17\"}]");
     }
 
     @Test

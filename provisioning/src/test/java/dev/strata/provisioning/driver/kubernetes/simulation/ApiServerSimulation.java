@@ -1,5 +1,8 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -7,9 +10,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,19 +25,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects are stored, read back, patched
  * and deleted like on a real API server; no watches), with the four operators' CustomResourceDefinitions
  * registered with a status subresource, so a write to the main resource cannot change status (as on a real
- * cluster). Refusals (403, 409, 422, ...) can be injected for requests matching a method and path.
+ * cluster). Operators register their admission webhooks ({@link #admission}), which see every create and update
+ * of their kind (not of its status) the way the API server calls them: mutating ones may rewrite the object,
+ * validating ones may refuse it with 422. Refusals (403, 409, 422, ...) can be injected for requests matching a
+ * method and path. Every request is counted ({@link #requests}). Requests are served one at a time, so an
+ * update computed from the stored object cannot interleave with another write.
  * No kube-apiserver can run on the build machines; this is the honest substitute the driver tests talk to.
  */
 public final class ApiServerSimulation implements AutoCloseable {
@@ -45,27 +63,50 @@ public final class ApiServerSimulation implements AutoCloseable {
     public record Refusal(String method, String pathPart, int code, String reason, String message) {
     }
 
+    /**
+     * An operator's admission webhook for one kind, as the API server calls it on create and update (after
+     * applying a patch to the stored object, before storing the result): it may change {@code object} in place
+     * (a mutating webhook) and answers null to admit it, or the message of its refusal, which the API server
+     * returns as 422 Invalid. {@code old} is the stored object on update, null on create. A webhook that cannot
+     * decode the object throws; the API server returns that as 400 Bad Request (controller-runtime's
+     * {@code admission.Errored(http.StatusBadRequest, ...)}).
+     */
+    @FunctionalInterface
+    public interface AdmissionWebhook {
+        String admit(JsonObject old, JsonObject object);
+    }
+
+    /** A request as received: method and path (with its query). */
+    public record Request(String method, String path) {
+    }
+
     /** Held strongly: a logger only referenced weakly would lose its level. The mock logs every request at INFO. */
     private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private final List<Request> received = new CopyOnWriteArrayList<>();
+    /** Webhooks by the resource they watch, {@code <group>/<plural>}, each with its name. */
+    private final Map<String, Map<String, AdmissionWebhook>> webhooks = new ConcurrentHashMap<>();
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+    /** Held while a request is served: requests are served one at a time. */
+    private final Object serving = new Object();
 
     private ApiServerSimulation(int port) {
         MOCK_LOG.setLevel(Level.WARNING);
-        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
         Dispatcher dispatcher = new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                received.add(new Request(request.getMethod(), request.getPath()));
                 for (Refusal r : refusals) {
                     if (r.method().equalsIgnoreCase(request.getMethod()) && request.getPath().contains(r.pathPart())) {
-                        return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", "application/json")
-                                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
-                                        + quote(r.message()) + ",\"reason\":" + quote(r.reason()) + ",\"code\":" + r.code() + "}");
+                        return status(r.code(), r.reason(), r.message());
                     }
                 }
-                return crud.dispatch(request);
+                synchronized (serving) {
+                    return admitted(request);
+                }
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -112,6 +153,26 @@ public final class ApiServerSimulation implements AutoCloseable {
         return plain;
     }
 
+    /**
+     * Registers an operator's admission webhook {@code name} for the custom resource {@code plural} of
+     * {@code group} (any version, every namespace), called on its create and update but not on writes of its
+     * status subresource, as the rules of a webhook configuration for {@code resources: [<plural>]} select them.
+     * Webhooks are called in the order they were registered.
+     */
+    public void admission(String group, String plural, String name, AdmissionWebhook webhook) {
+        webhooks.computeIfAbsent(group + "/" + plural, k -> Collections.synchronizedMap(new LinkedHashMap<>()))
+                .put(name, webhook);
+    }
+
+    /**
+     * How many requests with this method (e.g. "PATCH") whose path, without its query, ends with {@code pathEnd}
+     * were received ({@code /clusters/x} counts writes of Cluster x, not of its {@code /status}).
+     */
+    public long requests(String method, String pathEnd) {
+        return received.stream().filter(r -> r.method().equalsIgnoreCase(method)
+                && (r.path().indexOf('?') < 0 ? r.path() : r.path().substring(0, r.path().indexOf('?'))).endsWith(pathEnd)).count();
+    }
+
     public void refuse(Refusal refusal) {
         refusals.add(refusal);
     }
@@ -153,6 +214,107 @@ public final class ApiServerSimulation implements AutoCloseable {
     public void close() {
         client.close();
         server.destroy();
+    }
+
+    // --- admission ----------------------------------------------------------------------------------------------
+
+    /** {@code /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>]}, without a subresource. */
+    private static final Pattern CUSTOM_RESOURCE_PATH =
+            Pattern.compile("/apis/([^/]+)/[^/]+/namespaces/[^/]+/([^/]+)(?:/([^/]+))?");
+
+    /**
+     * Serves a request, calling the webhooks of its kind first when it creates or updates a custom resource: a
+     * create's body is admitted as sent; an update (PUT, or PATCH applied to the stored object here, as the API
+     * server applies it before admission) is admitted against the stored object and then stored whole.
+     */
+    private MockResponse admitted(RecordedRequest request) {
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        String resourcePath = query < 0 ? path : path.substring(0, query);
+        Matcher m = CUSTOM_RESOURCE_PATH.matcher(resourcePath);
+        Map<String, AdmissionWebhook> hooks = m.matches() ? webhooks.getOrDefault(m.group(1) + "/" + m.group(2), Map.of()) : Map.of();
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        boolean create = method.equals("POST") && m.matches() && m.group(3) == null;
+        boolean update = (method.equals("PATCH") || method.equals("PUT")) && m.matches() && m.group(3) != null;
+        if (hooks.isEmpty() || !create && !update) {
+            return crud.dispatch(request);
+        }
+        JsonObject old = null;
+        JsonObject object;
+        try {
+            if (create) {
+                object = JsonParser.parseString(request.getUtf8Body()).getAsJsonObject();
+            } else {
+                Map.Entry<AttributeSet, String> stored = crud.findResource(crud.getKey(resourcePath));
+                if (stored == null) {
+                    return crud.dispatch(request); // the CRUD server answers 404
+                }
+                old = JsonParser.parseString(stored.getValue()).getAsJsonObject();
+                object = method.equals("PUT") ? JsonParser.parseString(request.getUtf8Body()).getAsJsonObject()
+                        : patched(old, request.getHeader("Content-Type"), request.getUtf8Body());
+            }
+        } catch (RuntimeException e) {
+            return status(422, "Invalid", "the request cannot be applied: " + e.getMessage());
+        }
+        for (Map.Entry<String, AdmissionWebhook> hook : List.copyOf(hooks.entrySet())) {
+            String denied = "admission webhook \"" + hook.getKey() + "\" denied the request: ";
+            try {
+                String refusal = hook.getValue().admit(old == null ? null : old.deepCopy(), object);
+                if (refusal != null) {
+                    return status(422, "Invalid", denied + refusal);
+                }
+            } catch (RuntimeException undecodable) {
+                return status(400, "BadRequest", denied + undecodable.getMessage());
+            }
+        }
+        if (create) {
+            return crud.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path, request.getHeaders(),
+                    new Buffer(object.toString().getBytes(StandardCharsets.UTF_8))));
+        }
+        if (!object.has("metadata") || !object.get("metadata").isJsonObject()) {
+            object.add("metadata", new JsonObject());
+        }
+        if (!object.getAsJsonObject("metadata").has("resourceVersion")) { // a PUT's own resourceVersion is checked
+            object.getAsJsonObject("metadata").add("resourceVersion", old.getAsJsonObject("metadata").get("resourceVersion"));
+        }
+        return crud.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path,
+                new Headers.Builder().add("Content-Type", "application/json").build(),
+                new Buffer(object.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** The stored object with a JSON patch (RFC 6902) or a JSON merge patch (RFC 7386) applied. */
+    private static JsonObject patched(JsonObject stored, String contentType, String patch) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/json-patch+json")) {
+            ObjectMapper mapper = new ObjectMapper();
+            return JsonParser.parseString(JsonPatch.apply(mapper.readTree(patch), mapper.readTree(stored.toString())).toString())
+                    .getAsJsonObject();
+        } else if (type.startsWith("application/merge-patch+json")) {
+            return mergePatched(stored, JsonParser.parseString(patch)).getAsJsonObject();
+        }
+        throw new IllegalArgumentException("unsupported patch type " + contentType + " for a custom resource");
+    }
+
+    private static JsonElement mergePatched(JsonElement target, JsonElement patch) {
+        if (!patch.isJsonObject()) {
+            return patch;
+        }
+        JsonObject result = target != null && target.isJsonObject() ? target.getAsJsonObject().deepCopy() : new JsonObject();
+        for (Map.Entry<String, JsonElement> e : patch.getAsJsonObject().entrySet()) {
+            if (e.getValue().isJsonNull()) {
+                result.remove(e.getKey());
+            } else {
+                result.add(e.getKey(), mergePatched(result.get(e.getKey()), e.getValue()));
+            }
+        }
+        return result;
+    }
+
+    /** A {@code Status} answer as the API server gives it. */
+    private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                        + quote(message) + ",\"reason\":" + quote(reason) + ",\"code\":" + code + "}");
     }
 
     private static String quote(String s) {

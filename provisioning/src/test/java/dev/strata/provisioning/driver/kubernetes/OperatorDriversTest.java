@@ -1,8 +1,10 @@
 package dev.strata.provisioning.driver.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.CpuQuantity;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The four operator drivers against a simulated API server and simulated operators: the exact resource each
- * writes, readiness from the operator's status, connection details, resize, sleep and wake, delete, and the API
- * server's refusals as status messages.
+ * writes, readiness from the operator's status, connection details, resize, sleep and wake, delete, the API
+ * server's refusals as status messages, and what the operators do to the spec (canonical quantities written by
+ * a webhook, defaults written by the operator, immutable fields) without Strata fighting them.
  */
 class OperatorDriversTest {
 
@@ -56,8 +59,12 @@ class OperatorDriversTest {
     private static int serial;
 
     private static InstanceSpec spec(Engine engine, String version, int storageGb, String memory, boolean sleeping, String id) {
+        return spec(engine, version, "500m", storageGb, memory, sleeping, id);
+    }
+
+    private static InstanceSpec spec(Engine engine, String version, String cpu, int storageGb, String memory, boolean sleeping, String id) {
         return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
-                CpuQuantity.parse("500m"), MemoryQuantity.parse(memory), new StorageSize(storageGb), "fast-ssd", null,
+                CpuQuantity.parse(cpu), MemoryQuantity.parse(memory), new StorageSize(storageGb), "fast-ssd", null,
                 "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
     }
 
@@ -179,7 +186,9 @@ class OperatorDriversTest {
         assertThat(at(m, "spec.username")).isEqualTo("orders");
         assertThat(at(m, "spec.passwordSecretKeyRef")).isEqualTo(Map.of("name", name + "-password", "key", "password", "generate", false));
         assertThat(at(m, "spec.rootPasswordSecretKeyRef")).isEqualTo(Map.of("name", name + "-root", "key", "password", "generate", false));
-        assertThat(at(m, "spec.storage")).isEqualTo(Map.of("size", "10Gi", "storageClassName", "fast-ssd", "resizeInUseVolumes", true));
+        assertThat(at(m, "spec.storage.size")).isEqualTo("10Gi");
+        assertThat(at(m, "spec.storage.storageClassName")).isEqualTo("fast-ssd");
+        assertThat(at(m, "spec.storage.resizeInUseVolumes")).isEqualTo(true);
         assertThat(at(m, "spec.resources.limits")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
         assertThat((String) at(m, "spec.myCnf")).contains("innodb_buffer_pool_size=512M");
         assertThat(at(m, "spec.suspend")).isEqualTo(false);
@@ -215,6 +224,37 @@ class OperatorDriversTest {
     }
 
     @Test
+    void quantitiesCanonicalisedByCloudNativePgsWebhookAreSeenAsWritten() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.POSTGRESQL, "16", "0.5", 10, "1024Mi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        driver.ensureRunning(spec);
+        GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, ns, name);
+        assertThat(at(c, "spec.resources.requests")).as("the webhook's canonical form").isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
+        assertThat(at(c, "spec.resources.limits")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
+        await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> driver.observe(spec).ready());
+
+        // the same amounts, written differently: nothing to write, so the database is seen ready
+        long patches = apiServer.requests("PATCH", "/clusters/" + name);
+        InstanceObservation again = driver.ensureRunning(spec);
+        assertThat(apiServer.requests("PATCH", "/clusters/" + name)).as("PATCHes of the Cluster by a pass with nothing new").isEqualTo(patches);
+        assertThat(again.ready()).as(again.message()).isTrue();
+
+        // a different amount is still written, and only where it differs
+        InstanceSpec more = spec(Engine.POSTGRESQL, "16", "1", 10, "1024Mi", false, id);
+        JsonArray ops = driver.changes(cluster.api().get(CloudNativePgDriver.CLUSTER, ns, name).orElseThrow(), more,
+                cluster.target(more));
+        assertThat(ops.toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/resources/requests/cpu\",\"value\":\"1\"},"
+                + "{\"op\":\"replace\",\"path\":\"/spec/resources/limits/cpu\",\"value\":\"1\"}]");
+        driver.delete(spec);
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
     void onlyTheLeavesStrataOwnsArePatched() {
         MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
         InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, newId());
@@ -245,6 +285,44 @@ class OperatorDriversTest {
         storedSpec.addProperty("database", "17.0");
         assertThat(driver.changes(current, spec, cluster.target(spec)).toString())
                 .isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/database\",\"value\":\"17\"}]");
+    }
+
+    @Test
+    void growingMariaDbStorageKeepsTheFieldsTheOperatorWrote() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+
+        untilReady(driver, spec);
+        GenericKubernetesResource m = stored(MariaDbOperatorDriver.MARIADB, ns, name);
+        assertThat(at(m, "spec.storage.ephemeral")).as("mariadb-operator's default").isEqualTo(false);
+        assertThat(at(m, "spec.storage.waitForVolumeResize")).isEqualTo(true);
+        assertThat(at(m, "spec.storage.volumeClaimTemplate")).isEqualTo(Map.of("accessModes", List.of("ReadWriteOnce"),
+                "resources", Map.of("requests", Map.of("storage", "10Gi")), "storageClassName", "fast-ssd"));
+
+        // the simulated webhook refuses what a real cluster refuses: storage replaced whole drops ephemeral
+        JsonArray replaceWhole = new JsonArray();
+        replaceWhole.add(Json.obj("op", "add", "path", "/spec/storage", "value", Json.obj("size", "20Gi")));
+        assertThatThrownBy(() -> cluster.api().jsonPatch(MariaDbOperatorDriver.MARIADB, ns, name, replaceWhole))
+                .isInstanceOfSatisfying(KubernetesFailure.class, e -> assertThat(e.code()).isEqualTo(422))
+                .hasMessageContaining("'spec.storage.ephemeral' field is immutable");
+
+        InstanceSpec bigger = spec(Engine.MYSQL, "11.4", 30, "1Gi", false, id);
+        InstanceObservation grown = driver.ensureRunning(bigger);
+        assertThat(grown.failure()).as("the storage grow is admitted").isNull();
+        m = stored(MariaDbOperatorDriver.MARIADB, ns, name);
+        assertThat(at(m, "spec.storage.size")).isEqualTo("30Gi");
+        assertThat(at(m, "spec.storage.ephemeral")).isEqualTo(false);
+        assertThat(at(m, "spec.storage.waitForVolumeResize")).isEqualTo(true);
+        assertThat(at(m, "spec.storage.volumeClaimTemplate")).as("the operator's, until it updates it").isNotNull();
+        untilReady(driver, bigger);
+        assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.storage.volumeClaimTemplate.resources.requests.storage"))
+                .as("updated by the operator from the new size").isEqualTo("30Gi");
+
+        driver.delete(bigger);
+        assertThat(operators.lastError()).isNull();
     }
 
     @Test

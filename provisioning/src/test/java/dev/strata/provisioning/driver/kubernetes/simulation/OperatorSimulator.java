@@ -1,11 +1,15 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubernetes.client.custom.Quantity;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * real ones behave as seen through the API: each change of a resource (new, spec changed, sleep asked) is acted
  * on after {@code delay}, status fields are filled in, the Secrets an operator publishes (CloudNativePG's
  * {@code <cluster>-app}) are created, StatefulSets are created and scaled unless the operator is paused.
+ * The operators' admission webhooks are registered with the API server: CloudNativePG's defaulting webhook
+ * rewrites quantities into canonical form, mariadb-operator's validating webhook refuses a change of an
+ * immutable field; mariadb-operator also writes its storage defaults into the spec.
  * It polls (watches do not work against the CRUD mock server).
  */
 public final class OperatorSimulator implements AutoCloseable {
@@ -47,6 +54,8 @@ public final class OperatorSimulator implements AutoCloseable {
     public OperatorSimulator(ApiServerSimulation apiServer, Duration delay) {
         this.client = apiServer.client();
         this.delay = delay;
+        apiServer.admission("postgresql.cnpg.io", "clusters", "mcluster.cnpg.io", OperatorSimulator::cloudNativePgDefaulting);
+        apiServer.admission("k8s.mariadb.com", "mariadbs", "vmariadb-v1alpha1.kb.io", OperatorSimulator::mariaDbValidation);
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -130,9 +139,70 @@ public final class OperatorSimulator implements AutoCloseable {
         writeStatus(c, status);
     }
 
+    /**
+     * CloudNativePG's mutating webhook {@code mcluster.cnpg.io} on create and update of a Cluster
+     * (internal/webhook/v1/cluster_webhook.go, {@code ClusterCustomDefaulter.Default}, registered
+     * {@code WithDefaulter}). controller-runtime's defaulting handler (pkg/webhook/admission, defaulter_custom.go)
+     * decodes the request into the Go {@code apiv1.Cluster}, calls {@code Default()} and answers the JSON patch from
+     * the request to the object encoded again, so every {@code resource.Quantity} field comes back canonical:
+     * here {@code spec.resources} ({@code corev1.ResourceRequirements}, api/v1/cluster_types.go). The other defaults
+     * of {@code SetDefaults} are not simulated. {@code spec.storage.size} is a Go {@code string}
+     * ({@code StorageConfiguration.Size}), so the webhook leaves it as written.
+     */
+    static String cloudNativePgDefaulting(JsonObject old, JsonObject cluster) {
+        JsonElement resources = cluster.has("spec") && cluster.get("spec").isJsonObject()
+                ? cluster.getAsJsonObject("spec").get("resources") : null;
+        if (resources == null || !resources.isJsonObject()) {
+            return null;
+        }
+        for (String list : List.of("requests", "limits")) {
+            JsonElement amounts = resources.getAsJsonObject().get(list);
+            if (amounts != null && amounts.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> amount : amounts.getAsJsonObject().entrySet()) {
+                    amount.setValue(new JsonPrimitive(CanonicalQuantity.of(amount.getValue().getAsString())));
+                }
+            }
+        }
+        return null;
+    }
+
     // --- mariadb-operator ------------------------------------------------------------------------------------
 
+    /**
+     * mariadb-operator's validating webhook {@code vmariadb-v1alpha1.kb.io} on update of a MariaDB
+     * (internal/webhook/v1alpha1/mariadb_webhook.go, {@code MariaDBCustomValidator.ValidateUpdate}, which calls
+     * pkg/webhook/inmutable_webhook.go {@code InmutableWebhook.ValidateUpdate}). {@code Storage.Ephemeral} is tagged
+     * {@code webhook:"inmutableinit"} (api/v1alpha1/mariadb_types.go): once set it cannot change, and removing it
+     * is a change ({@code reflect.DeepEqual(nil, ptr(false))} is false). The refusal is {@code apierrors.NewInvalid},
+     * which the API server answers with 422 Invalid. Only this check of the webhook is simulated.
+     */
+    static String mariaDbValidation(JsonObject old, JsonObject mariadb) {
+        if (old == null) {
+            return null; // ValidateCreate: inmutable fields are not checked on create
+        }
+        JsonElement was = at(old, "spec", "storage", "ephemeral");
+        JsonElement now = at(mariadb, "spec", "storage", "ephemeral");
+        if (was == null || Objects.equals(was, now)) {
+            return null;
+        }
+        String name = at(mariadb, "metadata", "name") == null ? "" : at(mariadb, "metadata", "name").getAsString();
+        return "MariaDB.k8s.mariadb.com \"" + name + "\" is invalid: spec.storage.ephemeral: Invalid value: \""
+                + (now == null ? "null" : now.toString()) + "\": 'spec.storage.ephemeral' field is immutable";
+    }
+
+    private static JsonElement at(JsonObject o, String... path) {
+        JsonElement e = o;
+        for (String key : path) {
+            if (e == null || !e.isJsonObject()) {
+                return null;
+            }
+            e = e.getAsJsonObject().get(key);
+        }
+        return e == null || e.isJsonNull() ? null : e;
+    }
+
     private void mariaDb(GenericKubernetesResource m) {
+        setStorageDefaults(m); // the "Spec" phase runs before "Suspend": a suspended MariaDB is defaulted too
         boolean suspended = Boolean.TRUE.equals(get(m, "spec", "suspend"));
         if (suspended) {
             return; // reconciliation suspended: the operator changes nothing
@@ -143,6 +213,69 @@ public final class OperatorSimulator implements AutoCloseable {
         boolean ready = settled && podReady;
         writeStatus(m, Map.of("conditions", List.of(condition(m, "Ready", ready, ready ? "StatefulSetReady" : "StatefulSetNotReady",
                 ready ? "Running" : "Not ready"))));
+    }
+
+    /**
+     * mariadb-operator's first reconcile phase, "Spec" ({@code MariaDBReconciler.setSpecDefaults},
+     * internal/controller/mariadb_controller.go), patches the spec with {@code MariaDB.SetDefaults}; for
+     * {@code spec.storage} that is {@code Storage.SetDefaults} (api/v1alpha1/mariadb_types.go): {@code ephemeral}
+     * false, {@code resizeInUseVolumes} and {@code waitForVolumeResize} true unless ephemeral, and, when
+     * {@code shouldUpdateVolumeClaimTemplate} (a size without a template, or one whose storage request or class
+     * differs), a {@code volumeClaimTemplate} asking for {@code size} with {@code ReadWriteOnce} and the class.
+     * The write goes through the API server and its webhooks like any other. The other defaults of
+     * {@code SetDefaults} (TLS, root password, update strategy, ...) are not simulated.
+     */
+    @SuppressWarnings("unchecked")
+    private void setStorageDefaults(GenericKubernetesResource m) {
+        if (!(get(m, "spec", "storage") instanceof Map<?, ?> current) || storageDefaults(new LinkedHashMap<>((Map<String, Object>) current)) == null) {
+            return;
+        }
+        client.genericKubernetesResources(m.getApiVersion(), m.getKind()).inNamespace(ns(m)).withName(name(m)).edit(x -> {
+            Map<String, Object> spec = (Map<String, Object>) x.getAdditionalProperties().get("spec");
+            Map<String, Object> defaulted = storageDefaults(new LinkedHashMap<>((Map<String, Object>) spec.get("storage")));
+            if (defaulted != null) {
+                spec.put("storage", defaulted);
+            }
+            return x;
+        });
+    }
+
+    /** {@code Storage.SetDefaults} applied to {@code storage}, or null when it already has them all. */
+    private static Map<String, Object> storageDefaults(Map<String, Object> storage) {
+        boolean changed = false;
+        if (storage.get("ephemeral") == null) {
+            storage.put("ephemeral", false);
+            changed = true;
+        }
+        boolean ephemeral = Boolean.TRUE.equals(storage.get("ephemeral"));
+        for (String flag : List.of("resizeInUseVolumes", "waitForVolumeResize")) {
+            if (storage.get(flag) == null && !ephemeral) {
+                storage.put(flag, true);
+                changed = true;
+            }
+        }
+        Object size = storage.get("size");
+        if (size != null) {
+            String className = (String) storage.get("storageClassName");
+            Object template = storage.get("volumeClaimTemplate");
+            Object requested = template instanceof Map<?, ?> t && t.get("resources") instanceof Map<?, ?> r
+                    && r.get("requests") instanceof Map<?, ?> q ? q.get("storage") : null;
+            Object templateClass = template instanceof Map<?, ?> t ? t.get("storageClassName") : null;
+            boolean update = requested == null
+                    || new Quantity(String.valueOf(size)).getNumber().compareTo(new Quantity(String.valueOf(requested)).getNumber()) != 0
+                    || className != null && !className.isEmpty() && !className.equals(templateClass);
+            if (update) {
+                Map<String, Object> pvc = new LinkedHashMap<>();
+                pvc.put("accessModes", List.of("ReadWriteOnce"));
+                pvc.put("resources", Map.of("requests", Map.of("storage", CanonicalQuantity.of(String.valueOf(size)))));
+                if (className != null && !className.isEmpty()) {
+                    pvc.put("storageClassName", className);
+                }
+                storage.put("volumeClaimTemplate", pvc);
+                changed = true;
+            }
+        }
+        return changed ? storage : null;
     }
 
     // --- OpsTree redis-operator ------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ public interface DatabaseRepository {
     /** The branches made from database {@code parentId}, oldest first. */
     List<Database> branchesOf(String workspaceId, String parentId);
 
+    /** Whether a database (not being deleted) has a restore from this backup still to do: retention must keep it. */
+    boolean restoreWaitsFor(String backupId);
+
     /** How many databases of the workspace have each status and engine: rows of (status, engine, count). */
     List<Object[]> countByStatusAndEngine(String workspaceId);
 

@@ -164,12 +164,17 @@ public class BackupSteps {
 
     /**
      * Marks the backups whose retention ended for deletion, except the newest completed backup of a database that
-     * still exists (never pruned: it may be the only way back).
+     * still exists (never pruned: it may be the only way back) and a backup that an accepted restore, branch or
+     * point-in-time restore still has to read (it is pruned at a later pass, once that restore is done; a restart
+     * of Strata in between must not leave the restore without its backup).
      */
     public int pruneExpired() {
         int pruned = 0;
         Instant now = Instant.now();
         for (Backup b : backups.expired(now)) {
+            if (databases.restoreWaitsFor(b.id())) {
+                continue;
+            }
             boolean alive = databases.findById(b.databaseId()).filter(d -> !d.deletionRequested()).isPresent();
             if (alive && backups.newestCompleted(b.databaseId()).map(n -> n.id().equals(b.id())).orElse(false)) {
                 continue;

@@ -106,6 +106,12 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     }
 
     @Override
+    public boolean restoreWaitsFor(String backupId) {
+        return em.createQuery("select count(d) from Database d where d.restoreBackupId = :b and d.deletionRequested = false", Long.class)
+                .setParameter("b", backupId).getSingleResult() > 0;
+    }
+
+    @Override
     public List<Database> lockOfProject(String workspaceId, String projectId) {
         TypedQuery<Database> q = em.createQuery("select d from Database d where d.workspaceId = :ws and d.projectId = :p order by d.id", Database.class)
                 .setParameter("ws", workspaceId).setParameter("p", projectId).setLockMode(LockModeType.PESSIMISTIC_WRITE);

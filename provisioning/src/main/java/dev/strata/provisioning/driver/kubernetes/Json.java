@@ -80,22 +80,24 @@ final class Json {
     }
 
     /**
-     * Whether condition {@code type} is "True" and says so of the resource's current generation: a condition
-     * carrying an older {@code observedGeneration} was written before the last change (e.g. a resize) was seen.
+     * Condition {@code type} of {@code status.conditions}, if the operator wrote it. Mind that neither CloudNativePG
+     * nor mariadb-operator put {@code observedGeneration} on their conditions: a condition alone never says which
+     * spec it was written for (see the drivers' {@code notReadyReason}).
      */
-    static boolean conditionCurrent(JsonObject resource, String type) {
-        if (!conditionTrue(resource, type)) {
-            return false;
-        }
-        long generation = number(resource, "metadata", "generation").orElse(0L);
-        return at(resource, "status", "conditions").map(e -> {
+    static Optional<JsonObject> condition(JsonObject resource, String type) {
+        return at(resource, "status", "conditions").filter(JsonElement::isJsonArray).flatMap(e -> {
             for (JsonElement c : e.getAsJsonArray()) {
                 if (c.isJsonObject() && type.equals(string(c.getAsJsonObject(), "type").orElse(null))) {
-                    return number(c.getAsJsonObject(), "observedGeneration").orElse(generation) >= generation;
+                    return Optional.of(c.getAsJsonObject());
                 }
             }
-            return false;
-        }).orElse(false);
+            return Optional.empty();
+        });
+    }
+
+    /** The reason of condition {@code type}, if it has one. */
+    static Optional<String> conditionReason(JsonObject resource, String type) {
+        return condition(resource, type).flatMap(c -> string(c, "reason"));
     }
 
     /** Whether {@code status.observedGeneration}, where the operator writes one, has caught up with the spec. */

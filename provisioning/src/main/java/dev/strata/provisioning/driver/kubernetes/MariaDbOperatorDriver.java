@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.kubernetes;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
@@ -8,6 +9,7 @@ import dev.strata.provisioning.driver.DriverPlace;
 import dev.strata.provisioning.driver.kubernetes.KubernetesCluster.Target;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +24,8 @@ import java.util.Optional;
 public class MariaDbOperatorDriver extends OperatorDriver {
 
     public static final ResourceKind MARIADB = new ResourceKind("k8s.mariadb.com", "v1alpha1", "mariadbs", "MariaDB");
+    /** {@code ConditionReasonStatefulSetReady} (api/v1alpha1/condition_types.go): Ready with nothing pending. */
+    public static final String READY_REASON = "StatefulSetReady";
 
     public MariaDbOperatorDriver() {
     }
@@ -89,12 +93,79 @@ public class MariaDbOperatorDriver extends OperatorDriver {
         }
     }
 
+    /**
+     * Null when the MariaDB serves its current spec. mariadb-operator's status has no {@code observedGeneration}
+     * (api/v1alpha1/mariadb_types.go {@code MariaDBStatus}) and its conditions carry none: {@code Ready} is
+     * derived from the StatefulSet's ready pods (pkg/condition/ready.go {@code SetReadyWithMariaDB}), so right
+     * after a spec change it still says True with reason {@code StatefulSetReady} until the operator has written
+     * the new spec into the StatefulSet. What the operator does give, and Strata checks:
+     * <ul>
+     * <li>{@code Ready} True with reason {@code StatefulSetReady} (not {@code PendingUpdate}, which is Ready True
+     * while the pods still run the old revision, nor {@code Maintenance});</li>
+     * <li>{@code Updated}, where present, True: internal/controller/mariadb_controller_status.go
+     * {@code setUpdatedCondition} sets it from the pods' revision against the StatefulSet's
+     * {@code updateRevision} ({@code PendingUpdate}, {@code Updating}, {@code Updated});
+     * {@code StorageResized}, where present, True (internal/controller/mariadb_controller_storage.go
+     * {@code reconcileStorage}/{@code waitForStorageResize});</li>
+     * <li>the StatefulSet the operator made carries the current spec, which is the link to the generation the
+     * operator does not give: its {@code mariadb} container has {@code spec.resources} (pkg/builder
+     * container_builder.go) and its {@code storage} claim template asks for {@code spec.storage.size} (the
+     * size {@code reconcileStorage} compares, pkg/statefulset {@code GetStorageSize}); and the StatefulSet
+     * controller has rolled it out: {@code observedGeneration} caught up, {@code updatedReplicas} and
+     * {@code readyReplicas} equal to {@code replicas}.</li>
+     * </ul>
+     */
     @Override
     protected String notReadyReason(JsonObject mariadb, InstanceSpec spec, Target t) {
-        if (Json.conditionCurrent(mariadb, "Ready")) {
-            return null;
+        String prefix = "MariaDB " + t.name() + ": ";
+        String reason = Json.conditionReason(mariadb, "Ready").orElse("");
+        if (!Json.conditionTrue(mariadb, "Ready") || !READY_REASON.equals(reason)) {
+            return prefix + Json.conditionMessage(mariadb, "Ready").orElse("waiting for mariadb-operator")
+                    + (reason.isEmpty() ? "" : " (" + reason + ")");
         }
-        return "MariaDB " + t.name() + ": " + Json.conditionMessage(mariadb, "Ready").orElse("waiting for mariadb-operator");
+        for (String type : List.of("Updated", "StorageResized")) {
+            if (Json.condition(mariadb, type).isPresent() && !Json.conditionTrue(mariadb, type)) {
+                return prefix + Json.conditionMessage(mariadb, type).orElse(type + " is not True");
+            }
+        }
+        Optional<JsonObject> found = statefulSet(t, t.name());
+        if (found.isEmpty()) {
+            return prefix + "waiting for mariadb-operator to create StatefulSet " + t.name();
+        }
+        JsonObject sts = found.get();
+        String outdated = resourcesDiffer(Json.at(mariadb, "spec", "resources").orElse(null),
+                Json.at(sts, "spec", "template", "spec").filter(JsonElement::isJsonObject)
+                        .flatMap(p -> container(p.getAsJsonObject(), "mariadb"))
+                        .flatMap(c -> Json.at(c, "resources")).orElse(null));
+        if (outdated != null) {
+            return prefix + "StatefulSet " + t.name() + " has the previous spec (" + outdated + "); waiting for mariadb-operator";
+        }
+        String size = Json.string(mariadb, "spec", "storage", "size").orElse(null);
+        String template = claimTemplateStorage(sts, "storage");
+        if (size != null && (template == null || !template.equals(size) && !sameQuantity(template, size))) {
+            return prefix + "StatefulSet " + t.name() + " asks for " + template + " of storage, wanted " + size
+                    + "; waiting for mariadb-operator";
+        }
+        long replicas = wantedReplicas(sts);
+        long updated = Json.number(sts, "status", "updatedReplicas").orElse(0L);
+        long ready = readyReplicas(sts);
+        if (!Json.statusCurrent(sts) || replicas < 1 || updated != replicas || ready != replicas) {
+            return prefix + "rolling out StatefulSet " + t.name() + " (" + updated + "/" + replicas + " updated, "
+                    + ready + "/" + replicas + " ready)";
+        }
+        return null;
+    }
+
+    /** The storage request of the StatefulSet's claim template named {@code name}, if it has one. */
+    private static String claimTemplateStorage(JsonObject sts, String name) {
+        return Json.at(sts, "spec", "volumeClaimTemplates").filter(JsonElement::isJsonArray).flatMap(ts -> {
+            for (JsonElement c : ts.getAsJsonArray()) {
+                if (c.isJsonObject() && name.equals(Json.string(c.getAsJsonObject(), "metadata", "name").orElse(null))) {
+                    return Json.string(c.getAsJsonObject(), "spec", "resources", "requests", "storage");
+                }
+            }
+            return Optional.empty();
+        }).orElse(null);
     }
 
     @Override

@@ -374,6 +374,45 @@ public abstract class OperatorDriver implements EngineDriver {
         return Json.number(statefulSet, "status", "readyReplicas").orElse(0L);
     }
 
+    /**
+     * What differs between the {@code resources} an operator was asked for ({@code wanted}: the amounts in the
+     * custom resource's spec) and those of a container it runs ({@code actual}), compared by value; null when
+     * every requested and limited amount of {@code wanted} is in {@code actual}. Operators copy the spec's
+     * resources into the pods they make, so a difference means the pod still runs an earlier spec.
+     */
+    protected static String resourcesDiffer(JsonElement wanted, JsonElement actual) {
+        if (wanted == null || !wanted.isJsonObject()) {
+            return null;
+        }
+        for (String list : List.of("requests", "limits")) {
+            Optional<JsonElement> amounts = Json.at(wanted.getAsJsonObject(), list).filter(JsonElement::isJsonObject);
+            if (amounts.isEmpty()) {
+                continue;
+            }
+            for (Map.Entry<String, JsonElement> amount : amounts.get().getAsJsonObject().entrySet()) {
+                String want = amount.getValue().getAsString();
+                Optional<String> have = actual != null && actual.isJsonObject()
+                        ? Json.string(actual.getAsJsonObject(), list, amount.getKey()) : Optional.empty();
+                if (have.isEmpty() || !have.get().equals(want) && !sameQuantity(have.get(), want)) {
+                    return list + " " + amount.getKey() + " " + have.orElse("unset") + ", wanted " + want;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The container named {@code name} in a pod spec ({@code spec.containers}), if there is one. */
+    protected static Optional<JsonObject> container(JsonObject podSpec, String name) {
+        return Json.at(podSpec, "containers").filter(JsonElement::isJsonArray).flatMap(cs -> {
+            for (JsonElement c : cs.getAsJsonArray()) {
+                if (c.isJsonObject() && name.equals(Json.string(c.getAsJsonObject(), "name").orElse(null))) {
+                    return Optional.of(c.getAsJsonObject());
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
     /** Scales a StatefulSet to zero (its operator is paused first, so that it does not scale it back). */
     protected void scaleToZero(Target t, String name) {
         Optional<JsonObject> sts = statefulSet(t, name);

@@ -5,6 +5,8 @@ public record ResourceKind(String group, String version, String plural, String k
 
     public static final ResourceKind SECRET = new ResourceKind("", "v1", "secrets", "Secret");
     public static final ResourceKind NAMESPACE = new ResourceKind("", "v1", "namespaces", "Namespace");
+    public static final ResourceKind POD = new ResourceKind("", "v1", "pods", "Pod");
+    public static final ResourceKind PERSISTENT_VOLUME_CLAIM = new ResourceKind("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim");
     public static final ResourceKind STATEFUL_SET = new ResourceKind("apps", "v1", "statefulsets", "StatefulSet");
 
     /** {@code postgresql.cnpg.io/v1}, or {@code v1} for the core group. */

@@ -49,7 +49,9 @@ class DeployManifestsTest {
             PerconaMongoDriver.PSMDB, READ_WRITE,
             ResourceKind.SECRET, READ_WRITE, // listed in every namespace by label
             ResourceKind.NAMESPACE, Set.of("get", "create"), // ensureNamespace
-            ResourceKind.STATEFUL_SET, Set.of("get", "patch")); // hibernation scales to 0
+            ResourceKind.STATEFUL_SET, Set.of("get", "patch"), // hibernation scales to 0; mariadb-operator's rollout
+            ResourceKind.POD, Set.of("get"), // CloudNativePG's instances: which spec they run
+            ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get")); // CloudNativePG's data volumes: their capacity
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 

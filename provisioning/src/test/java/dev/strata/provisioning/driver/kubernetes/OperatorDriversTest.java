@@ -325,6 +325,95 @@ class OperatorDriversTest {
         assertThat(operators.lastError()).isNull();
     }
 
+    /** The stored resource as the driver reads it (client-java's JSON). */
+    private static JsonObject read(ResourceKind kind, String ns, String name) {
+        return cluster.api().get(kind, ns, name).orElseThrow();
+    }
+
+    /**
+     * CloudNativePG writes no observedGeneration: right after a resize its status is still the healthy one of
+     * the old spec (phase "Cluster in healthy state", Ready True). That is not converged; the rollout is.
+     */
+    @Test
+    void aResizedCloudNativePgClusterIsNotReadyOnItsStaleHealthyStatus() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+        untilReady(driver, spec);
+
+        InstanceSpec bigger = spec(Engine.POSTGRESQL, "16", 20, "2Gi", false, id);
+        assertThat(driver.ensureRunning(bigger).ready()).isFalse(); // writes the resize
+        JsonObject stale = read(CloudNativePgDriver.CLUSTER, ns, name);
+        assertThat(Json.string(stale, "spec", "resources", "limits", "memory")).contains("2Gi");
+        assertThat(Json.string(stale, "status", "phase")).as("the operator has not got to the new spec yet").contains("Cluster in healthy state");
+        assertThat(Json.conditionTrue(stale, "Ready")).isTrue();
+        assertThat(Json.condition(stale, "Ready").orElseThrow().has("observedGeneration")).as("CloudNativePG writes none").isFalse();
+        String reason = driver.notReadyReason(stale, bigger, cluster.target(bigger));
+        assertThat(reason).as("a stale Ready=True is not converged").isNotNull().contains("still runs the previous spec");
+        assertThat(driver.observe(bigger).ready()).isFalse();
+
+        List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> {
+                    Json.string(read(CloudNativePgDriver.CLUSTER, ns, name), "status", "phase").ifPresent(phases::add);
+                    return driver.ensureRunning(bigger).ready();
+                });
+        assertThat(phases).as("the rollout went through CloudNativePG's own phases")
+                .contains("Primary instance is being restarted without a switchover");
+        var pod = apiServer.client().pods().inNamespace(ns).withName(name + "-1").get();
+        assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("2Gi");
+        assertThat(apiServer.client().persistentVolumeClaims().inNamespace(ns).withName(name + "-1").get()
+                .getStatus().getCapacity().get("storage").toString()).isEqualTo("20Gi");
+
+        driver.delete(bigger);
+        await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().pods().inNamespace(ns).withName(name + "-1").get() == null);
+        assertThat(operators.lastError()).isNull();
+    }
+
+    /**
+     * mariadb-operator's Ready condition follows its StatefulSet's ready pods and carries no observedGeneration:
+     * right after a resize it still says True, "StatefulSetReady", of the old pods. Ready is the new spec rolled out.
+     */
+    @Test
+    void aResizedMariaDbIsNotReadyOnItsStaleReadyCondition() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", 10, "1Gi", false, id);
+        String ns = "strata-ws-01jtestworkspace000000000000";
+        String name = id.replace('_', '-');
+        untilReady(driver, spec);
+
+        for (InstanceSpec resized : List.of(spec(Engine.MYSQL, "11.4", "1", 10, "2Gi", false, id),
+                spec(Engine.MYSQL, "11.4", "1", 30, "2Gi", false, id))) {
+            assertThat(driver.ensureRunning(resized).ready()).isFalse(); // writes the resize
+            JsonObject stale = read(MariaDbOperatorDriver.MARIADB, ns, name);
+            assertThat(Json.conditionTrue(stale, "Ready")).as("the operator has not got to the new spec yet").isTrue();
+            assertThat(Json.conditionReason(stale, "Ready")).contains("StatefulSetReady");
+            assertThat(Json.condition(stale, "Ready").orElseThrow().has("observedGeneration")).as("mariadb-operator writes none").isFalse();
+            assertThat(driver.notReadyReason(stale, resized, cluster.target(resized))).as("a stale Ready=True is not converged")
+                    .isNotNull().contains("waiting for mariadb-operator");
+            assertThat(driver.observe(resized).ready()).isFalse();
+
+            List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                    .until(() -> {
+                        Json.conditionReason(read(MariaDbOperatorDriver.MARIADB, ns, name), "Ready").ifPresent(reasons::add);
+                        return driver.ensureRunning(resized).ready();
+                    });
+            assertThat(reasons).as("the rollout went through mariadb-operator's own reasons")
+                    .contains(resized.storage().gb() == 30 ? "WaitStorageResize" : "Updating");
+        }
+        StatefulSet sts = apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get();
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("2Gi");
+        assertThat(sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("30Gi");
+        assertThat(sts.getStatus().getUpdatedReplicas()).isEqualTo(1);
+
+        driver.delete(spec);
+        assertThat(operators.lastError()).isNull();
+    }
+
     @Test
     void redisIsAnOpsTreeRedisWithAnAuthSecretOfStrata() {
         RedisOperatorDriver driver = new RedisOperatorDriver(cluster);

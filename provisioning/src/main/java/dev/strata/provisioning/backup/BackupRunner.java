@@ -53,6 +53,9 @@ public class BackupRunner {
     BackupSteps steps;
 
     @Inject
+    BackupStorage storage;
+
+    @Inject
     EngineDrivers drivers;
 
     @Inject
@@ -85,6 +88,12 @@ public class BackupRunner {
     }
 
     void pass() {
+        try {
+            // on every node, before anything else: the databases' archivers need the repository key from the start
+            storage.grantRepositoryAccess();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "the backup repository is not reachable yet: " + e.getMessage());
+        }
         if (!reconciler.leader()) {
             return;
         }

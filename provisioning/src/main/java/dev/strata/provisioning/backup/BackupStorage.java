@@ -100,6 +100,18 @@ public class BackupStorage implements BackupRepositoryAccess {
         return s;
     }
 
+    /**
+     * Lets the embedded repository's key in as soon as the embedded S3 endpoint runs. The running PostgreSQL servers
+     * archive their WAL with it (their {@code archive_command} reads it from their pgBackRest configuration) from the
+     * moment Strata starts, not only once Strata itself next needs the repository: until the key is granted, every
+     * archive push is refused (403 InvalidAccessKeyId) and a point-in-time restore cannot reach the present.
+     */
+    public void grantRepositoryAccess() {
+        if (!external() && embedded.unavailableReason() == null) {
+            s3();
+        }
+    }
+
     /** Where backups go, for the README's and the dashboard's "where is my data" (no secrets). */
     public String describe() {
         S3Settings s = s3();

@@ -111,7 +111,7 @@ final class S3Front implements Filter {
                     ? ObjectOwnership.valid(req.getHeader("x-amz-object-ownership")) : null;
             if (key == null && req.getMethod().equals("PUT") && query.isEmpty()
                     && "true".equalsIgnoreCase(req.getHeader("x-amz-bucket-object-lock-enabled"))) {
-                createLockedBucket(req, res, uri, bucket);
+                createBucket(req, res, uri, bucket, true);
                 recordOwnership(req, query, res, bucket, ownership);
                 return;
             }
@@ -561,10 +561,6 @@ final class S3Front implements Filter {
     }
 
     /** CreateBucket with {@code x-amz-bucket-object-lock-enabled: true}: the bucket, versioning on, lock enabled. */
-    private void createLockedBucket(HttpServletRequest req, HttpServletResponse res, String uri, String bucket) throws IOException {
-        createBucket(req, res, uri, bucket, true);
-    }
-
     /**
      * CreateBucket answered here rather than by s3proxy: with object lock ({@code locked}), or naming an object
      * ownership (s3proxy refuses {@code x-amz-object-ownership} with 501, and a signed header cannot be hidden from it).

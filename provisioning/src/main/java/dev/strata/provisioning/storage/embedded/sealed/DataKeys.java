@@ -55,10 +55,6 @@ public final class DataKeys {
     }
 
     /** A new data key, sealed by the master key, or by the client's key (SSE-C) or a named KMS key (SSE-KMS) when the write names one. */
-    NewKey newKey(byte[] customerKey) {
-        return newKey(customerKey, null);
-    }
-
     NewKey newKey(byte[] customerKey, String kmsKeyId) {
         byte[] dataKey = new byte[32];
         RANDOM.nextBytes(dataKey);
@@ -104,11 +100,6 @@ public final class DataKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    /** Whether a file with this attribute can be read only with the key its writer sent (SSE-C). */
-    static boolean needsCustomerKey(String attribute) {
-        return attribute.startsWith("s1;c;");
     }
 
     /** The key of a file from its attribute; {@code customerKey} is the key the reading request presents, if any. */

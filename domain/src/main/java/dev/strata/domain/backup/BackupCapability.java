@@ -27,8 +27,29 @@ public interface BackupCapability {
     /** Removes one backup's files from the repository; a no-op when they are gone. */
     void deleteBackup(RestoreJob backup);
 
-    /** What a driver needs to take one backup: its id, the database's backup key and the repository. */
-    record BackupJob(String backupId, String key, BackupRepositoryAccess repository) {
+    /**
+     * Why this driver cannot back up, restore or branch any database here (a setting it needs is missing, or the
+     * software it drives has no backups at all), in words a user can act on; null when it can. The backup API asks
+     * before accepting a request and answers 422 with it, so that nothing is accepted that can only fail later.
+     */
+    default String backupsUnavailable() {
+        return null;
+    }
+
+    /**
+     * Why this driver cannot restore an existing database in place (a restore, a point-in-time restore or a branch's
+     * reset onto its own data), while it can restore into a new database; null when it can. Asked by the backup API
+     * like {@link #backupsUnavailable()}.
+     */
+    default String inPlaceRestoreUnavailable() {
+        return null;
+    }
+
+    /**
+     * What a driver needs to take one backup: its id, the database's backup key, the repository, and how many days
+     * the database's backups are kept (for tools that prune the repository themselves).
+     */
+    record BackupJob(String backupId, String key, BackupRepositoryAccess repository, int retentionDays) {
         @Override
         public String toString() {
             return "BackupJob[" + backupId + "]";

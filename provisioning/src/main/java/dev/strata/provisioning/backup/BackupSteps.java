@@ -125,7 +125,7 @@ public class BackupSteps {
         }
         b.start(now);
         InstanceSpec spec = d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed()));
-        return Optional.of(new Run(b.id(), d.id(), d.engine(), spec, new BackupJob(b.id(), secrets.open(b.keySealed()), storage)));
+        return Optional.of(new Run(b.id(), d.id(), d.engine(), spec, new BackupJob(b.id(), secrets.open(b.keySealed()), storage, b.retentionDays())));
     }
 
     public void complete(String backupId, TakenBackup taken) {

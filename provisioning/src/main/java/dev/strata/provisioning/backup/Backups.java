@@ -147,9 +147,7 @@ public class Backups {
     }
 
     private void requireBackupable(Database db) {
-        if (!(drivers.forEngine(db.engine()) instanceof BackupCapability)) {
-            throw new UnprocessableException("engine", db.engine().wireName() + " databases cannot be backed up by this driver yet");
-        }
+        capability(db.engine(), "engine", db.engine().wireName() + " databases cannot be backed up by this driver yet");
         DatabaseStatus s = db.status();
         if (s == DatabaseStatus.DELETING || s == DatabaseStatus.PROVISIONING || db.restoreBackupId() != null) {
             throw new ConflictException("the database is " + s.wireName() + (db.restoreBackupId() != null ? " (a restore is under way)" : "")
@@ -278,6 +276,7 @@ public class Backups {
     /** An in-place restore needs a backupable database that is not updating and is not being copied into a branch. */
     private void requireRestorableInPlace(Database db) {
         requireBackupable(db);
+        requireInPlaceRestorer(db);
         requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; restore it once it is ready");
@@ -293,8 +292,30 @@ public class Backups {
     }
 
     private void requireRestorer(Backup b) {
-        if (!(drivers.forEngine(b.engine()) instanceof BackupCapability)) {
-            throw new UnprocessableException("backupId", b.engine().wireName() + " backups cannot be restored by this driver");
+        capability(b.engine(), "backupId", b.engine().wireName() + " backups cannot be restored by this driver");
+    }
+
+    /**
+     * The backup capability of the driver of {@code engine}; 422 on {@code field} with {@code none} when it has
+     * none, or with the driver's own reason when it cannot be used here ({@link BackupCapability#backupsUnavailable}).
+     */
+    private BackupCapability capability(dev.strata.domain.database.Engine engine, String field, String none) {
+        if (!(drivers.forEngine(engine) instanceof BackupCapability capability)) {
+            throw new UnprocessableException(field, none);
+        }
+        String unavailable = capability.backupsUnavailable();
+        if (unavailable != null) {
+            throw new UnprocessableException(field, unavailable);
+        }
+        return capability;
+    }
+
+    /** 422 when the driver of {@code db} restores only into new databases ({@link BackupCapability#inPlaceRestoreUnavailable}). */
+    private void requireInPlaceRestorer(Database db) {
+        String unavailable = capability(db.engine(), "engine", db.engine().wireName() + " databases cannot be restored by this driver")
+                .inPlaceRestoreUnavailable();
+        if (unavailable != null) {
+            throw new UnprocessableException("engine", unavailable);
         }
     }
 
@@ -406,9 +427,7 @@ public class Backups {
         if (parent.deletionRequested()) {
             throw new ConflictException("database " + parent.id() + " is being deleted; it cannot be branched");
         }
-        if (!(drivers.forEngine(parent.engine()) instanceof BackupCapability)) {
-            throw new UnprocessableException("engine", parent.engine().wireName() + " databases cannot be branched by this driver yet");
-        }
+        capability(parent.engine(), "engine", parent.engine().wireName() + " databases cannot be branched by this driver yet");
         if (!parent.everReady()) {
             throw new ConflictException("database " + parent.id() + " is " + parent.status().wireName()
                     + "; it can be branched once it has been ready");
@@ -454,6 +473,7 @@ public class Backups {
         Database parent = databaseRows.findById(db.parentId()).filter(p -> !p.deletionRequested()).orElseThrow(() ->
                 new UnprocessableException("the parent " + db.parentId() + " of branch " + db.id() + " was deleted; there is nothing to reset from"));
         requireBackupable(db);
+        requireInPlaceRestorer(db);
         requireNotBeingCloned(db);
         if (db.status() == DatabaseStatus.UPDATING) {
             throw new ConflictException("the database is updating; reset it once it is ready");

@@ -127,4 +127,47 @@ public class StrataConfig {
         String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaultTemplate);
         return template.replace("{version}", version);
     }
+
+    /**
+     * The S3-compatible object store that the operators' backups go to in Kubernetes mode, reachable from the
+     * database pods: {@code STRATA_K8S_BACKUP_S3_ENDPOINT} (e.g. {@code https://s3.eu-west-1.amazonaws.com} or
+     * {@code http://minio.storage.svc:9000}), {@code STRATA_K8S_BACKUP_S3_BUCKET},
+     * {@code STRATA_K8S_BACKUP_S3_REGION} (default {@code us-east-1}), {@code STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID}
+     * and {@code STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY}. Each database's backups and archive go under
+     * {@code databases/<database id>/} in the bucket. Empty when one of them is missing (backups are then refused
+     * with {@link #kubernetesBackupStoreMissing()}).
+     */
+    public Optional<BackupObjectStore> kubernetesBackupStore() {
+        if (kubernetesBackupStoreMissing() != null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BackupObjectStore(Settings.get("STRATA_K8S_BACKUP_S3_ENDPOINT").orElseThrow(),
+                Settings.get("STRATA_K8S_BACKUP_S3_BUCKET").orElseThrow(), Settings.get("STRATA_K8S_BACKUP_S3_REGION").orElse("us-east-1"),
+                Settings.get("STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID").orElseThrow(),
+                Settings.get("STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY").orElseThrow()));
+    }
+
+    /** Null when the backup object store of Kubernetes mode is configured, else which settings are missing, in words. */
+    public String kubernetesBackupStoreMissing() {
+        java.util.List<String> missing = java.util.stream.Stream.of("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
+                "STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID", "STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY").filter(n -> Settings.get(n).isEmpty()).toList();
+        return missing.isEmpty() ? null : "backups in Kubernetes mode go to an S3-compatible object store that the database pods can reach,"
+                + " and it is not configured: set " + String.join(", ", missing) + " (and STRATA_K8S_BACKUP_S3_REGION unless it is us-east-1)";
+    }
+
+    /**
+     * {@code STRATA_K8S_BACKUP_TIMEOUT_MINUTES}: how long a backup through an operator may take before Strata gives
+     * up waiting for it (the operator's own resource stays), default 360.
+     */
+    public java.time.Duration kubernetesBackupTimeout() {
+        return java.time.Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
+    }
+
+    /** Where the operators' backups go in Kubernetes mode (secrets included: never log them). */
+    public record BackupObjectStore(String endpoint, String bucket, String region, String accessKeyId, String secretAccessKey) {
+        @Override
+        public String toString() {
+            return "BackupObjectStore[" + endpoint + "/" + bucket + "]";
+        }
+    }
 }

@@ -71,6 +71,23 @@ public abstract class OperatorDriver implements EngineDriver {
     /** Null when the server is stopped with its data kept, else what is still under way. */
     protected abstract String notAsleepReason(JsonObject resource, InstanceSpec spec, Target target);
 
+    /** Objects the resource refers to, written before it at every pass (e.g. where its backups go). */
+    protected void beforeApply(InstanceSpec spec, Target target) {
+    }
+
+    /** Removes what {@link #beforeApply} wrote for this database alone; called by every {@link #delete} pass. */
+    protected void deleteDependents(InstanceSpec spec, Target target) {
+    }
+
+    /**
+     * Fields of the spec written only when the resource is created, never compared or patched afterwards: how the
+     * operator initialises the data ({@code bootstrap} of CloudNativePG), which it refuses to change and which a
+     * restore sets otherwise than a new database.
+     */
+    protected List<String> creationOnlyFields() {
+        return List.of();
+    }
+
     /** Work after the resource is written, e.g. scaling a paused operator's StatefulSet down. */
     protected void afterApply(JsonObject resource, InstanceSpec spec, Target target) {
     }
@@ -161,6 +178,7 @@ public abstract class OperatorDriver implements EngineDriver {
         for (String secret : operatorSecrets(t)) {
             api.delete(ResourceKind.SECRET, t.namespace(), secret);
         }
+        deleteDependents(spec, t);
         if (api.get(kind(), t.namespace(), t.name()).isPresent()) {
             throw new KubernetesFailure(409, kind().kind() + " " + t.name() + " in namespace " + t.namespace()
                     + " is still being removed by its operator", null);
@@ -187,6 +205,7 @@ public abstract class OperatorDriver implements EngineDriver {
         for (Map.Entry<String, Map<String, String>> secret : ownSecrets(spec, t).entrySet()) {
             api.putSecret(t.namespace(), secret.getKey(), secret.getValue(), cluster.labels(spec));
         }
+        beforeApply(spec, t);
         Optional<JsonObject> current = api.get(kind(), t.namespace(), t.name());
         JsonObject resource;
         boolean written = true;
@@ -216,6 +235,7 @@ public abstract class OperatorDriver implements EngineDriver {
         metadataChanges(ops, current, "labels", new LinkedHashMap<>(cluster.labels(spec)));
         metadataChanges(ops, current, "annotations", new LinkedHashMap<>(annotations(spec)));
         JsonObject wanted = spec(spec, t);
+        creationOnlyFields().forEach(wanted::remove);
         Optional<JsonElement> actual = Json.at(current, "spec");
         if (actual.isEmpty() || !actual.get().isJsonObject()) {
             ops.add(Json.obj("op", "add", "path", "/spec", "value", wanted));

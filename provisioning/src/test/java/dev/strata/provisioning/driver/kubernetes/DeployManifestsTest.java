@@ -42,16 +42,20 @@ class DeployManifestsTest {
     static final Set<String> READ_WRITE = Set.of("get", "list", "create", "patch", "delete");
 
     /** What Strata calls, per kind: see {@link KubernetesApi} and its callers. */
-    static final Map<ResourceKind, Set<String>> NEEDED = Map.of(
-            CloudNativePgDriver.CLUSTER, READ_WRITE,
-            MariaDbOperatorDriver.MARIADB, READ_WRITE,
-            RedisOperatorDriver.REDIS, READ_WRITE,
-            PerconaMongoDriver.PSMDB, READ_WRITE,
-            ResourceKind.SECRET, READ_WRITE, // listed in every namespace by label
-            ResourceKind.NAMESPACE, Set.of("get", "create"), // ensureNamespace
-            ResourceKind.STATEFUL_SET, Set.of("get", "patch"), // hibernation scales to 0; mariadb-operator's rollout
-            ResourceKind.POD, Set.of("get"), // CloudNativePG's instances: which spec they run
-            ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get")); // CloudNativePG's data volumes: their capacity
+    static final Map<ResourceKind, Set<String>> NEEDED = Map.ofEntries(
+            Map.entry(CloudNativePgDriver.CLUSTER, READ_WRITE),
+            Map.entry(MariaDbOperatorDriver.MARIADB, READ_WRITE),
+            Map.entry(RedisOperatorDriver.REDIS, READ_WRITE),
+            Map.entry(PerconaMongoDriver.PSMDB, READ_WRITE),
+            Map.entry(ResourceKind.SECRET, READ_WRITE), // listed in every namespace by label
+            Map.entry(ResourceKind.NAMESPACE, Set.of("get", "create")), // ensureNamespace
+            Map.entry(ResourceKind.STATEFUL_SET, Set.of("get", "patch")), // hibernation scales to 0; mariadb-operator's rollout
+            Map.entry(ResourceKind.POD, Set.of("get")), // CloudNativePG's instances: which spec they run
+            Map.entry(ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get")), // CloudNativePG's data volumes: their capacity
+            // backups: the Barman Cloud plugin's ObjectStore of each database (and of a restore's source) ...
+            Map.entry(CloudNativePgDriver.OBJECT_STORE, Set.of("get", "create", "patch", "delete")),
+            // ... and one Backup per backup, found again by label in any namespace when it is deleted
+            Map.entry(CloudNativePgDriver.BACKUP, Set.of("get", "list", "create", "delete")));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 

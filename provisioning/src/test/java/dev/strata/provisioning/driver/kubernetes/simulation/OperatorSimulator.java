@@ -67,12 +67,15 @@ public final class OperatorSimulator implements AutoCloseable {
     private final Map<String, Integer> incarnations = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile RuntimeException lastError;
+    /** The operators' backups, restores and recoveries. */
+    private final BackupOperatorsSimulation backupOperators;
 
     public OperatorSimulator(ApiServerSimulation apiServer, Duration delay) {
         this.client = apiServer.client();
         this.delay = delay;
         apiServer.admission("postgresql.cnpg.io", "clusters", "mcluster.cnpg.io", OperatorSimulator::cloudNativePgDefaulting);
         apiServer.admission("k8s.mariadb.com", "mariadbs", "vmariadb-v1alpha1.kb.io", OperatorSimulator::mariaDbValidation);
+        backupOperators = new BackupOperatorsSimulation(client, delay);
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -127,6 +130,7 @@ public final class OperatorSimulator implements AutoCloseable {
                 kubelet(sts);
             }
         }
+        backupOperators.pass();
     }
 
     // --- CloudNativePG ---------------------------------------------------------------------------------------
@@ -138,8 +142,8 @@ public final class OperatorSimulator implements AutoCloseable {
         boolean settled = settled(c, hibernate);
         String secret = name + "-app";
         if (client.secrets().inNamespace(ns).withName(secret).get() == null && settled(key(c, "secret"))) {
-            String owner = (String) get(c, "spec", "bootstrap", "initdb", "owner");
-            String db = (String) get(c, "spec", "bootstrap", "initdb", "database");
+            String owner = BackupOperatorsSimulation.bootstrap(c, "owner");
+            String db = BackupOperatorsSimulation.bootstrap(c, "database");
             String password = password();
             String host = name + "-rw";
             Map<String, String> data = new LinkedHashMap<>();
@@ -154,7 +158,7 @@ public final class OperatorSimulator implements AutoCloseable {
         }
         String instance = name + "-1"; // pkg/specs GetInstanceName: <cluster>-<serial>
         String oldPhase = (String) get(c, "status", "phase");
-        if (!settled) {
+        if (!settled || backupOperators.recovering(c)) {
             // until the reconciler gets to this spec (or hibernation flag), the status of its last loop stays:
             // after a resize that is a stale "Cluster in healthy state" with Ready=True, the old pod still serving
             if (oldPhase == null) {

@@ -1,0 +1,278 @@
+package dev.strata.provisioning.driver.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.BackupCapability.BackupJob;
+import dev.strata.domain.backup.BackupCapability.RestoreJob;
+import dev.strata.domain.backup.BackupCapability.TakenBackup;
+import dev.strata.domain.database.CpuQuantity;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.InstanceSpec;
+import dev.strata.domain.database.MemoryQuantity;
+import dev.strata.domain.database.StorageSize;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
+import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backups, restores, point-in-time restores and their refusals through the operators' own mechanisms, driven by
+ * the drivers against the simulated API server and operators: what each driver writes (checked field by field
+ * against what the operators read), what it reports from the operators' status, and what it refuses and why.
+ */
+class OperatorBackupsTest {
+
+    private static final String NS = "strata-ws-01jtestworkspace000000000000";
+    private static final StrataConfig.BackupObjectStore STORE = new StrataConfig.BackupObjectStore(
+            "http://minio.storage.svc:9000", "strata-backups", "eu-west-1", "AKIASTRATA", "s3cr3t/key+1");
+
+    private static ApiServerSimulation apiServer;
+    private static OperatorSimulator operators;
+    private static BackupConfig config;
+    private static KubernetesCluster cluster;
+    private static int serial;
+
+    /** Strata's settings with the backup object store set (or not, per test). */
+    static final class BackupConfig extends StrataConfig {
+        volatile boolean configured = true;
+
+        @Override
+        public Optional<BackupObjectStore> kubernetesBackupStore() {
+            return configured ? Optional.of(STORE) : Optional.empty();
+        }
+
+        @Override
+        public String kubernetesBackupStoreMissing() {
+            return configured ? null : super.kubernetesBackupStoreMissing();
+        }
+
+        @Override
+        public Duration kubernetesBackupTimeout() {
+            return Duration.ofSeconds(20);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("STRATA_DRIVER", "kubernetes");
+        apiServer = ApiServerSimulation.start(0);
+        operators = new OperatorSimulator(apiServer, Duration.ofMillis(300));
+        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
+        config = new BackupConfig();
+        cluster = new KubernetesCluster(config, KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+    }
+
+    @AfterAll
+    static void stop() {
+        operators.close();
+        apiServer.close();
+        System.clearProperty("STRATA_DRIVER");
+    }
+
+    @AfterEach
+    void configuredAgain() {
+        config.configured = true;
+    }
+
+    private static InstanceSpec spec(Engine engine, String version, boolean sleeping, String id) {
+        return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
+                CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
+                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
+    }
+
+    private static String newId() {
+        return "db_01jtestbackups00000000000" + (char) ('a' + serial++);
+    }
+
+    private static String backupId() {
+        return "bkp_01jtestbackup0000000000000" + (char) ('a' + serial++);
+    }
+
+    private static GenericKubernetesResource stored(ResourceKind kind, String name) {
+        return apiServer.client().genericKubernetesResources(kind.apiVersion(), kind.kind()).inNamespace(NS).withName(name).get();
+    }
+
+    private static Object at(GenericKubernetesResource r, String dotted) {
+        return OperatorSimulator.get(r, dotted.split("\\."));
+    }
+
+    private static InstanceObservation untilReady(OperatorDriver driver, InstanceSpec spec) {
+        return await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> driver.ensureRunning(spec), InstanceObservation::ready);
+    }
+
+    private static BackupJob job(String backupId, int retentionDays) {
+        return new BackupJob(backupId, "unused-by-operators", null, retentionDays);
+    }
+
+    private static RestoreJob restoreJob(String backupId, String sourceId, String location, String token, Instant pointInTime) {
+        return new RestoreJob(backupId, sourceId, location, "unused-by-operators", "orders", "orders", null, token, pointInTime, null);
+    }
+
+    // --- PostgreSQL: CloudNativePG with the Barman Cloud plugin ------------------------------------------------
+
+    @Test
+    void postgresqlArchivesIntoItsObjectStoreAndBacksUpWithAPluginBackup() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec spec = spec(Engine.POSTGRESQL, "16", false, id);
+        untilReady(driver, spec);
+
+        assertThat(apiServer.secret(NS, "strata-backup-s3")).as("the credentials the operators read")
+                .isEqualTo(Map.of("AWS_ACCESS_KEY_ID", "AKIASTRATA", "AWS_SECRET_ACCESS_KEY", "s3cr3t/key+1", "AWS_REGION", "eu-west-1"));
+        GenericKubernetesResource store = stored(CloudNativePgDriver.OBJECT_STORE, name + "-archive");
+        assertThat(at(store, "spec.configuration.destinationPath")).isEqualTo("s3://strata-backups/databases/" + id);
+        assertThat(at(store, "spec.configuration.endpointURL")).isEqualTo("http://minio.storage.svc:9000");
+        assertThat(at(store, "spec.configuration.s3Credentials")).isEqualTo(Map.of(
+                "accessKeyId", Map.of("name", "strata-backup-s3", "key", "AWS_ACCESS_KEY_ID"),
+                "secretAccessKey", Map.of("name", "strata-backup-s3", "key", "AWS_SECRET_ACCESS_KEY"),
+                "region", Map.of("name", "strata-backup-s3", "key", "AWS_REGION")));
+        assertThat(at(store, "spec.retentionPolicy")).isEqualTo("7d");
+        assertThat(at(stored(CloudNativePgDriver.CLUSTER, name), "spec.plugins")).isEqualTo(List.of(Map.of(
+                "name", "barman-cloud.cloudnative-pg.io", "isWALArchiver", true, "parameters", Map.of("barmanObjectName", name + "-archive"))));
+
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(spec, job(bkp, 14));
+        GenericKubernetesResource backup = stored(CloudNativePgDriver.BACKUP, KubernetesCluster.dnsName(bkp));
+        assertThat(at(backup, "spec")).isEqualTo(Map.of("cluster", Map.of("name", name), "method", "plugin",
+                "pluginConfiguration", Map.of("name", "barman-cloud.cloudnative-pg.io")));
+        assertThat(backup.getMetadata().getLabels()).containsEntry("strata.dev/backup-id", bkp).containsEntry("strata.dev/database-id", id);
+        assertThat(at(backup, "status.phase")).isEqualTo("completed");
+        assertThat(taken.location()).as("Barman's backup id, as the operator reports it").isEqualTo(at(backup, "status.backupId"))
+                .matches("\\d{8}T\\d{6}");
+        assertThat(taken.pointInTimeBase()).as("the WAL archive goes on from it").isTrue();
+        store = stored(CloudNativePgDriver.OBJECT_STORE, name + "-archive");
+        assertThat(at(store, "spec.retentionPolicy")).as("the database's retention, for Barman's pruning").isEqualTo("14d");
+        assertThat(at(store, "status.serverRecoveryWindow." + name + ".lastSuccessfulBackupTime")).isEqualTo(at(backup, "status.stoppedAt"));
+
+        // repeated after a crash: the same Backup, not a second one
+        assertThat(driver.backup(spec, job(bkp, 14)).location()).isEqualTo(taken.location());
+        assertThat(apiServer.client().genericKubernetesResources("postgresql.cnpg.io/v1", "Backup").inNamespace(NS)
+                .withLabel("strata.dev/backup-id", bkp).list().getItems()).hasSize(1);
+
+        driver.deleteBackup(restoreJob(bkp, id, taken.location(), null, null));
+        assertThat(stored(CloudNativePgDriver.BACKUP, KubernetesCluster.dnsName(bkp))).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void aPostgresqlBackupTheOperatorFailsReportsItsError() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        // a database made before the object store was configured: its Cluster has no plugin yet
+        config.configured = false;
+        String id = newId();
+        InstanceSpec spec = spec(Engine.POSTGRESQL, "16", false, id);
+        untilReady(driver, spec);
+        config.configured = true;
+        assertThatThrownBy(() -> driver.backup(spec, job(backupId(), 7))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CloudNativePG failed Backup")
+                .hasMessageEndingWith(": cannot proceed with the backup as the cluster has no plugin configured");
+
+        // the next pass adds the plugin; a sleeping (hibernated) database cannot be backed up by CloudNativePG
+        untilReady(driver, spec);
+        InstanceSpec asleep = spec(Engine.POSTGRESQL, "16", true, id);
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.stop(asleep), InstanceObservation::stopped);
+        assertThatThrownBy(() -> driver.backup(asleep, job(backupId(), 7))).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith(": cannot backup a hibernated cluster");
+    }
+
+    @Test
+    void withoutTheObjectStoreSettingsBackupsAreRefusedNamingThem() {
+        config.configured = false;
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        assertThat(driver.backupsUnavailable()).contains("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
+                "STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID", "STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY");
+        String id = newId();
+        assertThatThrownBy(() -> driver.backup(spec(Engine.POSTGRESQL, "16", false, id), job(backupId(), 7)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("STRATA_K8S_BACKUP_S3_ENDPOINT");
+        config.configured = true;
+        assertThat(driver.backupsUnavailable()).isNull();
+    }
+
+    @Test
+    void aPostgresqlRestoreIsANewClusterRecoveredFromTheSourcesObjectStore() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String sourceId = newId();
+        InstanceSpec source = spec(Engine.POSTGRESQL, "16", false, sourceId);
+        untilReady(driver, source);
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(source, job(bkp, 7));
+
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec target = spec(Engine.POSTGRESQL, "16", false, id);
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1", null));
+
+        GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, name);
+        assertThat(at(c, "spec.bootstrap")).isEqualTo(Map.of("recovery", Map.of("source", "origin", "database", "orders",
+                "owner", "orders", "recoveryTarget", Map.of("backupID", taken.location(), "targetImmediate", true))));
+        assertThat(at(c, "spec.externalClusters")).isEqualTo(List.of(Map.of("name", "origin", "plugin", Map.of(
+                "name", "barman-cloud.cloudnative-pg.io",
+                "parameters", Map.of("barmanObjectName", name + "-origin", "serverName", KubernetesCluster.dnsName(sourceId))))));
+        assertThat(at(c, "spec.plugins.0.parameters.barmanObjectName")).as("it archives into its own folder").isEqualTo(name + "-archive");
+        assertThat(at(stored(CloudNativePgDriver.OBJECT_STORE, name + "-origin"), "spec.configuration.destinationPath"))
+                .isEqualTo("s3://strata-backups/databases/" + sourceId);
+        assertThat(at(stored(CloudNativePgDriver.OBJECT_STORE, name + "-archive"), "spec.configuration.destinationPath"))
+                .isEqualTo("s3://strata-backups/databases/" + id);
+
+        // the full-recovery Job runs first: CloudNativePG says "Setting up primary" meanwhile
+        InstanceObservation recovering = await().atMost(Duration.ofSeconds(10))
+                .until(() -> driver.ensureRunning(target), o -> o.message() != null && o.message().contains("Setting up primary"));
+        assertThat(recovering.ready()).isFalse();
+        untilReady(driver, target);
+        c = stored(CloudNativePgDriver.CLUSTER, name);
+        assertThat(at(c, "spec.bootstrap.initdb")).as("ensureRunning leaves the recovery bootstrap alone").isNull();
+        assertThat(at(c, "spec.bootstrap.recovery.source")).isEqualTo("origin");
+        assertThat(driver.connection(target).username()).isEqualTo("orders");
+
+        // repeated after a crash: done already; another restore onto the existing Cluster is refused
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1", null));
+        assertThatThrownBy(() -> driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@2", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("restores only into a new cluster");
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void aPostgresqlPointInTimeRestoreCarriesTheTargetTime() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String sourceId = newId();
+        InstanceSpec source = spec(Engine.POSTGRESQL, "16", false, sourceId);
+        untilReady(driver, source);
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(source, job(bkp, 7));
+        Instant moment = Instant.now().plusSeconds(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(moment));
+
+        String id = newId();
+        InstanceSpec target = spec(Engine.POSTGRESQL, "16", false, id);
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1@" + moment, moment));
+        GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, KubernetesCluster.dnsName(id));
+        assertThat(at(c, "spec.bootstrap.recovery.recoveryTarget")).isEqualTo(Map.of("targetTime", moment.toString()));
+        untilReady(driver, target);
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void cloudNativePgRefusesInPlaceRestores() {
+        BackupCapability driver = new CloudNativePgDriver(cluster);
+        assertThat(driver.inPlaceRestoreUnavailable()).contains("CloudNativePG restores only into a new cluster")
+                .contains("/backups/{id}/restore").contains("/branches");
+        assertThat(driver.backupsUnavailable()).isNull();
+    }
+}

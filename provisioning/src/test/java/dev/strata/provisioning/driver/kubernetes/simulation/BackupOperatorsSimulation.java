@@ -1,0 +1,296 @@
+package dev.strata.provisioning.driver.kubernetes.simulation;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The backup side of the operators, for {@link OperatorSimulator}'s pass: CloudNativePG's {@code Backup} controller
+ * with the Barman Cloud plugin (its {@code ObjectStore}, and a bucket whose catalogue it keeps per server), and
+ * the recovery bootstrap of a new Cluster. What each does is modelled on the operator's source, cited at each
+ * step; it takes the simulator's delay at each step, as the real ones take their time.
+ */
+final class BackupOperatorsSimulation {
+
+    /** group, plural, kind, version of the operators' backup resources (registered here, with a status subresource). */
+    static final List<String[]> CUSTOM_RESOURCES = List.of(
+            new String[] {"postgresql.cnpg.io", "backups", "Backup", "v1"},
+            new String[] {"barmancloud.cnpg.io", "objectstores", "ObjectStore", "v1"});
+
+    static final String BARMAN_CLOUD = "barman-cloud.cloudnative-pg.io";
+    /** Barman's backup ids: the backup's start, {@code %Y%m%dT%H%M%S} (barman-cloud-backup). */
+    private static final DateTimeFormatter BARMAN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    private final KubernetesClient client;
+    private final Duration delay;
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+    /** The simulated bucket: the base backups in each server's folder ({@code <destinationPath>/<serverName>}). */
+    private final Map<String, List<BarmanBackup>> catalogue = new ConcurrentHashMap<>();
+
+    /** One base backup in the bucket, with the moment it ended (consistent from then on). */
+    record BarmanBackup(String id, Instant begin, Instant end) {
+    }
+
+    BackupOperatorsSimulation(KubernetesClient client, Duration delay) {
+        this.client = client;
+        this.delay = delay;
+        for (String[] cr : CUSTOM_RESOURCES) {
+            String name = cr[1] + "." + cr[0];
+            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null) {
+                continue; // registered already (with its real schema)
+            }
+            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(name).endMetadata()
+                    .withNewSpec().withGroup(cr[0]).withScope("Namespaced")
+                    .withNewNames().withKind(cr[2]).withPlural(cr[1]).withSingular(cr[2].toLowerCase()).endNames()
+                    .addNewVersion().withName(cr[3]).withServed(true).withStorage(true)
+                    .withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
+                    .endSpec().build()).create();
+        }
+    }
+
+    void pass() {
+        for (GenericKubernetesResource b : list("postgresql.cnpg.io/v1", "Backup")) {
+            cloudNativePgBackup(b);
+        }
+    }
+
+    // --- CloudNativePG and the Barman Cloud plugin ---------------------------------------------------------------
+
+    /**
+     * A {@code Backup} through its phases (api/v1/backup_types.go, backup_funcs.go {@code SetAs*}), as
+     * internal/controller/backup_controller.go and, for {@code method: plugin},
+     * pkg/management/postgres/webserver/plugin_backup.go drive it:
+     * <ul>
+     * <li>the Cluster does not exist: {@code pending} (getCluster: "Unknown cluster", requeued);</li>
+     * <li>the Cluster is hibernated: {@code failed}, "cannot backup a hibernated cluster"; it has no
+     * {@code spec.plugins}: {@code failed}, "cannot proceed with the backup as the cluster has no plugin configured"
+     * (flagMissingPrerequisite);</li>
+     * <li>the target pod is not ready: {@code pending} ("Backup target pod not ready");</li>
+     * <li>otherwise {@code started} (SetAsStarted: instanceID, method, reconciliationStartedAt), and after the
+     * delay the plugin's backup (plugin-barman-cloud internal/cnpgi/instance/backup.go {@code Backup}): its
+     * ObjectStore (the Cluster's plugin parameter {@code barmanObjectName}) must exist, and so must the Secret of its
+     * {@code s3Credentials}, else {@code failed} with the client's error, as the gRPC call returns it; then
+     * {@code completed} with Barman's {@code backupId} and {@code backupName}, and the ObjectStore's
+     * {@code status.serverRecoveryWindow[<serverName>]} refreshed (recovery_window.go {@code updateRecoveryWindow}).</li>
+     * </ul>
+     */
+    private void cloudNativePgBackup(GenericKubernetesResource b) {
+        String phase = (String) OperatorSimulator.get(b, "status", "phase");
+        if ("completed".equals(phase) || "failed".equals(phase) || !settled(key(b, "seen"))) {
+            return;
+        }
+        String ns = b.getMetadata().getNamespace();
+        String clusterName = (String) OperatorSimulator.get(b, "spec", "cluster", "name");
+        GenericKubernetesResource cluster = client.genericKubernetesResources("postgresql.cnpg.io/v1", "Cluster")
+                .inNamespace(ns).withName(clusterName).get();
+        Map<String, Object> status = new LinkedHashMap<>();
+        if (cluster == null) {
+            status.put("phase", "pending");
+            writeStatus(b, status);
+            return;
+        }
+        if (phase == null || "pending".equals(phase)) {
+            Map<String, String> annotations = cluster.getMetadata().getAnnotations();
+            if (annotations != null && "on".equals(annotations.get("cnpg.io/hibernation"))) {
+                fail(b, "cannot backup a hibernated cluster");
+                return;
+            }
+            if (!(OperatorSimulator.get(cluster, "spec", "plugins") instanceof List<?> plugins) || plugins.isEmpty()) {
+                fail(b, "cannot proceed with the backup as the cluster has no plugin configured");
+                return;
+            }
+            if (!OperatorSimulator.PHASE_HEALTHY.equals(OperatorSimulator.get(cluster, "status", "phase"))) {
+                status.put("phase", "pending");
+                writeStatus(b, status);
+                return;
+            }
+            status.put("phase", "started");
+            status.put("method", "plugin");
+            status.put("instanceID", Map.of("podName", clusterName + "-1"));
+            status.put("reconciliationStartedAt", now());
+            writeStatus(b, status);
+            return;
+        }
+        if (!settled(key(b, "started"))) {
+            return;
+        }
+        String store = pluginParameter(cluster, BARMAN_CLOUD, "barmanObjectName");
+        GenericKubernetesResource objectStore = store == null ? null
+                : client.genericKubernetesResources("barmancloud.cnpg.io/v1", "ObjectStore").inNamespace(ns).withName(store).get();
+        if (objectStore == null) {
+            fail(b, "rpc error: code = Unknown desc = objectstores.barmancloud.cnpg.io \"" + store + "\" not found");
+            return;
+        }
+        Object secret = OperatorSimulator.get(objectStore, "spec", "configuration", "s3Credentials", "accessKeyId", "name");
+        if (secret != null && client.secrets().inNamespace(ns).withName((String) secret).get() == null) {
+            fail(b, "rpc error: code = Unknown desc = while getting secret " + secret + ": secrets \"" + secret + "\" not found");
+            return;
+        }
+        String serverParameter = pluginParameter(cluster, BARMAN_CLOUD, "serverName");
+        String serverName = serverParameter == null ? clusterName : serverParameter;
+        Instant begin = Instant.parse((String) OperatorSimulator.get(b, "status", "reconciliationStartedAt"));
+        Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String id = BARMAN_ID.format(begin);
+        String folder = OperatorSimulator.get(objectStore, "spec", "configuration", "destinationPath") + "/" + serverName;
+        List<BarmanBackup> backups = catalogue.computeIfAbsent(folder, k -> new ArrayList<>());
+        synchronized (backups) {
+            if (backups.stream().noneMatch(x -> x.id().equals(id))) {
+                backups.add(new BarmanBackup(id, begin, end));
+            }
+        }
+        status.putAll(b.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? castMap(m) : Map.of());
+        status.put("phase", "completed");
+        status.put("backupId", id);
+        status.put("backupName", "backup-" + id);
+        status.put("serverName", serverName);
+        status.put("startedAt", begin.toString());
+        status.put("stoppedAt", end.toString());
+        status.put("online", true);
+        status.put("reconciliationTerminatedAt", now());
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("firstRecoverabilityPoint", backups.get(0).end().toString());
+        window.put("lastSuccessfulBackupTime", end.toString());
+        client.genericKubernetesResources("barmancloud.cnpg.io/v1", "ObjectStore").inNamespace(ns).withName(store).editStatus(o -> {
+            Map<String, Object> st = o.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? castMap(m) : new LinkedHashMap<>();
+            Map<String, Object> windows = st.get("serverRecoveryWindow") instanceof Map<?, ?> w ? castMap(w) : new LinkedHashMap<>();
+            windows.put(serverName, window);
+            st.put("serverRecoveryWindow", windows);
+            o.setAdditionalProperty("status", st);
+            return o;
+        });
+        writeStatus(b, status);
+    }
+
+    /**
+     * Whether a Cluster bootstrapped by {@code bootstrap.recovery} is still being recovered: CloudNativePG first runs
+     * the {@code <instance>-full-recovery} Job (pkg/specs/jobs.go {@code CreatePrimaryJobViaRecovery}; the phase
+     * stays "Setting up primary"), which restores through the plugin (plugin-barman-cloud
+     * internal/cnpgi/restore: the ObjectStore named by the {@code externalClusters} entry's {@code barmanObjectName},
+     * the base backup {@code backupID} or the newest one ended before {@code targetTime} in the folder of its
+     * {@code serverName}), then replays WAL. That takes three delays here; while the source has no such backup the
+     * Job fails and is retried, so the Cluster never gets its primary.
+     */
+    boolean recovering(GenericKubernetesResource cluster) {
+        if (!(OperatorSimulator.get(cluster, "spec", "bootstrap", "recovery") instanceof Map<?, ?> recovery)) {
+            return false;
+        }
+        if (OperatorSimulator.get(cluster, "status", "instanceNames") instanceof List<?> names && !names.isEmpty()) {
+            return false; // recovered: the primary exists
+        }
+        if (!recoverable(cluster, castMap(recovery))) {
+            return true;
+        }
+        return !settled(key(cluster, "recovery"), delay.multipliedBy(3));
+    }
+
+    /** Whether the recovery source of a Cluster has the base backup its recovery target needs. */
+    private boolean recoverable(GenericKubernetesResource cluster, Map<String, Object> recovery) {
+        String source = (String) recovery.get("source");
+        Map<String, Object> external = null;
+        if (OperatorSimulator.get(cluster, "spec", "externalClusters") instanceof List<?> list) {
+            for (Object e : list) {
+                if (e instanceof Map<?, ?> m && source != null && source.equals(m.get("name"))) {
+                    external = castMap(m);
+                }
+            }
+        }
+        if (external == null || !(external.get("plugin") instanceof Map<?, ?> plugin) || !(plugin.get("parameters") instanceof Map<?, ?> params)) {
+            return false;
+        }
+        GenericKubernetesResource store = client.genericKubernetesResources("barmancloud.cnpg.io/v1", "ObjectStore")
+                .inNamespace(cluster.getMetadata().getNamespace()).withName(String.valueOf(params.get("barmanObjectName"))).get();
+        if (store == null) {
+            return false;
+        }
+        Object serverName = params.get("serverName") == null ? cluster.getMetadata().getName() : params.get("serverName");
+        List<BarmanBackup> backups = catalogue.getOrDefault(OperatorSimulator.get(store, "spec", "configuration", "destinationPath")
+                + "/" + serverName, List.of());
+        Map<?, ?> target = recovery.get("recoveryTarget") instanceof Map<?, ?> t ? t : Map.of();
+        synchronized (backups) {
+            if (target.get("backupID") != null) {
+                return backups.stream().anyMatch(x -> x.id().equals(target.get("backupID")));
+            }
+            if (target.get("targetTime") != null) {
+                Instant t = Instant.parse(String.valueOf(target.get("targetTime")));
+                return backups.stream().anyMatch(x -> !x.end().isAfter(t));
+            }
+            return !backups.isEmpty();
+        }
+    }
+
+    /** The bootstrap's {@code database} or {@code owner}, from {@code initdb} or {@code recovery}. */
+    static String bootstrap(GenericKubernetesResource cluster, String field) {
+        Object initdb = OperatorSimulator.get(cluster, "spec", "bootstrap", "initdb", field);
+        return initdb != null ? (String) initdb : (String) OperatorSimulator.get(cluster, "spec", "bootstrap", "recovery", field);
+    }
+
+    private static String pluginParameter(GenericKubernetesResource cluster, String plugin, String parameter) {
+        if (OperatorSimulator.get(cluster, "spec", "plugins") instanceof List<?> plugins) {
+            for (Object p : plugins) {
+                if (p instanceof Map<?, ?> m && plugin.equals(m.get("name")) && m.get("parameters") instanceof Map<?, ?> params) {
+                    return (String) params.get(parameter);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code SetAsFailed}: phase failed, the error, reconciliationTerminatedAt. */
+    private void fail(GenericKubernetesResource b, String error) {
+        Map<String, Object> status = new LinkedHashMap<>(b.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? castMap(m) : Map.of());
+        status.put("phase", "failed");
+        status.put("error", error);
+        status.put("reconciliationTerminatedAt", now());
+        writeStatus(b, status);
+    }
+
+    // --- plumbing ------------------------------------------------------------------------------------------------
+
+    private List<GenericKubernetesResource> list(String apiVersion, String kind) {
+        return new ArrayList<>(client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems());
+    }
+
+    private boolean settled(String key) {
+        return settled(key, delay);
+    }
+
+    private boolean settled(String key, Duration after) {
+        Instant first = firstSeen.computeIfAbsent(key, k -> Instant.now());
+        return Duration.between(first, Instant.now()).compareTo(after) >= 0;
+    }
+
+    private static String key(GenericKubernetesResource r, String what) {
+        return r.getKind() + "/" + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + "/" + r.getMetadata().getUid() + "/" + what;
+    }
+
+    private void writeStatus(GenericKubernetesResource r, Map<String, Object> status) {
+        if (status.equals(r.getAdditionalProperties().get("status"))) {
+            return;
+        }
+        client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(r.getMetadata().getNamespace())
+                .withName(r.getMetadata().getName()).editStatus(x -> {
+                    x.setAdditionalProperty("status", status);
+                    return x;
+                });
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return new LinkedHashMap<>((Map<String, Object>) m);
+    }
+}

@@ -1,6 +1,7 @@
 package dev.strata.provisioning.driver.kubernetes;
 
 import com.google.gson.JsonObject;
+import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.InstanceSpec;
@@ -17,10 +18,21 @@ import java.util.Optional;
  * readiness on the resource, so readiness is its StatefulSet's {@code readyReplicas}. Sleep: the operator is paused
  * with its {@code redis.opstreelabs.in/skip-reconcile} annotation and the StatefulSet scaled to zero; waking removes
  * the annotation and the operator scales it back.
+ * <p>
+ * No backups: the operator has none (below, {@link #backupsUnavailable}), and Strata does not make up its own.
  */
 @ApplicationScoped
 @DriverPlace("kubernetes")
-public class RedisOperatorDriver extends OperatorDriver {
+public class RedisOperatorDriver extends OperatorDriver implements BackupCapability {
+
+    /**
+     * Why: the {@code Redis} resource has no backup or restore fields and no controller of the operator takes or
+     * restores one; the repository's only backup story is an example Job that runs a script beside the operator
+     * (example/v1beta2/backup_restore), which is not an API Strata could drive and check.
+     */
+    static final String NO_BACKUPS = "the OpsTree redis-operator that runs Redis in Kubernetes mode has no backup support"
+            + " (its Redis resource has no backup or restore fields and no controller takes or restores backups), so Redis"
+            + " databases here cannot be backed up, restored or branched; run Strata in local mode for Redis backups";
 
     public static final ResourceKind REDIS = new ResourceKind("redis.redis.opstreelabs.in", "v1beta2", "redis", "Redis");
     public static final String SKIP_RECONCILE = "redis.opstreelabs.in/skip-reconcile";
@@ -111,5 +123,25 @@ public class RedisOperatorDriver extends OperatorDriver {
         int port = 6379;
         String uri = "redis://default:" + enc(spec.password()) + "@" + host + ":" + port + "/0";
         return new ConnectionInfo(uri, "default", spec.password(), host, port, "0", null);
+    }
+
+    @Override
+    public String backupsUnavailable() {
+        return NO_BACKUPS;
+    }
+
+    @Override
+    public TakenBackup backup(InstanceSpec spec, BackupJob job) {
+        throw new IllegalStateException(NO_BACKUPS);
+    }
+
+    @Override
+    public void restore(InstanceSpec target, RestoreJob job) {
+        throw new IllegalStateException(NO_BACKUPS);
+    }
+
+    /** Nothing was ever stored by this driver. */
+    @Override
+    public void deleteBackup(RestoreJob backup) {
     }
 }

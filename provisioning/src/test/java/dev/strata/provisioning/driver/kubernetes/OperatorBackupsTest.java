@@ -275,4 +275,17 @@ class OperatorBackupsTest {
                 .contains("/backups/{id}/restore").contains("/branches");
         assertThat(driver.backupsUnavailable()).isNull();
     }
+
+    // --- Redis: the OpsTree operator has no backups ----------------------------------------------------------
+
+    @Test
+    void redisUnderTheOpsTreeOperatorSaysWhyItHasNoBackups() {
+        RedisOperatorDriver driver = new RedisOperatorDriver(cluster);
+        assertThat(driver.backupsUnavailable()).contains("OpsTree redis-operator", "has no backup support");
+        String id = newId();
+        assertThatThrownBy(() -> driver.backup(spec(Engine.REDIS, "7.0.15", false, id), job(backupId(), 7)))
+                .isInstanceOf(IllegalStateException.class).hasMessage(driver.backupsUnavailable());
+        assertThat(apiServer.client().genericKubernetesResources("redis.redis.opstreelabs.in/v1beta2", "Redis").inNamespace(NS)
+                .withName(KubernetesCluster.dnsName(id)).get()).as("nothing written").isNull();
+    }
 }

@@ -1,0 +1,115 @@
+package dev.strata.provisioning.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.domain.database.CpuQuantity;
+import dev.strata.domain.database.Database;
+import dev.strata.domain.database.Engine;
+import dev.strata.domain.database.EngineDriver;
+import dev.strata.domain.database.InstanceIdentity;
+import dev.strata.domain.database.InstanceObservation;
+import dev.strata.domain.database.MemoryQuantity;
+import dev.strata.domain.database.Slug;
+import dev.strata.domain.database.StorageSize;
+import dev.strata.domain.shared.UnprocessableException;
+import dev.strata.provisioning.auth.Caller;
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.database.Databases;
+import dev.strata.provisioning.driver.EngineDrivers;
+import dev.strata.provisioning.driver.kubernetes.CloudNativePgDriver;
+import dev.strata.provisioning.driver.kubernetes.KubernetesCluster;
+import dev.strata.provisioning.driver.kubernetes.RedisOperatorDriver;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backup API asks the driver whether it can back up here and whether it restores in place, and answers 422
+ * with the driver's own reason before accepting anything (no engine is special-cased in the service): Kubernetes
+ * mode without the object store settings, Redis under the OpsTree operator, in-place restores under CloudNativePG.
+ */
+class BackupsCapabilityTest {
+
+    private static final Caller CALLER = new Caller("key_1", "ws_1");
+
+    /** Strata's settings, with or without the backup object store of Kubernetes mode. */
+    private static StrataConfig config(boolean store) {
+        return new StrataConfig() {
+            @Override
+            public Optional<BackupObjectStore> kubernetesBackupStore() {
+                return store ? Optional.of(new BackupObjectStore("http://minio:9000", "b", "us-east-1", "k", "s")) : Optional.empty();
+            }
+
+            @Override
+            public String kubernetesBackupStoreMissing() {
+                return store ? null : super.kubernetesBackupStoreMissing();
+            }
+        };
+    }
+
+    /** The service with one database and one driver for every engine; nothing else is reached before the checks. */
+    private static Backups service(Database db, EngineDriver driver) {
+        Backups backups = new Backups();
+        backups.drivers = new EngineDrivers() {
+            @Override
+            public EngineDriver forEngine(Engine engine) {
+                return driver;
+            }
+        };
+        backups.databases = new Databases() {
+            @Override
+            public Database find(Caller caller, String wsId, String dbId) {
+                return db;
+            }
+
+            @Override
+            public Database findForChange(Caller caller, String wsId, String dbId) {
+                return db;
+            }
+        };
+        return backups;
+    }
+
+    private static Database ready(Engine engine) {
+        Database db = Database.create("ws_1", "prj_1", "Orders", new Slug("orders"), engine, "16", CpuQuantity.parse("250m"),
+                MemoryQuantity.parse("512Mi"), new StorageSize(10), null,
+                new InstanceIdentity(0, "orders", "orders", "v1:sealed-app", "v1:sealed-admin"), Instant.now());
+        db.recordObservation(1, InstanceObservation.ready(null), Instant.now());
+        return db;
+    }
+
+    private static KubernetesCluster cluster(boolean store) {
+        return new KubernetesCluster(config(store), null);
+    }
+
+    @Test
+    void withoutTheObjectStoreSettingsBackupsRestoresAndBranchesAre422NamingThem() {
+        Database db = ready(Engine.POSTGRESQL);
+        Backups backups = service(db, new CloudNativePgDriver(cluster(false)));
+        assertThatThrownBy(() -> backups.request(CALLER, "ws_1", db.id())).isInstanceOf(UnprocessableException.class)
+                .hasMessageContaining("STRATA_K8S_BACKUP_S3_ENDPOINT").hasMessageContaining("STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY");
+        assertThatThrownBy(() -> backups.branch(CALLER, "ws_1", db.id(), "b", "b", null)).isInstanceOf(UnprocessableException.class)
+                .hasMessageContaining("STRATA_K8S_BACKUP_S3_BUCKET");
+    }
+
+    @Test
+    void redisUnderTheOpsTreeOperatorIs422WithTheOperatorsReason() {
+        Database db = ready(Engine.REDIS);
+        Backups backups = service(db, new RedisOperatorDriver(cluster(true)));
+        assertThatThrownBy(() -> backups.request(CALLER, "ws_1", db.id())).isInstanceOf(UnprocessableException.class)
+                .hasMessageContaining("OpsTree redis-operator").hasMessageContaining("has no backup support");
+        assertThatThrownBy(() -> backups.branch(CALLER, "ws_1", db.id(), "b", "b", null)).isInstanceOf(UnprocessableException.class)
+                .hasMessageContaining("has no backup support");
+    }
+
+    @Test
+    void anInPlaceRestoreUnderCloudNativePgIs422PointingAtRestoreIntoANewDatabase() {
+        Database db = ready(Engine.POSTGRESQL);
+        Backups backups = service(db, new CloudNativePgDriver(cluster(true)));
+        assertThatThrownBy(() -> backups.restoreInPlaceAt(CALLER, "ws_1", db.id(), "2026-12-05T10:00:00Z"))
+                .isInstanceOf(UnprocessableException.class)
+                .hasMessageContaining("CloudNativePG restores only into a new cluster").hasMessageContaining("/restore");
+        assertThat(new CloudNativePgDriver(cluster(true)).backupsUnavailable()).isNull();
+    }
+}

@@ -71,6 +71,19 @@ final class OperatorBackupStore {
         cluster.api().putSecret(namespace, SECRET, data, Map.of(ROLE_LABEL, "backup-store"));
     }
 
+    /** The endpoint without its scheme ({@code host[:port]}), as mariadb-operator and PSMDB want it. */
+    static String hostAndPort(BackupObjectStore store) {
+        String e = store.endpoint();
+        int scheme = e.indexOf("://");
+        String rest = scheme < 0 ? e : e.substring(scheme + 3);
+        return rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
+    }
+
+    /** Whether the endpoint is reached with TLS: {@code https://} or no scheme (as AWS's own endpoints are). */
+    static boolean tls(BackupObjectStore store) {
+        return !store.endpoint().startsWith("http://");
+    }
+
     /** A reference to one key of the credentials Secret, as the operators' CRDs spell it ({@code name}, {@code key}). */
     static JsonObject secretKey(String key) {
         return Json.obj("name", SECRET, "key", key);

@@ -55,7 +55,9 @@ class DeployManifestsTest {
             // backups: the Barman Cloud plugin's ObjectStore of each database (and of a restore's source) ...
             Map.entry(CloudNativePgDriver.OBJECT_STORE, Set.of("get", "create", "patch", "delete")),
             // ... and one Backup per backup, found again by label in any namespace when it is deleted
-            Map.entry(CloudNativePgDriver.BACKUP, Set.of("get", "list", "create", "delete")));
+            Map.entry(CloudNativePgDriver.BACKUP, Set.of("get", "list", "create", "delete")),
+            // mariadb-operator: one PhysicalBackup per backup, likewise
+            Map.entry(MariaDbOperatorDriver.PHYSICAL_BACKUP, Set.of("get", "list", "create", "delete")));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 

@@ -48,7 +48,7 @@ class OperatorBackupsTest {
     private static int serial;
 
     /** Strata's settings with the backup object store set (or not, per test). */
-    static final class BackupConfig extends StrataConfig {
+    static class BackupConfig extends StrataConfig {
         volatile boolean configured = true;
 
         @Override
@@ -274,6 +274,113 @@ class OperatorBackupsTest {
         assertThat(driver.inPlaceRestoreUnavailable()).contains("CloudNativePG restores only into a new cluster")
                 .contains("/backups/{id}/restore").contains("/branches");
         assertThat(driver.backupsUnavailable()).isNull();
+    }
+
+    // --- MySQL: mariadb-operator's PhysicalBackup and bootstrapFrom ------------------------------------------
+
+    @Test
+    void mysqlBackupIsAPhysicalBackupIntoTheDatabasesFolder() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", false, id);
+        untilReady(driver, spec);
+
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(spec, job(bkp, 14));
+        GenericKubernetesResource pb = stored(MariaDbOperatorDriver.PHYSICAL_BACKUP, KubernetesCluster.dnsName(bkp));
+        assertThat(at(pb, "spec.mariaDbRef")).isEqualTo(Map.of("name", name));
+        assertThat(at(pb, "spec.storage.s3")).isEqualTo(Map.of("bucket", "strata-backups", "endpoint", "minio.storage.svc:9000",
+                "prefix", "databases/" + id, "region", "eu-west-1",
+                "accessKeyIdSecretKeyRef", Map.of("name", "strata-backup-s3", "key", "AWS_ACCESS_KEY_ID"),
+                "secretAccessKeySecretKeyRef", Map.of("name", "strata-backup-s3", "key", "AWS_SECRET_ACCESS_KEY"),
+                "tls", Map.of("enabled", false)));
+        assertThat(at(pb, "spec.maxRetention")).as("the database's retention").isEqualTo("336h");
+        assertThat(at(pb, "spec.schedule")).as("Strata's scheduler decides when").isNull();
+        assertThat(at(pb, "status.conditions.0.reason")).isEqualTo("JobComplete");
+        assertThat(taken.location()).as("when the Job completed: the restore's targetRecoveryTime")
+                .isEqualTo(at(pb, "status.conditions.0.lastTransitionTime"));
+        assertThat(taken.pointInTimeBase()).as("no binary log archive for a single server").isFalse();
+        assertThat(apiServer.secret(NS, KubernetesCluster.dnsName(bkp) + "-root")).as("the root password the restored data needs")
+                .isEqualTo(Map.of("password", "admin-pass-2"));
+        assertThat(driver.backup(spec, job(bkp, 14)).location()).as("repeated after a crash").isEqualTo(taken.location());
+
+        driver.deleteBackup(restoreJob(bkp, id, taken.location(), null, null));
+        assertThat(stored(MariaDbOperatorDriver.PHYSICAL_BACKUP, KubernetesCluster.dnsName(bkp))).isNull();
+        assertThat(apiServer.secret(NS, KubernetesCluster.dnsName(bkp) + "-root")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void aMysqlBackupWhoseJobFailsReportsTheOperatorsCondition() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MYSQL, "11.4", false, id);
+        untilReady(driver, spec);
+        operators.bucketMissing("strata-backups-gone");
+        StrataConfig.BackupObjectStore elsewhere = new StrataConfig.BackupObjectStore("https://s3.eu-west-1.amazonaws.com",
+                "strata-backups-gone", "eu-west-1", "AKIASTRATA", "s3cr3t/key+1");
+        KubernetesCluster other = new KubernetesCluster(new BackupConfig() {
+            @Override
+            public Optional<BackupObjectStore> kubernetesBackupStore() {
+                return Optional.of(elsewhere);
+            }
+        }, cluster.api());
+        String bkp = backupId();
+        assertThatThrownBy(() -> new MariaDbOperatorDriver(other).backup(spec, job(bkp, 7))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PhysicalBackup " + KubernetesCluster.dnsName(bkp)).hasMessageContaining("Complete is JobFailed (Failed)");
+        assertThat(at(stored(MariaDbOperatorDriver.PHYSICAL_BACKUP, KubernetesCluster.dnsName(bkp)), "spec.storage.s3.tls"))
+                .as("https: TLS").isEqualTo(Map.of("enabled", true));
+
+        InstanceSpec asleep = spec(Engine.MYSQL, "11.4", true, id);
+        assertThatThrownBy(() -> driver.backup(asleep, job(backupId(), 7))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("asleep");
+    }
+
+    @Test
+    void aMysqlRestoreIsANewMariaDbBootstrappedFromTheSourcesFolder() {
+        MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
+        String sourceId = newId();
+        InstanceSpec source = spec(Engine.MYSQL, "11.4", false, sourceId);
+        untilReady(driver, source);
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(source, job(bkp, 7));
+
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec target = new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", Engine.MYSQL,
+                "11.4", CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
+                "orders", "orders", "new-app-pass", "new-admin-pass", false);
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1", null));
+
+        GenericKubernetesResource m = stored(MariaDbOperatorDriver.MARIADB, name);
+        assertThat(at(m, "spec.bootstrapFrom.s3.prefix")).isEqualTo("databases/" + sourceId);
+        assertThat(at(m, "spec.bootstrapFrom.s3.bucket")).isEqualTo("strata-backups");
+        assertThat(at(m, "spec.bootstrapFrom.backupContentType")).isEqualTo("Physical");
+        assertThat(at(m, "spec.bootstrapFrom.targetRecoveryTime")).isEqualTo(taken.location());
+        assertThat(at(m, "spec.rootPasswordSecretKeyRef.name")).isEqualTo(name + "-source-root");
+        assertThat(apiServer.secret(NS, name + "-source-root")).as("the source's root password: the restored data has it")
+                .isEqualTo(Map.of("password", "admin-pass-2"));
+        assertThat(apiServer.secret(NS, name + "-password")).as("the application user gets the new password")
+                .isEqualTo(Map.of("password", "new-app-pass"));
+
+        InstanceObservation restoring = await().atMost(Duration.ofSeconds(10)).until(() -> driver.ensureRunning(target),
+                o -> !o.ready() && stored(MariaDbOperatorDriver.MARIADB, name) != null
+                        && "Initializing".equals(at(stored(MariaDbOperatorDriver.MARIADB, name), "status.conditions.1.reason")));
+        assertThat(restoring.ready()).isFalse();
+        untilReady(driver, target);
+        m = stored(MariaDbOperatorDriver.MARIADB, name);
+        assertThat(at(m, "spec.rootPasswordSecretKeyRef.name")).as("left as created").isEqualTo(name + "-source-root");
+        assertThat(at(m, "spec.bootstrapFrom.targetRecoveryTime")).isEqualTo(taken.location());
+
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1", null));
+        assertThatThrownBy(() -> driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@2", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("only into a new MariaDB");
+        assertThat(driver.inPlaceRestoreUnavailable()).contains("/backups/{id}/restore");
+
+        driver.delete(target);
+        assertThat(apiServer.secret(NS, name + "-source-root")).isNull();
+        assertThat(operators.lastError()).isNull();
     }
 
     // --- Redis: the OpsTree operator has no backups ----------------------------------------------------------

@@ -25,7 +25,8 @@ final class BackupOperatorsSimulation {
     /** group, plural, kind, version of the operators' backup resources (registered here, with a status subresource). */
     static final List<String[]> CUSTOM_RESOURCES = List.of(
             new String[] {"postgresql.cnpg.io", "backups", "Backup", "v1"},
-            new String[] {"barmancloud.cnpg.io", "objectstores", "ObjectStore", "v1"});
+            new String[] {"barmancloud.cnpg.io", "objectstores", "ObjectStore", "v1"},
+            new String[] {"k8s.mariadb.com", "physicalbackups", "PhysicalBackup", "v1alpha1"});
 
     static final String BARMAN_CLOUD = "barman-cloud.cloudnative-pg.io";
     /** Barman's backup ids: the backup's start, {@code %Y%m%dT%H%M%S} (barman-cloud-backup). */
@@ -36,6 +37,11 @@ final class BackupOperatorsSimulation {
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
     /** The simulated bucket: the base backups in each server's folder ({@code <destinationPath>/<serverName>}). */
     private final Map<String, List<BarmanBackup>> catalogue = new ConcurrentHashMap<>();
+
+    /** Buckets that do not exist in the simulated object store (a backup into one fails). */
+    private final java.util.Set<String> missingBuckets = ConcurrentHashMap.newKeySet();
+    /** mariadb-operator's backup files in each folder ({@code <bucket>/<prefix>}), by the time in their name. */
+    private final Map<String, List<Instant>> physicalFiles = new ConcurrentHashMap<>();
 
     /** One base backup in the bucket, with the moment it ended (consistent from then on). */
     record BarmanBackup(String id, Instant begin, Instant end) {
@@ -63,6 +69,117 @@ final class BackupOperatorsSimulation {
         for (GenericKubernetesResource b : list("postgresql.cnpg.io/v1", "Backup")) {
             cloudNativePgBackup(b);
         }
+        for (GenericKubernetesResource b : list("k8s.mariadb.com/v1alpha1", "PhysicalBackup")) {
+            mariaDbPhysicalBackup(b);
+        }
+    }
+
+    void bucketMissing(String bucket) {
+        missingBuckets.add(bucket);
+    }
+
+    // --- mariadb-operator ----------------------------------------------------------------------------------------
+
+    /**
+     * A {@code PhysicalBackup} without a schedule: one mariadb-backup Job (internal/controller/
+     * physicalbackup_controller.go {@code reconcileTemplate}: no schedule and no Job yet), and its {@code Complete}
+     * condition as physicalbackup_controller_job.go {@code reconcileJobStatus} writes it: False
+     * {@code JobNotComplete} "Not complete" while there is no Job (also while the MariaDB has no ready primary:
+     * {@code physicalBackupTarget} finds no target pod and no Job is created), False {@code JobRunning} "Running",
+     * then True {@code JobComplete} "Success", or True {@code JobFailed} "Failed" when the Job fails (here: its
+     * bucket does not exist). No {@code observedGeneration}. A completed Job leaves a file
+     * {@code physicalbackup-<job start>.xb.gz} in {@code <bucket>/<prefix>} (getBackupFileName).
+     */
+    private void mariaDbPhysicalBackup(GenericKubernetesResource b) {
+        String reason = completeReason(b);
+        if ("JobComplete".equals(reason) || "JobFailed".equals(reason)) {
+            return;
+        }
+        String ns = b.getMetadata().getNamespace();
+        GenericKubernetesResource mariadb = client.genericKubernetesResources("k8s.mariadb.com/v1alpha1", "MariaDB").inNamespace(ns)
+                .withName(String.valueOf(OperatorSimulator.get(b, "spec", "mariaDbRef", "name"))).get();
+        boolean primaryReady = mariadb != null && !Boolean.TRUE.equals(OperatorSimulator.get(mariadb, "spec", "suspend"))
+                && conditionTrue(mariadb, "Ready");
+        if (reason == null || "JobNotComplete".equals(reason)) {
+            if (!primaryReady || !settled(key(b, "seen"))) {
+                writeStatus(b, Map.of("conditions", List.of(condition("Complete", false, "JobNotComplete", "Not complete"))));
+                return;
+            }
+            writeStatus(b, Map.of("conditions", List.of(condition("Complete", false, "JobRunning", "Running")),
+                    "lastScheduleTime", now()));
+            return;
+        }
+        if (!settled(key(b, "job"))) {
+            return;
+        }
+        String bucket = String.valueOf(OperatorSimulator.get(b, "spec", "storage", "s3", "bucket"));
+        Object started = OperatorSimulator.get(b, "status", "lastScheduleTime");
+        if (missingBuckets.contains(bucket)) {
+            writeStatus(b, Map.of("conditions", List.of(condition("Complete", true, "JobFailed", "Failed")), "lastScheduleTime", started));
+            return;
+        }
+        physicalFiles.computeIfAbsent(bucket + "/" + OperatorSimulator.get(b, "spec", "storage", "s3", "prefix"), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(Instant.parse(String.valueOf(started)));
+        writeStatus(b, Map.of("conditions", List.of(condition("Complete", true, "JobComplete", "Success")), "lastScheduleTime", started));
+    }
+
+    /**
+     * Whether a MariaDB bootstrapped from physical backups ({@code bootstrapFrom.s3}, {@code backupContentType:
+     * Physical}) is still being restored: internal/controller/mariadb_controller_init.go
+     * {@code reconcilePhysicalBackupInit} restores into the data volume with a Job before the StatefulSet exists,
+     * with {@code Initialized} False "Initializing" (pkg/condition/initialized.go) and not Ready. The restore takes
+     * three delays; while the folder has no backup file from before {@code targetRecoveryTime} the Job fails and
+     * is retried, so the MariaDB never starts. Writes that status itself.
+     */
+    boolean restoringMariaDb(GenericKubernetesResource m) {
+        if (!(OperatorSimulator.get(m, "spec", "bootstrapFrom", "s3") instanceof Map<?, ?> s3)) {
+            return false;
+        }
+        if (client.apps().statefulSets().inNamespace(m.getMetadata().getNamespace()).withName(m.getMetadata().getName()).get() != null) {
+            return false; // restored: the operator went on to the StatefulSet
+        }
+        Object target = OperatorSimulator.get(m, "spec", "bootstrapFrom", "targetRecoveryTime");
+        Instant until = target == null ? Instant.now() : Instant.parse(String.valueOf(target));
+        boolean found = physicalFiles.getOrDefault(s3.get("bucket") + "/" + s3.get("prefix"), List.of()).stream().anyMatch(t -> !t.isAfter(until));
+        if (found && settled(key(m, "restore"), delay.multipliedBy(3))) {
+            return false;
+        }
+        writeStatus(m, Map.of("conditions", List.of(condition("Ready", false, "StatefulSetNotReady", "Not ready"),
+                condition("Initialized", false, "Initializing", "Initializing"))));
+        return true;
+    }
+
+    private static String completeReason(GenericKubernetesResource r) {
+        if (OperatorSimulator.get(r, "status", "conditions") instanceof List<?> conditions) {
+            for (Object c : conditions) {
+                if (c instanceof Map<?, ?> m && "Complete".equals(m.get("type"))) {
+                    return (String) m.get("reason");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean conditionTrue(GenericKubernetesResource r, String type) {
+        if (OperatorSimulator.get(r, "status", "conditions") instanceof List<?> conditions) {
+            for (Object c : conditions) {
+                if (c instanceof Map<?, ?> m && type.equals(m.get("type"))) {
+                    return "True".equals(m.get("status"));
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A condition as mariadb-operator writes it ({@code meta.SetStatusCondition}): no observedGeneration. */
+    private static Map<String, Object> condition(String type, boolean status, String reason, String message) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", type);
+        c.put("status", status ? "True" : "False");
+        c.put("reason", reason);
+        c.put("message", message);
+        c.put("lastTransitionTime", now());
+        return c;
     }
 
     // --- CloudNativePG and the Barman Cloud plugin ---------------------------------------------------------------

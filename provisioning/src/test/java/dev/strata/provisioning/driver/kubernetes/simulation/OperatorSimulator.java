@@ -79,6 +79,11 @@ public final class OperatorSimulator implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
     }
 
+    /** Makes {@code bucket} one that the simulated object store does not have: backups into it fail. */
+    public void bucketMissing(String bucket) {
+        backupOperators.bucketMissing(bucket);
+    }
+
     /** The last failure of a pass (null if none), so a test can tell a broken simulator from a broken Strata. */
     public RuntimeException lastError() {
         return lastError;
@@ -422,6 +427,9 @@ public final class OperatorSimulator implements AutoCloseable {
         boolean suspended = Boolean.TRUE.equals(get(m, "spec", "suspend"));
         if (suspended) {
             return; // reconciliation suspended: the operator changes nothing
+        }
+        if (backupOperators.restoringMariaDb(m)) {
+            return; // bootstrapFrom: the restore Job runs before the StatefulSet is made
         }
         String ns = ns(m);
         String name = name(m);

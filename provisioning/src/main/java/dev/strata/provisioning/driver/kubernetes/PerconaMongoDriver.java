@@ -1,27 +1,51 @@
 package dev.strata.provisioning.driver.kubernetes;
 
 import com.google.gson.JsonObject;
+import dev.strata.domain.backup.BackupCapability;
+import dev.strata.domain.backup.PointInTimeCapability;
 import dev.strata.domain.database.ConnectionInfo;
 import dev.strata.domain.database.Engine;
 import dev.strata.domain.database.InstanceSpec;
 import dev.strata.provisioning.driver.DriverPlace;
+import dev.strata.provisioning.config.StrataConfig.BackupObjectStore;
 import dev.strata.provisioning.driver.kubernetes.KubernetesCluster.Target;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * MongoDB through the Percona Operator: a {@code psmdb.percona.com/v1 PerconaServerMongoDB} with one replica set of
  * one member, and the application user declared in {@code spec.users} with a password Secret Strata writes.
  * Ready when {@code status.state} is {@code ready}; sleep is {@code spec.pause} (state {@code paused}).
+ * <p>
+ * Backups through Percona Backup for MongoDB as the operator runs it: with {@code STRATA_K8S_BACKUP_S3_*} set,
+ * {@code spec.backup} has one S3 storage, the database's folder of the bucket, and {@code pitr.enabled} (the
+ * oplog is archived continuously); a backup is a {@code PerconaServerMongoDBBackup} ({@link #backup}), a restore
+ * a new cluster that a {@code PerconaServerMongoDBRestore} then fills ({@link #restore}).
  */
 @ApplicationScoped
 @DriverPlace("kubernetes")
-public class PerconaMongoDriver extends OperatorDriver {
+public class PerconaMongoDriver extends OperatorDriver implements BackupCapability, PointInTimeCapability {
 
     public static final ResourceKind PSMDB = new ResourceKind("psmdb.percona.com", "v1", "perconaservermongodbs", "PerconaServerMongoDB");
     public static final String CR_VERSION = "1.21.0";
     public static final String REPLSET = "rs0";
+    public static final ResourceKind BACKUP = new ResourceKind("psmdb.percona.com", "v1", "perconaservermongodbbackups", "PerconaServerMongoDBBackup");
+    public static final ResourceKind RESTORE = new ResourceKind("psmdb.percona.com", "v1", "perconaservermongodbrestores", "PerconaServerMongoDBRestore");
+    /** Percona Backup for MongoDB of the operator's 1.22.0 release (deploy/cr.yaml, e2e-tests/release_versions). */
+    public static final String PBM_IMAGE = "percona/percona-backup-mongodb:2.12.0";
+    /** The name of the one backup storage in {@code spec.backup.storages}. */
+    public static final String STORAGE = "strata";
+    /** Role label of the copy of a database's system users Secret kept with each of its backups. */
+    static final String USERS_COPY_ROLE = "backup-system-users";
+    /** {@code PITRestoreDate} (pkg/apis/psmdb/v1/perconaservermongodbrestore_types.go): UTC, to the second. */
+    static final DateTimeFormatter PITR_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     public PerconaMongoDriver() {
     }
@@ -91,7 +115,10 @@ public class PerconaMongoDriver extends OperatorDriver {
                         "name", spec.username(),
                         "db", spec.databaseName(),
                         "passwordSecretRef", Json.obj("name", userSecret(t), "key", "password"),
-                        "roles", Json.arr(Json.obj("name", "readWrite", "db", spec.databaseName())))));
+                        "roles", Json.arr(Json.obj("name", "readWrite", "db", spec.databaseName())))),
+                "backup", backups().configured().map(store -> Json.obj("enabled", true, "image", PBM_IMAGE,
+                        "storages", Json.obj(STORAGE, Json.obj("type", "s3", "s3", s3(store, spec.id()))),
+                        "pitr", Json.obj("enabled", true))).orElse(null));
     }
 
     @Override
@@ -117,5 +144,192 @@ public class PerconaMongoDriver extends OperatorDriver {
         String uri = "mongodb://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/"
                 + spec.databaseName() + "?replicaSet=" + REPLSET + "&authSource=" + spec.databaseName();
         return new ConnectionInfo(uri, spec.username(), spec.password(), host, port, spec.databaseName(), null);
+    }
+
+    // --- backups through Percona Backup for MongoDB ----------------------------------------------------------------
+
+    private OperatorBackupStore backups() {
+        return new OperatorBackupStore(cluster);
+    }
+
+    /** An S3 storage of PBM: one database's folder, with the credentials Secret (its keys are the ones PBM reads). */
+    private static JsonObject s3(BackupObjectStore store, String databaseId) {
+        return Json.obj("bucket", store.bucket(), "prefix", OperatorBackupStore.folder(databaseId), "region", store.region(),
+                "endpointUrl", store.endpoint(), "credentialsSecret", OperatorBackupStore.SECRET);
+    }
+
+    @Override
+    protected void beforeApply(InstanceSpec spec, Target target) {
+        if (backups().configured().isPresent()) {
+            backups().ensureSecret(target.namespace());
+        }
+    }
+
+    @Override
+    public String backupsUnavailable() {
+        return backups().unavailable();
+    }
+
+    /**
+     * A PBM restore replaces the whole data set, the operator's system users included, with the backup's; the
+     * operator's users Secret then no longer matches and it loses its own access. Strata restores MongoDB backups
+     * into new databases only, which it gives the backup's system users Secret before they start.
+     */
+    @Override
+    public String inPlaceRestoreUnavailable() {
+        return "MongoDB databases in Kubernetes mode are restored into new databases only (a Percona Backup for MongoDB restore"
+                + " replaces the system users the operator works with): restore the backup into a new database"
+                + " (POST /workspaces/{ws}/backups/{id}/restore) or branch the database, then switch your clients over";
+    }
+
+    /** PBM's default oplog span ({@code pitr.oplogSpanMin}, 10 min): the oplog reaches the storage within it. */
+    @Override
+    public Duration archiveInterval() {
+        return Duration.ofMinutes(10);
+    }
+
+    /**
+     * A {@code PerconaServerMongoDBBackup} (a logical backup into the storage, named after Strata's backup id), waited
+     * for through {@code status.state} (pkg/apis/psmdb/v1/perconaservermongodbbackup_types.go: waiting, requested,
+     * running, then ready or error with {@code status.error}). The location is {@code status.destination}
+     * ({@code s3://<bucket>/<prefix>/<PBM name>}, what a restore from another cluster names); the size is PBM's,
+     * as the operator prints it. The database's system users Secret is kept with the backup (see
+     * {@link #inPlaceRestoreUnavailable}). A paused cluster cannot be backed up (the operator's {@code CanBackup}
+     * waits for it), so a sleeping database is refused at once.
+     */
+    @Override
+    public TakenBackup backup(InstanceSpec spec, BackupJob job) {
+        OperatorBackupStore backups = backups();
+        backups.require();
+        Target t = cluster.target(spec);
+        if (spec.sleeping()) {
+            throw new IllegalStateException("the Percona operator backs up running clusters only; the database is asleep:"
+                    + " wake it and back it up again");
+        }
+        KubernetesApi api = cluster.api();
+        String name = KubernetesCluster.dnsName(job.backupId());
+        Map<String, String> labels = backups.backupLabels(cluster.labels(spec), job.backupId());
+        Map<String, String> users = api.secret(t.namespace(), systemUsersSecret(t)).orElseThrow(() -> new IllegalStateException(
+                "the system users Secret " + systemUsersSecret(t) + " of the Percona operator is not there yet; back up again once the database is ready"));
+        Map<String, String> copyLabels = new LinkedHashMap<>(labels);
+        copyLabels.put(OperatorBackupStore.ROLE_LABEL, USERS_COPY_ROLE);
+        api.putSecret(t.namespace(), name + "-users", users, copyLabels);
+        if (api.get(BACKUP, t.namespace(), name).isEmpty()) {
+            api.create(BACKUP, Json.obj("apiVersion", BACKUP.apiVersion(), "kind", BACKUP.kind(),
+                    "metadata", Json.obj("name", name, "namespace", t.namespace(), "labels", labels),
+                    "spec", Json.obj("clusterName", t.name(), "storageName", STORAGE, "type", "logical")));
+        }
+        String what = "PerconaServerMongoDBBackup " + name + " of " + t.name() + " in namespace " + t.namespace();
+        JsonObject done = backups.await(what, () -> api.get(BACKUP, t.namespace(), name), b -> {
+            String state = Json.string(b, "status", "state").orElse("");
+            return state.equals("ready") || state.equals("error") ? b : null;
+        }, b -> "in state " + Json.string(b, "status", "state").filter(x -> !x.isEmpty()).orElse("new"));
+        if ("error".equals(Json.string(done, "status", "state").orElse(""))) {
+            throw new IllegalStateException("the Percona operator failed " + what + ": " + Json.string(done, "status", "error").orElse("no error given"));
+        }
+        String destination = Json.string(done, "status", "destination").orElseThrow(() ->
+                new IllegalStateException(what + " is ready but names no destination"));
+        return new TakenBackup(destination, size(Json.string(done, "status", "size").orElse("")), true);
+    }
+
+    /** PBM's size as printed ({@code storage.PrettySize}: "1.50MB", "512.00B", "2.00GB"); 0 when it cannot be read. */
+    static long size(String pretty) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.]+)\\s*([KMGTP]?i?B)").matcher(pretty.trim());
+        if (!m.matches()) {
+            return 0;
+        }
+        int power = "BKMGTP".indexOf(m.group(2).charAt(0));
+        double base = m.group(2).contains("i") ? 1024 : 1000;
+        return Math.round(Double.parseDouble(m.group(1)) * Math.pow(base, power));
+    }
+
+    /**
+     * Restore into a new database, in two steps, since the Percona operator restores into an existing cluster
+     * only: the new cluster is created (with the system users Secret kept with the backup: the restored data has
+     * those users) and awaited until ready, then a {@code PerconaServerMongoDBRestore} against it reads the backup
+     * from the source's folder ({@code backupSource} with {@code destination} and the storage; this works across
+     * namespaces and after the source is gone), to {@code pitr: {type: date}} when a moment is asked for. Once its
+     * {@code status.state} is {@code ready}, the hash annotation the operator keeps of the application user's
+     * password is removed from the user's Secret, so that the operator sets the target's password again over the
+     * source's that the restore brought back (pkg/controller/perconaservermongodb/custom_users.go
+     * {@code updatePass}). Each step is found again when the call is repeated after a crash.
+     */
+    @Override
+    public void restore(InstanceSpec target, RestoreJob job) {
+        OperatorBackupStore backups = backups();
+        BackupObjectStore store = backups.require();
+        Target t = cluster.target(target);
+        KubernetesApi api = cluster.api();
+        String restoreName = t.name() + "-" + Integer.toHexString((job.token() == null ? job.backupId() : job.token()).hashCode());
+        Optional<JsonObject> existing = api.get(PSMDB, t.namespace(), t.name());
+        if (existing.isPresent() && api.get(RESTORE, t.namespace(), restoreName).isEmpty()
+                && !restoreName.equals(Json.string(existing.get(), "metadata", "annotations", "strata.dev/restore").orElse(null))) {
+            throw new IllegalStateException(inPlaceRestoreUnavailable());
+        }
+        if (existing.isEmpty()) {
+            backups.ensureSecret(t.namespace());
+            Map<String, String> users = api.listEverywhere(ResourceKind.SECRET, OperatorBackupStore.BACKUP_ID_LABEL + "=" + job.backupId()
+                            + "," + OperatorBackupStore.ROLE_LABEL + "=" + USERS_COPY_ROLE).stream().findFirst()
+                    .flatMap(s -> api.secret(Json.string(s, "metadata", "namespace").orElse(null), Json.string(s, "metadata", "name").orElseThrow()))
+                    .orElseThrow(() -> new IllegalStateException("the system users kept with backup " + job.backupId() + " are gone (Secret labelled "
+                            + OperatorBackupStore.BACKUP_ID_LABEL + "=" + job.backupId() + "); the restored data could not be run without them"));
+            api.putSecret(t.namespace(), systemUsersSecret(t), users, cluster.labels(target));
+            JsonObject cr = desired(target);
+            cr.getAsJsonObject("metadata").add("annotations", Json.obj("strata.dev/restore", restoreName));
+            api.ensureNamespace(t.namespace());
+            for (Map.Entry<String, Map<String, String>> secret : ownSecrets(target, t).entrySet()) {
+                api.putSecret(t.namespace(), secret.getKey(), secret.getValue(), cluster.labels(target));
+            }
+            api.create(PSMDB, cr);
+        }
+        backups.await("PerconaServerMongoDB " + t.name() + " (made for the restore of " + job.backupId() + ")",
+                () -> api.get(PSMDB, t.namespace(), t.name()),
+                c -> "ready".equals(Json.string(c, "status", "state").orElse("")) ? c : null,
+                c -> "in state " + Json.string(c, "status", "state").filter(x -> !x.isEmpty()).orElse("(none yet)"));
+        if (api.get(RESTORE, t.namespace(), restoreName).isEmpty()) {
+            String destination = job.location();
+            String prefix = OperatorBackupStore.folder(job.sourceDatabaseId());
+            JsonObject spec = Json.obj("clusterName", t.name(),
+                    "backupSource", Json.obj("type", "logical", "destination", destination,
+                            "s3", s3(store, job.sourceDatabaseId())),
+                    "pitr", job.pointInTime() == null ? null : Json.obj("type", "date", "date", PITR_DATE.format(job.pointInTime())));
+            if (!destination.contains(prefix)) {
+                throw new IllegalStateException("backup " + job.backupId() + " is at " + destination + ", not in the folder " + prefix
+                        + " of its database: it was not taken through the Percona operator");
+            }
+            api.create(RESTORE, Json.obj("apiVersion", RESTORE.apiVersion(), "kind", RESTORE.kind(),
+                    "metadata", Json.obj("name", restoreName, "namespace", t.namespace(),
+                            "labels", backups.backupLabels(cluster.labels(target), job.backupId())),
+                    "spec", spec));
+        }
+        String what = "PerconaServerMongoDBRestore " + restoreName + " into " + t.name();
+        JsonObject done = backups.await(what, () -> api.get(RESTORE, t.namespace(), restoreName), r -> {
+            String state = Json.string(r, "status", "state").orElse("");
+            return state.equals("ready") || state.equals("error") || state.equals("rejected") ? r : null;
+        }, r -> "in state " + Json.string(r, "status", "state").filter(x -> !x.isEmpty()).orElse("new"));
+        if (!"ready".equals(Json.string(done, "status", "state").orElse(""))) {
+            throw new IllegalStateException("the Percona operator failed " + what + ": " + Json.string(done, "status", "error").orElse("no error given"));
+        }
+        String hash = "percona.com/" + t.name() + "-" + target.username() + "-hash";
+        if (api.get(ResourceKind.SECRET, t.namespace(), userSecret(t)).flatMap(s -> Json.string(s, "metadata", "annotations", hash)).isPresent()) {
+            api.mergePatch(ResourceKind.SECRET, t.namespace(), userSecret(t), Json.obj("metadata", Json.obj("annotations",
+                    Json.element(java.util.Collections.singletonMap(hash, null)))));
+        }
+    }
+
+    /** The restore resources made for this database go with it (its backups stay: they outlive it). */
+    @Override
+    protected void deleteDependents(InstanceSpec spec, Target target) {
+        for (JsonObject r : cluster.api().listEverywhere(RESTORE, KubernetesCluster.DATABASE_ID_LABEL + "=" + spec.id())) {
+            cluster.api().delete(RESTORE, Json.string(r, "metadata", "namespace").orElse(null), Json.string(r, "metadata", "name").orElseThrow());
+        }
+    }
+
+    /** Deletes the backup resource and the system users kept with it. */
+    @Override
+    public void deleteBackup(RestoreJob backup) {
+        OperatorBackupStore backups = backups();
+        backups.deleteLabelled(BACKUP, backup.backupId());
+        backups.deleteLabelled(ResourceKind.SECRET, backup.backupId());
     }
 }

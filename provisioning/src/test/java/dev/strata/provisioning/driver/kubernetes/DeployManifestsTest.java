@@ -57,7 +57,11 @@ class DeployManifestsTest {
             // ... and one Backup per backup, found again by label in any namespace when it is deleted
             Map.entry(CloudNativePgDriver.BACKUP, Set.of("get", "list", "create", "delete")),
             // mariadb-operator: one PhysicalBackup per backup, likewise
-            Map.entry(MariaDbOperatorDriver.PHYSICAL_BACKUP, Set.of("get", "list", "create", "delete")));
+            Map.entry(MariaDbOperatorDriver.PHYSICAL_BACKUP, Set.of("get", "list", "create", "delete")),
+            // the Percona operator: one backup resource per backup, and the restores that fill new clusters (listed
+            // by label when their database is deleted)
+            Map.entry(PerconaMongoDriver.BACKUP, Set.of("get", "list", "create", "delete")),
+            Map.entry(PerconaMongoDriver.RESTORE, Set.of("get", "list", "create", "delete")));
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 

@@ -96,11 +96,11 @@ class OperatorBackupsTest {
     }
 
     private static String newId() {
-        return "db_01jtestbackups00000000000" + (char) ('a' + serial++);
+        return "db_01jtestbackups0000000000" + String.format("%02d", serial++);
     }
 
     private static String backupId() {
-        return "bkp_01jtestbackup0000000000000" + (char) ('a' + serial++);
+        return "bkp_01jtestbackup000000000000" + String.format("%02d", serial++);
     }
 
     private static GenericKubernetesResource stored(ResourceKind kind, String name) {
@@ -380,6 +380,105 @@ class OperatorBackupsTest {
 
         driver.delete(target);
         assertThat(apiServer.secret(NS, name + "-source-root")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    // --- MongoDB: Percona Backup for MongoDB through the Percona operator ----------------------------------------
+
+    @Test
+    void mongodbBacksUpWithPbmIntoTheDatabasesFolder() {
+        PerconaMongoDriver driver = new PerconaMongoDriver(cluster);
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec spec = spec(Engine.MONGODB, "7.0", false, id);
+        untilReady(driver, spec);
+        GenericKubernetesResource psmdb = stored(PerconaMongoDriver.PSMDB, name);
+        assertThat(at(psmdb, "spec.backup")).isEqualTo(Map.of("enabled", true, "image", "percona/percona-backup-mongodb:2.12.0",
+                "storages", Map.of("strata", Map.of("type", "s3", "s3", Map.of("bucket", "strata-backups", "prefix", "databases/" + id,
+                        "region", "eu-west-1", "endpointUrl", "http://minio.storage.svc:9000", "credentialsSecret", "strata-backup-s3"))),
+                "pitr", Map.of("enabled", true)));
+
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(spec, job(bkp, 7));
+        GenericKubernetesResource b = stored(PerconaMongoDriver.BACKUP, KubernetesCluster.dnsName(bkp));
+        assertThat(at(b, "spec")).isEqualTo(Map.of("clusterName", name, "storageName", "strata", "type", "logical"));
+        assertThat(at(b, "status.state")).isEqualTo("ready");
+        assertThat(taken.location()).isEqualTo(at(b, "status.destination")).startsWith("s3://strata-backups/databases/" + id + "/");
+        assertThat(taken.sizeBytes()).as("PBM's size as the operator prints it").isEqualTo(1_250_000L);
+        assertThat(taken.pointInTimeBase()).as("the oplog is archived from it on").isTrue();
+        assertThat(apiServer.secret(NS, KubernetesCluster.dnsName(bkp) + "-users")).as("the system users the restored data has")
+                .isEqualTo(apiServer.secret(NS, name + "-users"));
+
+        driver.deleteBackup(restoreJob(bkp, id, taken.location(), null, null));
+        assertThat(stored(PerconaMongoDriver.BACKUP, KubernetesCluster.dnsName(bkp))).isNull();
+        assertThat(apiServer.secret(NS, KubernetesCluster.dnsName(bkp) + "-users")).isNull();
+        assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void aMongodbBackupThatFailsReportsPbmsError() {
+        operators.bucketMissing("strata-mongo-gone");
+        KubernetesCluster other = new KubernetesCluster(new BackupConfig() {
+            @Override
+            public Optional<BackupObjectStore> kubernetesBackupStore() {
+                return Optional.of(new BackupObjectStore("https://s3.eu-west-1.amazonaws.com", "strata-mongo-gone", "eu-west-1", "k", "s"));
+            }
+        }, cluster.api());
+        PerconaMongoDriver driver = new PerconaMongoDriver(other);
+        String id = newId();
+        InstanceSpec spec = spec(Engine.MONGODB, "7.0", false, id);
+        untilReady(driver, spec);
+        assertThatThrownBy(() -> driver.backup(spec, job(backupId(), 7))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the Percona operator failed PerconaServerMongoDBBackup")
+                .hasMessageEndingWith(": upload to storage: NoSuchBucket: The specified bucket does not exist");
+        assertThatThrownBy(() -> driver.backup(spec(Engine.MONGODB, "7.0", true, id), job(backupId(), 7)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("asleep");
+    }
+
+    @Test
+    void aMongodbPointInTimeRestoreIsANewClusterThenAPbmRestoreIntoIt() {
+        PerconaMongoDriver driver = new PerconaMongoDriver(cluster);
+        String sourceId = newId();
+        InstanceSpec source = spec(Engine.MONGODB, "7.0", false, sourceId);
+        untilReady(driver, source);
+        String bkp = backupId();
+        TakenBackup taken = driver.backup(source, job(bkp, 7));
+        String lastWrite = (String) at(stored(PerconaMongoDriver.BACKUP, KubernetesCluster.dnsName(bkp)), "status.lastWriteAt");
+
+        // a moment before the backup's last write: PBM refuses it
+        String earlyId = newId();
+        InstanceSpec early = spec(Engine.MONGODB, "7.0", false, earlyId);
+        assertThatThrownBy(() -> driver.restore(early, restoreJob(bkp, sourceId, taken.location(), bkp + "@1",
+                Instant.parse(lastWrite).minusSeconds(30)))).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith(": backup's last write is later than target time");
+
+        String id = newId();
+        String name = KubernetesCluster.dnsName(id);
+        InstanceSpec target = spec(Engine.MONGODB, "7.0", false, id);
+        Instant moment = Instant.parse(lastWrite).plusSeconds(1);
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1@" + moment, moment));
+        assertThat(apiServer.secret(NS, name + "-users")).as("the source's system users, which the restored data has")
+                .isEqualTo(apiServer.secret(NS, KubernetesCluster.dnsName(sourceId) + "-users"));
+        GenericKubernetesResource restore = apiServer.client().genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDBRestore")
+                .inNamespace(NS).withLabel("strata.dev/database-id", id).list().getItems().get(0);
+        assertThat(at(restore, "spec.clusterName")).isEqualTo(name);
+        assertThat(at(restore, "spec.backupSource.type")).isEqualTo("logical");
+        assertThat(at(restore, "spec.backupSource.destination")).isEqualTo(taken.location());
+        assertThat(at(restore, "spec.backupSource.s3.prefix")).isEqualTo("databases/" + sourceId);
+        assertThat(at(restore, "spec.pitr")).isEqualTo(Map.of("type", "date",
+                "date", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(moment)));
+        assertThat(at(restore, "status.state")).isEqualTo("ready");
+        assertThat(at(stored(PerconaMongoDriver.PSMDB, name), "spec.backup.storages.strata.s3.prefix")).as("it backs up into its own folder")
+                .isEqualTo("databases/" + id);
+        untilReady(driver, target);
+
+        // repeated after a crash: nothing more; an in-place restore is refused
+        driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1@" + moment, moment));
+        assertThatThrownBy(() -> driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@2", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("restored into new databases only");
+        driver.delete(target);
+        assertThat(apiServer.client().genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDBRestore")
+                .inNamespace(NS).withLabel("strata.dev/database-id", id).list().getItems()).isEmpty();
         assertThat(operators.lastError()).isNull();
     }
 

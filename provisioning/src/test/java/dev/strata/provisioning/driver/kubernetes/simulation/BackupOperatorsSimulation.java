@@ -26,7 +26,9 @@ final class BackupOperatorsSimulation {
     static final List<String[]> CUSTOM_RESOURCES = List.of(
             new String[] {"postgresql.cnpg.io", "backups", "Backup", "v1"},
             new String[] {"barmancloud.cnpg.io", "objectstores", "ObjectStore", "v1"},
-            new String[] {"k8s.mariadb.com", "physicalbackups", "PhysicalBackup", "v1alpha1"});
+            new String[] {"k8s.mariadb.com", "physicalbackups", "PhysicalBackup", "v1alpha1"},
+            new String[] {"psmdb.percona.com", "perconaservermongodbbackups", "PerconaServerMongoDBBackup", "v1"},
+            new String[] {"psmdb.percona.com", "perconaservermongodbrestores", "PerconaServerMongoDBRestore", "v1"});
 
     static final String BARMAN_CLOUD = "barman-cloud.cloudnative-pg.io";
     /** Barman's backup ids: the backup's start, {@code %Y%m%dT%H%M%S} (barman-cloud-backup). */
@@ -42,6 +44,11 @@ final class BackupOperatorsSimulation {
     private final java.util.Set<String> missingBuckets = ConcurrentHashMap.newKeySet();
     /** mariadb-operator's backup files in each folder ({@code <bucket>/<prefix>}), by the time in their name. */
     private final Map<String, List<Instant>> physicalFiles = new ConcurrentHashMap<>();
+
+    /** PBM's backups by destination ({@code s3://<bucket>/<prefix>/<PBM name>}), with their last write. */
+    private final Map<String, Instant> pbmBackups = new ConcurrentHashMap<>();
+    /** PBM names: the backup's start, {@code 2006-01-02T15:04:05Z} (pbm's backup name format). */
+    private static final DateTimeFormatter PBM_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     /** One base backup in the bucket, with the moment it ended (consistent from then on). */
     record BarmanBackup(String id, Instant begin, Instant end) {
@@ -71,6 +78,176 @@ final class BackupOperatorsSimulation {
         }
         for (GenericKubernetesResource b : list("k8s.mariadb.com/v1alpha1", "PhysicalBackup")) {
             mariaDbPhysicalBackup(b);
+        }
+        for (GenericKubernetesResource p : list("psmdb.percona.com/v1", "PerconaServerMongoDB")) {
+            perconaSystemUsers(p);
+        }
+        for (GenericKubernetesResource b : list("psmdb.percona.com/v1", "PerconaServerMongoDBBackup")) {
+            perconaBackup(b);
+        }
+        for (GenericKubernetesResource r : list("psmdb.percona.com/v1", "PerconaServerMongoDBRestore")) {
+            perconaRestore(r);
+        }
+    }
+
+    // --- Percona Server for MongoDB ------------------------------------------------------------------------------
+
+    /**
+     * The system users Secret ({@code spec.secrets.users}), generated when absent
+     * (pkg/controller/perconaservermongodb/secrets.go {@code reconcileUsersSecret}; the keys of
+     * pkg/apis/psmdb/v1/psmdb_types.go {@code EnvMongoDB*}); one that exists, e.g. written by Strata for a restore,
+     * is used as it is. Created here, with the backups, because they are what reads it.
+     */
+    private void perconaSystemUsers(GenericKubernetesResource p) {
+        Object name = OperatorSimulator.get(p, "spec", "secrets", "users");
+        String ns = p.getMetadata().getNamespace();
+        if (name == null || client.secrets().inNamespace(ns).withName(String.valueOf(name)).get() != null) {
+            return;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        for (String user : List.of("BACKUP", "CLUSTER_ADMIN", "CLUSTER_MONITOR", "USER_ADMIN", "DATABASE_ADMIN")) {
+            data.put("MONGODB_" + user + "_USER", user.toLowerCase().replace("_", ""));
+            data.put("MONGODB_" + user + "_PASSWORD", java.util.UUID.randomUUID().toString());
+        }
+        Map<String, String> encoded = new LinkedHashMap<>();
+        data.forEach((k, v) -> encoded.put(k, java.util.Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        try {
+            client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                    .withName(String.valueOf(name)).withNamespace(ns).endMetadata().withType("Opaque").withData(encoded).build()).create();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A {@code PerconaServerMongoDBBackup} as pkg/controller/perconaservermongodbbackup drives it: no cluster:
+     * state {@code error}, "cluster not found" (psmdb_backup_controller.go {@code reconcile}); a cluster that
+     * cannot back up (not ready, paused, or without {@code spec.backup.enabled}: {@code CanBackup}) leaves the
+     * status as it is; otherwise {@code requested} with the PBM name, storage and {@code destination}
+     * (backup.go {@code Start}), after the delay {@code running}, after another {@code ready} with PBM's size,
+     * {@code completed} and {@code lastWriteAt} ({@code Status}), or {@code error} with PBM's error when the
+     * storage's bucket does not exist.
+     */
+    private void perconaBackup(GenericKubernetesResource b) {
+        String state = (String) OperatorSimulator.get(b, "status", "state");
+        if ("ready".equals(state) || "error".equals(state) || !settled(key(b, "seen"))) {
+            return;
+        }
+        String ns = b.getMetadata().getNamespace();
+        GenericKubernetesResource psmdb = client.genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDB").inNamespace(ns)
+                .withName(String.valueOf(OperatorSimulator.get(b, "spec", "clusterName"))).get();
+        Map<String, Object> status = new LinkedHashMap<>(b.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? castMap(m) : Map.of());
+        if (psmdb == null) {
+            status.put("state", "error");
+            status.put("error", "cluster not found");
+            writeStatus(b, status);
+            return;
+        }
+        boolean canBackup = Boolean.TRUE.equals(OperatorSimulator.get(psmdb, "spec", "backup", "enabled"))
+                && !Boolean.TRUE.equals(OperatorSimulator.get(psmdb, "spec", "pause")) && "ready".equals(OperatorSimulator.get(psmdb, "status", "state"));
+        if (!canBackup) {
+            return;
+        }
+        String storageName = String.valueOf(OperatorSimulator.get(b, "spec", "storageName"));
+        Object s3 = OperatorSimulator.get(psmdb, "spec", "backup", "storages", storageName, "s3");
+        if (state == null || state.isEmpty()) {
+            if (!(s3 instanceof Map<?, ?> storage)) {
+                status.put("state", "error");
+                status.put("error", "unable to get storage '" + storageName + "'");
+                writeStatus(b, status);
+                return;
+            }
+            String pbmName = PBM_NAME.format(Instant.now());
+            status.put("state", "requested");
+            status.put("pbmName", pbmName);
+            status.put("storageName", storageName);
+            status.put("destination", "s3://" + storage.get("bucket") + "/" + storage.get("prefix") + "/" + pbmName);
+            status.put("s3", castMap(storage));
+            status.put("lastTransition", now());
+            writeStatus(b, status);
+            return;
+        }
+        if ("requested".equals(state)) {
+            if (settled(key(b, "requested"))) {
+                status.put("state", "running");
+                status.put("start", now());
+                status.put("type", "logical");
+                status.put("lastTransition", now());
+                writeStatus(b, status);
+            }
+            return;
+        }
+        if (!settled(key(b, "running"))) {
+            return;
+        }
+        String bucket = String.valueOf(((Map<?, ?>) s3).get("bucket"));
+        if (missingBuckets.contains(bucket)) {
+            status.put("state", "error");
+            status.put("error", "upload to storage: NoSuchBucket: The specified bucket does not exist");
+        } else {
+            Instant lastWrite = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+            pbmBackups.put(String.valueOf(status.get("destination")), lastWrite);
+            status.put("state", "ready");
+            status.put("size", "1.25MB");
+            status.put("completed", now());
+            status.put("lastWriteAt", lastWrite.toString());
+        }
+        status.put("lastTransition", now());
+        writeStatus(b, status);
+    }
+
+    /**
+     * A {@code PerconaServerMongoDBRestore} (pkg/controller/perconaservermongodbrestore): it waits while its cluster
+     * is missing or cannot restore ({@code CanRestore}: ready, backup enabled); a backup that PBM does not find in
+     * the source storage, or a {@code pitr.date} not after the backup's last write (validate.go: "backup's last
+     * write is later than target time"), gives state {@code error}; else {@code waiting}, {@code requested},
+     * {@code running} and {@code ready} a delay apart (logical.go).
+     */
+    private void perconaRestore(GenericKubernetesResource r) {
+        String state = (String) OperatorSimulator.get(r, "status", "state");
+        if ("ready".equals(state) || "error".equals(state) || !settled(key(r, "seen"))) {
+            return;
+        }
+        String ns = r.getMetadata().getNamespace();
+        GenericKubernetesResource psmdb = client.genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDB").inNamespace(ns)
+                .withName(String.valueOf(OperatorSimulator.get(r, "spec", "clusterName"))).get();
+        if (psmdb == null || !Boolean.TRUE.equals(OperatorSimulator.get(psmdb, "spec", "backup", "enabled"))
+                || !"ready".equals(OperatorSimulator.get(psmdb, "status", "state"))) {
+            return;
+        }
+        Map<String, Object> status = new LinkedHashMap<>(r.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? castMap(m) : Map.of());
+        if (state == null || state.isEmpty()) {
+            Instant lastWrite = pbmBackups.get(String.valueOf(OperatorSimulator.get(r, "spec", "backupSource", "destination")));
+            Object date = OperatorSimulator.get(r, "spec", "pitr", "date");
+            String error = null;
+            if (lastWrite == null) {
+                error = "failed to validate backup: not found";
+            } else if (date != null) {
+                Instant target = java.time.LocalDateTime.parse(String.valueOf(date), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
+                        .toInstant(ZoneOffset.UTC);
+                error = target.equals(lastWrite) ? "backup's last write is equal to target time"
+                        : target.isBefore(lastWrite) ? "backup's last write is later than target time" : null;
+            }
+            status.put("state", error == null ? "waiting" : "error");
+            if (error != null) {
+                status.put("error", error);
+            }
+            writeStatus(r, status);
+            return;
+        }
+        String next = switch (state) {
+            case "waiting" -> "requested";
+            case "requested" -> "running";
+            default -> "ready";
+        };
+        if (settled(key(r, state))) {
+            status.put("state", next);
+            if (next.equals("ready")) {
+                status.put("completed", now());
+            }
+            writeStatus(r, status);
         }
     }
 

@@ -11,4 +11,13 @@ public interface PointInTimeCapability {
 
     /** The longest a committed change waits before it is in the repository while the server runs (the RPO). */
     Duration archiveInterval();
+
+    /**
+     * The earliest moment the engine's own archive can still restore the database to, as its tooling reports it
+     * (an operator that prunes the repository itself may have removed base backups that Strata's records still
+     * list), or empty when the driver has nothing to say (then the records alone define the window).
+     */
+    default java.util.Optional<java.time.Instant> earliestRecoverable(dev.strata.domain.database.InstanceSpec spec) {
+        return java.util.Optional.empty();
+    }
 }

@@ -349,9 +349,25 @@ public class Backups {
                     + " (POST .../backups takes one)");
         }
         Instant earliest = bases.get(bases.size() - 1).completedAt();
+        Instant reported = reportedEarliest(pitr, db);
+        if (reported != null && reported.isAfter(earliest)) {
+            earliest = reported; // the engine's tooling pruned older bases itself
+        }
         return new RecoveryWindow(true, earliest, now.isBefore(earliest) ? earliest : now, snapshots,
                 "any moment from " + shownUp(earliest) + " to the present; changes reach the archive within "
                         + pitr.archiveInterval().toSeconds() + " s while the server runs");
+    }
+
+    /**
+     * What the driver reads from the engine's own tooling as the earliest restorable moment; null when it has
+     * nothing to say or cannot be asked now (the window then rests on Strata's records, as without it).
+     */
+    private static Instant reportedEarliest(PointInTimeCapability pitr, Database db) {
+        try {
+            return pitr.earliestRecoverable(db.spec(null, null)).orElse(null);
+        } catch (RuntimeException unreachable) {
+            return null;
+        }
     }
 
     /**

@@ -112,4 +112,33 @@ class BackupsCapabilityTest {
                 .hasMessageContaining("CloudNativePG restores only into a new cluster").hasMessageContaining("/restore");
         assertThat(new CloudNativePgDriver(cluster(true)).backupsUnavailable()).isNull();
     }
+
+    @Test
+    void theRecoveryWindowStartsNoEarlierThanTheOperatorReports() {
+        Database db = ready(Engine.POSTGRESQL);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        dev.strata.domain.backup.BackupPolicy policy = dev.strata.domain.backup.BackupPolicy.defaults(db.id(), "ws_1", "v1:sealed", now, now);
+        dev.strata.domain.backup.Backup old = dev.strata.domain.backup.Backup.request(db, dev.strata.domain.backup.BackupTrigger.SCHEDULED,
+                policy, now.minusSeconds(7200));
+        old.start(now.minusSeconds(7200));
+        old.complete("20261205T010000", 0, true, now.minusSeconds(7100), java.time.Duration.ofDays(1));
+        Instant pruned = now.minusSeconds(600); // Barman's retention removed the older base; the records still list it
+        Backups backups = service(db, new CloudNativePgDriver(cluster(true)) {
+            @Override
+            public Optional<Instant> earliestRecoverable(dev.strata.domain.database.InstanceSpec spec) {
+                return Optional.of(pruned);
+            }
+        });
+        backups.backups = (dev.strata.domain.backup.BackupRepository) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.strata.domain.backup.BackupRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("completedOf")) {
+                        return java.util.List.of(old);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        dev.strata.domain.backup.RecoveryWindow window = backups.windowOf(db, now);
+        assertThat(window.pointInTime()).isTrue();
+        assertThat(window.earliest()).isEqualTo(pruned);
+        assertThat(window.contains(now.minusSeconds(3600))).isFalse();
+    }
 }

@@ -142,6 +142,19 @@ public class CloudNativePgDriver extends OperatorDriver implements BackupCapabil
     }
 
     /**
+     * {@code status.serverRecoveryWindow[<cluster>].firstRecoverabilityPoint} of the database's ObjectStore, which
+     * the plugin refreshes after each backup (plugin-barman-cloud internal/cnpgi/instance/recovery_window.go
+     * {@code updateRecoveryWindow}) and which moves forward as Barman's retention policy removes old backups.
+     */
+    @Override
+    public Optional<java.time.Instant> earliestRecoverable(InstanceSpec spec) {
+        Target target = cluster.target(spec);
+        return cluster.api().get(OBJECT_STORE, target.namespace(), archiveStore(target))
+                .flatMap(store -> Json.string(store, "status", "serverRecoveryWindow", target.name(), "firstRecoverabilityPoint"))
+                .map(java.time.Instant::parse);
+    }
+
+    /**
      * The credentials Secret and the database's ObjectStore, before the Cluster that refers to them (the plugin's
      * sidecar fails to archive until its ObjectStore exists). Nothing without a configured object store.
      */

@@ -160,6 +160,8 @@ class OperatorBackupsTest {
         store = stored(CloudNativePgDriver.OBJECT_STORE, name + "-archive");
         assertThat(at(store, "spec.retentionPolicy")).as("the database's retention, for Barman's pruning").isEqualTo("14d");
         assertThat(at(store, "status.serverRecoveryWindow." + name + ".lastSuccessfulBackupTime")).isEqualTo(at(backup, "status.stoppedAt"));
+        assertThat(driver.earliestRecoverable(spec)).as("the plugin's recovery window, for the API's")
+                .contains(Instant.parse((String) at(store, "status.serverRecoveryWindow." + name + ".firstRecoverabilityPoint")));
 
         // repeated after a crash: the same Backup, not a second one
         assertThat(driver.backup(spec, job(bkp, 14)).location()).isEqualTo(taken.location());

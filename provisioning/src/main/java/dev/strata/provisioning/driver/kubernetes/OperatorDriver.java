@@ -421,7 +421,11 @@ public abstract class OperatorDriver implements EngineDriver {
         }
     }
 
-    /** The in-cluster DNS name of a Service of this database. */
+    /**
+     * The DNS name of a Service of this database that resolves from every namespace: {@code <service>.<namespace>.svc}
+     * (the cluster domain, {@code cluster.local} by default, is in every pod's DNS search path). A bare Service
+     * name, as CloudNativePG puts in its Secret, resolves only inside the database's own namespace.
+     */
     protected static String serviceHost(Target t, String service) {
         return service + "." + t.namespace() + ".svc";
     }

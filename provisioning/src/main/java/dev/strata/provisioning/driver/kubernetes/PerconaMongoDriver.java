@@ -112,6 +112,7 @@ public class PerconaMongoDriver extends OperatorDriver {
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the replica set's headless Service <cluster>-<replset> (pkg/naming/service.go ServiceName)
         String host = serviceHost(t, t.name() + "-" + REPLSET);
         int port = 27017;
         String uri = "mongodb://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/"

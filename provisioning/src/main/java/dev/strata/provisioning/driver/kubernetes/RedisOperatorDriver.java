@@ -107,6 +107,7 @@ public class RedisOperatorDriver extends OperatorDriver {
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the Service named like the Redis (internal/k8sutils/redis-standalone.go CreateStandaloneService)
         String host = serviceHost(t, t.name());
         int port = 6379;
         String uri = "redis://default:" + enc(spec.password()) + "@" + host + ":" + port + "/0";

@@ -17,13 +17,18 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +74,9 @@ class OperatorDriversTest {
     }
 
     private static String newId() {
-        return "db_01jtestdatabase0000000000" + (char) ('a' + serial++);
+        // a, b, ... z, then 10, 11, ...: past 26 databases the ids stay valid Kubernetes names
+        String suffix = Integer.toString(10 + serial++, 36);
+        return "db_01jtestdatabase000000000" + (suffix.length() < 2 ? "0" : "") + suffix;
     }
 
     private static GenericKubernetesResource stored(ResourceKind kind, String ns, String name) {
@@ -128,16 +135,19 @@ class OperatorDriversTest {
         untilReady(driver, spec);
         assertThat(driver.observe(spec).ready()).isTrue();
 
-        // connection details: CloudNativePG's <cluster>-app Secret, as published
+        // connection details: the credentials of CloudNativePG's <cluster>-app Secret, the host its -rw Service
+        // as named from any namespace (the Secret's own host is the bare Service name)
         Map<String, String> app = secret(ns, name + "-app");
+        assertThat(app.get("host")).isEqualTo(name + "-rw");
         ConnectionInfo conn = driver.connection(spec);
-        assertThat(conn.uri()).isEqualTo(app.get("uri"));
+        String host = name + "-rw." + ns + ".svc";
+        assertThat(conn.uri()).isEqualTo("postgresql://orders:" + app.get("password") + "@" + host + ":5432/orders");
         assertThat(conn.password()).isEqualTo(app.get("password"));
         assertThat(conn.username()).isEqualTo("orders");
-        assertThat(conn.host()).isEqualTo(name + "-rw");
+        assertThat(conn.host()).isEqualTo(host);
         assertThat(conn.port()).isEqualTo(5432);
         assertThat(conn.databaseName()).isEqualTo("orders");
-        assertThat(conn.jdbcUrl()).startsWith("jdbc:postgresql://" + name + "-rw:5432/orders?user=orders&password=");
+        assertThat(conn.jdbcUrl()).isEqualTo("jdbc:postgresql://" + host + ":5432/orders?user=orders&password=" + app.get("password"));
 
         // resize: storage grows, memory changes; not ready until the operator has rolled it out
         InstanceSpec bigger = spec(Engine.POSTGRESQL, "16", 20, "2Gi", false, id);
@@ -573,6 +583,70 @@ class OperatorDriversTest {
         api.putSecret("strata-secrets-test", "env", Map.of("STORAGE_KEY", "k2"), Map.of());
         assertThat(secret("strata-secrets-test", "env")).isEqualTo(Map.of("STORAGE_KEY", "k2"));
         assertThat(api.secret("strata-secrets-test", "env")).contains(Map.of("STORAGE_KEY", "k2"));
+    }
+
+    /** One database of each engine with its driver, for the tests that hold for all four. */
+    private record OneEngine(OperatorDriver driver, InstanceSpec spec) {
+    }
+
+    private static List<OneEngine> oneOfEach() {
+        return List.of(new OneEngine(new CloudNativePgDriver(cluster), spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId())),
+                new OneEngine(new MariaDbOperatorDriver(cluster), spec(Engine.MYSQL, "11.4", 10, "1Gi", false, newId())),
+                new OneEngine(new RedisOperatorDriver(cluster), spec(Engine.REDIS, "7.0.15", 10, "512Mi", false, newId())),
+                new OneEngine(new PerconaMongoDriver(cluster), spec(Engine.MONGODB, "7.0", 10, "1Gi", false, newId())));
+    }
+
+    /** Deletes a database, repeating while an operator's finalizer still holds its resource. */
+    private static void deleted(OperatorDriver driver, InstanceSpec spec) {
+        await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
+                .until(() -> {
+                    try {
+                        driver.delete(spec);
+                        return true;
+                    } catch (KubernetesFailure stillThere) {
+                        return false;
+                    }
+                });
+    }
+
+    /**
+     * Applications run in other namespaces than their databases, so every host Strata hands out (the connection
+     * details, the host in their URI and JDBC URL, and so the project's {@code DATABASE_URL}) is
+     * {@code <service>.<namespace>.svc} of a Service the operator made in the database's namespace, on a port that
+     * Service serves; the same rule for all four engines. CloudNativePG's Secret says only {@code <cluster>-rw}.
+     */
+    @Test
+    void everyHostIsAServiceOfTheOperatorNamedSoThatItResolvesFromAnyNamespace() {
+        Pattern serviceHost = Pattern.compile("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc");
+        for (OneEngine e : oneOfEach()) {
+            untilReady(e.driver(), e.spec());
+            String ns = cluster.target(e.spec()).namespace();
+            ConnectionInfo conn = e.driver().connection(e.spec());
+            String what = e.spec().engine().wireName() + " host " + conn.host();
+            Matcher host = serviceHost.matcher(conn.host());
+            assertThat(host.matches()).as(what + " is <service>.<namespace>.svc").isTrue();
+            assertThat(host.group(2)).as(what + ": the database's namespace").isEqualTo(ns);
+            Service service = apiServer.client().services().inNamespace(ns).withName(host.group(1)).get();
+            assertThat(service).as(what + ": the operator's Service " + host.group(1) + " in namespace " + ns).isNotNull();
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).as(what + ": a port of the Service")
+                    .contains(conn.port());
+            URI uri = URI.create(conn.uri());
+            assertThat(uri.getHost()).as(e.spec().engine().wireName() + " uri").isEqualTo(conn.host());
+            assertThat(uri.getPort()).as(e.spec().engine().wireName() + " uri").isEqualTo(conn.port());
+            if (conn.jdbcUrl() != null) {
+                URI jdbc = URI.create(conn.jdbcUrl().substring("jdbc:".length()));
+                assertThat(jdbc.getHost()).as(e.spec().engine().wireName() + " jdbcUrl").isEqualTo(conn.host());
+                assertThat(jdbc.getPort()).as(e.spec().engine().wireName() + " jdbcUrl").isEqualTo(conn.port());
+            }
+
+            // the Services are owned by the resource: garbage collection removes them with it
+            String name = cluster.target(e.spec()).name();
+            assertThat(service.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(name);
+            deleted(e.driver(), e.spec());
+            await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().services().inNamespace(ns).list().getItems()
+                    .stream().noneMatch(svc -> svc.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(name))));
+        }
+        assertThat(operators.lastError()).isNull();
     }
 
     @Test

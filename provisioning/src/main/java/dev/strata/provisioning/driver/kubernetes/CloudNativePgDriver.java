@@ -49,11 +49,6 @@ public class CloudNativePgDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "ghcr.io/cloudnative-pg/postgresql:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return CLUSTER;
     }

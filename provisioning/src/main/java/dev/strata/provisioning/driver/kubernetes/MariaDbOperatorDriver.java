@@ -45,11 +45,6 @@ public class MariaDbOperatorDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "docker-registry1.mariadb.com/library/mariadb:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return MARIADB;
     }

@@ -41,11 +41,6 @@ public class PerconaMongoDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "percona/percona-server-mongodb:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return PSMDB;
     }

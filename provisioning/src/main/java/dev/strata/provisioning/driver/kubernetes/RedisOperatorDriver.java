@@ -43,11 +43,6 @@ public class RedisOperatorDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "quay.io/opstree/redis:v{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return REDIS;
     }

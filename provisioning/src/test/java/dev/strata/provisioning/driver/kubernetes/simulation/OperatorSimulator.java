@@ -75,6 +75,7 @@ public final class OperatorSimulator implements AutoCloseable {
         this.client = apiServer.client();
         this.delay = delay;
         apiServer.admission("postgresql.cnpg.io", "clusters", "mcluster.cnpg.io", OperatorSimulator::cloudNativePgDefaulting);
+        apiServer.admission("postgresql.cnpg.io", "clusters", "vcluster.cnpg.io", OperatorSimulator::cloudNativePgValidation);
         apiServer.admission("k8s.mariadb.com", "mariadbs", "vmariadb-v1alpha1.kb.io", OperatorSimulator::mariaDbValidation);
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
     }
@@ -369,6 +370,58 @@ public final class OperatorSimulator implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** {@code semanticVersionRegex} of cloudnative-pg/machinery pkg/postgres/version/version.go. */
+    private static final java.util.regex.Pattern PG_VERSION = java.util.regex.Pattern.compile("^(\\d\\.?)+");
+
+    /**
+     * CloudNativePG's validating webhook {@code vcluster.cnpg.io} on create and update of a Cluster
+     * (internal/webhook/v1/cluster_webhook.go {@code ClusterCustomValidator}), its checks of {@code spec.imageName}:
+     * {@code validateImageName} refuses the tag {@code latest} (also what a name without a tag means,
+     * machinery pkg/image/reference {@code New}), a digest without a tag, and a tag that does not start with a
+     * version ({@code version.FromTag}); {@code validateConfiguration} refuses a major below 13. A rolling major
+     * such as {@code :16} passes: {@code FromTag("16")} is 16.0. The refusal is {@code apierrors.NewInvalid}
+     * (422). The other validations are not simulated.
+     */
+    static String cloudNativePgValidation(JsonObject old, JsonObject cluster) {
+        JsonElement image = at(cluster, "spec", "imageName");
+        if (image == null || image.getAsString().isEmpty()) {
+            return null; // the operator's default image or the catalog's
+        }
+        String name = image.getAsString();
+        String tag = imageTag(name);
+        String problem = null;
+        if (tag.equals("latest")) {
+            problem = "Can't use 'latest' as image tag as we can't detect upgrades";
+        } else if (tag.isEmpty()) {
+            problem = "Can't use just the image sha as we can't detect upgrades";
+        } else {
+            java.util.regex.Matcher version = PG_VERSION.matcher(tag);
+            if (!version.find()) {
+                problem = "invalid version tag";
+            } else if (Integer.parseInt(version.group().split("\\.")[0]) < 13) {
+                problem = "Unsupported PostgreSQL version. Versions 13 or newer are supported";
+            }
+        }
+        if (problem == null) {
+            return null;
+        }
+        JsonElement clusterName = at(cluster, "metadata", "name");
+        return "Cluster.postgresql.cnpg.io \"" + (clusterName == null ? "" : clusterName.getAsString())
+                + "\" is invalid: spec.imageName: Invalid value: \"" + name + "\": " + problem;
+    }
+
+    /**
+     * The tag of an image reference as machinery pkg/image/reference {@code New} reads it: after a digest
+     * ({@code @sha256:...}) is taken off, what follows the last ':' that has no '/' after it; {@code latest} when
+     * there is neither tag nor digest, empty for a digest alone.
+     */
+    static String imageTag(String image) {
+        String name = image.replaceFirst("@sha256:[a-fA-F0-9]+$", "");
+        boolean digest = !name.equals(image);
+        java.util.regex.Matcher tag = java.util.regex.Pattern.compile(":([^/]+)$").matcher(name);
+        return tag.find() ? tag.group(1) : digest ? "" : "latest";
     }
 
     // --- mariadb-operator ------------------------------------------------------------------------------------

@@ -45,11 +45,6 @@ public class MariaDbOperatorDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "docker-registry1.mariadb.com/library/mariadb:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return MARIADB;
     }
@@ -177,6 +172,7 @@ public class MariaDbOperatorDriver extends OperatorDriver {
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the default Service is named like the MariaDB (internal/controller/mariadb_controller.go reconcileDefaultService)
         String host = serviceHost(t, t.name());
         int port = 3306;
         String uri = "mysql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/" + spec.databaseName();

@@ -42,8 +42,13 @@ public abstract class OperatorDriver implements EngineDriver {
     /** The versions offered unless {@code STRATA_K8S_VERSIONS_<ENGINE>} says otherwise, newest first. */
     protected abstract String defaultVersions();
 
-    /** The image unless {@code STRATA_K8S_IMAGE_<ENGINE>} says otherwise; {@code {version}} is replaced. */
-    protected abstract String defaultImage();
+    /**
+     * The image unless {@code STRATA_K8S_IMAGE_<ENGINE>} says otherwise: the engine's repository in
+     * {@link PinnedImages} with {@code {tag}}, replaced by the version's pinned tag.
+     */
+    protected String defaultImage() {
+        return PinnedImages.repository(engine()) + ":{tag}";
+    }
 
     protected abstract ResourceKind kind();
 
@@ -88,8 +93,22 @@ public abstract class OperatorDriver implements EngineDriver {
         return false;
     }
 
+    /**
+     * The image of the database's version: {@code STRATA_K8S_IMAGE_<ENGINE>} or {@link #defaultImage()}, with
+     * {@code {version}} replaced by the version and {@code {tag}} by its full tag from {@link PinnedImages}. A
+     * version without a pinned tag (offered through {@code STRATA_K8S_VERSIONS_<ENGINE>}) is refused rather than
+     * written with a rolling tag.
+     */
     protected String image(InstanceSpec spec) {
-        return cluster.config().kubernetesImage(engine().wireName(), spec.version(), defaultImage());
+        String image = cluster.config().kubernetesImage(engine().wireName(), spec.version(), defaultImage());
+        if (!image.contains("{tag}")) {
+            return image;
+        }
+        PinnedImages.Pin pin = PinnedImages.of(engine(), spec.version()).orElseThrow(() -> new KubernetesFailure(422,
+                "no image is pinned for " + engine().wireName() + " " + spec.version() + " (pinned: "
+                        + String.join(", ", PinnedImages.versions(engine())) + "); set STRATA_K8S_IMAGE_"
+                        + engine().wireName().toUpperCase(java.util.Locale.ROOT) + " to an image with a full tag", null));
+        return image.replace("{tag}", pin.tag());
     }
 
     /** The whole resource as Strata creates it. */
@@ -421,7 +440,11 @@ public abstract class OperatorDriver implements EngineDriver {
         }
     }
 
-    /** The in-cluster DNS name of a Service of this database. */
+    /**
+     * The DNS name of a Service of this database that resolves from every namespace: {@code <service>.<namespace>.svc}
+     * (the cluster domain, {@code cluster.local} by default, is in every pod's DNS search path). A bare Service
+     * name, as CloudNativePG puts in its Secret, resolves only inside the database's own namespace.
+     */
     protected static String serviceHost(Target t, String service) {
         return service + "." + t.namespace() + ".svc";
     }

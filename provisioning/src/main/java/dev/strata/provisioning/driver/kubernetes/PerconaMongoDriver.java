@@ -41,11 +41,6 @@ public class PerconaMongoDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "percona/percona-server-mongodb:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return PSMDB;
     }
@@ -112,6 +107,7 @@ public class PerconaMongoDriver extends OperatorDriver {
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the replica set's headless Service <cluster>-<replset> (pkg/naming/service.go ServiceName)
         String host = serviceHost(t, t.name() + "-" + REPLSET);
         int port = 27017;
         String uri = "mongodb://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/"

@@ -43,11 +43,6 @@ public class RedisOperatorDriver extends OperatorDriver {
     }
 
     @Override
-    protected String defaultImage() {
-        return "quay.io/opstree/redis:v{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return REDIS;
     }
@@ -107,6 +102,7 @@ public class RedisOperatorDriver extends OperatorDriver {
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the Service named like the Redis (internal/k8sutils/redis-standalone.go CreateStandaloneService)
         String host = serviceHost(t, t.name());
         int port = 6379;
         String uri = "redis://default:" + enc(spec.password()) + "@" + host + ":" + port + "/0";

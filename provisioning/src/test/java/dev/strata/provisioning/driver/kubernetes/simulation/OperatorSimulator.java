@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
@@ -72,6 +75,7 @@ public final class OperatorSimulator implements AutoCloseable {
         this.client = apiServer.client();
         this.delay = delay;
         apiServer.admission("postgresql.cnpg.io", "clusters", "mcluster.cnpg.io", OperatorSimulator::cloudNativePgDefaulting);
+        apiServer.admission("postgresql.cnpg.io", "clusters", "vcluster.cnpg.io", OperatorSimulator::cloudNativePgValidation);
         apiServer.admission("k8s.mariadb.com", "mariadbs", "vmariadb-v1alpha1.kb.io", OperatorSimulator::mariaDbValidation);
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
     }
@@ -127,6 +131,7 @@ public final class OperatorSimulator implements AutoCloseable {
                 kubelet(sts);
             }
         }
+        collectServices();
     }
 
     // --- CloudNativePG ---------------------------------------------------------------------------------------
@@ -152,6 +157,10 @@ public final class OperatorSimulator implements AutoCloseable {
             data.put("jdbc-uri", "jdbc:postgresql://" + host + "." + ns + ":5432/" + db + "?password=" + password + "&user=" + owner);
             createSecret(ns, secret, data);
         }
+        // reconcilePostgresServices (internal/controller/cluster_create.go): -r, -ro and -rw by default (pkg/specs
+        // services.go, suffixes of api/v1/cluster_types.go); -any only with the operator's CREATE_ANY_SERVICE
+        services(c, Map.of("cnpg.io/cluster", name), List.of(new SimulatedService(name + "-r", "postgres", 5432, false),
+                new SimulatedService(name + "-ro", "postgres", 5432, false), new SimulatedService(name + "-rw", "postgres", 5432, false)));
         String instance = name + "-1"; // pkg/specs GetInstanceName: <cluster>-<serial>
         String oldPhase = (String) get(c, "status", "phase");
         if (!settled) {
@@ -363,6 +372,58 @@ public final class OperatorSimulator implements AutoCloseable {
         return null;
     }
 
+    /** {@code semanticVersionRegex} of cloudnative-pg/machinery pkg/postgres/version/version.go. */
+    private static final java.util.regex.Pattern PG_VERSION = java.util.regex.Pattern.compile("^(\\d\\.?)+");
+
+    /**
+     * CloudNativePG's validating webhook {@code vcluster.cnpg.io} on create and update of a Cluster
+     * (internal/webhook/v1/cluster_webhook.go {@code ClusterCustomValidator}), its checks of {@code spec.imageName}:
+     * {@code validateImageName} refuses the tag {@code latest} (also what a name without a tag means,
+     * machinery pkg/image/reference {@code New}), a digest without a tag, and a tag that does not start with a
+     * version ({@code version.FromTag}); {@code validateConfiguration} refuses a major below 13. A rolling major
+     * such as {@code :16} passes: {@code FromTag("16")} is 16.0. The refusal is {@code apierrors.NewInvalid}
+     * (422). The other validations are not simulated.
+     */
+    static String cloudNativePgValidation(JsonObject old, JsonObject cluster) {
+        JsonElement image = at(cluster, "spec", "imageName");
+        if (image == null || image.getAsString().isEmpty()) {
+            return null; // the operator's default image or the catalog's
+        }
+        String name = image.getAsString();
+        String tag = imageTag(name);
+        String problem = null;
+        if (tag.equals("latest")) {
+            problem = "Can't use 'latest' as image tag as we can't detect upgrades";
+        } else if (tag.isEmpty()) {
+            problem = "Can't use just the image sha as we can't detect upgrades";
+        } else {
+            java.util.regex.Matcher version = PG_VERSION.matcher(tag);
+            if (!version.find()) {
+                problem = "invalid version tag";
+            } else if (Integer.parseInt(version.group().split("\\.")[0]) < 13) {
+                problem = "Unsupported PostgreSQL version. Versions 13 or newer are supported";
+            }
+        }
+        if (problem == null) {
+            return null;
+        }
+        JsonElement clusterName = at(cluster, "metadata", "name");
+        return "Cluster.postgresql.cnpg.io \"" + (clusterName == null ? "" : clusterName.getAsString())
+                + "\" is invalid: spec.imageName: Invalid value: \"" + name + "\": " + problem;
+    }
+
+    /**
+     * The tag of an image reference as machinery pkg/image/reference {@code New} reads it: after a digest
+     * ({@code @sha256:...}) is taken off, what follows the last ':' that has no '/' after it; {@code latest} when
+     * there is neither tag nor digest, empty for a digest alone.
+     */
+    static String imageTag(String image) {
+        String name = image.replaceFirst("@sha256:[a-fA-F0-9]+$", "");
+        boolean digest = !name.equals(image);
+        java.util.regex.Matcher tag = java.util.regex.Pattern.compile(":([^/]+)$").matcher(name);
+        return tag.find() ? tag.group(1) : digest ? "" : "latest";
+    }
+
     // --- mariadb-operator ------------------------------------------------------------------------------------
 
     /**
@@ -421,6 +482,12 @@ public final class OperatorSimulator implements AutoCloseable {
         }
         String ns = ns(m);
         String name = name(m);
+        // the "Service" phase (mariadb_controller.go reconcileService): <name>-internal, headless, and <name>
+        // on spec.port (reconcileDefaultService); -primary and -secondary only with HA
+        Object port = get(m, "spec", "port");
+        services(m, Map.of("app.kubernetes.io/name", "mariadb", "app.kubernetes.io/instance", name), List.of(
+                new SimulatedService(name + "-internal", "mariadb", port instanceof Number n ? n.intValue() : 3306, true),
+                new SimulatedService(name, "mariadb", port instanceof Number n ? n.intValue() : 3306, false)));
         StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(name).get();
         if (sts == null) {
             sts = ensureStatefulSet(ns, name, mariaDbPodTemplate(m), String.valueOf(get(m, "spec", "storage", "size")));
@@ -592,16 +659,89 @@ public final class OperatorSimulator implements AutoCloseable {
         if (settled(r, false)) {
             ensureStatefulSet(ns(r), name(r));
         }
+        // internal/k8sutils/redis-standalone.go CreateStandaloneService: <name>-headless, <name>, and
+        // <name>-additional unless kubernetesConfig.service.additional.enabled is false
+        services(r, Map.of("app", name(r), "redis_setup_type", "standalone", "role", "standalone"), List.of(
+                new SimulatedService(name(r) + "-headless", "redis-client", 6379, true),
+                new SimulatedService(name(r), "redis-client", 6379, false),
+                new SimulatedService(name(r) + "-additional", "redis-client", 6379, false)));
     }
 
     // --- Percona Server for MongoDB --------------------------------------------------------------------------
 
     private void percona(GenericKubernetesResource p) {
+        perconaServices(p);
         boolean pause = Boolean.TRUE.equals(get(p, "spec", "pause"));
         boolean settled = settled(p, pause);
         String state = pause ? (settled ? "paused" : "stopping") : (settled ? "ready" : "initializing");
         writeStatus(p, Map.of("state", state, "ready", settled && !pause ? 1 : 0, "size", 1,
                 "observedGeneration", p.getMetadata().getGeneration()));
+    }
+
+    /**
+     * pkg/psmdb/service.go {@code Service}: one headless Service per replica set, {@code <cluster>-<replset>}
+     * (pkg/naming/service.go {@code ServiceName}), on the replica set's port (27017 unless {@code port} says).
+     */
+    private void perconaServices(GenericKubernetesResource p) {
+        List<SimulatedService> replsets = new ArrayList<>();
+        if (get(p, "spec", "replsets") instanceof List<?> list) {
+            for (Object rs : list) {
+                if (rs instanceof Map<?, ?> r && r.get("name") instanceof String rsName) {
+                    int port = r.get("port") instanceof Number n ? n.intValue() : 27017;
+                    replsets.add(new SimulatedService(name(p) + "-" + rsName, "mongodb", port, true));
+                }
+            }
+        }
+        services(p, Map.of("app.kubernetes.io/name", "percona-server-mongodb", "app.kubernetes.io/instance", name(p)), replsets);
+    }
+
+    // --- Services --------------------------------------------------------------------------------------------
+
+    /** A Service as an operator makes it: its name, one port, and whether it is headless ({@code clusterIP: None}). */
+    record SimulatedService(String name, String portName, int port, boolean headless) {
+    }
+
+    /**
+     * Creates the Services an operator makes for {@code owner} that are missing, once the operator has got to the
+     * resource (the delay after it was first seen). Each is owned by the resource ({@code ownerReferences} with
+     * {@code controller: true}, as controllerutil {@code SetControllerReference} writes in all four operators), so
+     * that garbage collection removes it with the resource ({@link #collectServices}).
+     */
+    private void services(GenericKubernetesResource owner, Map<String, String> labels, List<SimulatedService> services) {
+        if (!settled(key(owner, "services"))) {
+            return;
+        }
+        String ns = ns(owner);
+        for (SimulatedService s : services) {
+            if (client.services().inNamespace(ns).withName(s.name()).get() != null) {
+                continue;
+            }
+            client.services().inNamespace(ns).resource(new ServiceBuilder()
+                    .withNewMetadata().withName(s.name()).withNamespace(ns).withLabels(labels)
+                    .addNewOwnerReference().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+                    .withName(name(owner)).withUid(owner.getMetadata().getUid()).withController(true)
+                    .withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
+                    .withNewSpec().withType("ClusterIP").withClusterIP(s.headless() ? "None" : null).withSelector(labels)
+                    .addNewPort().withName(s.portName()).withPort(s.port()).withProtocol("TCP").endPort().endSpec()
+                    .build()).create();
+        }
+    }
+
+    /** Garbage collection of Services whose owning resource is gone (or was recreated with another uid). */
+    private void collectServices() {
+        for (Service svc : client.services().inAnyNamespace().list().getItems()) {
+            List<OwnerReference> owners = svc.getMetadata().getOwnerReferences();
+            if (owners == null || owners.isEmpty()) {
+                continue;
+            }
+            OwnerReference o = owners.get(0);
+            String ns = svc.getMetadata().getNamespace();
+            GenericKubernetesResource owner = client.genericKubernetesResources(o.getApiVersion(), o.getKind()).inNamespace(ns)
+                    .withName(o.getName()).get();
+            if (owner == null || !o.getUid().equals(owner.getMetadata().getUid())) {
+                client.services().inNamespace(ns).withName(svc.getMetadata().getName()).delete();
+            }
+        }
     }
 
     // --- StatefulSet controller and kubelet ------------------------------------------------------------------

@@ -50,6 +50,13 @@ import java.util.concurrent.TimeUnit;
  * a new spec at once: for the delay their status stays that of the old spec (a stale Ready=True after a resize),
  * then they roll it out through their own phases and reasons: CloudNativePG recreates its instance Pod and grows
  * its PVC, mariadb-operator resizes storage and replaces the pod of its OnDelete StatefulSet.
+ * OpsTree's Redis rolls its RollingUpdate StatefulSet, the old pod still ready while it terminates, and holds a
+ * deleted Redis with its finalizer until it removed the data volume; PSMDB creates {@code spec.users} only a while
+ * after its state is ready (and fails as v1.22.0 does on a user name too long for its annotation key), makes its
+ * Secrets, and deletes its volumes and users' Secrets only under {@code percona.com/delete-psmdb-pvc}. Around them
+ * run the StatefulSet controller (claims from the templates, owned by the StatefulSet only for a
+ * {@code whenDeleted: Delete} retention policy), the PVC protection controller and the garbage collector (owner
+ * references); the API server keeps an object with finalizers, marked, until they are removed.
  * It polls (watches do not work against the CRUD mock server).
  */
 public final class OperatorSimulator implements AutoCloseable {

@@ -755,7 +755,42 @@ public final class OperatorSimulator implements AutoCloseable {
         status.put("ready", settled && !pause ? 1 : 0);
         status.put("size", 1);
         status.put("observedGeneration", p.getMetadata().getGeneration());
+        status.put("conditions", perconaConditions(p, state, message));
         writeStatus(p, status);
+    }
+
+    /**
+     * The cluster's conditions as status.go {@code updateStatus} keeps them: one per type, the type being the
+     * state, added with {@code AddCondition} (psmdb_types.go), which updates a condition of the same type and
+     * never removes one: after an error the {@code error} condition (reason {@code ErrorReconcile}, the error as
+     * message, written on the transition into error) stays next to {@code ready}.
+     */
+    private static List<Map<String, Object>> perconaConditions(GenericKubernetesResource p, String state, String message) {
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        if (get(p, "status", "conditions") instanceof List<?> stored) {
+            for (Object c : stored) {
+                if (c instanceof Map<?, ?> m) {
+                    Map<String, Object> copy = new LinkedHashMap<>();
+                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                    conditions.add(copy);
+                }
+            }
+        }
+        boolean known = conditions.stream().anyMatch(c -> state.equals(c.get("type")));
+        boolean intoError = state.equals("error") && !"error".equals(get(p, "status", "state"));
+        if (!known || intoError) {
+            conditions.removeIf(c -> state.equals(c.get("type")));
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("type", state);
+            c.put("status", "True");
+            c.put("lastTransitionTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            if (message != null) {
+                c.put("reason", "ErrorReconcile");
+                c.put("message", message.substring("Error: ".length()));
+            }
+            conditions.add(c);
+        }
+        return conditions;
     }
 
     /**

@@ -75,6 +75,12 @@ public class CloudNativePgDriver extends OperatorDriver {
         return List.of(appSecret(target));
     }
 
+    /** CloudNativePG labels the instances' PVCs with their cluster (pkg/specs/pvcs.go); they are owned by the Cluster. */
+    @Override
+    protected String volumeSelector(Target target) {
+        return "cnpg.io/cluster=" + target.name();
+    }
+
     static String appSecret(Target target) {
         return target.name() + "-app";
     }

@@ -17,7 +17,13 @@ import java.util.Optional;
  * MySQL through mariadb-operator: a {@code k8s.mariadb.com/v1alpha1 MariaDB} with the database, its user and
  * Secrets holding the passwords Strata generated. Sleep: the resource is suspended ({@code spec.suspend}, so the
  * operator leaves it alone) and its StatefulSet scaled to zero; waking lifts the suspension and the operator
- * scales it back.
+ * scales it back. Delete: mariadb-operator keeps the data volumes by default (the StatefulSet controller
+ * retains claims made from volume claim templates), so the spec asks for
+ * {@code storage.pvcRetentionPolicy} {@code whenDeleted: Delete} (the StatefulSet controller then makes the
+ * StatefulSet own the claims, and the garbage collector removes them with it, as it removes the StatefulSet with
+ * the MariaDB) and {@code whenScaled: Retain} (sleep scales to zero and must keep the data). mariadb-operator copies
+ * the policy into the StatefulSet only on Kubernetes 1.32 and later (pkg/builder/statefulset_builder.go
+ * {@code mariadbPVCRetentionPolicy}): on an older cluster the claims stay, and the delete says so.
  */
 @ApplicationScoped
 @DriverPlace("kubernetes")
@@ -75,10 +81,20 @@ public class MariaDbOperatorDriver extends OperatorDriver {
                 "database", spec.databaseName(),
                 "username", spec.username(),
                 "passwordSecretKeyRef", Json.obj("name", passwordSecret(t), "key", "password", "generate", false),
-                "storage", Json.obj("size", storageSize(spec), "storageClassName", storageClass(spec), "resizeInUseVolumes", true),
+                "storage", Json.obj("size", storageSize(spec), "storageClassName", storageClass(spec), "resizeInUseVolumes", true,
+                        "pvcRetentionPolicy", Json.obj("whenDeleted", "Delete", "whenScaled", "Retain")),
                 "resources", resources(spec),
                 "myCnf", "[mariadb]\nbind-address=*\ninnodb_buffer_pool_size=" + bufferPoolMb + "M\n",
                 "suspend", spec.sleeping());
+    }
+
+    /**
+     * Claims made from the StatefulSet's templates carry its selector labels (pkg/builder/labels
+     * {@code WithMariaDBSelectorLabels}).
+     */
+    @Override
+    protected String volumeSelector(Target t) {
+        return "app.kubernetes.io/name=mariadb,app.kubernetes.io/instance=" + t.name();
     }
 
     @Override

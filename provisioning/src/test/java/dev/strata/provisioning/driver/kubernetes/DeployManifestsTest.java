@@ -51,7 +51,7 @@ class DeployManifestsTest {
             ResourceKind.NAMESPACE, Set.of("get", "create"), // ensureNamespace
             ResourceKind.STATEFUL_SET, Set.of("get", "patch"), // hibernation scales to 0; mariadb-operator's rollout
             ResourceKind.POD, Set.of("get"), // CloudNativePG's instances: which spec they run
-            ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get")); // CloudNativePG's data volumes: their capacity
+            ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get", "list")); // CloudNativePG's capacity; delete waits for all to go
 
     static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 

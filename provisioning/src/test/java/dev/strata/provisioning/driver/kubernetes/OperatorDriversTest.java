@@ -101,6 +101,30 @@ class OperatorDriversTest {
                 .until(() -> driver.stop(spec), InstanceObservation::stopped);
     }
 
+    /**
+     * Deletes as the reconciler does: the driver's delete is repeated until it no longer answers that something of
+     * the database is still being removed (an operator's finalizer, the garbage collector).
+     */
+    private static void untilDeleted(OperatorDriver driver, InstanceSpec spec) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .failFast("the operator simulator failed", () -> {
+                    if (operators.lastError() != null) {
+                        throw operators.lastError();
+                    }
+                })
+                .until(() -> {
+                    try {
+                        driver.delete(spec);
+                        return true;
+                    } catch (KubernetesFailure e) {
+                        if (e.code() != 409) {
+                            throw e;
+                        }
+                        return false;
+                    }
+                });
+    }
+
     @Test
     void postgresqlIsACloudNativePgCluster() {
         CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
@@ -171,7 +195,7 @@ class OperatorDriversTest {
         untilReady(driver, bigger);
         assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "off");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name)).isNull();
         assertThat(secret(ns, name + "-app")).as("the operator's Secret goes with the database").isNull();
         driver.delete(bigger); // again: nothing there, no error
@@ -226,7 +250,7 @@ class OperatorDriversTest {
         assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.suspend")).isEqualTo(false);
         assertThat(apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get().getSpec().getReplicas()).isEqualTo(1);
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(MariaDbOperatorDriver.MARIADB, ns, name)).isNull();
         assertThat(secret(ns, name + "-password")).isNull();
         assertThat(secret(ns, name + "-root")).isNull();
@@ -260,7 +284,7 @@ class OperatorDriversTest {
                 cluster.target(more));
         assertThat(ops.toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/resources/requests/cpu\",\"value\":\"1\"},"
                 + "{\"op\":\"replace\",\"path\":\"/spec/resources/limits/cpu\",\"value\":\"1\"}]");
-        driver.delete(spec);
+        untilDeleted(driver, spec);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -331,7 +355,7 @@ class OperatorDriversTest {
         assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.storage.volumeClaimTemplate.resources.requests.storage"))
                 .as("updated by the operator from the new size").isEqualTo("30Gi");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -377,7 +401,7 @@ class OperatorDriversTest {
         assertThat(apiServer.client().persistentVolumeClaims().inNamespace(ns).withName(name + "-1").get()
                 .getStatus().getCapacity().get("storage").toString()).isEqualTo("20Gi");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().pods().inNamespace(ns).withName(name + "-1").get() == null);
         assertThat(operators.lastError()).isNull();
     }
@@ -420,7 +444,7 @@ class OperatorDriversTest {
         assertThat(sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("30Gi");
         assertThat(sts.getStatus().getUpdatedReplicas()).isEqualTo(1);
 
-        driver.delete(spec);
+        untilDeleted(driver, spec);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -464,7 +488,7 @@ class OperatorDriversTest {
         assertThat(stored(RedisOperatorDriver.REDIS, ns, name).getMetadata().getAnnotations())
                 .doesNotContainKey("redis.opstreelabs.in/skip-reconcile");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(RedisOperatorDriver.REDIS, ns, name)).isNull();
         assertThat(secret(ns, name + "-auth")).isNull();
         assertThat(operators.lastError()).isNull();
@@ -517,7 +541,7 @@ class OperatorDriversTest {
         assertThat(at(stored(PerconaMongoDriver.PSMDB, ns, name), "status.state")).isEqualTo("paused");
         untilReady(driver, bigger);
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(PerconaMongoDriver.PSMDB, ns, name)).isNull();
         assertThat(secret(ns, name + "-app")).isNull();
         assertThat(operators.lastError()).isNull();
@@ -558,7 +582,9 @@ class OperatorDriversTest {
             apiServer.clearRefusals();
         }
         assertThat(driver.ensureRunning(spec(Engine.MYSQL, "11.4", 12, "1Gi", false, id)).failure()).as("the retry goes through").isNull();
-        driver.delete(spec);
+        // the simulated operator was refused too while the refusals were injected: wait for a clean pass of it
+        await().atMost(Duration.ofSeconds(20)).until(() -> operators.lastError() == null);
+        untilDeleted(driver, spec);
     }
 
     @Test

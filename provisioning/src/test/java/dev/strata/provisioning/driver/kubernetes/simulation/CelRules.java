@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Not modelled: {@code messageExpression} (the static {@code message} is used), cost limits, and the Kubernetes
  * CEL libraries (quantity, URL, IP, regex extensions, {@code optionalOldSelf}): {@code self} and {@code oldSelf}
  * are dynamically typed, so a rule that needs a Kubernetes function does not compile and is skipped; every skipped
- * rule is listed by {@link #skipped()} (none of the rules in the operators' CRDs at hand needs one).
+ * rule is listed by {@link #skipped()}. Of the rules in the operators' CRDs at hand only one is skipped: PSMDB's
+ * {@code isURL(self)} on {@code spec.vault.endpointURL}, which Strata does not write.
  */
 final class CelRules {
 

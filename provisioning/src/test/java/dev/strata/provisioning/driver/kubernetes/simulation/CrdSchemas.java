@@ -37,9 +37,11 @@ public final class CrdSchemas {
     }
 
     private final Map<String, Crd> crds;
+    private final CelRules cel;
 
-    private CrdSchemas(Map<String, Crd> crds) {
+    private CrdSchemas(Map<String, Crd> crds, CelRules cel) {
         this.crds = crds;
+        this.cel = cel;
     }
 
     /** Every CRD of every {@code *.yaml} file of {@link #directory()}. */
@@ -72,7 +74,7 @@ public final class CrdSchemas {
         if (crds.isEmpty()) {
             throw new IllegalStateException("no CustomResourceDefinition in " + dir);
         }
-        return new CrdSchemas(crds);
+        return new CrdSchemas(crds, cel);
     }
 
     /**
@@ -159,6 +161,15 @@ public final class CrdSchemas {
             return new JsonPrimitive(n);
         }
         return new JsonPrimitive(String.valueOf(yaml));
+    }
+
+    /**
+     * The {@code x-kubernetes-validations} rules of every served version that the simulation does not check, each
+     * with why (see {@link CelRules}).
+     */
+    public List<String> uncheckedRules() {
+        crds.values().forEach(c -> c.servedVersions().values().forEach(s -> cel.compileAll(s.schema())));
+        return cel.skipped();
     }
 
     /** The kinds, as {@code <group>/<plural>}, for messages. */

@@ -217,6 +217,7 @@ public final class StructuralSchema {
      */
     public List<FieldError> validate(JsonObject object, JsonObject old) {
         List<FieldError> errors = new ArrayList<>();
+        validateObjectMeta(object, errors);
         JsonObject properties = object(root, "properties");
         for (Map.Entry<String, JsonElement> e : object.entrySet()) {
             String key = e.getKey();
@@ -241,8 +242,8 @@ public final class StructuralSchema {
     }
 
     private void validate(JsonElement value, JsonElement old, JsonObject schema, String path, List<FieldError> errors) {
-        if (value == null) {
-            return;
+        if (value == null || old != null && sameValue(value, old)) {
+            return; // CRDValidationRatcheting (GA in 1.33): an update does not fail on what it left unchanged
         }
         if (value.isJsonNull()) {
             if (!flag(schema, "nullable") && schema.has("type")) {
@@ -448,6 +449,81 @@ public final class StructuralSchema {
             return "\"array\"";
         }
         return value.toString();
+    }
+
+    // --- ObjectMeta (k8s.io/apimachinery pkg/api/validation/objectmeta.go, util/validation/validation.go) -------
+
+    private static final String DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*");
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+
+    /**
+     * What the API server checks of every object's metadata ({@code ValidateObjectMetaAccessor} with
+     * {@code NameIsDNSSubdomain}, as {@code customResourceStrategy.Validate} calls it): the name, label keys and
+     * values, annotation keys and their total size.
+     */
+    private static void validateObjectMeta(JsonObject object, List<FieldError> errors) {
+        JsonObject meta = object(object, "metadata");
+        if (meta == null) {
+            errors.add(new FieldError("FieldValueRequired", "metadata.name", "Required value: name or generateName is required"));
+            return;
+        }
+        if (meta.has("name")) {
+            String name = meta.get("name").getAsString();
+            if (name.length() > 253) {
+                errors.add(new FieldError("FieldValueInvalid", "metadata.name", "Invalid value: \"" + name + "\": must be no more than 253 characters"));
+            } else if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
+                errors.add(new FieldError("FieldValueInvalid", "metadata.name", "Invalid value: \"" + name + "\": a lowercase RFC 1123 "
+                        + "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+                        + "alphanumeric character (e.g. 'example.com', regex used for validation is '" + DNS1123_SUBDOMAIN + "')"));
+            }
+        } else if (!meta.has("generateName")) {
+            errors.add(new FieldError("FieldValueRequired", "metadata.name", "Required value: name or generateName is required"));
+        }
+        JsonObject labels = object(meta, "labels");
+        if (labels != null) {
+            for (Map.Entry<String, JsonElement> l : labels.entrySet()) {
+                qualifiedName(l.getKey(), "metadata.labels", errors);
+                String v = l.getValue().isJsonNull() ? "" : l.getValue().getAsString();
+                if (v.length() > 63) {
+                    errors.add(new FieldError("FieldValueInvalid", "metadata.labels", "Invalid value: \"" + v + "\": must be no more than 63 characters"));
+                } else if (!v.isEmpty() && !QUALIFIED_NAME.matcher(v).matches()) {
+                    errors.add(new FieldError("FieldValueInvalid", "metadata.labels", "Invalid value: \"" + v + "\": a valid label must be an "
+                            + "empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+                }
+            }
+        }
+        JsonObject annotations = object(meta, "annotations");
+        if (annotations != null) {
+            long size = 0;
+            for (Map.Entry<String, JsonElement> a : annotations.entrySet()) {
+                qualifiedName(a.getKey().toLowerCase(java.util.Locale.ROOT), "metadata.annotations", errors);
+                size += a.getKey().length() + (a.getValue().isJsonNull() ? 0 : a.getValue().getAsString().length());
+            }
+            if (size > 256 * 1024) {
+                errors.add(new FieldError("FieldValueTooLong", "metadata.annotations", "Too long: may not be more than 262144 bytes"));
+            }
+        }
+    }
+
+    /** {@code IsQualifiedName}: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+    private static void qualifiedName(String key, String field, List<FieldError> errors) {
+        int slash = key.indexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        String problem = null;
+        if (prefix != null && (prefix.isEmpty() || prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches())) {
+            problem = "prefix part must be a lowercase RFC 1123 subdomain";
+        } else if (name.isEmpty() || name.indexOf('/') >= 0) {
+            problem = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', with an optional DNS subdomain prefix and '/'";
+        } else if (name.length() > 63) {
+            problem = "name part must be no more than 63 characters";
+        } else if (!QUALIFIED_NAME.matcher(name).matches()) {
+            problem = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+        }
+        if (problem != null) {
+            errors.add(new FieldError("FieldValueInvalid", field, "Invalid value: \"" + key + "\": " + problem));
+        }
     }
 
     private static boolean sameValue(JsonElement a, JsonElement b) {

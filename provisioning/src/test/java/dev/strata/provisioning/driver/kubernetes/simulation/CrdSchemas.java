@@ -172,6 +172,60 @@ public final class CrdSchemas {
         return cel.skipped();
     }
 
+    /**
+     * What the API server would do to {@code resource} (a whole custom resource, as a client creates it) that its
+     * writer would not want: each field it sends that pruning drops or that decoding changes ({@code pruned: spec.x},
+     * {@code changed: spec.x}), each validation error ({@code invalid: spec.x: ...}), or why there is no schema for
+     * it. Empty when the schema takes the resource exactly as sent (defaults may be added). For tests of what
+     * Strata writes.
+     */
+    public List<String> problems(JsonObject resource) {
+        String apiVersion = resource.has("apiVersion") ? resource.get("apiVersion").getAsString() : "";
+        String kind = resource.has("kind") ? resource.get("kind").getAsString() : "";
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        Crd crd = crds.values().stream().filter(c -> c.group().equals(group) && c.kind().equals(kind)).findFirst().orElse(null);
+        if (crd == null) {
+            return List.of("no CRD for " + kind + " of " + apiVersion + " among " + names());
+        }
+        StructuralSchema schema = crd.servedVersions().get(version);
+        if (schema == null) {
+            return List.of(crd.plural() + "." + group + " does not serve " + version + ", only " + crd.servedVersions().keySet());
+        }
+        JsonObject decoded = resource.deepCopy();
+        schema.decode(decoded);
+        List<String> problems = new ArrayList<>();
+        lost(resource, decoded, "", problems);
+        schema.validate(decoded, null).forEach(e -> problems.add("invalid: " + e));
+        return problems;
+    }
+
+    private static void lost(JsonElement sent, JsonElement kept, String path, List<String> problems) {
+        if (sent == null || sent.isJsonNull()) {
+            return;
+        }
+        if (kept == null || kept.isJsonNull()) {
+            problems.add("pruned: " + path);
+        } else if (sent.isJsonObject() && kept.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : sent.getAsJsonObject().entrySet()) {
+                lost(e.getValue(), kept.getAsJsonObject().get(e.getKey()), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), problems);
+            }
+        } else if (sent.isJsonArray() && kept.isJsonArray() && sent.getAsJsonArray().size() == kept.getAsJsonArray().size()) {
+            for (int i = 0; i < sent.getAsJsonArray().size(); i++) {
+                lost(sent.getAsJsonArray().get(i), kept.getAsJsonArray().get(i), path + "[" + i + "]", problems);
+            }
+        } else if (!sent.isJsonPrimitive() || !kept.isJsonPrimitive() || !samePrimitive(sent.getAsJsonPrimitive(), kept.getAsJsonPrimitive())) {
+            problems.add("changed: " + path + " (sent " + sent + ", stored " + kept + ")");
+        }
+    }
+
+    private static boolean samePrimitive(JsonPrimitive a, JsonPrimitive b) {
+        if (a.isNumber() && b.isNumber()) {
+            return new java.math.BigDecimal(a.getAsString()).compareTo(new java.math.BigDecimal(b.getAsString())) == 0;
+        }
+        return a.equals(b);
+    }
+
     /** The kinds, as {@code <group>/<plural>}, for messages. */
     public List<String> names() {
         return new ArrayList<>(crds.keySet());

@@ -244,6 +244,22 @@ class CrdSchemasTest {
     }
 
     @Test
+    void problemsNameWhatTheApiServerWouldDropChangeOrRefuse() {
+        CrdSchemas schemas = CrdSchemas.load();
+        com.google.gson.JsonObject c = com.google.gson.JsonParser.parseString("""
+                {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": {"name": "c"},
+                 "spec": {"instances": 1, "storage": {"size": "1Gi", "bogus": 1}, "logLevel": "loud", "failoverDelay": 2.0}}
+                """).getAsJsonObject();
+        assertThat(schemas.problems(c)).containsExactly("pruned: spec.storage.bogus",
+                "invalid: spec.logLevel: Unsupported value: \"loud\": supported values: \"error\", \"warning\", \"info\", \"debug\", \"trace\"");
+        c.getAsJsonObject("spec").remove("logLevel");
+        c.getAsJsonObject("spec").getAsJsonObject("storage").remove("bogus");
+        assertThat(schemas.problems(c)).as("defaults added and 2.0 stored as 2 are no problem").isEmpty();
+        c.addProperty("apiVersion", "postgresql.cnpg.io/v2");
+        assertThat(schemas.problems(c)).singleElement().asString().contains("does not serve v2");
+    }
+
+    @Test
     void theStatusSubresourceSeparatesSpecFromStatus() {
         GenericKubernetesResource c = cluster(map("instances", 1));
         c.setAdditionalProperty("status", map("phase", "made up by a client"));

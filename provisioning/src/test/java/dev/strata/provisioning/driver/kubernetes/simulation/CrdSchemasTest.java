@@ -260,6 +260,33 @@ class CrdSchemasTest {
     }
 
     @Test
+    void anUpdateDoesNotFailOnInvalidValuesItLeavesUnchanged() {
+        StructuralSchema schema = CrdSchemas.load().schema("postgresql.cnpg.io", "v1", "clusters");
+        com.google.gson.JsonObject old = com.google.gson.JsonParser.parseString("""
+                {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": {"name": "c"},
+                 "spec": {"instances": 0, "logLevel": "info"}}
+                """).getAsJsonObject();
+        com.google.gson.JsonObject relabelled = old.deepCopy();
+        relabelled.getAsJsonObject("spec").addProperty("logLevel", "debug");
+        assertThat(schema.validate(relabelled, old)).as("instances: 0 was stored under an older schema; ratcheted").isEmpty();
+        assertThat(schema.validate(relabelled, null)).as("a create is checked whole").extracting(StructuralSchema.FieldError::field)
+                .containsExactly("spec.instances");
+        com.google.gson.JsonObject changed = relabelled.deepCopy();
+        changed.getAsJsonObject("spec").addProperty("instances", -1);
+        assertThat(schema.validate(changed, old)).extracting(StructuralSchema.FieldError::field).containsExactly("spec.instances");
+    }
+
+    @Test
+    void aJsonPatchIntoAnObjectThatIsNotThereIsRefused() {
+        GenericKubernetesResource c = create(cluster(map("instances", 1)));
+        Resource<GenericKubernetesResource> r = kind("postgresql.cnpg.io/v1", "Cluster").withName(c.getMetadata().getName());
+        KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class, () -> r.patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                "[{\"op\": \"add\", \"path\": \"/spec/bootstrap/initdb/database\", \"value\": \"orders\"}]"));
+        assertThat(e.getCode()).as("RFC 6902: the parent must exist (the CRUD mock alone creates it)").isEqualTo(422);
+    }
+
+    @Test
     void theStatusSubresourceSeparatesSpecFromStatus() {
         GenericKubernetesResource c = cluster(map("instances", 1));
         c.setAdditionalProperty("status", map("phase", "made up by a client"));

@@ -291,6 +291,13 @@ public final class ApiServerSimulation implements AutoCloseable {
         if (schema == null && hooks.isEmpty() || !create && !update) {
             return crud.dispatch(request);
         }
+        String contentType = String.valueOf(request.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+        if (method.equals("PATCH") && crd != null && !contentType.startsWith("application/json-patch+json")
+                && !contentType.startsWith("application/merge-patch+json")) {
+            // custom resources have no strategic merge patch (apiextensions-apiserver's crdHandler)
+            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types "
+                    + "include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
         JsonObject old = null;
         JsonObject object;
         try {

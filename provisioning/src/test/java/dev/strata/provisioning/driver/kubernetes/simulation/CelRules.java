@@ -5,15 +5,20 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,18 +34,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code message} (else {@code failed rule: <rule>}) at the node's path plus its {@code fieldPath}, with its
  * {@code reason} (default {@code FieldValueInvalid}).
  *
- * <p>Not modelled: {@code messageExpression} (the static {@code message} is used), cost limits, and the Kubernetes
- * CEL libraries (quantity, URL, IP, regex extensions, {@code optionalOldSelf}): {@code self} and {@code oldSelf}
- * are dynamically typed, so a rule that needs a Kubernetes function does not compile and is skipped; every skipped
- * rule is listed by {@link #skipped()}. Of the rules in the operators' CRDs at hand only one is skipped: PSMDB's
- * {@code isURL(self)} on {@code spec.vault.endpointURL}, which Strata does not write.
+ * <p>Of the Kubernetes CEL libraries only {@code isURL} is provided (PSMDB's {@code spec.vault.endpointURL} uses
+ * it). Not modelled: {@code messageExpression} (the static {@code message} is used), cost limits,
+ * {@code optionalOldSelf}, and the other Kubernetes libraries (quantity, IP, CIDR, regex extensions, lists, format):
+ * {@code self} and {@code oldSelf} are dynamically typed, so a rule that needs one of them does not compile and is
+ * skipped; every skipped rule is listed by {@link #skipped()}. No rule of the operators' CRDs at hand is skipped
+ * (CrdSchemasTest checks it).
  */
 final class CelRules {
 
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("isURL",
+                    CelOverloadDecl.newGlobalOverload("isURL_string", SimpleType.BOOL, SimpleType.STRING)))
             .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .addFunctionBindings(CelFunctionBinding.from("isURL_string", String.class, CelRules::isUrl)).build();
 
     /** A compiled rule, or why it was skipped. */
     private record Compiled(CelRuntime.Program program, boolean transition, String skipped) {
@@ -123,6 +132,19 @@ final class CelRules {
                 return new Compiled(null, false, why);
             }
         });
+    }
+
+    /**
+     * Kubernetes' CEL {@code isURL} ({@code k8s.io/apiserver/pkg/cel/library/urls.go}): whether Go's
+     * {@code url.ParseRequestURI} takes the text, i.e. an absolute URL or an absolute path, without a fragment.
+     */
+    private static boolean isUrl(String s) {
+        try {
+            URI uri = new URI(s);
+            return uri.getRawFragment() == null && (uri.isAbsolute() || s.startsWith("/"));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static List<JsonObject> rules(JsonObject schema) {

@@ -1,6 +1,7 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -105,6 +106,19 @@ class CrdSchemasTest {
                 .isEmpty();
         assertThat(apiServer.client().apiextensions().v1().customResourceDefinitions().withName("backups.postgresql.cnpg.io").get())
                 .isNotNull();
+    }
+
+    @Test
+    void aMissingCrdDirectoryIsAClearFailure() {
+        System.setProperty(CrdSchemas.DIRECTORY_PROPERTY, "/nonexistent/crds");
+        try {
+            assertThatThrownBy(CrdSchemas::directory).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("strata.crds=/nonexistent/crds is not a directory");
+        } finally {
+            System.clearProperty(CrdSchemas.DIRECTORY_PROPERTY);
+        }
+        assertThat(CrdSchemas.directory()).as("found walking up from " + System.getProperty("user.dir"))
+                .endsWith(java.nio.file.Path.of("shared", "crds"));
     }
 
     @Test

@@ -1334,7 +1334,8 @@ public final class OperatorSimulator implements AutoCloseable {
         return r.getKind() + "/" + ns(r) + "/" + name(r) + "/" + r.getMetadata().getUid() + "/" + what;
     }
 
-    private void writeStatus(GenericKubernetesResource r, Map<String, Object> status) {
+    private void writeStatus(GenericKubernetesResource r, Map<String, Object> written) {
+        Map<String, Object> status = withTransitionTimes(written, r.getAdditionalProperties().get("status"));
         if (normalised(status).equals(normalised(r.getAdditionalProperties().get("status")))) {
             return;
         }
@@ -1343,6 +1344,32 @@ public final class OperatorSimulator implements AutoCloseable {
                     x.setAdditionalProperty("status", status);
                     return x;
                 });
+    }
+
+    /**
+     * The status with each condition's {@code lastTransitionTime} as apimachinery's {@code meta.SetStatusCondition}
+     * keeps it: the stored condition's time when its status is unchanged, else now. The CRDs' schema for
+     * {@code metav1.Condition} requires it (a condition without it is refused with 422).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withTransitionTimes(Map<String, Object> status, Object stored) {
+        if (!(status.get("conditions") instanceof List<?> conditions)) {
+            return status;
+        }
+        List<?> before = stored instanceof Map<?, ?> s && s.get("conditions") instanceof List<?> l ? l : List.of();
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        List<Map<String, Object>> timed = new ArrayList<>();
+        for (Object c : conditions) {
+            Map<String, Object> condition = new LinkedHashMap<>((Map<String, Object>) c);
+            Object time = before.stream().map(b -> (Map<String, Object>) b)
+                    .filter(b -> condition.get("type").equals(b.get("type")) && condition.get("status").equals(b.get("status")))
+                    .map(b -> b.get("lastTransitionTime")).filter(t -> t != null).findFirst().orElse(now);
+            condition.putIfAbsent("lastTransitionTime", time);
+            timed.add(condition);
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(status);
+        copy.put("conditions", timed);
+        return copy;
     }
 
     /** Numbers compared by value whatever their Java type (JSON read back gives Integer or Long). */

@@ -102,7 +102,7 @@ class CustomResourcesMatchTheCrdsTest {
         holdsAllStrataWants(driver, asleep, "asleep");
         untilReady(driver, resized);
         holdsAllStrataWants(driver, resized, "woken");
-        driver.delete(resized);
+        OperatorDriversTest.untilDeleted(driver, resized, operators);
         assertThat(operators.lastError()).isNull();
     }
 

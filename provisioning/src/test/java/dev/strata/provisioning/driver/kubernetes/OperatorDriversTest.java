@@ -106,6 +106,11 @@ class OperatorDriversTest {
      * the database is still being removed (an operator's finalizer, the garbage collector).
      */
     private static void untilDeleted(OperatorDriver driver, InstanceSpec spec) {
+        untilDeleted(driver, spec, operators);
+    }
+
+    /** {@link #untilDeleted(OperatorDriver, InstanceSpec)} with the given simulator, for the other tests of the drivers. */
+    static void untilDeleted(OperatorDriver driver, InstanceSpec spec, OperatorSimulator operators) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .failFast("the operator simulator failed", () -> {
                     if (operators.lastError() != null) {
@@ -622,19 +627,6 @@ class OperatorDriversTest {
                 new OneEngine(new PerconaMongoDriver(cluster), spec(Engine.MONGODB, "7.0", 10, "1Gi", false, newId())));
     }
 
-    /** Deletes a database, repeating while an operator's finalizer still holds its resource. */
-    private static void deleted(OperatorDriver driver, InstanceSpec spec) {
-        await().atMost(Duration.ofSeconds(20)).failFast("the operator simulator failed", () -> operators.lastError() != null)
-                .until(() -> {
-                    try {
-                        driver.delete(spec);
-                        return true;
-                    } catch (KubernetesFailure stillThere) {
-                        return false;
-                    }
-                });
-    }
-
     /**
      * Applications run in other namespaces than their databases, so every host Strata hands out (the connection
      * details, the host in their URI and JDBC URL, and so the project's {@code DATABASE_URL}) is
@@ -668,7 +660,7 @@ class OperatorDriversTest {
             // the Services are owned by the resource: garbage collection removes them with it
             String name = cluster.target(e.spec()).name();
             assertThat(service.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(name);
-            deleted(e.driver(), e.spec());
+            untilDeleted(e.driver(), e.spec());
             await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().services().inNamespace(ns).list().getItems()
                     .stream().noneMatch(svc -> svc.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(name))));
         }
@@ -732,7 +724,7 @@ class OperatorDriversTest {
             System.setProperty("STRATA_K8S_IMAGE_POSTGRESQL", "ghcr.io/cloudnative-pg/postgresql:{version}");
             InstanceSpec rolling = spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId());
             assertThat(driver.ensureRunning(rolling).failure()).as("FromTag(\"16\") is 16.0: the webhook admits a rolling major").isNull();
-            deleted(driver, rolling);
+            untilDeleted(driver, rolling);
         } finally {
             System.clearProperty("STRATA_K8S_IMAGE_POSTGRESQL");
         }
@@ -761,7 +753,7 @@ class OperatorDriversTest {
         assertThat(o.failure()).isNotNull().contains("no image is pinned for mongodb 5.0").contains("8.0, 7.0, 6.0")
                 .contains("STRATA_K8S_IMAGE_MONGODB");
         assertThat(stored(PerconaMongoDriver.PSMDB, cluster.target(unpinned).namespace(), cluster.target(unpinned).name())).isNull();
-        deleted(driver, unpinned);
+        untilDeleted(driver, unpinned);
     }
 
     @Test

@@ -137,12 +137,14 @@ class KubernetesModeIT {
         assertThat(status.json().path("ready").asInt()).isEqualTo(1);
         Api.Reply conn = api.get(db + "/connection");
         assertThat(conn.status()).as(conn.raw()).isEqualTo(200);
+        // every host resolves from any namespace: <service>.<namespace>.svc
+        assertThat(conn.text("host")).endsWith("." + namespace + ".svc");
+        assertThat(conn.text("uri")).contains("@" + conn.text("host") + ":");
         if (engine.equals("postgresql")) {
+            // CloudNativePG's credentials; its Secret's own host is the bare Service name
             Map<String, String> app = secret(name + "-app");
-            assertThat(conn.text("uri")).isEqualTo(app.get("uri"));
+            assertThat(conn.text("host")).isEqualTo(app.get("host") + "." + namespace + ".svc");
             assertThat(conn.text("password")).isEqualTo(app.get("password"));
-        } else {
-            assertThat(conn.text("host")).endsWith("." + namespace + ".svc");
         }
 
         // the project environment is also a Secret in the project's namespace

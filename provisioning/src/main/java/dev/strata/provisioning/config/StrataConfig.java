@@ -121,7 +121,7 @@ public class StrataConfig {
 
     /**
      * {@code STRATA_K8S_IMAGE_<ENGINE>}: the container image of an engine in Kubernetes mode, {@code {version}}
-     * standing for the database's version.
+     * standing for the database's version ({@code {tag}}, for the version's pinned tag, is replaced by the driver).
      */
     public String kubernetesImage(String engine, String version, String defaultTemplate) {
         String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaultTemplate);

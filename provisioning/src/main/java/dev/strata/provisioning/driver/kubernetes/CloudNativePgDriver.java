@@ -67,11 +67,6 @@ public class CloudNativePgDriver extends OperatorDriver implements BackupCapabil
     }
 
     @Override
-    protected String defaultImage() {
-        return "ghcr.io/cloudnative-pg/postgresql:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return CLUSTER;
     }
@@ -309,6 +304,12 @@ public class CloudNativePgDriver extends OperatorDriver implements BackupCapabil
         return List.of(appSecret(target));
     }
 
+    /** CloudNativePG labels the instances' PVCs with their cluster (pkg/specs/pvcs.go); they are owned by the Cluster. */
+    @Override
+    protected String volumeSelector(Target target) {
+        return "cnpg.io/cluster=" + target.name();
+    }
+
     static String appSecret(Target target) {
         return target.name() + "-app";
     }
@@ -406,18 +407,31 @@ public class CloudNativePgDriver extends OperatorDriver implements BackupCapabil
                 + Json.conditionMessage(cluster, HIBERNATION).map(m -> " (" + m + ")").orElse("");
     }
 
+    /**
+     * From the credentials in CloudNativePG's {@code <cluster>-app} Secret, with a host that resolves from every
+     * namespace: the Secret's {@code host} is the bare name of the read-write Service ({@code <cluster>-rw},
+     * internal/controller/cluster_create.go passes {@code GetServiceReadWriteName()} to pkg/specs/secrets.go
+     * {@code CreateSecret}), which resolves only inside the database's own namespace, and its {@code uri} and
+     * {@code jdbc-uri} use {@code <cluster>-rw.<namespace>}. Strata's hosts are {@code <service>.<namespace>.svc}
+     * for every engine ({@link #serviceHost}), so the URIs are built here from the parts, like the other drivers'.
+     */
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target target) {
         Map<String, String> app = cluster.api().secret(target.namespace(), appSecret(target)).orElseThrow(() ->
                 new ConflictException("the connection details are not published yet: CloudNativePG writes them into Secret "
                         + appSecret(target) + " in namespace " + target.namespace() + " while the database is provisioning"));
-        String host = app.getOrDefault("host", target.name() + "-rw");
+        String host = serviceHost(target, app.getOrDefault("host", readWriteService(target)));
         int port = Integer.parseInt(app.getOrDefault("port", "5432"));
         String db = app.getOrDefault("dbname", spec.databaseName());
         String user = app.getOrDefault("username", spec.username());
         String password = app.get("password");
-        String uri = app.getOrDefault("uri", "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + db);
+        String uri = "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + enc(db);
         return new ConnectionInfo(uri, user, password, host, port, db,
-                "jdbc:postgresql://" + host + ":" + port + "/" + db + "?user=" + enc(user) + "&password=" + enc(password));
+                "jdbc:postgresql://" + host + ":" + port + "/" + enc(db) + "?user=" + enc(user) + "&password=" + enc(password));
+    }
+
+    /** The Service of the primary: {@code GetServiceReadWriteName} of api/v1/cluster_funcs.go. */
+    static String readWriteService(Target target) {
+        return target.name() + "-rw";
     }
 }

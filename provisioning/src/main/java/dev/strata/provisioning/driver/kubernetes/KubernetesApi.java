@@ -137,6 +137,25 @@ public class KubernetesApi {
         return items;
     }
 
+    /** Objects of a kind in one namespace with these labels ({@code key=value,...}). */
+    public List<JsonObject> list(ResourceKind kind, String namespace, String labelSelector) {
+        ListOptions options = new ListOptions();
+        options.setLabelSelector(labelSelector);
+        String what = "list " + kind + " in namespace " + namespace + " (" + labelSelector + ")";
+        var r = call(what, () -> api(kind).list(namespace, options));
+        if (r.getHttpStatusCode() == 404) {
+            return List.of(); // no such namespace
+        }
+        if (!r.isSuccess()) {
+            throw refusal(what, r.getHttpStatusCode(), r.getStatus());
+        }
+        List<JsonObject> items = new ArrayList<>();
+        for (DynamicKubernetesObject o : r.getObject().getItems()) {
+            items.add(o.getRaw());
+        }
+        return items;
+    }
+
     /** Creates the namespace when it does not exist yet (labelled as Strata's). */
     public void ensureNamespace(String namespace) {
         if (get(ResourceKind.NAMESPACE, null, namespace).isEmpty()) {

@@ -19,7 +19,13 @@ import java.util.Optional;
  * MySQL through mariadb-operator: a {@code k8s.mariadb.com/v1alpha1 MariaDB} with the database, its user and
  * Secrets holding the passwords Strata generated. Sleep: the resource is suspended ({@code spec.suspend}, so the
  * operator leaves it alone) and its StatefulSet scaled to zero; waking lifts the suspension and the operator
- * scales it back.
+ * scales it back. Delete: mariadb-operator keeps the data volumes by default (the StatefulSet controller
+ * retains claims made from volume claim templates), so the spec asks for
+ * {@code storage.pvcRetentionPolicy} {@code whenDeleted: Delete} (the StatefulSet controller then makes the
+ * StatefulSet own the claims, and the garbage collector removes them with it, as it removes the StatefulSet with
+ * the MariaDB) and {@code whenScaled: Retain} (sleep scales to zero and must keep the data). mariadb-operator copies
+ * the policy into the StatefulSet only on Kubernetes 1.32 and later (pkg/builder/statefulset_builder.go
+ * {@code mariadbPVCRetentionPolicy}): on an older cluster the claims stay, and the delete says so.
  * <p>
  * Backups are mariadb-operator's {@code PhysicalBackup}s (mariadb-backup into the bucket of
  * {@code STRATA_K8S_BACKUP_S3_*}, {@link #backup}); a restore is a new MariaDB bootstrapped from them
@@ -61,11 +67,6 @@ public class MariaDbOperatorDriver extends OperatorDriver implements BackupCapab
     }
 
     @Override
-    protected String defaultImage() {
-        return "docker-registry1.mariadb.com/library/mariadb:{version}";
-    }
-
-    @Override
     protected ResourceKind kind() {
         return MARIADB;
     }
@@ -96,10 +97,20 @@ public class MariaDbOperatorDriver extends OperatorDriver implements BackupCapab
                 "database", spec.databaseName(),
                 "username", spec.username(),
                 "passwordSecretKeyRef", Json.obj("name", passwordSecret(t), "key", "password", "generate", false),
-                "storage", Json.obj("size", storageSize(spec), "storageClassName", storageClass(spec), "resizeInUseVolumes", true),
+                "storage", Json.obj("size", storageSize(spec), "storageClassName", storageClass(spec), "resizeInUseVolumes", true,
+                        "pvcRetentionPolicy", Json.obj("whenDeleted", "Delete", "whenScaled", "Retain")),
                 "resources", resources(spec),
                 "myCnf", "[mariadb]\nbind-address=*\ninnodb_buffer_pool_size=" + bufferPoolMb + "M\n",
                 "suspend", spec.sleeping());
+    }
+
+    /**
+     * Claims made from the StatefulSet's templates carry its selector labels (pkg/builder/labels
+     * {@code WithMariaDBSelectorLabels}).
+     */
+    @Override
+    protected String volumeSelector(Target t) {
+        return "app.kubernetes.io/name=mariadb,app.kubernetes.io/instance=" + t.name();
     }
 
     @Override
@@ -193,6 +204,7 @@ public class MariaDbOperatorDriver extends OperatorDriver implements BackupCapab
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the default Service is named like the MariaDB (internal/controller/mariadb_controller.go reconcileDefaultService)
         String host = serviceHost(t, t.name());
         int port = 3306;
         String uri = "mysql://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/" + spec.databaseName();

@@ -42,8 +42,13 @@ public abstract class OperatorDriver implements EngineDriver {
     /** The versions offered unless {@code STRATA_K8S_VERSIONS_<ENGINE>} says otherwise, newest first. */
     protected abstract String defaultVersions();
 
-    /** The image unless {@code STRATA_K8S_IMAGE_<ENGINE>} says otherwise; {@code {version}} is replaced. */
-    protected abstract String defaultImage();
+    /**
+     * The image unless {@code STRATA_K8S_IMAGE_<ENGINE>} says otherwise: the engine's repository in
+     * {@link PinnedImages} with {@code {tag}}, replaced by the version's pinned tag.
+     */
+    protected String defaultImage() {
+        return PinnedImages.repository(engine()) + ":{tag}";
+    }
 
     protected abstract ResourceKind kind();
 
@@ -60,10 +65,24 @@ public abstract class OperatorDriver implements EngineDriver {
         return Map.of();
     }
 
-    /** Secrets the operator writes for this resource, removed with the database. */
+    /**
+     * Secrets the operator writes for this resource, removed with the database once the resource is gone (where
+     * the operator's finalizer or the garbage collector has not removed them already).
+     */
     protected List<String> operatorSecrets(Target target) {
         return List.of();
     }
+
+    /** Finalizers Strata puts on the resource, asking its operator to clean up before it goes (none by default). */
+    protected List<String> finalizers() {
+        return List.of();
+    }
+
+    /**
+     * The labels ({@code key=value,...}) of the PersistentVolumeClaims the operator (or its StatefulSet) makes for
+     * this resource: the database's volumes, which must be gone before a delete is done.
+     */
+    protected abstract String volumeSelector(Target target);
 
     /** Null when the server is up and answering, else why not (for the status message). */
     protected abstract String notReadyReason(JsonObject resource, InstanceSpec spec, Target target);
@@ -75,7 +94,7 @@ public abstract class OperatorDriver implements EngineDriver {
     protected void beforeApply(InstanceSpec spec, Target target) {
     }
 
-    /** Removes what {@link #beforeApply} wrote for this database alone; called by every {@link #delete} pass. */
+    /** Removes what {@link #beforeApply} wrote for this database alone; called by {@link #delete} once the resource is gone. */
     protected void deleteDependents(InstanceSpec spec, Target target) {
     }
 
@@ -105,8 +124,22 @@ public abstract class OperatorDriver implements EngineDriver {
         return false;
     }
 
+    /**
+     * The image of the database's version: {@code STRATA_K8S_IMAGE_<ENGINE>} or {@link #defaultImage()}, with
+     * {@code {version}} replaced by the version and {@code {tag}} by its full tag from {@link PinnedImages}. A
+     * version without a pinned tag (offered through {@code STRATA_K8S_VERSIONS_<ENGINE>}) is refused rather than
+     * written with a rolling tag.
+     */
     protected String image(InstanceSpec spec) {
-        return cluster.config().kubernetesImage(engine().wireName(), spec.version(), defaultImage());
+        String image = cluster.config().kubernetesImage(engine().wireName(), spec.version(), defaultImage());
+        if (!image.contains("{tag}")) {
+            return image;
+        }
+        PinnedImages.Pin pin = PinnedImages.of(engine(), spec.version()).orElseThrow(() -> new KubernetesFailure(422,
+                "no image is pinned for " + engine().wireName() + " " + spec.version() + " (pinned: "
+                        + String.join(", ", PinnedImages.versions(engine())) + "); set STRATA_K8S_IMAGE_"
+                        + engine().wireName().toUpperCase(java.util.Locale.ROOT) + " to an image with a full tag", null));
+        return image.replace("{tag}", pin.tag());
     }
 
     /** The whole resource as Strata creates it. */
@@ -114,9 +147,11 @@ public abstract class OperatorDriver implements EngineDriver {
         Target t = cluster.target(spec);
         Map<String, String> annotations = new LinkedHashMap<>(annotations(spec));
         annotations.values().removeIf(v -> v == null);
+        List<String> finalizers = finalizers();
         return Json.obj("apiVersion", kind().apiVersion(), "kind", kind().kind(),
                 "metadata", Json.obj("name", t.name(), "namespace", t.namespace(), "labels", cluster.labels(spec),
-                        "annotations", annotations.isEmpty() ? null : annotations),
+                        "annotations", annotations.isEmpty() ? null : annotations,
+                        "finalizers", finalizers.isEmpty() ? null : Json.arr(finalizers.toArray())),
                 "spec", spec(spec, t));
     }
 
@@ -164,14 +199,26 @@ public abstract class OperatorDriver implements EngineDriver {
     }
 
     /**
-     * Removes the resource and every Secret of the database. Returns once the API server no longer has the
-     * resource; while an operator's finalizer still holds it, this fails with a message and is repeated.
+     * Removes the resource, then every Secret of the database, and returns only when nothing of it is left. A
+     * delete of the resource is only a request: while an operator's finalizer holds it (OpsTree's
+     * {@code redisFinalizer}, PSMDB's {@code percona.com/delete-psmdb-pvc}) the API server keeps it, and the
+     * StatefulSets, PersistentVolumeClaims and Secrets the operator made go later, through its finalizer or the
+     * garbage collector (owner references). So each call looks again, and fails with what it still waits for
+     * (409) until the resource and its volumes ({@link #volumeSelector}) are gone; the reconciler repeats it. The
+     * Secrets are removed once the resource is gone, as an operator's finalizer may still read them.
      */
     @Override
     public void delete(InstanceSpec spec) {
         Target t = cluster.target(spec);
         KubernetesApi api = cluster.api();
         api.delete(kind(), t.namespace(), t.name());
+        Optional<JsonObject> still = api.get(kind(), t.namespace(), t.name());
+        if (still.isPresent()) {
+            String holding = Json.at(still.get(), "metadata", "finalizers").filter(JsonElement::isJsonArray)
+                    .map(f -> " (finalizers " + f + ")").orElse("");
+            throw new KubernetesFailure(409, kind().kind() + " " + t.name() + " in namespace " + t.namespace()
+                    + " is still being removed by its operator" + holding, null);
+        }
         for (String secret : ownSecrets(spec, t).keySet()) {
             api.delete(ResourceKind.SECRET, t.namespace(), secret);
         }
@@ -179,9 +226,14 @@ public abstract class OperatorDriver implements EngineDriver {
             api.delete(ResourceKind.SECRET, t.namespace(), secret);
         }
         deleteDependents(spec, t);
-        if (api.get(kind(), t.namespace(), t.name()).isPresent()) {
-            throw new KubernetesFailure(409, kind().kind() + " " + t.name() + " in namespace " + t.namespace()
-                    + " is still being removed by its operator", null);
+        List<String> volumes = new ArrayList<>();
+        for (JsonObject pvc : api.list(ResourceKind.PERSISTENT_VOLUME_CLAIM, t.namespace(), volumeSelector(t))) {
+            volumes.add(Json.string(pvc, "metadata", "name").orElse("?"));
+        }
+        if (!volumes.isEmpty()) {
+            throw new KubernetesFailure(409, kind().kind() + " " + t.name() + " is gone from namespace " + t.namespace()
+                    + " but its volumes are not yet: PersistentVolumeClaim " + String.join(", ", volumes)
+                    + " (removed by its operator or the garbage collector)", null);
         }
     }
 
@@ -234,6 +286,7 @@ public abstract class OperatorDriver implements EngineDriver {
         JsonArray ops = new JsonArray();
         metadataChanges(ops, current, "labels", new LinkedHashMap<>(cluster.labels(spec)));
         metadataChanges(ops, current, "annotations", new LinkedHashMap<>(annotations(spec)));
+        finalizerChanges(ops, current);
         JsonObject wanted = spec(spec, t);
         creationOnlyFields().forEach(wanted::remove);
         Optional<JsonElement> actual = Json.at(current, "spec");
@@ -344,6 +397,24 @@ public abstract class OperatorDriver implements EngineDriver {
         }
     }
 
+    /** Adds the finalizers of {@link #finalizers} the resource lacks; those of the operator are left alone. */
+    private void finalizerChanges(JsonArray ops, JsonObject current) {
+        List<String> wanted = finalizers();
+        if (wanted.isEmpty()) {
+            return;
+        }
+        Optional<JsonElement> existing = Json.at(current, "metadata", "finalizers").filter(JsonElement::isJsonArray);
+        if (existing.isEmpty()) {
+            ops.add(Json.obj("op", "add", "path", "/metadata/finalizers", "value", Json.arr(wanted.toArray())));
+            return;
+        }
+        for (String finalizer : wanted) {
+            if (!existing.get().getAsJsonArray().contains(new com.google.gson.JsonPrimitive(finalizer))) {
+                ops.add(Json.obj("op", "add", "path", "/metadata/finalizers/-", "value", finalizer));
+            }
+        }
+    }
+
     /** A JSON pointer token (RFC 6901): '~' and '/' escaped. */
     private static String pointer(String key) {
         return key.replace("~", "~0").replace("/", "~1");
@@ -395,6 +466,35 @@ public abstract class OperatorDriver implements EngineDriver {
     }
 
     /**
+     * Whether a RollingUpdate StatefulSet runs its current template on all its pods, all of them ready: the
+     * StatefulSet controller has seen the spec ({@code status.observedGeneration} equal to
+     * {@code metadata.generation}), finished the rollout ({@code status.currentRevision} equal to
+     * {@code status.updateRevision}: it sets the current revision to the update revision only once every pod is
+     * updated and ready), and {@code updatedReplicas} and {@code readyReplicas} equal {@code spec.replicas}, at
+     * least one. {@code readyReplicas} alone is not enough: a pod of the old revision still counts while it
+     * terminates. Not for OnDelete StatefulSets, whose {@code currentRevision} never moves.
+     */
+    protected static boolean rolledOut(JsonObject statefulSet) {
+        long replicas = wantedReplicas(statefulSet);
+        long generation = Json.number(statefulSet, "metadata", "generation").orElse(0L);
+        return replicas >= 1
+                && Json.number(statefulSet, "status", "observedGeneration").orElse(-1L) == generation
+                && Json.string(statefulSet, "status", "updateRevision").isPresent()
+                && Json.string(statefulSet, "status", "currentRevision").equals(Json.string(statefulSet, "status", "updateRevision"))
+                && Json.number(statefulSet, "status", "updatedReplicas").orElse(0L) == replicas
+                && readyReplicas(statefulSet) == replicas;
+    }
+
+    /** A StatefulSet's rollout in words, for a status message. */
+    protected static String rollout(JsonObject statefulSet) {
+        long replicas = wantedReplicas(statefulSet);
+        return Json.number(statefulSet, "status", "updatedReplicas").orElse(0L) + "/" + replicas + " updated, "
+                + readyReplicas(statefulSet) + "/" + replicas + " ready, revision "
+                + Json.string(statefulSet, "status", "currentRevision").orElse("none") + " -> "
+                + Json.string(statefulSet, "status", "updateRevision").orElse("none");
+    }
+
+    /**
      * What differs between the {@code resources} an operator was asked for ({@code wanted}: the amounts in the
      * custom resource's spec) and those of a container it runs ({@code actual}), compared by value; null when
      * every requested and limited amount of {@code wanted} is in {@code actual}. Operators copy the spec's
@@ -441,7 +541,11 @@ public abstract class OperatorDriver implements EngineDriver {
         }
     }
 
-    /** The in-cluster DNS name of a Service of this database. */
+    /**
+     * The DNS name of a Service of this database that resolves from every namespace: {@code <service>.<namespace>.svc}
+     * (the cluster domain, {@code cluster.local} by default, is in every pod's DNS search path). A bare Service
+     * name, as CloudNativePG puts in its Secret, resolves only inside the database's own namespace.
+     */
     protected static String serviceHost(Target t, String service) {
         return service + "." + t.namespace() + ".svc";
     }

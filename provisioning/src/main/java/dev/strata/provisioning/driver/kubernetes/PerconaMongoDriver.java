@@ -22,7 +22,14 @@ import java.util.Optional;
 /**
  * MongoDB through the Percona Operator: a {@code psmdb.percona.com/v1 PerconaServerMongoDB} with one replica set of
  * one member, and the application user declared in {@code spec.users} with a password Secret Strata writes.
- * Ready when {@code status.state} is {@code ready}; sleep is {@code spec.pause} (state {@code paused}).
+ * Ready when {@code status.state} is {@code ready} and the operator has created that user
+ * ({@link #notReadyReason}); sleep is {@code spec.pause} (state {@code paused}). Delete: the operator keeps the
+ * data volumes and the users' Secrets unless the resource carries its finalizer {@code percona.com/delete-psmdb-pvc}
+ * (pkg/controller/perconaservermongodb/finalizers.go {@code deletePvcFinalizer}: StatefulSets, all the cluster's
+ * PVCs, and the Secrets {@code spec.secrets.users}, {@code internal-<name>}, {@code internal-<name>-users},
+ * {@code <name>-mongodb-encryption-key}); there is no separate finalizer for Secrets in 1.22, and
+ * {@code percona.com/delete-psmdb-pods-in-order} only orders the pods' deletion (nothing to order with one
+ * member), so Strata sets only the first.
  * <p>
  * Backups through Percona Backup for MongoDB as the operator runs it: with {@code STRATA_K8S_BACKUP_S3_*} set,
  * {@code spec.backup} has one S3 storage, the database's folder of the bucket, and {@code pitr.enabled} (the
@@ -46,6 +53,10 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
     static final String USERS_COPY_ROLE = "backup-system-users";
     /** {@code PITRestoreDate} (pkg/apis/psmdb/v1/perconaservermongodbrestore_types.go): UTC, to the second. */
     static final DateTimeFormatter PITR_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** pkg/naming/naming.go {@code FinalizerDeletePVC}. */
+    public static final String DELETE_PVC_FINALIZER = "percona.com/delete-psmdb-pvc";
+    /** Kubernetes' limit for the name part of an annotation key (apimachinery {@code IsQualifiedName}). */
+    static final int ANNOTATION_NAME_MAX = 63;
 
     public PerconaMongoDriver() {
     }
@@ -62,11 +73,6 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
     @Override
     protected String defaultVersions() {
         return "7.0,6.0";
-    }
-
-    @Override
-    protected String defaultImage() {
-        return "percona/percona-server-mongodb:{version}";
     }
 
     @Override
@@ -88,9 +94,62 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
         return Map.of(userSecret(t), Map.of("password", spec.password()));
     }
 
+    /**
+     * The Secrets the operator makes for the cluster: those its finalizer deletes (users, internal users,
+     * encryption key; no owner reference) and those the garbage collector removes with the resource (the keyfile,
+     * psmdb_controller.go {@code ensureSecurityKey} with an owner; the TLS Secrets, ssl.go
+     * {@code createSSLManually}). Strata removes any still there once the resource is gone.
+     */
     @Override
     protected List<String> operatorSecrets(Target t) {
-        return List.of(systemUsersSecret(t));
+        return List.of(systemUsersSecret(t), "internal-" + t.name() + "-users", "internal-" + t.name(),
+                t.name() + "-mongodb-encryption-key", t.name() + "-mongodb-keyfile", t.name() + "-ssl", t.name() + "-ssl-internal");
+    }
+
+    @Override
+    protected List<String> finalizers() {
+        return List.of(DELETE_PVC_FINALIZER);
+    }
+
+    /** The cluster's PVCs as the finalizer finds them (getters.go {@code getAllPVCs}: pkg/naming {@code ClusterLabels}). */
+    @Override
+    protected String volumeSelector(Target t) {
+        return "app.kubernetes.io/instance=" + t.name() + ",app.kubernetes.io/part-of=percona-server-mongodb";
+    }
+
+    /**
+     * The application user's name in MongoDB. After creating a user of {@code spec.users}, the operator records
+     * its password's hash on the password Secret under the annotation {@code percona.com/<cluster>-<user>-hash}
+     * (custom_users.go {@code handleUsers}; hashed keys only from crVersion 1.23.0, which no released operator
+     * has: v1.22.0 always uses this form). An annotation key's name part may have at most 63 characters, so a
+     * longer one is refused by the API server: the operator fails that update, its status turns to
+     * {@code error} once, and the user's password is never recorded (nor changed again). Strata's database names
+     * leave 28 characters for the user ({@code db-} and a 26-character ULID); a longer user name (it follows the
+     * slug) is shortened here to fit, keeping a hash of the full name so that two names do not collide.
+     */
+    static String mongoUser(InstanceSpec spec, Target t) {
+        String user = spec.username();
+        int room = ANNOTATION_NAME_MAX - (t.name().length() + "-".length() + "-hash".length());
+        if (user.length() <= room) {
+            return user;
+        }
+        String suffix = "_" + sha256Hex(user).substring(0, 8);
+        return user.substring(0, Math.max(0, room - suffix.length())) + suffix;
+    }
+
+    /** The annotation by which the operator says it created (or last updated) the user with this password. */
+    static String userHashAnnotation(InstanceSpec spec, Target t) {
+        return "percona.com/" + t.name() + "-" + mongoUser(spec, t) + "-hash";
+    }
+
+    /** users.go {@code sha256Hash}: lowercase hex of the SHA-256 of the bytes. */
+    static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -112,7 +171,7 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
                                 "storageClassName", storageClass(spec),
                                 "resources", Json.obj("requests", Json.obj("storage", storageSize(spec))))))),
                 "users", Json.arr(Json.obj(
-                        "name", spec.username(),
+                        "name", mongoUser(spec, t),
                         "db", spec.databaseName(),
                         "passwordSecretRef", Json.obj("name", userSecret(t), "key", "password"),
                         "roles", Json.arr(Json.obj("name", "readWrite", "db", spec.databaseName())))),
@@ -121,14 +180,31 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
                         "pitr", Json.obj("enabled", true))).orElse(null));
     }
 
+    /**
+     * Null when the cluster is ready and the application user can log in. The operator creates {@code spec.users}
+     * only once {@code status.state} is {@code ready} (custom_users.go {@code reconcileCustomUsers} returns early
+     * otherwise), in a later reconcile than the one that wrote {@code ready}: so {@code ready} alone comes before
+     * the user exists. Strata cannot log in to MongoDB from outside the cluster; what the operator does give is
+     * the annotation it writes on the user's password Secret right after creating the user, and again after
+     * changing its password ({@code createUser}/{@code updatePass}): the SHA-256 of the password
+     * ({@link #userHashAnnotation}). Its value equal to the hash of Strata's password means the user exists with it.
+     */
     @Override
     protected String notReadyReason(JsonObject psmdb, InstanceSpec spec, Target t) {
         String state = Json.string(psmdb, "status", "state").orElse("");
-        if (state.equals("ready") && Json.statusCurrent(psmdb)) {
-            return null;
+        if (!state.equals("ready") || !Json.statusCurrent(psmdb)) {
+            return "PerconaServerMongoDB " + t.name() + ": " + (state.isEmpty() ? "waiting for the Percona operator" : state)
+                    + Json.string(psmdb, "status", "message").map(m -> " (" + m + ")").orElse("");
         }
-        return "PerconaServerMongoDB " + t.name() + ": " + (state.isEmpty() ? "waiting for the Percona operator" : state)
-                + Json.string(psmdb, "status", "message").map(m -> " (" + m + ")").orElse("");
+        String annotation = userHashAnnotation(spec, t);
+        Optional<String> hash = cluster.api().get(ResourceKind.SECRET, t.namespace(), userSecret(t))
+                .flatMap(s -> Json.string(s, "metadata", "annotations", annotation));
+        if (hash.isEmpty() || !hash.get().equals(sha256Hex(spec.password()))) {
+            return "PerconaServerMongoDB " + t.name() + ": ready, waiting for the operator to "
+                    + (hash.isEmpty() ? "create" : "set the password of") + " user " + mongoUser(spec, t)
+                    + " (it marks Secret " + userSecret(t) + " with " + annotation + " when done)";
+        }
+        return null;
     }
 
     @Override
@@ -139,11 +215,13 @@ public class PerconaMongoDriver extends OperatorDriver implements BackupCapabili
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the replica set's headless Service <cluster>-<replset> (pkg/naming/service.go ServiceName)
         String host = serviceHost(t, t.name() + "-" + REPLSET);
         int port = 27017;
-        String uri = "mongodb://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/"
+        String user = mongoUser(spec, t);
+        String uri = "mongodb://" + enc(user) + ":" + enc(spec.password()) + "@" + host + ":" + port + "/"
                 + spec.databaseName() + "?replicaSet=" + REPLSET + "&authSource=" + spec.databaseName();
-        return new ConnectionInfo(uri, spec.username(), spec.password(), host, port, spec.databaseName(), null);
+        return new ConnectionInfo(uri, user, spec.password(), host, port, spec.databaseName(), null);
     }
 
     // --- backups through Percona Backup for MongoDB ----------------------------------------------------------------

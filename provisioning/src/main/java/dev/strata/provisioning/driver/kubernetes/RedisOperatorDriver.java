@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.kubernetes;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.strata.domain.backup.BackupCapability;
 import dev.strata.domain.database.ConnectionInfo;
@@ -15,9 +16,13 @@ import java.util.Optional;
 /**
  * Redis through the OpsTree redis-operator: a standalone {@code redis.redis.opstreelabs.in/v1beta2 Redis} whose
  * password comes from a Secret Strata writes ({@code kubernetesConfig.redisSecret}). The operator reports no
- * readiness on the resource, so readiness is its StatefulSet's {@code readyReplicas}. Sleep: the operator is paused
- * with its {@code redis.opstreelabs.in/skip-reconcile} annotation and the StatefulSet scaled to zero; waking removes
- * the annotation and the operator scales it back.
+ * readiness on the resource (its status is empty), so readiness is its StatefulSet carrying the current spec and
+ * rolled out ({@link #notReadyReason}). Sleep: the operator is paused with its
+ * {@code redis.opstreelabs.in/skip-reconcile} annotation and the StatefulSet scaled to zero; waking removes the
+ * annotation and the operator scales it back. Delete: the operator puts its {@code redisFinalizer} on the resource
+ * (internal/controller/redis/redis_controller.go) and removes it only after deleting the data volume
+ * {@code <name>-<name>-0} (internal/k8sutils/finalizer.go {@code HandleRedisFinalizer}/{@code finalizeRedisPVC},
+ * as {@code storage.keepAfterDelete} is false); the StatefulSet goes with the resource (owner reference).
  * <p>
  * No backups: the operator has none (below, {@link #backupsUnavailable}), and Strata does not make up its own.
  */
@@ -52,11 +57,6 @@ public class RedisOperatorDriver extends OperatorDriver implements BackupCapabil
     @Override
     protected String defaultVersions() {
         return "7.0.15";
-    }
-
-    @Override
-    protected String defaultImage() {
-        return "quay.io/opstree/redis:v{version}";
     }
 
     @Override
@@ -101,14 +101,45 @@ public class RedisOperatorDriver extends OperatorDriver implements BackupCapabil
         }
     }
 
+    /** The StatefulSet's pods and claims carry its stable labels (internal/k8sutils/labels.go {@code getRedisStableLabels}). */
+    @Override
+    protected String volumeSelector(Target t) {
+        return "app=" + t.name() + ",redis_setup_type=standalone";
+    }
+
+    /**
+     * Null when the Redis serves its current spec. The resource has no status, and the operator rolls its
+     * StatefulSet (default update strategy RollingUpdate): during a rollout the old pod is still ready, and
+     * before the operator got to a new spec the StatefulSet is fully rolled out with the old one. So ready means:
+     * <ul>
+     * <li>the StatefulSet carries the current spec: its container named after the resource (internal/k8sutils
+     * statefulset.go {@code generateContainerDef}) has {@code kubernetesConfig.image} and
+     * {@code kubernetesConfig.resources};</li>
+     * <li>it is rolled out, as the operator's own {@code IsStatefulSetReady} (internal/k8sutils/statefulset.go)
+     * judges it: {@code observedGeneration} equal to the generation, {@code currentRevision} equal to
+     * {@code updateRevision}, {@code updatedReplicas} and {@code readyReplicas} equal to {@code spec.replicas}
+     * (at least one).</li>
+     * </ul>
+     */
     @Override
     protected String notReadyReason(JsonObject redis, InstanceSpec spec, Target t) {
-        Optional<JsonObject> sts = statefulSet(t, t.name());
-        if (sts.isEmpty()) {
-            return "Redis " + t.name() + ": waiting for the operator to create StatefulSet " + t.name();
+        String prefix = "Redis " + t.name() + ": ";
+        Optional<JsonObject> found = statefulSet(t, t.name());
+        if (found.isEmpty()) {
+            return prefix + "waiting for the operator to create StatefulSet " + t.name();
         }
-        long ready = readyReplicas(sts.get());
-        return ready >= 1 && Json.statusCurrent(sts.get()) ? null : "Redis " + t.name() + ": StatefulSet " + t.name() + " has no ready pod yet";
+        JsonObject sts = found.get();
+        Optional<JsonObject> container = Json.at(sts, "spec", "template", "spec").filter(JsonElement::isJsonObject)
+                .flatMap(p -> container(p.getAsJsonObject(), t.name()));
+        String image = Json.string(redis, "spec", "kubernetesConfig", "image").orElse(null);
+        String running = container.flatMap(c -> Json.string(c, "image")).orElse(null);
+        String outdated = image != null && !image.equals(running) ? "image " + running + ", wanted " + image
+                : resourcesDiffer(Json.at(redis, "spec", "kubernetesConfig", "resources").orElse(null),
+                        container.flatMap(c -> Json.at(c, "resources")).orElse(null));
+        if (outdated != null) {
+            return prefix + "StatefulSet " + t.name() + " has the previous spec (" + outdated + "); waiting for the operator";
+        }
+        return rolledOut(sts) ? null : prefix + "rolling out StatefulSet " + t.name() + " (" + rollout(sts) + ")";
     }
 
     @Override
@@ -119,6 +150,7 @@ public class RedisOperatorDriver extends OperatorDriver implements BackupCapabil
 
     @Override
     protected ConnectionInfo connection(InstanceSpec spec, Target t) {
+        // the Service named like the Redis (internal/k8sutils/redis-standalone.go CreateStandaloneService)
         String host = serviceHost(t, t.name());
         int port = 6379;
         String uri = "redis://default:" + enc(spec.password()) + "@" + host + ":" + port + "/0";

@@ -278,11 +278,23 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
             return null;
         }
         if (algorithm != null) {
-            return algorithm.startsWith("aws:kms") ? kmsKeyId : null;
+            return algorithm.startsWith("aws:kms") ? offeredKms(kmsKeyId) : null;
         }
         java.nio.file.Path dir = root.resolve(bucket);
-        return Xattrs.read(dir, "user.bucket-encryption-algorithm").filter(a -> a.startsWith("aws:kms"))
-                .flatMap(a -> Xattrs.read(dir, "user.bucket-encryption-kms-key-id")).orElse(null);
+        return offeredKms(Xattrs.read(dir, "user.bucket-encryption-algorithm").filter(a -> a.startsWith("aws:kms"))
+                .flatMap(a -> Xattrs.read(dir, "user.bucket-encryption-kms-key-id")).orElse(null));
+    }
+
+    /**
+     * {@code kmsKeyId} when Strata's key service offers it; S3's {@code 400 KMS.NotFoundException} before anything is
+     * written otherwise (a POST form or a bucket default naming a key the operator no longer lists; the headers of
+     * other writes are checked earlier, by {@link S3Front}).
+     */
+    private String offeredKms(String kmsKeyId) {
+        if (kmsKeyId != null && delegate() instanceof dev.strata.provisioning.storage.embedded.nio2blob.VersioningFilesystemBlobStore files && !files.sealsWithKmsKey(kmsKeyId)) {
+            throw s3Error(400, "KMS.NotFoundException", "Invalid keyId " + kmsKeyId + ": Strata's key service offers the keys listed in STRATA_KMS_KEYS");
+        }
+        return kmsKeyId;
     }
 
     @Override

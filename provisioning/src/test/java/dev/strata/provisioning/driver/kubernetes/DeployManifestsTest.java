@@ -51,7 +51,7 @@ class DeployManifestsTest {
             Map.entry(ResourceKind.NAMESPACE, Set.of("get", "create")), // ensureNamespace
             Map.entry(ResourceKind.STATEFUL_SET, Set.of("get", "patch")), // hibernation scales to 0; mariadb-operator's rollout
             Map.entry(ResourceKind.POD, Set.of("get")), // CloudNativePG's instances: which spec they run
-            Map.entry(ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get")), // CloudNativePG's data volumes: their capacity
+            Map.entry(ResourceKind.PERSISTENT_VOLUME_CLAIM, Set.of("get", "list")), // CloudNativePG's capacity; delete waits for all to go
             // backups: the Barman Cloud plugin's ObjectStore of each database (and of a restore's source) ...
             Map.entry(CloudNativePgDriver.OBJECT_STORE, Set.of("get", "create", "patch", "delete")),
             // ... and one Backup per backup, found again by label in any namespace when it is deleted

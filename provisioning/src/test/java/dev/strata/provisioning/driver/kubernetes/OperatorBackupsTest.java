@@ -144,8 +144,11 @@ class OperatorBackupsTest {
                 "secretAccessKey", Map.of("name", "strata-backup-s3", "key", "AWS_SECRET_ACCESS_KEY"),
                 "region", Map.of("name", "strata-backup-s3", "key", "AWS_REGION")));
         assertThat(at(store, "spec.retentionPolicy")).isEqualTo("7d");
-        assertThat(at(stored(CloudNativePgDriver.CLUSTER, name), "spec.plugins")).isEqualTo(List.of(Map.of(
-                "name", "barman-cloud.cloudnative-pg.io", "isWALArchiver", true, "parameters", Map.of("barmanObjectName", name + "-archive"))));
+        GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, name);
+        assertThat((List<?>) at(c, "spec.plugins")).hasSize(1);
+        assertThat(at(c, "spec.plugins.0.name")).isEqualTo("barman-cloud.cloudnative-pg.io");
+        assertThat(at(c, "spec.plugins.0.isWALArchiver")).isEqualTo(true);
+        assertThat(at(c, "spec.plugins.0.parameters")).isEqualTo(Map.of("barmanObjectName", name + "-archive"));
 
         String bkp = backupId();
         TakenBackup taken = driver.backup(spec, job(bkp, 14));
@@ -224,9 +227,11 @@ class OperatorBackupsTest {
         GenericKubernetesResource c = stored(CloudNativePgDriver.CLUSTER, name);
         assertThat(at(c, "spec.bootstrap")).isEqualTo(Map.of("recovery", Map.of("source", "origin", "database", "orders",
                 "owner", "orders", "recoveryTarget", Map.of("backupID", taken.location(), "targetImmediate", true))));
-        assertThat(at(c, "spec.externalClusters")).isEqualTo(List.of(Map.of("name", "origin", "plugin", Map.of(
-                "name", "barman-cloud.cloudnative-pg.io",
-                "parameters", Map.of("barmanObjectName", name + "-origin", "serverName", KubernetesCluster.dnsName(sourceId))))));
+        assertThat((List<?>) at(c, "spec.externalClusters")).hasSize(1);
+        assertThat(at(c, "spec.externalClusters.0.name")).isEqualTo("origin");
+        assertThat(at(c, "spec.externalClusters.0.plugin.name")).isEqualTo("barman-cloud.cloudnative-pg.io");
+        assertThat(at(c, "spec.externalClusters.0.plugin.parameters")).isEqualTo(Map.of("barmanObjectName", name + "-origin",
+                "serverName", KubernetesCluster.dnsName(sourceId)));
         assertThat(at(c, "spec.plugins.0.parameters.barmanObjectName")).as("it archives into its own folder").isEqualTo(name + "-archive");
         assertThat(at(stored(CloudNativePgDriver.OBJECT_STORE, name + "-origin"), "spec.configuration.destinationPath"))
                 .isEqualTo("s3://strata-backups/databases/" + sourceId);
@@ -291,7 +296,7 @@ class OperatorBackupsTest {
         String bkp = backupId();
         TakenBackup taken = driver.backup(spec, job(bkp, 14));
         GenericKubernetesResource pb = stored(MariaDbOperatorDriver.PHYSICAL_BACKUP, KubernetesCluster.dnsName(bkp));
-        assertThat(at(pb, "spec.mariaDbRef")).isEqualTo(Map.of("name", name));
+        assertThat(at(pb, "spec.mariaDbRef.name")).isEqualTo(name);
         assertThat(at(pb, "spec.storage.s3")).isEqualTo(Map.of("bucket", "strata-backups", "endpoint", "minio.storage.svc:9000",
                 "prefix", "databases/" + id, "region", "eu-west-1",
                 "accessKeyIdSecretKeyRef", Map.of("name", "strata-backup-s3", "key", "AWS_ACCESS_KEY_ID"),
@@ -380,7 +385,7 @@ class OperatorBackupsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("only into a new MariaDB");
         assertThat(driver.inPlaceRestoreUnavailable()).contains("/backups/{id}/restore");
 
-        driver.delete(target);
+        OperatorDriversTest.untilDeleted(driver, target, operators);
         assertThat(apiServer.secret(NS, name + "-source-root")).isNull();
         assertThat(operators.lastError()).isNull();
     }
@@ -395,15 +400,19 @@ class OperatorBackupsTest {
         InstanceSpec spec = spec(Engine.MONGODB, "7.0", false, id);
         untilReady(driver, spec);
         GenericKubernetesResource psmdb = stored(PerconaMongoDriver.PSMDB, name);
-        assertThat(at(psmdb, "spec.backup")).isEqualTo(Map.of("enabled", true, "image", "percona/percona-backup-mongodb:2.12.0",
-                "storages", Map.of("strata", Map.of("type", "s3", "s3", Map.of("bucket", "strata-backups", "prefix", "databases/" + id,
-                        "region", "eu-west-1", "endpointUrl", "http://minio.storage.svc:9000", "credentialsSecret", "strata-backup-s3"))),
-                "pitr", Map.of("enabled", true)));
+        assertThat(at(psmdb, "spec.backup.enabled")).isEqualTo(true);
+        assertThat(at(psmdb, "spec.backup.image")).isEqualTo("percona/percona-backup-mongodb:2.12.0");
+        assertThat(at(psmdb, "spec.backup.storages")).isEqualTo(Map.of("strata", Map.of("type", "s3", "s3", Map.of("bucket", "strata-backups",
+                "prefix", "databases/" + id, "region", "eu-west-1", "endpointUrl", "http://minio.storage.svc:9000",
+                "credentialsSecret", "strata-backup-s3"))));
+        assertThat(at(psmdb, "spec.backup.pitr")).isEqualTo(Map.of("enabled", true));
 
         String bkp = backupId();
         TakenBackup taken = driver.backup(spec, job(bkp, 7));
         GenericKubernetesResource b = stored(PerconaMongoDriver.BACKUP, KubernetesCluster.dnsName(bkp));
-        assertThat(at(b, "spec")).isEqualTo(Map.of("clusterName", name, "storageName", "strata", "type", "logical"));
+        assertThat(at(b, "spec.clusterName")).isEqualTo(name);
+        assertThat(at(b, "spec.storageName")).isEqualTo("strata");
+        assertThat(at(b, "spec.type")).isEqualTo("logical");
         assertThat(at(b, "status.state")).isEqualTo("ready");
         assertThat(taken.location()).isEqualTo(at(b, "status.destination")).startsWith("s3://strata-backups/databases/" + id + "/");
         assertThat(taken.sizeBytes()).as("PBM's size as the operator prints it").isEqualTo(1_250_000L);
@@ -478,7 +487,7 @@ class OperatorBackupsTest {
         driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1@" + moment, moment));
         assertThatThrownBy(() -> driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@2", null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("restored into new databases only");
-        driver.delete(target);
+        OperatorDriversTest.untilDeleted(driver, target, operators);
         assertThat(apiServer.client().genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDBRestore")
                 .inNamespace(NS).withLabel("strata.dev/database-id", id).list().getItems()).isEmpty();
         assertThat(operators.lastError()).isNull();

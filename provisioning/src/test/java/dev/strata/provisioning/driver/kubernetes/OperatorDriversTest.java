@@ -17,13 +17,18 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +74,9 @@ class OperatorDriversTest {
     }
 
     private static String newId() {
-        return "db_01jtestdatabase0000000000" + (char) ('a' + serial++);
+        // a, b, ... z, then 10, 11, ...: past 26 databases the ids stay valid Kubernetes names
+        String suffix = Integer.toString(10 + serial++, 36);
+        return "db_01jtestdatabase000000000" + (suffix.length() < 2 ? "0" : "") + suffix;
     }
 
     private static GenericKubernetesResource stored(ResourceKind kind, String ns, String name) {
@@ -94,6 +101,35 @@ class OperatorDriversTest {
                 .until(() -> driver.stop(spec), InstanceObservation::stopped);
     }
 
+    /**
+     * Deletes as the reconciler does: the driver's delete is repeated until it no longer answers that something of
+     * the database is still being removed (an operator's finalizer, the garbage collector).
+     */
+    private static void untilDeleted(OperatorDriver driver, InstanceSpec spec) {
+        untilDeleted(driver, spec, operators);
+    }
+
+    /** {@link #untilDeleted(OperatorDriver, InstanceSpec)} with the given simulator, for the other tests of the drivers. */
+    static void untilDeleted(OperatorDriver driver, InstanceSpec spec, OperatorSimulator operators) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .failFast("the operator simulator failed", () -> {
+                    if (operators.lastError() != null) {
+                        throw operators.lastError();
+                    }
+                })
+                .until(() -> {
+                    try {
+                        driver.delete(spec);
+                        return true;
+                    } catch (KubernetesFailure e) {
+                        if (e.code() != 409) {
+                            throw e;
+                        }
+                        return false;
+                    }
+                });
+    }
+
     @Test
     void postgresqlIsACloudNativePgCluster() {
         CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
@@ -115,7 +151,7 @@ class OperatorDriversTest {
                 .containsEntry("strata.dev/project-id", "proj_01jtestproject0000000000000");
         assertThat(c.getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "off");
         assertThat(at(c, "spec.instances")).isEqualTo(1);
-        assertThat(at(c, "spec.imageName")).isEqualTo("ghcr.io/cloudnative-pg/postgresql:16");
+        assertThat(at(c, "spec.imageName")).isEqualTo("ghcr.io/cloudnative-pg/postgresql:16.15-system-trixie");
         assertThat(at(c, "spec.storage.size")).isEqualTo("10Gi");
         assertThat(at(c, "spec.storage.storageClass")).isEqualTo("fast-ssd");
         assertThat(at(c, "spec.resources.requests")).isEqualTo(Map.of("cpu", "500m", "memory", "1Gi"));
@@ -128,16 +164,19 @@ class OperatorDriversTest {
         untilReady(driver, spec);
         assertThat(driver.observe(spec).ready()).isTrue();
 
-        // connection details: CloudNativePG's <cluster>-app Secret, as published
+        // connection details: the credentials of CloudNativePG's <cluster>-app Secret, the host its -rw Service
+        // as named from any namespace (the Secret's own host is the bare Service name)
         Map<String, String> app = secret(ns, name + "-app");
+        assertThat(app.get("host")).isEqualTo(name + "-rw");
         ConnectionInfo conn = driver.connection(spec);
-        assertThat(conn.uri()).isEqualTo(app.get("uri"));
+        String host = name + "-rw." + ns + ".svc";
+        assertThat(conn.uri()).isEqualTo("postgresql://orders:" + app.get("password") + "@" + host + ":5432/orders");
         assertThat(conn.password()).isEqualTo(app.get("password"));
         assertThat(conn.username()).isEqualTo("orders");
-        assertThat(conn.host()).isEqualTo(name + "-rw");
+        assertThat(conn.host()).isEqualTo(host);
         assertThat(conn.port()).isEqualTo(5432);
         assertThat(conn.databaseName()).isEqualTo("orders");
-        assertThat(conn.jdbcUrl()).startsWith("jdbc:postgresql://" + name + "-rw:5432/orders?user=orders&password=");
+        assertThat(conn.jdbcUrl()).isEqualTo("jdbc:postgresql://" + host + ":5432/orders?user=orders&password=" + app.get("password"));
 
         // resize: storage grows, memory changes; not ready until the operator has rolled it out
         InstanceSpec bigger = spec(Engine.POSTGRESQL, "16", 20, "2Gi", false, id);
@@ -161,7 +200,7 @@ class OperatorDriversTest {
         untilReady(driver, bigger);
         assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name).getMetadata().getAnnotations()).containsEntry("cnpg.io/hibernation", "off");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(CloudNativePgDriver.CLUSTER, ns, name)).isNull();
         assertThat(secret(ns, name + "-app")).as("the operator's Secret goes with the database").isNull();
         driver.delete(bigger); // again: nothing there, no error
@@ -180,7 +219,7 @@ class OperatorDriversTest {
         GenericKubernetesResource m = stored(MariaDbOperatorDriver.MARIADB, ns, name);
         assertThat(m.getApiVersion()).isEqualTo("k8s.mariadb.com/v1alpha1");
         assertThat(m.getKind()).isEqualTo("MariaDB");
-        assertThat(at(m, "spec.image")).isEqualTo("docker-registry1.mariadb.com/library/mariadb:11.4");
+        assertThat(at(m, "spec.image")).isEqualTo("docker.io/library/mariadb:11.4.5");
         assertThat(at(m, "spec.port")).isEqualTo(3306);
         assertThat(at(m, "spec.database")).isEqualTo("orders");
         assertThat(at(m, "spec.username")).isEqualTo("orders");
@@ -216,7 +255,7 @@ class OperatorDriversTest {
         assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.suspend")).isEqualTo(false);
         assertThat(apiServer.client().apps().statefulSets().inNamespace(ns).withName(name).get().getSpec().getReplicas()).isEqualTo(1);
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(MariaDbOperatorDriver.MARIADB, ns, name)).isNull();
         assertThat(secret(ns, name + "-password")).isNull();
         assertThat(secret(ns, name + "-root")).isNull();
@@ -250,7 +289,7 @@ class OperatorDriversTest {
                 cluster.target(more));
         assertThat(ops.toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/spec/resources/requests/cpu\",\"value\":\"1\"},"
                 + "{\"op\":\"replace\",\"path\":\"/spec/resources/limits/cpu\",\"value\":\"1\"}]");
-        driver.delete(spec);
+        untilDeleted(driver, spec);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -321,7 +360,7 @@ class OperatorDriversTest {
         assertThat(at(stored(MariaDbOperatorDriver.MARIADB, ns, name), "spec.storage.volumeClaimTemplate.resources.requests.storage"))
                 .as("updated by the operator from the new size").isEqualTo("30Gi");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -367,7 +406,7 @@ class OperatorDriversTest {
         assertThat(apiServer.client().persistentVolumeClaims().inNamespace(ns).withName(name + "-1").get()
                 .getStatus().getCapacity().get("storage").toString()).isEqualTo("20Gi");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().pods().inNamespace(ns).withName(name + "-1").get() == null);
         assertThat(operators.lastError()).isNull();
     }
@@ -410,7 +449,7 @@ class OperatorDriversTest {
         assertThat(sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("30Gi");
         assertThat(sts.getStatus().getUpdatedReplicas()).isEqualTo(1);
 
-        driver.delete(spec);
+        untilDeleted(driver, spec);
         assertThat(operators.lastError()).isNull();
     }
 
@@ -454,7 +493,7 @@ class OperatorDriversTest {
         assertThat(stored(RedisOperatorDriver.REDIS, ns, name).getMetadata().getAnnotations())
                 .doesNotContainKey("redis.opstreelabs.in/skip-reconcile");
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(RedisOperatorDriver.REDIS, ns, name)).isNull();
         assertThat(secret(ns, name + "-auth")).isNull();
         assertThat(operators.lastError()).isNull();
@@ -473,7 +512,7 @@ class OperatorDriversTest {
         assertThat(p.getApiVersion()).isEqualTo("psmdb.percona.com/v1");
         assertThat(p.getKind()).isEqualTo("PerconaServerMongoDB");
         assertThat(at(p, "spec.crVersion")).isEqualTo("1.21.0");
-        assertThat(at(p, "spec.image")).isEqualTo("percona/percona-server-mongodb:7.0");
+        assertThat(at(p, "spec.image")).isEqualTo("docker.io/percona/percona-server-mongodb:7.0.30-16");
         assertThat(at(p, "spec.pause")).isEqualTo(false);
         assertThat(at(p, "spec.unsafeFlags.replsetSize")).isEqualTo(true);
         assertThat(at(p, "spec.sharding.enabled")).isEqualTo(false);
@@ -507,7 +546,7 @@ class OperatorDriversTest {
         assertThat(at(stored(PerconaMongoDriver.PSMDB, ns, name), "status.state")).isEqualTo("paused");
         untilReady(driver, bigger);
 
-        driver.delete(bigger);
+        untilDeleted(driver, bigger);
         assertThat(stored(PerconaMongoDriver.PSMDB, ns, name)).isNull();
         assertThat(secret(ns, name + "-app")).isNull();
         assertThat(operators.lastError()).isNull();
@@ -548,7 +587,9 @@ class OperatorDriversTest {
             apiServer.clearRefusals();
         }
         assertThat(driver.ensureRunning(spec(Engine.MYSQL, "11.4", 12, "1Gi", false, id)).failure()).as("the retry goes through").isNull();
-        driver.delete(spec);
+        // the simulated operator was refused too while the refusals were injected: wait for a clean pass of it
+        await().atMost(Duration.ofSeconds(20)).until(() -> operators.lastError() == null);
+        untilDeleted(driver, spec);
     }
 
     @Test
@@ -573,6 +614,146 @@ class OperatorDriversTest {
         api.putSecret("strata-secrets-test", "env", Map.of("STORAGE_KEY", "k2"), Map.of());
         assertThat(secret("strata-secrets-test", "env")).isEqualTo(Map.of("STORAGE_KEY", "k2"));
         assertThat(api.secret("strata-secrets-test", "env")).contains(Map.of("STORAGE_KEY", "k2"));
+    }
+
+    /** One database of each engine with its driver, for the tests that hold for all four. */
+    private record OneEngine(OperatorDriver driver, InstanceSpec spec) {
+    }
+
+    private static List<OneEngine> oneOfEach() {
+        return List.of(new OneEngine(new CloudNativePgDriver(cluster), spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId())),
+                new OneEngine(new MariaDbOperatorDriver(cluster), spec(Engine.MYSQL, "11.4", 10, "1Gi", false, newId())),
+                new OneEngine(new RedisOperatorDriver(cluster), spec(Engine.REDIS, "7.0.15", 10, "512Mi", false, newId())),
+                new OneEngine(new PerconaMongoDriver(cluster), spec(Engine.MONGODB, "7.0", 10, "1Gi", false, newId())));
+    }
+
+    /**
+     * Applications run in other namespaces than their databases, so every host Strata hands out (the connection
+     * details, the host in their URI and JDBC URL, and so the project's {@code DATABASE_URL}) is
+     * {@code <service>.<namespace>.svc} of a Service the operator made in the database's namespace, on a port that
+     * Service serves; the same rule for all four engines. CloudNativePG's Secret says only {@code <cluster>-rw}.
+     */
+    @Test
+    void everyHostIsAServiceOfTheOperatorNamedSoThatItResolvesFromAnyNamespace() {
+        Pattern serviceHost = Pattern.compile("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc");
+        for (OneEngine e : oneOfEach()) {
+            untilReady(e.driver(), e.spec());
+            String ns = cluster.target(e.spec()).namespace();
+            ConnectionInfo conn = e.driver().connection(e.spec());
+            String what = e.spec().engine().wireName() + " host " + conn.host();
+            Matcher host = serviceHost.matcher(conn.host());
+            assertThat(host.matches()).as(what + " is <service>.<namespace>.svc").isTrue();
+            assertThat(host.group(2)).as(what + ": the database's namespace").isEqualTo(ns);
+            Service service = apiServer.client().services().inNamespace(ns).withName(host.group(1)).get();
+            assertThat(service).as(what + ": the operator's Service " + host.group(1) + " in namespace " + ns).isNotNull();
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).as(what + ": a port of the Service")
+                    .contains(conn.port());
+            URI uri = URI.create(conn.uri());
+            assertThat(uri.getHost()).as(e.spec().engine().wireName() + " uri").isEqualTo(conn.host());
+            assertThat(uri.getPort()).as(e.spec().engine().wireName() + " uri").isEqualTo(conn.port());
+            if (conn.jdbcUrl() != null) {
+                URI jdbc = URI.create(conn.jdbcUrl().substring("jdbc:".length()));
+                assertThat(jdbc.getHost()).as(e.spec().engine().wireName() + " jdbcUrl").isEqualTo(conn.host());
+                assertThat(jdbc.getPort()).as(e.spec().engine().wireName() + " jdbcUrl").isEqualTo(conn.port());
+            }
+
+            // the Services are owned by the resource: garbage collection removes them with it
+            String name = cluster.target(e.spec()).name();
+            assertThat(service.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(name);
+            untilDeleted(e.driver(), e.spec());
+            await().atMost(Duration.ofSeconds(20)).until(() -> apiServer.client().services().inNamespace(ns).list().getItems()
+                    .stream().noneMatch(svc -> svc.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(name))));
+        }
+        assertThat(operators.lastError()).isNull();
+    }
+
+    /** Where each engine's custom resource names its image. */
+    private static final Map<Engine, String[]> IMAGE_FIELD = Map.of(Engine.POSTGRESQL, new String[] {"spec", "imageName"},
+            Engine.MYSQL, new String[] {"spec", "image"}, Engine.REDIS, new String[] {"spec", "kubernetesConfig", "image"},
+            Engine.MONGODB, new String[] {"spec", "image"});
+
+    /**
+     * Every image Strata writes has a full version tag (never a rolling major such as {@code :16} or {@code :7.0},
+     * never {@code latest}) of the engine version asked for, and is the one of {@link PinnedImages}; every version
+     * offered by default has one. PostgreSQL's versions have two numbers since 10, the others three.
+     */
+    @Test
+    void everyImageIsPinnedToAFullTagOfTheTable() {
+        Pattern numbers = Pattern.compile("^v?(\\d+(?:\\.\\d+)*)");
+        for (OneEngine e : oneOfEach()) {
+            Engine engine = e.driver().engine();
+            assertThat(PinnedImages.versions(engine)).as(engine + ": every version offered by default has a pinned image")
+                    .containsAll(e.driver().offers().get(0).versions());
+            for (String version : PinnedImages.versions(engine)) {
+                InstanceSpec spec = spec(engine, version, 10, "1Gi", false, e.spec().id());
+                String image = Json.string(e.driver().desired(spec), IMAGE_FIELD.get(engine)).orElseThrow();
+                assertThat(image).as(engine + " " + version).isEqualTo(PinnedImages.of(engine, version).orElseThrow().image());
+                String tag = image.substring(image.lastIndexOf(':') + 1);
+                assertThat(image.lastIndexOf(':')).as(image + " has a tag").isGreaterThan(image.lastIndexOf('/'));
+                Matcher full = numbers.matcher(tag);
+                assertThat(full.find()).as(image + " is tagged with a version").isTrue();
+                assertThat(full.group(1).split("\\.")).as(image + ": a full version").hasSize(engine == Engine.POSTGRESQL ? 2 : 3);
+                assertThat(full.group(1) + ".").as(image + " is of version " + version).startsWith(version + ".");
+            }
+        }
+    }
+
+    /**
+     * CloudNativePG's validating webhook refuses an image whose upgrades it cannot detect (no tag, {@code latest},
+     * a digest alone, a tag without a version) or of a major it does not run; it lets a rolling major through,
+     * which only Strata's table keeps out. The refusal is the database's status message.
+     */
+    @Test
+    void cloudNativePgRefusesImagesItCannotTrackAndTheRefusalIsTheStatus() {
+        CloudNativePgDriver driver = new CloudNativePgDriver(cluster);
+        String[][] refused = {
+                {"ghcr.io/cloudnative-pg/postgresql:latest", "Can't use 'latest' as image tag"},
+                {"ghcr.io/cloudnative-pg/postgresql", "Can't use 'latest' as image tag"},
+                {"ghcr.io/cloudnative-pg/postgresql@sha256:0123456789abcdef", "Can't use just the image sha"},
+                {"registry.example:5000/postgresql:trixie", "invalid version tag"},
+                {"ghcr.io/cloudnative-pg/postgresql:12.22-bookworm", "Versions 13 or newer are supported"}};
+        try {
+            for (String[] r : refused) {
+                System.setProperty("STRATA_K8S_IMAGE_POSTGRESQL", r[0]);
+                InstanceSpec spec = spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId());
+                InstanceObservation o = driver.ensureRunning(spec);
+                assertThat(o.failure()).as(r[0]).isNotNull().contains("422").contains("spec.imageName").contains(r[1]);
+                assertThat(stored(CloudNativePgDriver.CLUSTER, cluster.target(spec).namespace(), cluster.target(spec).name()))
+                        .as(r[0] + " is not stored").isNull();
+            }
+            System.setProperty("STRATA_K8S_IMAGE_POSTGRESQL", "ghcr.io/cloudnative-pg/postgresql:{version}");
+            InstanceSpec rolling = spec(Engine.POSTGRESQL, "16", 10, "1Gi", false, newId());
+            assertThat(driver.ensureRunning(rolling).failure()).as("FromTag(\"16\") is 16.0: the webhook admits a rolling major").isNull();
+            untilDeleted(driver, rolling);
+        } finally {
+            System.clearProperty("STRATA_K8S_IMAGE_POSTGRESQL");
+        }
+        assertThat(operators.lastError()).isNull();
+    }
+
+    /**
+     * {@code STRATA_K8S_IMAGE_<ENGINE>} still names the image (a registry mirror): {@code {tag}} is the pinned
+     * tag, {@code {version}} the version as offered. A version offered without a pinned image is refused with a
+     * clear message instead of being written with a rolling tag.
+     */
+    @Test
+    void theImageSettingKeepsThePinnedTagAndAnUnpinnedVersionIsRefused() {
+        PerconaMongoDriver driver = new PerconaMongoDriver(cluster);
+        InstanceSpec spec = spec(Engine.MONGODB, "7.0", 10, "1Gi", false, newId());
+        try {
+            System.setProperty("STRATA_K8S_IMAGE_MONGODB", "mirror.example/percona/psmdb:{tag}");
+            assertThat(Json.string(driver.desired(spec), "spec", "image")).contains("mirror.example/percona/psmdb:7.0.30-16");
+            System.setProperty("STRATA_K8S_IMAGE_MONGODB", "mirror.example/percona/psmdb:{version}-custom");
+            assertThat(Json.string(driver.desired(spec), "spec", "image")).contains("mirror.example/percona/psmdb:7.0-custom");
+        } finally {
+            System.clearProperty("STRATA_K8S_IMAGE_MONGODB");
+        }
+        InstanceSpec unpinned = spec(Engine.MONGODB, "5.0", 10, "1Gi", false, newId());
+        InstanceObservation o = driver.ensureRunning(unpinned);
+        assertThat(o.failure()).isNotNull().contains("no image is pinned for mongodb 5.0").contains("8.0, 7.0, 6.0")
+                .contains("STRATA_K8S_IMAGE_MONGODB");
+        assertThat(stored(PerconaMongoDriver.PSMDB, cluster.target(unpinned).namespace(), cluster.target(unpinned).name())).isNull();
+        untilDeleted(driver, unpinned);
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class VersioningFilesystemBlobStore extends AbstractNio2BlobStore {
         return getRoot().getFileSystem() instanceof SealedFileSystem;
     }
 
+    /** Whether objects can be sealed under the key service's key {@code kmsKeyId} here (SSE-KMS). */
+    public boolean sealsWithKmsKey(String kmsKeyId) {
+        return getRoot().getFileSystem() instanceof SealedFileSystem sealed && sealed.provider().offersKmsKey(kmsKeyId);
+    }
+
     @Override
     public boolean supportsBucketEncryption() {
         return supportsServerSideEncryption();

@@ -46,6 +46,11 @@ public final class DataKeys {
         this.kms = kms;
     }
 
+    /** Whether new files can be sealed under the key service's key {@code kmsKeyId} (it is listed in STRATA_KMS_KEYS). */
+    boolean offersKmsKey(String kmsKeyId) {
+        return kms != null && kms.offers(kmsKeyId);
+    }
+
     /** The key and initial counter a file's bytes are encrypted with. */
     record FileKey(SecretKeySpec key, byte[] counter) {
     }

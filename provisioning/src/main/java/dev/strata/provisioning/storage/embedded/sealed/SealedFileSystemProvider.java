@@ -41,6 +41,11 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
         this.keys = keys;
     }
 
+    /** Whether new files can be sealed under the key service's key {@code kmsKeyId}. */
+    public boolean offersKmsKey(String kmsKeyId) {
+        return keys.offersKmsKey(kmsKeyId);
+    }
+
     private static Path real(Path p) {
         return SealedPath.unwrap(p);
     }

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -41,9 +42,12 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects are stored, read back, patched
- * and deleted like on a real API server; no watches), with the four operators' CustomResourceDefinitions
- * registered with a status subresource, so a write to the main resource cannot change status (as on a real
- * cluster). Operators register their admission webhooks ({@link #admission}), which see every create and update
+ * and deleted like on a real API server; no watches), with the operators' real CustomResourceDefinitions
+ * registered from {@code ../shared/crds} ({@link CrdSchemas}): every create and update of their kinds is pruned,
+ * defaulted and validated by the served version's {@code openAPIV3Schema} as the API server does
+ * ({@link StructuralSchema}; refusals are 422 Invalid with field causes), and where a kind has a status
+ * subresource a write to the resource cannot change status nor a write to {@code /status} anything else (as on a
+ * real cluster). Operators register their admission webhooks ({@link #admission}), which see every create and update
  * of their kind (not of its status) the way the API server calls them: mutating ones may rewrite the object,
  * validating ones may refuse it with 422. Refusals (403, 409, 422, ...) can be injected for requests matching a
  * method and path. Every request is counted ({@link #requests}). Requests are served one at a time, so an
@@ -52,7 +56,10 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class ApiServerSimulation implements AutoCloseable {
 
-    /** group, plural, kind, version of each operator's custom resource. */
+    /**
+     * group, plural, kind, version of each operator's main custom resource (every CRD of the files is registered;
+     * these must be among them).
+     */
     public static final List<String[]> CUSTOM_RESOURCES = List.of(
             new String[] {"postgresql.cnpg.io", "clusters", "Cluster", "v1"},
             new String[] {"k8s.mariadb.com", "mariadbs", "MariaDB", "v1alpha1"},
@@ -92,9 +99,25 @@ public final class ApiServerSimulation implements AutoCloseable {
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
     /** Held while a request is served: requests are served one at a time. */
     private final Object serving = new Object();
+    /** The operators' real CRDs, whose schemas every write of their kinds goes through. */
+    private final CrdSchemas schemas;
+    private static CrdSchemas loaded;
+
+    /**
+     * The CRDs, read once per JVM (the files do not change while tests run; parsing them takes a while), with
+     * their CEL rules compiled now rather than while the first request waits.
+     */
+    private static synchronized CrdSchemas schemasOnce() {
+        if (loaded == null) {
+            loaded = CrdSchemas.load();
+            loaded.uncheckedRules();
+        }
+        return loaded;
+    }
 
     private ApiServerSimulation(int port) {
         MOCK_LOG.setLevel(Level.WARNING);
+        schemas = schemasOnce();
         Dispatcher dispatcher = new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -116,14 +139,24 @@ public final class ApiServerSimulation implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         client = server.createClient();
+        for (CrdSchemas.Crd crd : schemas.all()) {
+            var spec = new CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(crd.plural() + "." + crd.group()).endMetadata()
+                    .withNewSpec().withGroup(crd.group()).withScope(crd.namespaced() ? "Namespaced" : "Cluster")
+                    .withNewNames().withKind(crd.kind()).withPlural(crd.plural()).withSingular(crd.singular()).endNames();
+            for (String version : crd.servedVersions().keySet()) {
+                var v = spec.addNewVersion().withName(version).withServed(true).withStorage(version.equals(crd.storageVersion()));
+                if (crd.statusSubresource()) {
+                    v.withNewSubresources().withNewStatus().endStatus().endSubresources();
+                }
+                v.endVersion();
+            }
+            client.apiextensions().v1().customResourceDefinitions().resource(spec.endSpec().build()).create();
+        }
         for (String[] cr : CUSTOM_RESOURCES) {
-            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(cr[1] + "." + cr[0]).endMetadata()
-                    .withNewSpec().withGroup(cr[0]).withScope("Namespaced")
-                    .withNewNames().withKind(cr[2]).withPlural(cr[1]).withSingular(cr[2].toLowerCase()).endNames()
-                    .addNewVersion().withName(cr[3]).withServed(true).withStorage(true)
-                    .withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
-                    .endSpec().build()).create();
+            if (schemas.schema(cr[0], cr[3], cr[1]) == null) {
+                throw new IllegalStateException("no CRD serving " + cr[0] + "/" + cr[3] + " " + cr[1] + " in " + CrdSchemas.directory());
+            }
         }
     }
 
@@ -218,26 +251,56 @@ public final class ApiServerSimulation implements AutoCloseable {
 
     // --- admission ----------------------------------------------------------------------------------------------
 
-    /** {@code /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>]}, without a subresource. */
+    /** {@code /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>[/status]]}. */
     private static final Pattern CUSTOM_RESOURCE_PATH =
-            Pattern.compile("/apis/([^/]+)/[^/]+/namespaces/[^/]+/([^/]+)(?:/([^/]+))?");
+            Pattern.compile("/apis/([^/]+)/([^/]+)/namespaces/[^/]+/([^/]+)(?:/([^/]+)(/status)?)?");
 
     /**
-     * Serves a request, calling the webhooks of its kind first when it creates or updates a custom resource: a
-     * create's body is admitted as sent; an update (PUT, or PATCH applied to the stored object here, as the API
-     * server applies it before admission) is admitted against the stored object and then stored whole.
+     * Serves a request. A create or update of a custom resource whose kind has a CRD or webhooks goes through the
+     * steps the API server takes (k8s.io/apiserver {@code pkg/endpoints/handlers/create.go}, {@code update.go},
+     * {@code patch.go}, {@code pkg/registry/generic/registry/store.go}), in its order:
+     * <ol>
+     * <li>the body is decoded (a PATCH is applied to the stored object first) and, for a kind with a CRD, pruned
+     * and defaulted by its schema ({@link StructuralSchema#decode});</li>
+     * <li>mutating admission: the kind's webhooks (not on {@code /status}); what a webhook changed is pruned and
+     * defaulted again, as the mutating dispatcher decodes the patched object and runs the CRD's defaulter;</li>
+     * <li>the strategy's {@code PrepareForCreate}/{@code PrepareForUpdate} ({@code apiextensions-apiserver
+     * pkg/registry/customresource/strategy.go}, {@code status_strategy.go}): with a status subresource a create
+     * drops {@code status}, a write of the resource keeps the stored status, a write of {@code /status} keeps all
+     * but the status;</li>
+     * <li>validation against the schema, CEL rules and ObjectMeta included: 422 Invalid with the field causes;</li>
+     * <li>stored by the CRUD server.</li>
+     * </ol>
+     * The simulated webhooks mutate and validate in one call, so their validating part runs in step 2, where the
+     * API server runs validating webhooks after step 4: only which refusal is answered first can differ.
      */
     private MockResponse admitted(RecordedRequest request) {
         String path = request.getPath();
         int query = path.indexOf('?');
         String resourcePath = query < 0 ? path : path.substring(0, query);
         Matcher m = CUSTOM_RESOURCE_PATH.matcher(resourcePath);
-        Map<String, AdmissionWebhook> hooks = m.matches() ? webhooks.getOrDefault(m.group(1) + "/" + m.group(2), Map.of()) : Map.of();
-        String method = request.getMethod().toUpperCase(Locale.ROOT);
-        boolean create = method.equals("POST") && m.matches() && m.group(3) == null;
-        boolean update = (method.equals("PATCH") || method.equals("PUT")) && m.matches() && m.group(3) != null;
-        if (hooks.isEmpty() || !create && !update) {
+        if (!m.matches()) {
             return crud.dispatch(request);
+        }
+        CrdSchemas.Crd crd = schemas.crd(m.group(1), m.group(3));
+        if (crd != null && !crd.servedVersions().containsKey(m.group(2))) {
+            return status(404, "NotFound", "the server could not find the requested resource");
+        }
+        StructuralSchema schema = crd == null ? null : crd.servedVersions().get(m.group(2));
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        boolean create = method.equals("POST") && m.group(4) == null;
+        boolean update = (method.equals("PATCH") || method.equals("PUT")) && m.group(4) != null;
+        boolean statusWrite = m.group(5) != null;
+        Map<String, AdmissionWebhook> hooks = statusWrite ? Map.of() : webhooks.getOrDefault(m.group(1) + "/" + m.group(3), Map.of());
+        if (schema == null && hooks.isEmpty() || !create && !update) {
+            return crud.dispatch(request);
+        }
+        String contentType = String.valueOf(request.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+        if (method.equals("PATCH") && crd != null && !contentType.startsWith("application/json-patch+json")
+                && !contentType.startsWith("application/merge-patch+json")) {
+            // custom resources have no strategic merge patch (apiextensions-apiserver's crdHandler)
+            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types "
+                    + "include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         }
         JsonObject old = null;
         JsonObject object;
@@ -256,6 +319,9 @@ public final class ApiServerSimulation implements AutoCloseable {
         } catch (RuntimeException e) {
             return status(422, "Invalid", "the request cannot be applied: " + e.getMessage());
         }
+        if (schema != null) {
+            schema.decode(object);
+        }
         for (Map.Entry<String, AdmissionWebhook> hook : List.copyOf(hooks.entrySet())) {
             String denied = "admission webhook \"" + hook.getKey() + "\" denied the request: ";
             try {
@@ -265,6 +331,18 @@ public final class ApiServerSimulation implements AutoCloseable {
                 }
             } catch (RuntimeException undecodable) {
                 return status(400, "BadRequest", denied + undecodable.getMessage());
+            }
+        }
+        if (schema != null && !hooks.isEmpty()) {
+            schema.decode(object);
+        }
+        if (crd != null && crd.statusSubresource()) {
+            object = prepared(old, object, create, statusWrite);
+        }
+        if (schema != null) {
+            List<StructuralSchema.FieldError> errors = schema.validate(object, old);
+            if (!errors.isEmpty()) {
+                return invalid(crd, create ? metadataName(object) : m.group(4), errors);
             }
         }
         if (create) {
@@ -280,6 +358,71 @@ public final class ApiServerSimulation implements AutoCloseable {
         return crud.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path,
                 new Headers.Builder().add("Content-Type", "application/json").build(),
                 new Buffer(object.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * The object a write of a kind with a status subresource stores: a create cannot set status
+     * ({@code customResourceStrategy.PrepareForCreate}), a write of the resource keeps the stored status
+     * ({@code PrepareForUpdate}), a write of {@code /status} changes nothing but the status
+     * ({@code statusStrategy.PrepareForUpdate}; a PUT's resourceVersion is still checked).
+     */
+    private static JsonObject prepared(JsonObject old, JsonObject object, boolean create, boolean statusWrite) {
+        if (create) {
+            object.remove("status");
+            return object;
+        }
+        if (statusWrite) {
+            JsonObject kept = old.deepCopy();
+            kept.remove("status");
+            if (object.has("status")) {
+                kept.add("status", object.get("status"));
+            }
+            JsonObject meta = StructuralSchema.object(object, "metadata");
+            if (meta != null && meta.has("resourceVersion")) {
+                kept.getAsJsonObject("metadata").add("resourceVersion", meta.get("resourceVersion"));
+            }
+            return kept;
+        }
+        object.remove("status");
+        if (old.has("status")) {
+            object.add("status", old.get("status").deepCopy());
+        }
+        return object;
+    }
+
+    private static String metadataName(JsonObject object) {
+        JsonObject meta = StructuralSchema.object(object, "metadata");
+        return meta != null && meta.has("name") ? meta.get("name").getAsString() : "";
+    }
+
+    /** 422 Invalid as the API server answers a custom resource its schema refuses ({@code errors.NewInvalid}). */
+    private static MockResponse invalid(CrdSchemas.Crd crd, String n, List<StructuralSchema.FieldError> errors) {
+        JsonArray causes = new JsonArray();
+        List<String> parts = new java.util.ArrayList<>();
+        for (StructuralSchema.FieldError e : errors) {
+            JsonObject cause = new JsonObject();
+            cause.addProperty("reason", e.reason());
+            cause.addProperty("message", e.message());
+            cause.addProperty("field", e.field());
+            causes.add(cause);
+            parts.add(e.toString());
+        }
+        JsonObject details = new JsonObject();
+        details.addProperty("name", n);
+        details.addProperty("group", crd.group());
+        details.addProperty("kind", crd.kind());
+        details.add("causes", causes);
+        JsonObject body = new JsonObject();
+        body.addProperty("kind", "Status");
+        body.addProperty("apiVersion", "v1");
+        body.add("metadata", new JsonObject());
+        body.addProperty("status", "Failure");
+        body.addProperty("message", crd.kind() + "." + crd.group() + " \"" + n + "\" is invalid: "
+                + (parts.size() == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]"));
+        body.addProperty("reason", "Invalid");
+        body.add("details", details);
+        body.addProperty("code", 422);
+        return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(body.toString());
     }
 
     /** The stored object with a JSON patch (RFC 6902) or a JSON merge patch (RFC 7386) applied. */

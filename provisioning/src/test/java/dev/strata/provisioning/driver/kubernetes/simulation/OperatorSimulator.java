@@ -3,7 +3,11 @@ package dev.strata.provisioning.driver.kubernetes.simulation;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,6 +16,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
@@ -46,6 +52,13 @@ import java.util.concurrent.TimeUnit;
  * a new spec at once: for the delay their status stays that of the old spec (a stale Ready=True after a resize),
  * then they roll it out through their own phases and reasons: CloudNativePG recreates its instance Pod and grows
  * its PVC, mariadb-operator resizes storage and replaces the pod of its OnDelete StatefulSet.
+ * OpsTree's Redis rolls its RollingUpdate StatefulSet, the old pod still ready while it terminates, and holds a
+ * deleted Redis with its finalizer until it removed the data volume; PSMDB creates {@code spec.users} only a while
+ * after its state is ready (and fails as v1.22.0 does on a user name too long for its annotation key), makes its
+ * Secrets, and deletes its volumes and users' Secrets only under {@code percona.com/delete-psmdb-pvc}. Around them
+ * run the StatefulSet controller (claims from the templates, owned by the StatefulSet only for a
+ * {@code whenDeleted: Delete} retention policy), the PVC protection controller and the garbage collector (owner
+ * references); the API server keeps an object with finalizers, marked, until they are removed.
  * It polls (watches do not work against the CRUD mock server).
  */
 public final class OperatorSimulator implements AutoCloseable {
@@ -74,6 +87,7 @@ public final class OperatorSimulator implements AutoCloseable {
         this.client = apiServer.client();
         this.delay = delay;
         apiServer.admission("postgresql.cnpg.io", "clusters", "mcluster.cnpg.io", OperatorSimulator::cloudNativePgDefaulting);
+        apiServer.admission("postgresql.cnpg.io", "clusters", "vcluster.cnpg.io", OperatorSimulator::cloudNativePgValidation);
         apiServer.admission("k8s.mariadb.com", "mariadbs", "vmariadb-v1alpha1.kb.io", OperatorSimulator::mariaDbValidation);
         backupOperators = new BackupOperatorsSimulation(client, delay);
         loop.scheduleWithFixedDelay(this::safePass, 0, 100, TimeUnit.MILLISECONDS);
@@ -99,7 +113,6 @@ public final class OperatorSimulator implements AutoCloseable {
     }
 
     private void pass() {
-        Set<String> owners = new HashSet<>();
         Set<String> clusters = new HashSet<>();
         for (GenericKubernetesResource c : list("postgresql.cnpg.io/v1", "Cluster")) {
             clusters.add(ns(c) + "/" + name(c));
@@ -117,24 +130,19 @@ public final class OperatorSimulator implements AutoCloseable {
             }
         }
         for (GenericKubernetesResource m : list("k8s.mariadb.com/v1alpha1", "MariaDB")) {
-            owners.add(ns(m) + "/" + name(m));
             mariaDb(m);
         }
         for (GenericKubernetesResource r : list("redis.redis.opstreelabs.in/v1beta2", "Redis")) {
-            owners.add(ns(r) + "/" + name(r));
             redis(r);
         }
         for (GenericKubernetesResource p : list("psmdb.percona.com/v1", "PerconaServerMongoDB")) {
             percona(p);
         }
         for (StatefulSet sts : client.apps().statefulSets().inAnyNamespace().list().getItems()) {
-            if (!owners.contains(sts.getMetadata().getNamespace() + "/" + sts.getMetadata().getName())) {
-                // garbage collection: the owner resource is gone
-                client.apps().statefulSets().inNamespace(sts.getMetadata().getNamespace()).withName(sts.getMetadata().getName()).delete();
-            } else {
-                kubelet(sts);
-            }
+            kubelet(sts);
         }
+        garbageCollector();
+        pvcProtection();
         backupOperators.pass();
     }
 
@@ -161,6 +169,10 @@ public final class OperatorSimulator implements AutoCloseable {
             data.put("jdbc-uri", "jdbc:postgresql://" + host + "." + ns + ":5432/" + db + "?password=" + password + "&user=" + owner);
             createSecret(ns, secret, data);
         }
+        // reconcilePostgresServices (internal/controller/cluster_create.go): -r, -ro and -rw by default (pkg/specs
+        // services.go, suffixes of api/v1/cluster_types.go); -any only with the operator's CREATE_ANY_SERVICE
+        services(c, Map.of("cnpg.io/cluster", name), List.of(new SimulatedService(name + "-r", "postgres", 5432, false),
+                new SimulatedService(name + "-ro", "postgres", 5432, false), new SimulatedService(name + "-rw", "postgres", 5432, false)));
         String instance = name + "-1"; // pkg/specs GetInstanceName: <cluster>-<serial>
         String oldPhase = (String) get(c, "status", "phase");
         if (!settled || backupOperators.recovering(c)) {
@@ -372,6 +384,58 @@ public final class OperatorSimulator implements AutoCloseable {
         return null;
     }
 
+    /** {@code semanticVersionRegex} of cloudnative-pg/machinery pkg/postgres/version/version.go. */
+    private static final java.util.regex.Pattern PG_VERSION = java.util.regex.Pattern.compile("^(\\d\\.?)+");
+
+    /**
+     * CloudNativePG's validating webhook {@code vcluster.cnpg.io} on create and update of a Cluster
+     * (internal/webhook/v1/cluster_webhook.go {@code ClusterCustomValidator}), its checks of {@code spec.imageName}:
+     * {@code validateImageName} refuses the tag {@code latest} (also what a name without a tag means,
+     * machinery pkg/image/reference {@code New}), a digest without a tag, and a tag that does not start with a
+     * version ({@code version.FromTag}); {@code validateConfiguration} refuses a major below 13. A rolling major
+     * such as {@code :16} passes: {@code FromTag("16")} is 16.0. The refusal is {@code apierrors.NewInvalid}
+     * (422). The other validations are not simulated.
+     */
+    static String cloudNativePgValidation(JsonObject old, JsonObject cluster) {
+        JsonElement image = at(cluster, "spec", "imageName");
+        if (image == null || image.getAsString().isEmpty()) {
+            return null; // the operator's default image or the catalog's
+        }
+        String name = image.getAsString();
+        String tag = imageTag(name);
+        String problem = null;
+        if (tag.equals("latest")) {
+            problem = "Can't use 'latest' as image tag as we can't detect upgrades";
+        } else if (tag.isEmpty()) {
+            problem = "Can't use just the image sha as we can't detect upgrades";
+        } else {
+            java.util.regex.Matcher version = PG_VERSION.matcher(tag);
+            if (!version.find()) {
+                problem = "invalid version tag";
+            } else if (Integer.parseInt(version.group().split("\\.")[0]) < 13) {
+                problem = "Unsupported PostgreSQL version. Versions 13 or newer are supported";
+            }
+        }
+        if (problem == null) {
+            return null;
+        }
+        JsonElement clusterName = at(cluster, "metadata", "name");
+        return "Cluster.postgresql.cnpg.io \"" + (clusterName == null ? "" : clusterName.getAsString())
+                + "\" is invalid: spec.imageName: Invalid value: \"" + name + "\": " + problem;
+    }
+
+    /**
+     * The tag of an image reference as machinery pkg/image/reference {@code New} reads it: after a digest
+     * ({@code @sha256:...}) is taken off, what follows the last ':' that has no '/' after it; {@code latest} when
+     * there is neither tag nor digest, empty for a digest alone.
+     */
+    static String imageTag(String image) {
+        String name = image.replaceFirst("@sha256:[a-fA-F0-9]+$", "");
+        boolean digest = !name.equals(image);
+        java.util.regex.Matcher tag = java.util.regex.Pattern.compile(":([^/]+)$").matcher(name);
+        return tag.find() ? tag.group(1) : digest ? "" : "latest";
+    }
+
     // --- mariadb-operator ------------------------------------------------------------------------------------
 
     /**
@@ -433,9 +497,15 @@ public final class OperatorSimulator implements AutoCloseable {
         }
         String ns = ns(m);
         String name = name(m);
+        // the "Service" phase (mariadb_controller.go reconcileService): <name>-internal, headless, and <name>
+        // on spec.port (reconcileDefaultService); -primary and -secondary only with HA
+        Object port = get(m, "spec", "port");
+        services(m, Map.of("app.kubernetes.io/name", "mariadb", "app.kubernetes.io/instance", name), List.of(
+                new SimulatedService(name + "-internal", "mariadb", port instanceof Number n ? n.intValue() : 3306, true),
+                new SimulatedService(name, "mariadb", port instanceof Number n ? n.intValue() : 3306, false)));
         StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(name).get();
         if (sts == null) {
-            sts = ensureStatefulSet(ns, name, mariaDbPodTemplate(m), String.valueOf(get(m, "spec", "storage", "size")));
+            sts = ensureStatefulSet(ns, name, mariaDbStatefulSet(m));
         }
         boolean hadStatus = get(m, "status", "conditions") != null;
         if (!settled(m, false)) {
@@ -444,7 +514,7 @@ public final class OperatorSimulator implements AutoCloseable {
             }
             return; // the operator has not got to this spec yet: the status of its last loop stays
         }
-        sts = ensureStatefulSet(ns, name, null, null); // scaled back to 1 on wake
+        sts = ensureStatefulSet(ns, name, null); // scaled back to 1 on wake
         List<Map<String, Object>> conditions = new ArrayList<>();
         // "Storage": reconcileStorage compares the StatefulSet's claim size with spec.storage.size
         String size = String.valueOf(get(m, "spec", "storage", "size"));
@@ -525,6 +595,37 @@ public final class OperatorSimulator implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The StatefulSet mariadb-operator builds (pkg/builder/statefulset_builder.go {@code BuildMariadbStatefulSet}):
+     * selector {@code app.kubernetes.io/name: mariadb} and {@code app.kubernetes.io/instance}
+     * ({@code WithMariaDBSelectorLabels}); OnDelete (the default update strategy ReplicasFirstPrimaryLast); the
+     * {@code storage} claim template labelled {@code pvc.k8s.mariadb.com/role: storage}
+     * ({@code mariadbVolumeClaimTemplates}) asking for {@code spec.storage.size}; {@code spec.storage.pvcRetentionPolicy}
+     * as the claim retention policy ({@code mariadbPVCRetentionPolicy}, on Kubernetes 1.32 and later, which is
+     * assumed here), none without it; owned by the MariaDB ({@code SetControllerReference}).
+     */
+    private static StatefulSet mariaDbStatefulSet(GenericKubernetesResource m) {
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put("app.kubernetes.io/name", "mariadb");
+        selector.put("app.kubernetes.io/instance", name(m));
+        StatefulSetBuilder b = new StatefulSetBuilder()
+                .withNewMetadata().withName(name(m)).withNamespace(ns(m)).withOwnerReferences(owner(m)).endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName(name(m) + "-internal")
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .withTemplate(mariaDbPodTemplate(m)).withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+                .addNewVolumeClaimTemplate().withNewMetadata().withName("storage").addToLabels("pvc.k8s.mariadb.com/role", "storage").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(get(m, "spec", "storage", "size"))))
+                .endResources().endSpec().endVolumeClaimTemplate().endSpec();
+        if (get(m, "spec", "storage", "pvcRetentionPolicy") instanceof Map<?, ?> policy) {
+            b.editSpec().withNewPersistentVolumeClaimRetentionPolicy()
+                    .withWhenDeleted(policy.get("whenDeleted") == null ? "Retain" : String.valueOf(policy.get("whenDeleted")))
+                    .withWhenScaled(policy.get("whenScaled") == null ? "Retain" : String.valueOf(policy.get("whenScaled")))
+                    .endPersistentVolumeClaimRetentionPolicy().endSpec();
+        }
+        return b.build();
+    }
+
     /** The pod template mariadb-operator builds: a {@code mariadb} container with the spec's image and resources. */
     private static PodTemplateSpec mariaDbPodTemplate(GenericKubernetesResource m) {
         return new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("mariadb")
@@ -597,45 +698,425 @@ public final class OperatorSimulator implements AutoCloseable {
 
     // --- OpsTree redis-operator ------------------------------------------------------------------------------
 
+    /** internal/controller/redis/redis_controller.go {@code RedisFinalizer}. */
+    static final String REDIS_FINALIZER = "redisFinalizer";
+
+    /**
+     * The Redis controller (internal/controller/redis/redis_controller.go {@code Reconcile}) as seen through the
+     * API. A resource being deleted is finalized even while reconciliation is skipped: after the delay (the
+     * operator's loop) {@code HandleRedisFinalizer} (internal/k8sutils/finalizer.go) deletes the data volume
+     * {@code <name>-<name>-0} unless {@code storage.keepAfterDelete}, then removes {@code redisFinalizer}, and the
+     * API server drops the resource (the garbage collector then removes its StatefulSet). Otherwise, unless the
+     * {@code redis.opstreelabs.in/skip-reconcile} annotation says to skip it, the operator gets to the current
+     * spec after the delay: it adds its finalizer and creates or updates the StatefulSet ({@link #redisStatefulSet}).
+     * A new pod template starts the StatefulSet controller's rolling update ({@link #kubelet}), during which the
+     * old pod still serves; a bigger volume is not written into the claim template (immutable; the operator puts
+     * the stored one back) but patched into the claim (internal/k8sutils/pvc.go {@code HandlePVCResizing}).
+     * The resource's status stays empty: the operator writes none for a standalone Redis.
+     */
     private void redis(GenericKubernetesResource r) {
-        if ("true".equals(annotation(r, "redis.opstreelabs.in/skip-reconcile"))) {
+        String ns = ns(r);
+        String name = name(r);
+        String claim = name + "-" + name + "-0"; // finalizeRedisPVC: <template name (the resource's)>-<statefulset>-0
+        if (r.getMetadata().getDeletionTimestamp() != null) {
+            if (r.getMetadata().getFinalizers().contains(REDIS_FINALIZER) && settled(key(r, "finalize"))) {
+                if (get(r, "spec", "storage") != null && !Boolean.TRUE.equals(get(r, "spec", "storage", "keepAfterDelete"))) {
+                    client.persistentVolumeClaims().inNamespace(ns).withName(claim).delete();
+                }
+                removeFinalizer(r, REDIS_FINALIZER);
+            }
             return;
         }
-        if (settled(r, false)) {
-            ensureStatefulSet(ns(r), name(r));
+        if ("true".equals(annotation(r, "redis.opstreelabs.in/skip-reconcile")) || !settled(r, false)) {
+            return;
         }
+        addFinalizer(r, REDIS_FINALIZER);
+        // internal/k8sutils/redis-standalone.go CreateStandaloneService: <name>-headless, <name>, and
+        // <name>-additional unless kubernetesConfig.service.additional.enabled is false
+        services(r, Map.of("app", name(r), "redis_setup_type", "standalone", "role", "standalone"), List.of(
+                new SimulatedService(name(r) + "-headless", "redis-client", 6379, true),
+                new SimulatedService(name(r), "redis-client", 6379, false),
+                new SimulatedService(name(r) + "-additional", "redis-client", 6379, false)));
+        StatefulSet wanted = redisStatefulSet(r);
+        StatefulSet sts = ensureStatefulSet(ns, name, wanted);
+        Container running = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+        if (!Objects.equals(running.getImage(), get(r, "spec", "kubernetesConfig", "image"))
+                || !sameAmounts(get(r, "spec", "kubernetesConfig", "resources"), running.getResources())) {
+            client.apps().statefulSets().inNamespace(ns).withName(name).edit(x -> {
+                x.getSpec().setTemplate(wanted.getSpec().getTemplate());
+                return x;
+            });
+        }
+        Object size = get(r, "spec", "storage", "volumeClaimTemplate", "spec", "resources", "requests", "storage");
+        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+        if (size != null && pvc != null && amount(request(pvc)) < amount(String.valueOf(size))) {
+            io.fabric8.kubernetes.api.model.Quantity grown = new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(size));
+            client.persistentVolumeClaims().inNamespace(ns).withName(claim).edit(p -> {
+                p.getSpec().getResources().getRequests().put("storage", grown);
+                return p;
+            });
+        }
+    }
+
+    /**
+     * The StatefulSet the operator builds for a standalone Redis (internal/k8sutils/redis-standalone.go
+     * {@code CreateStandaloneRedis}, statefulset.go {@code generateStatefulSetsDef}): one replica; labels
+     * {@code app}, {@code redis_setup_type}, {@code role} and the resource's own, the first three as selector; the
+     * update strategy of {@code kubernetesConfig.updateStrategy}, which Strata leaves empty, so the API server's
+     * default RollingUpdate (partition 0); a container named after the resource with
+     * {@code kubernetesConfig.image} and {@code resources}; a claim template named after the resource (no
+     * {@code persistentVolumeClaimRetentionPolicy}: the claim is retained); owned by the resource.
+     */
+    private static StatefulSet redisStatefulSet(GenericKubernetesResource r) {
+        String name = name(r);
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put("app", name);
+        selector.put("redis_setup_type", "standalone");
+        selector.put("role", "standalone");
+        Map<String, String> labels = new LinkedHashMap<>(selector);
+        if (r.getMetadata().getLabels() != null) {
+            labels.putAll(r.getMetadata().getLabels());
+        }
+        Object size = get(r, "spec", "storage", "volumeClaimTemplate", "spec", "resources", "requests", "storage");
+        Object storageClass = get(r, "spec", "storage", "volumeClaimTemplate", "spec", "storageClassName");
+        return new StatefulSetBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns(r)).withLabels(labels).withOwnerReferences(owner(r)).endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName(name + "-headless")
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(0).endRollingUpdate().endUpdateStrategy()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName(name).withImage((String) get(r, "spec", "kubernetesConfig", "image"))
+                .withResources(requirements(get(r, "spec", "kubernetesConfig", "resources"))).endContainer().endSpec().endTemplate()
+                .addNewVolumeClaimTemplate().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName((String) storageClass).withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(size))).endResources().endSpec()
+                .endVolumeClaimTemplate().endSpec().build();
     }
 
     // --- Percona Server for MongoDB --------------------------------------------------------------------------
 
-    private void percona(GenericKubernetesResource p) {
-        boolean pause = Boolean.TRUE.equals(get(p, "spec", "pause"));
-        boolean settled = settled(p, pause);
-        String state = pause ? (settled ? "paused" : "stopping") : (settled ? "ready" : "initializing");
-        writeStatus(p, Map.of("state", state, "ready", settled && !pause ? 1 : 0, "size", 1,
-                "observedGeneration", p.getMetadata().getGeneration()));
-    }
-
-    // --- StatefulSet controller and kubelet ------------------------------------------------------------------
+    /** pkg/naming/naming.go {@code FinalizerDeletePVC}. */
+    static final String PSMDB_DELETE_PVC = "percona.com/delete-psmdb-pvc";
+    /** The users created in each cluster's mongod so far, by namespace/cluster uid/user (there is no mongod here). */
+    private final Set<String> mongoUsers = ConcurrentHashMap.newKeySet();
 
     /**
-     * The operator's StatefulSet: created (one replica; with {@code template} and a {@code storage} claim of
-     * {@code storage} when given, OnDelete as mariadb-operator makes it) or scaled back to one replica.
+     * The PSMDB controller (pkg/controller/perconaservermongodb/psmdb_controller.go {@code Reconcile}) as seen
+     * through the API. A cluster being deleted goes through its finalizers ({@link #perconaFinalizers}).
+     * Otherwise the operator makes its Secrets ({@link #perconaSecrets}) and the replica set's StatefulSet
+     * ({@link #perconaStatefulSet}), and writes the state: {@code initializing} (or {@code stopping} for a pause)
+     * until it got to the current spec, then {@code ready} ({@code paused}). The custom users of {@code spec.users}
+     * are reconciled only in a loop that starts with the stored state {@code ready} (custom_users.go
+     * {@code reconcileCustomUsers}), and here a delay after it: the user exists some time after the state says
+     * ready ({@link #customUsers}). A failing users reconcile turns the state to {@code error} with its message
+     * (status.go {@code updateStatus}); the next loop starts from {@code error}, skips the users, and is
+     * {@code ready} again.
      */
-    private StatefulSet ensureStatefulSet(String ns, String name, PodTemplateSpec template, String storage) {
+    private void percona(GenericKubernetesResource p) {
+        if (p.getMetadata().getDeletionTimestamp() != null) {
+            perconaFinalizers(p);
+            return;
+        }
+        boolean pause = Boolean.TRUE.equals(get(p, "spec", "pause"));
+        boolean settled = settled(p, pause);
+        perconaSecrets(p);
+        perconaServices(p);
+        perconaStatefulSet(p, pause, settled);
+        String state = pause ? (settled ? "paused" : "stopping") : (settled ? "ready" : "initializing");
+        String message = null;
+        if (!pause && settled && "ready".equals(get(p, "status", "state")) && settled(key(p, "users"))) {
+            String error = customUsers(p);
+            if (error != null) {
+                state = "error";
+                message = "Error: reconcile custom users: " + error;
+            }
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("state", state);
+        if (message != null) {
+            status.put("message", message);
+        }
+        status.put("ready", settled && !pause ? 1 : 0);
+        status.put("size", 1);
+        status.put("observedGeneration", p.getMetadata().getGeneration());
+        status.put("conditions", perconaConditions(p, state, message));
+        writeStatus(p, status);
+    }
+
+    /**
+     * The cluster's conditions as status.go {@code updateStatus} keeps them: one per type, the type being the
+     * state, added with {@code AddCondition} (psmdb_types.go), which updates a condition of the same type and
+     * never removes one: after an error the {@code error} condition (reason {@code ErrorReconcile}, the error as
+     * message, written on the transition into error) stays next to {@code ready}.
+     */
+    private static List<Map<String, Object>> perconaConditions(GenericKubernetesResource p, String state, String message) {
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        if (get(p, "status", "conditions") instanceof List<?> stored) {
+            for (Object c : stored) {
+                if (c instanceof Map<?, ?> m) {
+                    Map<String, Object> copy = new LinkedHashMap<>();
+                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                    conditions.add(copy);
+                }
+            }
+        }
+        boolean known = conditions.stream().anyMatch(c -> state.equals(c.get("type")));
+        boolean intoError = state.equals("error") && !"error".equals(get(p, "status", "state"));
+        if (!known || intoError) {
+            conditions.removeIf(c -> state.equals(c.get("type")));
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("type", state);
+            c.put("status", "True");
+            c.put("lastTransitionTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            if (message != null) {
+                c.put("reason", "ErrorReconcile");
+                c.put("message", message.substring("Error: ".length()));
+            }
+            conditions.add(c);
+        }
+        return conditions;
+    }
+
+    /**
+     * custom_users.go {@code handleUsers} for each user of {@code spec.users} with a password Secret: a user not
+     * yet in mongod is created ({@code createUser}), then its Secret is annotated with the SHA-256 of the password
+     * (users.go {@code sha256Hash}) under {@code percona.com/<cluster>-<user>-hash}: v1.22.0 always builds this
+     * key (the hashed key of {@code buildAnnotationKey} came after it, for crVersion 1.23.0). For a user that
+     * exists the password is changed and the annotation rewritten when the hash differs ({@code updatePass}). The
+     * API server refuses an annotation key whose name part exceeds 63 characters (apimachinery
+     * {@code IsQualifiedName}): createUser's error fails the reconcile (its message returned here), while
+     * updatePass's is only logged, so from then on the user exists and its hash is never recorded.
+     */
+    private String customUsers(GenericKubernetesResource p) {
+        if (!(get(p, "spec", "users") instanceof List<?> users)) {
+            return null;
+        }
+        for (Object u : users) {
+            if (!(u instanceof Map<?, ?> user) || !(user.get("passwordSecretRef") instanceof Map<?, ?> ref)) {
+                continue; // a generated <cluster>-custom-user-secret is not simulated
+            }
+            String userName = String.valueOf(user.get("name"));
+            String secretName = String.valueOf(ref.get("name"));
+            String passKey = ref.get("key") == null ? "password" : String.valueOf(ref.get("key"));
+            Map<String, String> secret = secretData(ns(p), secretName);
+            if (secret == null || secret.get(passKey) == null) {
+                continue; // "failed to get user secret": logged, next user
+            }
+            String annotationKey = "percona.com/" + name(p) + "-" + userName + "-hash";
+            String hash = sha256Hex(secret.get(passKey));
+            boolean created = mongoUsers.add(ns(p) + "/" + p.getMetadata().getUid() + "/" + userName);
+            Map<String, String> annotations = client.secrets().inNamespace(ns(p)).withName(secretName).get().getMetadata().getAnnotations();
+            if (!created && annotations != null && hash.equals(annotations.get(annotationKey))) {
+                continue;
+            }
+            String invalid = annotationKeyError(annotationKey);
+            if (invalid != null) {
+                if (created) {
+                    return "create user " + userName + ": Secret \"" + secretName + "\" is invalid: metadata.annotations: Invalid value: \""
+                            + annotationKey + "\": " + invalid;
+                }
+                continue; // updatePass: "update user pass" logged
+            }
+            client.secrets().inNamespace(ns(p)).withName(secretName).edit(s -> {
+                if (s.getMetadata().getAnnotations() == null) {
+                    s.getMetadata().setAnnotations(new LinkedHashMap<>());
+                }
+                s.getMetadata().getAnnotations().put(annotationKey, hash);
+                return s;
+            });
+        }
+        return null;
+    }
+
+    /** apimachinery's {@code IsQualifiedName} for an annotation key's name part, or null when valid. */
+    static String annotationKeyError(String key) {
+        String name = key.substring(key.indexOf('/') + 1);
+        if (name.length() > 63) {
+            return "name part must be no more than 63 characters";
+        }
+        return name.matches("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]") ? null
+                : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+    }
+
+    /** pkg/naming {@code ClusterLabels}: on the cluster's StatefulSets, claims (through the selector) and Secrets. */
+    private static Map<String, String> perconaLabels(GenericKubernetesResource p) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "percona-server-mongodb");
+        labels.put("app.kubernetes.io/managed-by", "percona-server-mongodb-operator");
+        labels.put("app.kubernetes.io/part-of", "percona-server-mongodb");
+        labels.put("app.kubernetes.io/instance", name(p));
+        return labels;
+    }
+
+    /**
+     * The Secrets the operator makes for a cluster, each with {@code ClusterLabels}: the system users
+     * ({@code spec.secrets.users}, secrets.go {@code reconcileUsersSecret}) and their internal copy
+     * ({@code internal-<name>-users}, users.go), both without owner; the keyfile ({@code <name>-mongodb-keyfile},
+     * {@code ensureSecurityKey} with an owner) and the encryption key ({@code <name>-mongodb-encryption-key},
+     * without); the TLS Secrets {@code <name>-ssl}, {@code <name>-ssl-internal}, made by the operator itself when
+     * cert-manager is absent, owned by the cluster (ssl.go {@code createSSLManually}).
+     */
+    private void perconaSecrets(GenericKubernetesResource p) {
+        String ns = ns(p);
+        String name = name(p);
+        Object users = get(p, "spec", "secrets", "users");
+        Map<String, Boolean> owned = new LinkedHashMap<>();
+        owned.put(users == null ? name + "-secrets" : String.valueOf(users), false);
+        owned.put("internal-" + name + "-users", false);
+        owned.put(name + "-mongodb-keyfile", true);
+        owned.put(name + "-mongodb-encryption-key", false);
+        owned.put(name + "-ssl", true);
+        owned.put(name + "-ssl-internal", true);
+        owned.forEach((secret, withOwner) -> {
+            if (client.secrets().inNamespace(ns).withName(secret).get() == null) {
+                SecretBuilder b = new SecretBuilder().withNewMetadata().withName(secret).withNamespace(ns).withLabels(perconaLabels(p)).endMetadata()
+                        .withType("Opaque").addToData("key", Base64.getEncoder().encodeToString(password().getBytes(StandardCharsets.UTF_8)));
+                if (withOwner) {
+                    b.editMetadata().withOwnerReferences(owner(p)).endMetadata();
+                }
+                client.secrets().inNamespace(ns).resource(b.build()).create();
+            }
+        });
+    }
+
+    /**
+     * The replica set's StatefulSet {@code <name>-rs0}: selector {@code ClusterLabels} with the component and
+     * replica set, OnDelete (the operator's SmartUpdate replaces the pods itself), the data claim template
+     * {@code mongod-data} (pkg/psmdb/config {@code MongodDataVolClaimName}) from
+     * {@code replsets[0].volumeSpec.persistentVolumeClaim}, no claim retention policy (claims are retained),
+     * owned by the cluster; scaled to zero by a pause once the operator got to it.
+     */
+    private void perconaStatefulSet(GenericKubernetesResource p, boolean pause, boolean settled) {
+        String ns = ns(p);
+        String name = name(p) + "-rs0";
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+        int replicas = pause ? 0 : 1;
+        if (sts == null) {
+            Map<String, String> labels = perconaLabels(p);
+            labels.put("app.kubernetes.io/component", "mongod");
+            labels.put("app.kubernetes.io/replset", "rs0");
+            Object size = get(p, "spec", "replsets", "0", "volumeSpec", "persistentVolumeClaim", "resources", "requests", "storage");
+            client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()
+                    .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).withOwnerReferences(owner(p)).endMetadata()
+                    .withNewSpec().withReplicas(replicas).withServiceName(name)
+                    .withNewSelector().withMatchLabels(labels).endSelector()
+                    .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+                    .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                    .withNewSpec().addNewContainer().withName("mongod").withImage((String) get(p, "spec", "image"))
+                    .withResources(requirements(get(p, "spec", "replsets", "0", "resources"))).endContainer().endSpec().endTemplate()
+                    .addNewVolumeClaimTemplate().withNewMetadata().withName("mongod-data").endMetadata()
+                    .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                    .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(size))).endResources().endSpec()
+                    .endVolumeClaimTemplate().endSpec().build()).create();
+        } else if (settled && !Objects.equals(sts.getSpec().getReplicas(), replicas)) {
+            client.apps().statefulSets().inNamespace(ns).withName(name).edit(s -> {
+                s.getSpec().setReplicas(replicas);
+                return s;
+            });
+        }
+    }
+
+    /**
+     * finalizers.go {@code checkFinalizers} for a cluster being deleted, after the delay (the operator's loop):
+     * for {@code percona.com/delete-psmdb-pvc}, {@code deletePvcFinalizer} deletes the cluster's StatefulSets,
+     * all its claims (getters.go {@code getAllPVCs}: {@code ClusterLabels}) and the Secrets
+     * {@code spec.secrets.users}, {@code internal-<name>}, {@code internal-<name>-users} and
+     * {@code <name>-mongodb-encryption-key} ({@code deleteSecrets}); the finalizers it handled are removed, unknown
+     * ones left. Without it nothing is deleted: the claims and those Secrets outlive the cluster; only what the
+     * cluster owns (StatefulSet, keyfile, TLS Secrets) goes with it. {@code percona.com/delete-psmdb-pods-in-order}
+     * and {@code percona.com/delete-pitr-chunks} are not simulated (Strata sets neither).
+     */
+    private void perconaFinalizers(GenericKubernetesResource p) {
+        List<String> finalizers = p.getMetadata().getFinalizers();
+        if (finalizers.isEmpty() || !settled(key(p, "finalize"))) {
+            return;
+        }
+        String ns = ns(p);
+        List<String> left = new ArrayList<>();
+        for (String finalizer : finalizers) {
+            if (!finalizer.equals(PSMDB_DELETE_PVC)) {
+                left.add(finalizer);
+                continue;
+            }
+            client.apps().statefulSets().inNamespace(ns).withLabels(perconaLabels(p)).list().getItems()
+                    .forEach(s -> client.apps().statefulSets().inNamespace(ns).withName(s.getMetadata().getName()).delete());
+            client.persistentVolumeClaims().inNamespace(ns).withLabels(perconaLabels(p)).list().getItems()
+                    .forEach(c -> client.persistentVolumeClaims().inNamespace(ns).withName(c.getMetadata().getName()).delete());
+            Object users = get(p, "spec", "secrets", "users");
+            for (String secret : List.of(String.valueOf(users), "internal-" + name(p), "internal-" + name(p) + "-users",
+                    name(p) + "-mongodb-encryption-key")) {
+                client.secrets().inNamespace(ns).withName(secret).delete();
+            }
+        }
+        client.genericKubernetesResources(p.getApiVersion(), p.getKind()).inNamespace(ns).withName(name(p)).edit(x -> {
+            x.getMetadata().setFinalizers(left);
+            return x;
+        });
+    }
+
+    /**
+     * pkg/psmdb/service.go {@code Service}: one headless Service per replica set, {@code <cluster>-<replset>}
+     * (pkg/naming/service.go {@code ServiceName}), on the replica set's port (27017 unless {@code port} says).
+     */
+    private void perconaServices(GenericKubernetesResource p) {
+        List<SimulatedService> replsets = new ArrayList<>();
+        if (get(p, "spec", "replsets") instanceof List<?> list) {
+            for (Object rs : list) {
+                if (rs instanceof Map<?, ?> r && r.get("name") instanceof String rsName) {
+                    int port = r.get("port") instanceof Number n ? n.intValue() : 27017;
+                    replsets.add(new SimulatedService(name(p) + "-" + rsName, "mongodb", port, true));
+                }
+            }
+        }
+        services(p, Map.of("app.kubernetes.io/name", "percona-server-mongodb", "app.kubernetes.io/instance", name(p)), replsets);
+    }
+
+    // --- Services --------------------------------------------------------------------------------------------
+
+    /** A Service as an operator makes it: its name, one port, and whether it is headless ({@code clusterIP: None}). */
+    record SimulatedService(String name, String portName, int port, boolean headless) {
+    }
+
+    /**
+     * Creates the Services an operator makes for {@code owner} that are missing, once the operator has got to the
+     * resource (the delay after it was first seen). Each is owned by the resource ({@code ownerReferences} with
+     * {@code controller: true}, as controllerutil {@code SetControllerReference} writes in all four operators), so
+     * that garbage collection removes it with the resource ({@link #garbageCollector}).
+     */
+    private void services(GenericKubernetesResource owner, Map<String, String> labels, List<SimulatedService> services) {
+        if (!settled(key(owner, "services"))) {
+            return;
+        }
+        String ns = ns(owner);
+        for (SimulatedService s : services) {
+            if (client.services().inNamespace(ns).withName(s.name()).get() != null) {
+                continue;
+            }
+            client.services().inNamespace(ns).resource(new ServiceBuilder()
+                    .withNewMetadata().withName(s.name()).withNamespace(ns).withLabels(labels)
+                    .addNewOwnerReference().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+                    .withName(name(owner)).withUid(owner.getMetadata().getUid()).withController(true)
+                    .withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
+                    .withNewSpec().withType("ClusterIP").withClusterIP(s.headless() ? "None" : null).withSelector(labels)
+                    .addNewPort().withName(s.portName()).withPort(s.port()).withProtocol("TCP").endPort().endSpec()
+                    .build()).create();
+        }
+    }
+
+    // --- StatefulSet controller, kubelet, garbage collector ----------------------------------------------------
+
+    /** The finalizer the API server's admission puts on every claim (the PVC protection controller's). */
+    static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
+    /** Which pod uses each claim the StatefulSet controller made: namespace/claim to namespace/statefulset/ordinal. */
+    private final Map<String, String> claimPods = new ConcurrentHashMap<>();
+
+    /**
+     * The operator's StatefulSet: created as {@code wanted} when absent, else scaled back to one replica (on wake).
+     */
+    private StatefulSet ensureStatefulSet(String ns, String name, StatefulSet wanted) {
         StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(name).get();
         if (sts == null) {
-            StatefulSetBuilder b = new StatefulSetBuilder()
-                    .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                    .withNewSpec().withReplicas(1).withServiceName(name).endSpec();
-            if (template != null) {
-                b.editSpec().withTemplate(template).withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
-                        .addNewVolumeClaimTemplate().withNewMetadata().withName("storage").endMetadata()
-                        .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
-                        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(storage)).endResources().endSpec()
-                        .endVolumeClaimTemplate().endSpec();
-            }
-            return client.apps().statefulSets().inNamespace(ns).resource(b.build()).create();
+            return client.apps().statefulSets().inNamespace(ns).resource(wanted).create();
         }
         if (!Objects.equals(sts.getSpec().getReplicas(), 1)) {
             return client.apps().statefulSets().inNamespace(ns).withName(name).edit(s -> {
@@ -646,8 +1127,10 @@ public final class OperatorSimulator implements AutoCloseable {
         return sts;
     }
 
-    private void ensureStatefulSet(String ns, String name) {
-        ensureStatefulSet(ns, name, null, null);
+    /** An owner reference to a custom resource, as controller-runtime's {@code SetControllerReference} writes it. */
+    private static OwnerReference owner(GenericKubernetesResource r) {
+        return new OwnerReferenceBuilder().withApiVersion(r.getApiVersion()).withKind(r.getKind()).withName(name(r))
+                .withUid(r.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
     }
 
     /** The revision of a StatefulSet's pod template, as the StatefulSet controller names it ({@code <name>-<hash>}). */
@@ -672,25 +1155,47 @@ public final class OperatorSimulator implements AutoCloseable {
     }
 
     /**
-     * The StatefulSet controller and the kubelet: {@code observedGeneration} and {@code updateRevision} follow
-     * the spec; pods are ready {@code delay} after they were asked for; a RollingUpdate StatefulSet's pods take a
-     * new template at once, an OnDelete one's only when deleted ({@link #replacePod});
-     * {@code updatedReplicas} counts the pods of the update revision.
+     * The StatefulSet controller and the kubelet (pkg/controller/statefulset/stateful_set_control.go). Claims are
+     * made for the pods ({@link #claims}); {@code observedGeneration} and {@code updateRevision} follow the spec;
+     * pods are ready {@code delay} after they were asked for. An OnDelete StatefulSet's pods take a new template
+     * only when deleted ({@link #replacePod}), and its {@code currentRevision} is the revision they run. A
+     * RollingUpdate StatefulSet's controller deletes a pod of the old revision, which terminates for the delay
+     * (grace period) still ready: {@code computeReplicaStatus} counts it in {@code readyReplicas} but neither as
+     * current nor as updated; then the pod is made again from the new revision and is not ready until it
+     * started. {@code currentRevision} becomes {@code updateRevision} only once all pods are updated and ready
+     * ({@code completeRollingUpdate}); a new StatefulSet starts with both equal.
      */
     private void kubelet(StatefulSet sts) {
+        claims(sts);
         int wanted = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
         int ready = readyReplicas(sts);
         String revision = revision(sts);
         boolean onDelete = sts.getSpec().getUpdateStrategy() != null && "OnDelete".equals(sts.getSpec().getUpdateStrategy().getType());
-        if (!onDelete) {
-            podRevisions.put(key(sts), revision);
+        int terminatingReady = 0;
+        if (!onDelete && !revision.equals(podRevision(sts))) {
+            if (ready > 0 && !settled("terminating/" + key(sts) + "/" + podRevision(sts))) {
+                terminatingReady = ready; // the old pod, deleted, still ready while it terminates
+            } else {
+                podRevisions.put(key(sts), revision); // made again from the update revision
+                incarnations.merge(key(sts), 1, Integer::sum);
+                ready = 0;
+            }
         }
         String key = "sts/" + key(sts) + "/" + wanted + "/" + incarnations.getOrDefault(key(sts), 0);
-        int nowReady = ready != wanted && settled(key) ? wanted : ready;
+        int nowReady = terminatingReady > 0 ? terminatingReady : ready != wanted && settled(key) ? wanted : ready;
         int updated = revision.equals(podRevision(sts)) ? wanted : 0;
         StatefulSetStatus st = sts.getStatus();
+        String current;
+        if (onDelete) {
+            current = podRevision(sts);
+        } else {
+            String before = st == null || st.getCurrentRevision() == null ? revision : st.getCurrentRevision();
+            current = updated == wanted && nowReady == wanted ? revision : before;
+        }
+        int currentReplicas = terminatingReady > 0 || !current.equals(podRevision(sts)) ? 0 : wanted;
         if (st != null && Objects.equals(st.getReplicas(), wanted) && Objects.equals(st.getReadyReplicas(), nowReady)
                 && Objects.equals(st.getUpdatedReplicas(), updated) && Objects.equals(st.getUpdateRevision(), revision)
+                && Objects.equals(st.getCurrentRevision(), current) && Objects.equals(st.getCurrentReplicas(), currentReplicas)
                 && Objects.equals(st.getObservedGeneration(), sts.getMetadata().getGeneration())) {
             return;
         }
@@ -699,12 +1204,110 @@ public final class OperatorSimulator implements AutoCloseable {
             n.setReplicas(wanted);
             n.setReadyReplicas(nowReady);
             n.setUpdatedReplicas(updated);
+            n.setCurrentReplicas(currentReplicas);
             n.setUpdateRevision(revision);
-            n.setCurrentRevision(podRevision(sts));
+            n.setCurrentRevision(current);
             n.setObservedGeneration(s.getMetadata().getGeneration());
             s.setStatus(n);
             return s;
         });
+    }
+
+    /**
+     * The claims of a StatefulSet's pods (stateful_set_utils.go {@code getPersistentVolumeClaims},
+     * {@code updateClaimOwnerRefForSetAndPod}): {@code <template>-<statefulset>-<ordinal>} for each claim template
+     * and pod, labelled with the template's labels and the StatefulSet's selector, asking for the template's
+     * storage (bound at once). Owned by the StatefulSet when {@code persistentVolumeClaimRetentionPolicy.whenDeleted}
+     * is Delete, by nothing otherwise (the default Retain: the claim outlives the StatefulSet); kept on
+     * scale-down ({@code whenScaled} Delete is not simulated). The API server's admission adds
+     * {@code kubernetes.io/pvc-protection} ({@link #pvcProtection}).
+     */
+    private void claims(StatefulSet sts) {
+        int wanted = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
+        String ns = ns(sts);
+        String name = sts.getMetadata().getName();
+        boolean deleteWithSet = sts.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
+                && "Delete".equals(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted());
+        for (int i = 0; i < wanted; i++) {
+            for (PersistentVolumeClaim template : sts.getSpec().getVolumeClaimTemplates()) {
+                String claim = template.getMetadata().getName() + "-" + name + "-" + i;
+                if (client.persistentVolumeClaims().inNamespace(ns).withName(claim).get() != null) {
+                    continue;
+                }
+                Map<String, String> labels = new LinkedHashMap<>();
+                if (template.getMetadata().getLabels() != null) {
+                    labels.putAll(template.getMetadata().getLabels());
+                }
+                if (sts.getSpec().getSelector() != null && sts.getSpec().getSelector().getMatchLabels() != null) {
+                    labels.putAll(sts.getSpec().getSelector().getMatchLabels());
+                }
+                io.fabric8.kubernetes.api.model.Quantity size = template.getSpec().getResources().getRequests().get("storage");
+                PersistentVolumeClaimBuilder b = new PersistentVolumeClaimBuilder()
+                        .withNewMetadata().withName(claim).withNamespace(ns).withLabels(labels).withFinalizers(PVC_PROTECTION).endMetadata()
+                        .withNewSpec().withAccessModes(template.getSpec().getAccessModes())
+                        .withStorageClassName(template.getSpec().getStorageClassName())
+                        .withNewResources().addToRequests("storage", size).endResources().endSpec()
+                        .withNewStatus().withPhase("Bound").addToCapacity("storage", size).endStatus();
+                if (deleteWithSet) {
+                    b.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("StatefulSet")
+                            .withName(name).withUid(sts.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+                            .endMetadata();
+                }
+                client.persistentVolumeClaims().inNamespace(ns).resource(b.build()).create();
+                claimPods.put(ns + "/" + claim, ns + "/" + name + "/" + i);
+            }
+        }
+    }
+
+    /**
+     * The PVC protection controller (pkg/controller/volume/pvcprotection): a claim being deleted keeps its
+     * {@code kubernetes.io/pvc-protection} finalizer while a pod uses it, here while the StatefulSet it was made
+     * for still has the pod of its ordinal (the pods go with their StatefulSet, or with a scale-down).
+     */
+    private void pvcProtection() {
+        for (PersistentVolumeClaim pvc : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+            if (pvc.getMetadata().getDeletionTimestamp() == null || !pvc.getMetadata().getFinalizers().contains(PVC_PROTECTION)) {
+                continue;
+            }
+            String pod = claimPods.get(pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName());
+            boolean inUse = false;
+            if (pod != null) {
+                String[] p = pod.split("/");
+                StatefulSet sts = client.apps().statefulSets().inNamespace(p[0]).withName(p[1]).get();
+                inUse = sts != null && replicas(sts) > Integer.parseInt(p[2]);
+            }
+            if (!inUse) {
+                client.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace()).withName(pvc.getMetadata().getName()).edit(c -> {
+                    c.getMetadata().getFinalizers().remove(PVC_PROTECTION);
+                    return c;
+                });
+            }
+        }
+    }
+
+    /**
+     * The garbage collector, with the background propagation of a plain delete: a StatefulSet, claim or Secret
+     * whose owners (by uid) are all gone is deleted. While an owner is held by a finalizer it still exists, and so
+     * do its dependents.
+     */
+    private void garbageCollector() {
+        Set<String> alive = new HashSet<>();
+        for (String[] cr : ApiServerSimulation.CUSTOM_RESOURCES) {
+            list(cr[0] + "/" + cr[3], cr[2]).forEach(r -> alive.add(r.getMetadata().getUid()));
+        }
+        List<HasMetadata> dependents = new ArrayList<>();
+        List<StatefulSet> sets = client.apps().statefulSets().inAnyNamespace().list().getItems();
+        sets.forEach(s -> alive.add(s.getMetadata().getUid()));
+        dependents.addAll(sets);
+        dependents.addAll(client.persistentVolumeClaims().inAnyNamespace().list().getItems());
+        dependents.addAll(client.secrets().inAnyNamespace().list().getItems());
+        dependents.addAll(client.services().inAnyNamespace().list().getItems());
+        for (HasMetadata d : dependents) {
+            List<OwnerReference> owners = d.getMetadata().getOwnerReferences();
+            if (owners != null && !owners.isEmpty() && owners.stream().noneMatch(o -> alive.contains(o.getUid()))) {
+                client.resource(d).inNamespace(d.getMetadata().getNamespace()).delete();
+            }
+        }
     }
 
     private static int readyReplicas(StatefulSet sts) {
@@ -743,7 +1346,8 @@ public final class OperatorSimulator implements AutoCloseable {
         return r.getKind() + "/" + ns(r) + "/" + name(r) + "/" + r.getMetadata().getUid() + "/" + what;
     }
 
-    private void writeStatus(GenericKubernetesResource r, Map<String, Object> status) {
+    private void writeStatus(GenericKubernetesResource r, Map<String, Object> written) {
+        Map<String, Object> status = withTransitionTimes(written, r.getAdditionalProperties().get("status"));
         if (normalised(status).equals(normalised(r.getAdditionalProperties().get("status")))) {
             return;
         }
@@ -752,6 +1356,32 @@ public final class OperatorSimulator implements AutoCloseable {
                     x.setAdditionalProperty("status", status);
                     return x;
                 });
+    }
+
+    /**
+     * The status with each condition's {@code lastTransitionTime} as apimachinery's {@code meta.SetStatusCondition}
+     * keeps it: the stored condition's time when its status is unchanged, else now. The CRDs' schema for
+     * {@code metav1.Condition} requires it (a condition without it is refused with 422).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withTransitionTimes(Map<String, Object> status, Object stored) {
+        if (!(status.get("conditions") instanceof List<?> conditions)) {
+            return status;
+        }
+        List<?> before = stored instanceof Map<?, ?> s && s.get("conditions") instanceof List<?> l ? l : List.of();
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        List<Map<String, Object>> timed = new ArrayList<>();
+        for (Object c : conditions) {
+            Map<String, Object> condition = new LinkedHashMap<>((Map<String, Object>) c);
+            Object time = before.stream().map(b -> (Map<String, Object>) b)
+                    .filter(b -> condition.get("type").equals(b.get("type")) && condition.get("status").equals(b.get("status")))
+                    .map(b -> b.get("lastTransitionTime")).filter(t -> t != null).findFirst().orElse(now);
+            condition.putIfAbsent("lastTransitionTime", time);
+            timed.add(condition);
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(status);
+        copy.put("conditions", timed);
+        return copy;
     }
 
     /** Numbers compared by value whatever their Java type (JSON read back gives Integer or Long). */
@@ -779,6 +1409,45 @@ public final class OperatorSimulator implements AutoCloseable {
         c.put("reason", reason);
         c.put("message", message);
         return c;
+    }
+
+    private void addFinalizer(GenericKubernetesResource r, String finalizer) {
+        if (!r.getMetadata().getFinalizers().contains(finalizer)) {
+            client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(ns(r)).withName(name(r)).edit(x -> {
+                x.getMetadata().getFinalizers().add(finalizer);
+                return x;
+            });
+        }
+    }
+
+    /** Removes an operator's finalizer; the API server drops a resource being deleted once it has none left. */
+    private void removeFinalizer(GenericKubernetesResource r, String finalizer) {
+        client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(ns(r)).withName(name(r)).edit(x -> {
+            x.getMetadata().getFinalizers().remove(finalizer);
+            return x;
+        });
+    }
+
+    /** A Secret's data, decoded, or null when there is no such Secret. */
+    private Map<String, String> secretData(String ns, String name) {
+        io.fabric8.kubernetes.api.model.Secret s = client.secrets().inNamespace(ns).withName(name).get();
+        if (s == null) {
+            return null;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        if (s.getData() != null) {
+            s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        }
+        return data;
+    }
+
+    /** Lowercase hex of the SHA-256 of a text (PSMDB's users.go {@code sha256Hash}). */
+    static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void createSecret(String ns, String name, Map<String, String> data) {

@@ -275,6 +275,14 @@ class SealedObjectsTest {
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThat(s3.getObjectAsBytes(b -> b.bucket("bkt").key("m")).asByteArray()).isEqualTo(content);
         assertThat(Xattrs.read(file("bkt", "m"), DataKeys.ATTRIBUTE)).get().asString().startsWith("s1;k;");
+
+        // a key the service does not offer, as a POST form names it (its fields reach the store unchecked): S3's 400, nothing stored
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(() -> s3.putObject(b -> b.bucket("bkt").key("x")
+                .serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId("no-such-key"), RequestBody.fromBytes(content)),
+                software.amazon.awssdk.services.s3.model.S3Exception.class);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("KMS.NotFoundException");
+        assertThat(file("bkt", "x")).doesNotExist();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.strata.provisioning.driver.kubernetes.simulation;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,14 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * step; it takes the simulator's delay at each step, as the real ones take their time.
  */
 final class BackupOperatorsSimulation {
-
-    /** group, plural, kind, version of the operators' backup resources (registered here, with a status subresource). */
-    static final List<String[]> CUSTOM_RESOURCES = List.of(
-            new String[] {"postgresql.cnpg.io", "backups", "Backup", "v1"},
-            new String[] {"barmancloud.cnpg.io", "objectstores", "ObjectStore", "v1"},
-            new String[] {"k8s.mariadb.com", "physicalbackups", "PhysicalBackup", "v1alpha1"},
-            new String[] {"psmdb.percona.com", "perconaservermongodbbackups", "PerconaServerMongoDBBackup", "v1"},
-            new String[] {"psmdb.percona.com", "perconaservermongodbrestores", "PerconaServerMongoDBRestore", "v1"});
 
     static final String BARMAN_CLOUD = "barman-cloud.cloudnative-pg.io";
     /** Barman's backup ids: the backup's start, {@code %Y%m%dT%H%M%S} (barman-cloud-backup). */
@@ -54,22 +45,14 @@ final class BackupOperatorsSimulation {
     record BarmanBackup(String id, Instant begin, Instant end) {
     }
 
+    /**
+     * The operators' backup kinds (CloudNativePG's Backup, the plugin's ObjectStore, mariadb-operator's
+     * PhysicalBackup, PSMDB's backups and restores) are registered with their real CRDs by {@link ApiServerSimulation},
+     * which validates what Strata and this simulation write to them.
+     */
     BackupOperatorsSimulation(KubernetesClient client, Duration delay) {
         this.client = client;
         this.delay = delay;
-        for (String[] cr : CUSTOM_RESOURCES) {
-            String name = cr[1] + "." + cr[0];
-            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null) {
-                continue; // registered already (with its real schema)
-            }
-            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(name).endMetadata()
-                    .withNewSpec().withGroup(cr[0]).withScope("Namespaced")
-                    .withNewNames().withKind(cr[2]).withPlural(cr[1]).withSingular(cr[2].toLowerCase()).endNames()
-                    .addNewVersion().withName(cr[3]).withServed(true).withStorage(true)
-                    .withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
-                    .endSpec().build()).create();
-        }
     }
 
     void pass() {
@@ -78,9 +61,6 @@ final class BackupOperatorsSimulation {
         }
         for (GenericKubernetesResource b : list("k8s.mariadb.com/v1alpha1", "PhysicalBackup")) {
             mariaDbPhysicalBackup(b);
-        }
-        for (GenericKubernetesResource p : list("psmdb.percona.com/v1", "PerconaServerMongoDB")) {
-            perconaSystemUsers(p);
         }
         for (GenericKubernetesResource b : list("psmdb.percona.com/v1", "PerconaServerMongoDBBackup")) {
             perconaBackup(b);
@@ -91,35 +71,6 @@ final class BackupOperatorsSimulation {
     }
 
     // --- Percona Server for MongoDB ------------------------------------------------------------------------------
-
-    /**
-     * The system users Secret ({@code spec.secrets.users}), generated when absent
-     * (pkg/controller/perconaservermongodb/secrets.go {@code reconcileUsersSecret}; the keys of
-     * pkg/apis/psmdb/v1/psmdb_types.go {@code EnvMongoDB*}); one that exists, e.g. written by Strata for a restore,
-     * is used as it is. Created here, with the backups, because they are what reads it.
-     */
-    private void perconaSystemUsers(GenericKubernetesResource p) {
-        Object name = OperatorSimulator.get(p, "spec", "secrets", "users");
-        String ns = p.getMetadata().getNamespace();
-        if (name == null || client.secrets().inNamespace(ns).withName(String.valueOf(name)).get() != null) {
-            return;
-        }
-        Map<String, String> data = new LinkedHashMap<>();
-        for (String user : List.of("BACKUP", "CLUSTER_ADMIN", "CLUSTER_MONITOR", "USER_ADMIN", "DATABASE_ADMIN")) {
-            data.put("MONGODB_" + user + "_USER", user.toLowerCase().replace("_", ""));
-            data.put("MONGODB_" + user + "_PASSWORD", java.util.UUID.randomUUID().toString());
-        }
-        Map<String, String> encoded = new LinkedHashMap<>();
-        data.forEach((k, v) -> encoded.put(k, java.util.Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        try {
-            client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-                    .withName(String.valueOf(name)).withNamespace(ns).endMetadata().withType("Opaque").withData(encoded).build()).create();
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-    }
 
     /**
      * A {@code PerconaServerMongoDBBackup} as pkg/controller/perconaservermongodbbackup drives it: no cluster:

@@ -21,6 +21,6 @@ public class EnginesResource {
     @GET
     public Map<String, List<EngineDto>> list() {
         return Map.of("data", databases.offers().stream()
-                .map(o -> new EngineDto(o.engine().wireName(), o.versions(), o.defaultVersion())).toList());
+                .map(o -> new EngineDto(o.engine().wireName(), o.versions(), o.defaultVersion(), new java.util.TreeMap<>(o.extensions()))).toList());
     }
 }

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * one {@code initdb} per major) into a scratch directory that is renamed into place (so a crash never leaves a
  * half-initialised cluster in use), Strata's settings in {@code strata.conf},
  * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
- * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}.
+ * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}, each
+ * with the allow-listed extensions installed for it ({@link PostgresExtensions}).
  */
 @ApplicationScoped
 @DriverPlace("local")
@@ -86,7 +87,50 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 LOG.warning("cannot list PostgreSQL installations in " + root + ": " + e.getMessage());
             }
         }
-        return versions.isEmpty() ? List.of() : List.of(new EngineOffer(Engine.POSTGRESQL, List.copyOf(versions)));
+        if (versions.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, List<String>> extensions = new java.util.LinkedHashMap<>();
+        for (String v : versions) {
+            extensions.put(v, extensions(v));
+        }
+        return List.of(new EngineOffer(Engine.POSTGRESQL, List.copyOf(versions), extensions));
+    }
+
+    /** The allow-listed extensions a database owner can create on this major (see {@link PostgresExtensions}). */
+    private List<String> extensions(String version) {
+        Installation inst = installation(version);
+        return PostgresExtensions.offered(inst.shareDir().resolve("extension"), PostgresExtensions.whitelistInstalled(inst.pkgLibDir()));
+    }
+
+    /** Where a major keeps its extension files ({@code pg_config --sharedir}) and libraries ({@code --pkglibdir}). */
+    record Installation(Path shareDir, Path pkgLibDir) {
+    }
+
+    private final java.util.concurrent.ConcurrentMap<String, Installation> installations = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The major's directories as its own pg_config reports them (asked once per major), or Debian's layout when it
+     * has no pg_config.
+     */
+    private Installation installation(String version) {
+        return installations.computeIfAbsent(version, v -> {
+            Path pgConfig = binRoot().resolve(v).resolve("bin").resolve("pg_config");
+            if (Files.isExecutable(pgConfig)) {
+                try {
+                    Process p = new ProcessBuilder(pgConfig.toString(), "--sharedir", "--pkglibdir").redirectErrorStream(true).start();
+                    List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                    if (p.waitFor() == 0 && lines.size() == 2) {
+                        return new Installation(Path.of(lines.get(0).trim()), Path.of(lines.get(1).trim()));
+                    }
+                } catch (IOException e) {
+                    LOG.warning("cannot run " + pgConfig + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new Installation(Path.of("/usr/share/postgresql", v), binRoot().resolve(v).resolve("lib"));
+        });
     }
 
     @Override
@@ -665,7 +709,10 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 // a segment with changes is archived within a minute even when little is written (the RPO)
                 + "archive_timeout = " + ARCHIVE_TIMEOUT.toSeconds() + "s\n"
                 // after a crash, one syncfs() of the file system instead of an fsync() of every file: ~1 s less
-                + "recovery_init_sync_method = syncfs\n";
+                + "recovery_init_sync_method = syncfs\n"
+                // the allowed extensions: libraries preloaded, pgextwlist for the untrusted ones (PostgresExtensions)
+                + PostgresExtensions.settings(extensions(spec.version()),
+                        PostgresExtensions.whitelistInstalled(installation(spec.version()).pkgLibDir()));
         boolean changed = replace(data.resolve(SETTINGS_FILE), settings);
         changed |= replace(data.resolve("pg_hba.conf"), hba());
         changed |= replace(data.resolve("pg_ident.conf"), "# Managed by Strata\n# MAPNAME  SYSTEM-USERNAME  PG-USERNAME\nstrata " + account.name() + " " + ADMIN_USER + "\n");

@@ -248,7 +248,8 @@ public class Projects {
                             "primaryDatabaseId: there is no database " + Shown.quoted(databaseId) + " in this workspace"));
             if (!p.id().equals(d.projectId())) {
                 throw new UnprocessableException(PRIMARY_DATABASE_ID,
-                        "primaryDatabaseId: database " + d.id() + " belongs to another project, not to " + p.id());
+                        "primaryDatabaseId: database " + d.id() + (d.projectId() == null ? " belongs to no project" : " belongs to another project")
+                                + ", not to " + p.id());
             }
             if (d.deletionRequested()) {
                 throw new UnprocessableException(PRIMARY_DATABASE_ID, "primaryDatabaseId: database " + d.id() + " is being deleted");

@@ -142,7 +142,8 @@ class HostileInputIT {
         }
         List<Target> bodies = List.of(new Target("POST", dbs, createDb), new Target("PATCH", dbs + "/" + db, patchDb),
                 new Target("POST", "/api/v1/projects", createProject), new Target("POST", "/api/v1/databases", seedDb),
-                new Target("POST", "/api/v1/storage/buckets", createBucket));
+                new Target("POST", "/api/v1/storage/buckets", createBucket),
+                new Target("PATCH", "/api/v1/projects/" + project, Map.of("primaryDatabaseId", "null")));
 
         // values that are wrong for every field: wrong types, nonsense, injection, overflow, unicode tricks
         List<String[]> badValues = List.of(
@@ -231,6 +232,9 @@ class HostileInputIT {
                 out.add(e[0].equals("PATCH") ? json("PATCH", e[1], "{\"name\":\"x\"}", "bad id " + clip(id))
                         : new Hostile(e[0], e[1], null, null, "application/json", "bad id " + clip(id)));
             }
+            out.add(json("PATCH", "/api/v1/projects/" + id, "{\"primaryDatabaseId\":null}", "bad project id " + clip(id)));
+            // the same junk as the chosen primary database: no database of this project, refused
+            out.add(json("PATCH", "/api/v1/projects/" + project, "{\"primaryDatabaseId\":\"" + id + "\"}", "bad primaryDatabaseId " + clip(id)));
         }
 
         // query parameters
@@ -240,11 +244,13 @@ class HostileInputIT {
             out.add(new Hostile("GET", "/api/v1/databases?" + q, null, null, "application/json", "seed query " + q));
         }
         out.add(new Hostile("GET", "/api/v1/projects/" + project + "/env?format=xml", null, null, "application/json", "env format"));
+        // a database that is not the project's (the target database belongs to no project)
+        out.add(json("PATCH", "/api/v1/projects/" + project, "{\"primaryDatabaseId\":\"" + db + "\"}", "primary of no project"));
         out.add(new Hostile("GET", "/api/v1/storage/buckets?projectId=a%00b", null, null, "application/json", "bucket filter NUL"));
 
         // methods that do not exist, and no key at all
         for (String[] m : List.of(new String[] {"PUT", dbs + "/" + db}, new String[] {"DELETE", dbs},
-                new String[] {"PUT", "/api/v1/projects/" + project}, new String[] {"PATCH", "/api/v1/projects/" + project},
+                new String[] {"PUT", "/api/v1/projects/" + project}, new String[] {"POST", "/api/v1/projects/" + project},
                 new String[] {"DELETE", "/api/v1/engines"}, new String[] {"POST", "/api/v1/workspaces"},
                 // resolved by the container to /api/etc/passwd, outside the API: was the default servlet's 501 (ApiFuzzIT)
                 new String[] {"PATCH", "/api/v1/projects/..%2F..%2Fetc%2Fpasswd"}, new String[] {"PUT", "/api/v1/..%2Fnothing"})) {

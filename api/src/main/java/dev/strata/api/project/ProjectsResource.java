@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -65,6 +66,23 @@ public class ProjectsResource {
     @Path("{projectId}")
     public ProjectDto get(@PathParam("projectId") String projectId) {
         return toDto(projects.get(caller.get(), projectId));
+    }
+
+    /**
+     * Changes the project: today only {@code primaryDatabaseId}, the database {@code DATABASE_URL} points at (a live
+     * database of this project, or null for the default rule). A field left out is left as it is.
+     */
+    @PATCH
+    @Path("{projectId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ProjectDto update(@PathParam("projectId") String projectId, byte[] body) {
+        JsonBody json = JsonBody.parse(body, Set.of(Projects.PRIMARY_DATABASE_ID));
+        boolean choosing = json.has(Projects.PRIMARY_DATABASE_ID);
+        String primary = json.string(Projects.PRIMARY_DATABASE_ID);
+        json.requireValid();
+        return toDto(Retry.onConcurrentChange(() -> choosing
+                ? projects.choosePrimaryDatabase(caller.get(), projectId, primary)
+                : projects.get(caller.get(), projectId)));
     }
 
     @DELETE
@@ -160,7 +178,7 @@ public class ProjectsResource {
     }
 
     static ProjectDto toDto(Project p) {
-        return new ProjectDto(p.id(), p.name(), p.sleeping() ? "sleeping" : "active", Timestamps.format(p.createdAt()),
+        return new ProjectDto(p.id(), p.name(), p.sleeping() ? "sleeping" : "active", p.primaryDatabaseId(), Timestamps.format(p.createdAt()),
                 Timestamps.format(p.updatedAt()));
     }
 }

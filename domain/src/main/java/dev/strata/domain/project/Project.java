@@ -36,7 +36,34 @@ public class Project extends WorkspaceOwned {
     @Column(name = "storage_quota_objects")
     private Long storageQuotaObjects;
 
+    /**
+     * The database the user chose for {@code DATABASE_URL}, or null for the default (the oldest PostgreSQL, else the
+     * oldest database). Only a reference: a database deleted since falls back to the default.
+     */
+    @Column(name = "primary_database_id", length = 40)
+    private String primaryDatabaseId;
+
     protected Project() {
+    }
+
+    /** The chosen primary database's id, or null when none is chosen. */
+    public String primaryDatabaseId() {
+        return primaryDatabaseId;
+    }
+
+    /** Chooses the database {@code DATABASE_URL} points at; null returns to the default rule. */
+    public void choosePrimaryDatabase(String databaseId, Instant now) {
+        if (!java.util.Objects.equals(primaryDatabaseId, databaseId)) {
+            primaryDatabaseId = databaseId;
+            updatedAt = now;
+        }
+    }
+
+    /** Forgets the choice if it names {@code databaseId} (being deleted): the default rule applies again. */
+    public void forgetPrimaryDatabase(String databaseId, Instant now) {
+        if (databaseId.equals(primaryDatabaseId)) {
+            choosePrimaryDatabase(null, now);
+        }
     }
 
     public dev.strata.domain.storage.StorageQuota storageQuota() {

@@ -93,6 +93,10 @@ class DashboardIT {
         browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("projectBuckets"), "uploads"));
         assertThat(web.findElement(By.id("environment")).getText()).contains("DATABASE_URL").contains("STORAGE_BUCKET").contains("uploads");
         assertThat(web.findElement(By.id("env-STORAGE_SECRET")).getText()).isEqualTo("••••••••");
+        // the only database is the primary: marked, and every database URL masked (DATABASE_URL and its <SLUG>_URL)
+        assertThat(web.findElement(By.id("projectDatabases")).getText()).contains("primary · DATABASE_URL");
+        assertThat(web.findElement(By.id("env-DATABASE_URL")).getText()).isEqualTo("••••••••");
+        assertThat(web.findElements(By.cssSelector("#environment code.secret[id$='_URL']"))).hasSizeGreaterThanOrEqualTo(2);
         browser.screenshot("04-project");
 
         // the database page: reveal the URI, then resize

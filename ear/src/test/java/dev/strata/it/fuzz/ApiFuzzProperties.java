@@ -213,7 +213,7 @@ class ApiFuzzProperties {
                 new Endpoint("/api/v1/workspaces/{ws}/backups/bkp_01aaaaaaaaaaaaaaaaaaaaaaaa", Set.of("GET", "DELETE"), null),
                 new Endpoint("/api/v1/databases", Set.of("GET", "POST"), "{\"projectId\":\"{project}\",\"engine\":\"postgres\"}"),
                 new Endpoint("/api/v1/projects", Set.of("GET", "POST"), "{\"name\":\"fuzz project\"}"),
-                new Endpoint("/api/v1/projects/{project}", Set.of("GET", "DELETE"), null),
+                new Endpoint("/api/v1/projects/{project}", Set.of("GET", "PATCH", "DELETE"), "{\"primaryDatabaseId\":null}"),
                 new Endpoint("/api/v1/projects/{project}/sleep", Set.of("POST"), null),
                 new Endpoint("/api/v1/projects/{project}/wake", Set.of("POST"), null),
                 new Endpoint("/api/v1/projects/{project}/env", Set.of("GET"), null),

@@ -157,6 +157,17 @@ class KubernetesModeIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> secret(envSecret), s -> s != null && conn.text("uri").equals(s.get("DATABASE_URL")));
         Api.Reply dotenv = api.get("/api/v1/projects/" + project + "/env?format=dotenv");
         assertThat(dotenv.raw()).contains("DATABASE_URL=\"" + conn.text("uri") + "\"");
+        // with the same variables as the API: DATABASE_URL, the engine's conventional name and the slug's (issue 16)
+        String slugVar = "ORDERS_" + engine.toUpperCase(java.util.Locale.ROOT) + "_URL";
+        assertThat(dotenv.raw()).contains(slugVar + "=\"" + conn.text("uri") + "\"");
+        Map<String, String> apiEnv = new LinkedHashMap<>();
+        api.get("/api/v1/projects/" + project + "/env").json().path("data").forEach(v -> apiEnv.put(v.path("name").asText(), v.path("value").asText()));
+        assertThat(apiEnv).containsEntry(slugVar, conn.text("uri"));
+        Map<String, String> conventional = Map.of("mysql", "MYSQL_URL", "redis", "REDIS_URL", "mongodb", "MONGODB_URL");
+        if (conventional.containsKey(engine)) {
+            assertThat(apiEnv).containsEntry(conventional.get(engine), conn.text("uri"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> secret(envSecret), s -> apiEnv.equals(s));
 
         // resize: storage grows on the resource; shrinking is refused before anything is written
         assertThat(api.patch(db, "{\"storageGb\":5}").status()).isEqualTo(422);

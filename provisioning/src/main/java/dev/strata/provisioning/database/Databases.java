@@ -241,7 +241,12 @@ public class Databases {
     public void delete(Caller caller, String wsId, String dbId) {
         workspaces.get(caller, wsId);
         Database db = findForChange(wsId, dbId);
-        db.requestDeletion(Instant.now());
+        Instant now = Instant.now();
+        db.requestDeletion(now);
+        // a deleted primary is no choice any more: DATABASE_URL falls back to the default rule, the project shows null
+        if (db.projectId() != null) {
+            projects.find(wsId, db.projectId()).ifPresent(p -> p.forgetPrimaryDatabase(db.id(), now));
+        }
         changed.fire(new DatabaseChanged(db.id()));
     }
 

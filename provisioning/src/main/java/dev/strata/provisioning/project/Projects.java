@@ -7,6 +7,7 @@ import dev.strata.domain.project.Project;
 import dev.strata.domain.project.ProjectRepository;
 import dev.strata.domain.shared.ConflictException;
 import dev.strata.domain.shared.UnavailableException;
+import dev.strata.domain.shared.UnprocessableException;
 import dev.strata.domain.shared.DisplayName;
 import dev.strata.domain.shared.Ids;
 import dev.strata.domain.shared.Shown;
@@ -30,7 +31,10 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Projects of the caller's workspace and their lifecycle (seed 000's "Sleep & teardown"): sleeping a project
@@ -40,6 +44,10 @@ import java.util.List;
 public class Projects {
 
     public static final String MANAGED_BY = "strata";
+    public static final String PRIMARY_DATABASE_ID = "primaryDatabaseId";
+
+    /** The storage variables Strata sets; never given to a database ({@link DatabaseEnvNames}). */
+    public static final Set<String> STORAGE_NAMES = Set.of("STORAGE_ENDPOINT", "STORAGE_BUCKET", "STORAGE_KEY", "STORAGE_SECRET", "STORAGE_REGION");
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Projects.class.getName());
 
     @Inject
@@ -183,9 +191,19 @@ public class Projects {
     public record ProjectEnvironment(String workspaceId, String projectId, List<EnvVar> variables) {
     }
 
+    /**
+     * The project's variables: first the databases' ({@link DatabaseEnvNames} says which name points where; a
+     * database whose URI is not known yet has no variable for now), then the storage ones.
+     */
     private List<EnvVar> environmentOf(Project p) {
         List<EnvVar> env = new ArrayList<>();
-        live(p).stream().findFirst().flatMap(this::databaseUrl).ifPresent(url -> env.add(new EnvVar("DATABASE_URL", url, MANAGED_BY)));
+        List<Database> live = live(p);
+        Map<String, Database> byId = new HashMap<>();
+        live.forEach(d -> byId.put(d.id(), d));
+        Map<String, Optional<String>> uris = new HashMap<>();
+        DatabaseEnvNames.assign(entries(live), p.primaryDatabaseId(), STORAGE_NAMES).forEach((name, databaseId) ->
+                uris.computeIfAbsent(databaseId, id -> databaseUrl(byId.get(id)))
+                        .ifPresent(url -> env.add(new EnvVar(name, url, MANAGED_BY))));
         Optional<IssuedStorageKey> key = buckets.currentKey(p.id());
         List<Bucket> projectBuckets = storage.buckets(p.workspaceId(), p.id());
         if (key.isPresent() || !projectBuckets.isEmpty()) {
@@ -211,6 +229,49 @@ public class Projects {
         } catch (ConflictException | UnavailableException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Chooses the database {@code DATABASE_URL} points at, or with null returns to the default (the oldest
+     * PostgreSQL database, else the oldest database). The database must be one of this project's and not being
+     * deleted; it is read locked, so a deletion running at the same time comes either before (refused here) or
+     * after (and clears the choice again).
+     *
+     * @throws UnprocessableException if {@code databaseId} names no live database of this project
+     */
+    public Project choosePrimaryDatabase(Caller caller, String projectId, String databaseId) {
+        Project p = get(caller, projectId);
+        if (databaseId != null) {
+            Database d = (Ids.looksLike(Database.ID_PREFIX, databaseId)
+                    ? databases.lockForChange(p.workspaceId(), databaseId) : Optional.<Database>empty())
+                    .orElseThrow(() -> new UnprocessableException(PRIMARY_DATABASE_ID,
+                            "primaryDatabaseId: there is no database " + Shown.quoted(databaseId) + " in this workspace"));
+            if (!p.id().equals(d.projectId())) {
+                throw new UnprocessableException(PRIMARY_DATABASE_ID,
+                        "primaryDatabaseId: database " + d.id() + (d.projectId() == null ? " belongs to no project" : " belongs to another project")
+                                + ", not to " + p.id());
+            }
+            if (d.deletionRequested()) {
+                throw new UnprocessableException(PRIMARY_DATABASE_ID, "primaryDatabaseId: database " + d.id() + " is being deleted");
+            }
+        }
+        p.choosePrimaryDatabase(databaseId, Instant.now());
+        return p;
+    }
+
+    /** The database {@code DATABASE_URL} points at (chosen or by the default rule); empty without databases. */
+    public Optional<Database> primaryDatabase(Caller caller, String projectId) {
+        Project p = get(caller, projectId);
+        List<Database> live = live(p);
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = DatabaseEnvNames.primary(entries(live), p.primaryDatabaseId()).databaseId();
+        return live.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    private static List<DatabaseEnvNames.Entry> entries(List<Database> oldestFirst) {
+        return oldestFirst.stream().map(d -> new DatabaseEnvNames.Entry(d.id(), d.slug().value(), d.engine())).toList();
     }
 
     /** The project's databases that are not being deleted, oldest first. */

@@ -29,7 +29,7 @@ import java.util.Set;
 public class ProjectBacking implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final Set<String> SECRET_VARS = Set.of("DATABASE_URL", "STORAGE_SECRET");
+    private static final Set<String> SECRET_VARS = Set.of("STORAGE_SECRET");
 
     @Inject
     transient Projects projects;
@@ -68,8 +68,39 @@ public class ProjectBacking implements Serializable {
         return projects.environment(user.caller(), id);
     }
 
+    /** Masked until revealed: the storage secret and every database URL (each carries its password). */
     public boolean secret(String name) {
-        return SECRET_VARS.contains(name);
+        return SECRET_VARS.contains(name) || name.endsWith("_URL");
+    }
+
+    /** The id of the database {@code DATABASE_URL} points at (chosen or by the default rule), or null. */
+    public String getPrimaryDatabaseId() {
+        try {
+            return projects.primaryDatabase(user.caller(), id).map(Database::id).orElse(null);
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Chooses {@code databaseId} for {@code DATABASE_URL}. */
+    public void choosePrimary(String databaseId) {
+        primary(databaseId);
+    }
+
+    /**
+     * Returns {@code DATABASE_URL} to the default rule (a method of its own: EL would turn a null argument into "").
+     */
+    public void useDefaultPrimary() {
+        primary(null);
+    }
+
+    private void primary(String databaseId) {
+        try {
+            projects.choosePrimaryDatabase(user.caller(), id, databaseId);
+            Messages.info(databaseId == null ? "DATABASE_URL follows the default rule again" : "DATABASE_URL now points at this database");
+        } catch (DomainException e) {
+            Messages.show(e, Map.of());
+        }
     }
 
     public List<EngineOffer> getEngines() {

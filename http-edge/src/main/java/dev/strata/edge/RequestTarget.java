@@ -51,6 +51,25 @@ final class RequestTarget {
         } catch (CharacterCodingException e) {
             return "the request target's percent escapes decode to bytes that are not UTF-8";
         }
+        return dotSegment(target);
+    }
+
+    /**
+     * A path segment {@code .} or {@code ..} (also as {@code %2e}, or with {@code ;parameters}): clients resolve dot
+     * segments before they send a request (RFC 3986, 5.2.4), and Payara answered one at the end of an API path
+     * ({@code /api/v1/projects/.}) 200 with an empty body without reaching any application, so without an API key
+     * check (found by ApiFuzzIT).
+     */
+    private static String dotSegment(String target) {
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        for (String segment : path.split("/", -1)) {
+            int params = segment.indexOf(';');
+            String name = (params < 0 ? segment : segment.substring(0, params)).replace("%2e", ".").replace("%2E", ".");
+            if (name.equals(".") || name.equals("..")) {
+                return "the request target has a dot segment ('" + name + "'): resolve '.' and '..' before sending it (RFC 3986, 5.2.4)";
+            }
+        }
         return null;
     }
 

@@ -434,7 +434,8 @@ class ApiFuzzProperties {
                         "/api/v1/\u00c3\u0028", "/api/v1/projects/\u00ff", "/api/v1/%c3%28", "/api/v1/%00", "/api/v1/projects/a b",
                         "/api/v1/projects/a\tb", "*", "", "http://x/api/v1/projects", "//api/v1//projects", "/api/v1/../../etc/passwd",
                         "/api/v1/projects\\..\\x", "/api/v1/projects?x=%zz", "/?x=%zz", "/api/v1/projects/" + "a".repeat(9000),
-                        "/api/v1/projects;jsessionid=%zz", "/api/v1/projects/%ed%a0%80", "/api/v1/projects/%C0%AF", "api/v1/projects")),
+                        "/api/v1/projects;jsessionid=%zz", "/api/v1/projects/%ed%a0%80", "/api/v1/projects/%C0%AF", "api/v1/projects",
+                        "/api/v1/projects/.", "/api/v1/workspaces/%2e", "/api/v1/projects/./x", "/api/v1/projects/..;x")),
                 Tuple.of(2, percentGarbage().map(g -> "/api/v1/projects/" + g)));
         Arbitrary<String> version = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just("HTTP/1.1")),
                 Tuple.of(2, Arbitraries.of("HTTP/1.0", "HTTP/2.5", "HTTP/1.1 extra", "http/1.1", "HTTP/1.10", "HTTP/9.9", "", "HTTP/1", "FOO/1.1")));

@@ -143,7 +143,9 @@ class HostileInputIT {
         List<Target> bodies = List.of(new Target("POST", dbs, createDb), new Target("PATCH", dbs + "/" + db, patchDb),
                 new Target("POST", "/api/v1/projects", createProject), new Target("POST", "/api/v1/databases", seedDb),
                 new Target("POST", "/api/v1/storage/buckets", createBucket),
-                new Target("PATCH", "/api/v1/projects/" + project, Map.of("primaryDatabaseId", "null")));
+                // a string value, so that the field's mutations (invalid UTF-8 in it, given twice) apply; the target
+                // database belongs to no project, so even this body unchanged would be refused
+                new Target("PATCH", "/api/v1/projects/" + project, Map.of("primaryDatabaseId", "\"" + db + "\"")));
 
         // values that are wrong for every field: wrong types, nonsense, injection, overflow, unicode tricks
         List<String[]> badValues = List.of(

@@ -73,7 +73,7 @@ class ExtensionsIT {
             JsonNode conn = api.get(dbs.base() + "/" + id + "/connection").json();
             try (Connection c = DriverManager.getConnection(conn.path("jdbcUrl").asText()); Statement s = c.createStatement()) {
                 assertThat(scalar(s, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user")).isEqualTo("false");
-                assertThat(scalar(s, "SHOW shared_preload_libraries")).contains("pg_stat_statements");
+                // (SHOW shared_preload_libraries is for superusers; the view below answers only when the library is preloaded)
 
                 s.execute("CREATE EXTENSION pg_stat_statements");
                 s.execute("SELECT 42 AS answer");

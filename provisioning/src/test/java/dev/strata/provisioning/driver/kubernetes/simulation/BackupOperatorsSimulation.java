@@ -301,13 +301,7 @@ final class BackupOperatorsSimulation {
 
     /** A condition as mariadb-operator writes it ({@code meta.SetStatusCondition}): no observedGeneration. */
     private static Map<String, Object> condition(String type, boolean status, String reason, String message) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", type);
-        c.put("status", status ? "True" : "False");
-        c.put("reason", reason);
-        c.put("message", message);
-        c.put("lastTransitionTime", now());
-        return c;
+        return OperatorSimulator.condition(type, status, reason, message);
     }
 
     // --- CloudNativePG and the Barman Cloud plugin ---------------------------------------------------------------
@@ -519,15 +513,9 @@ final class BackupOperatorsSimulation {
         return r.getKind() + "/" + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + "/" + r.getMetadata().getUid() + "/" + what;
     }
 
+    /** As {@link OperatorSimulator}: conditions keep their {@code lastTransitionTime} while unchanged. */
     private void writeStatus(GenericKubernetesResource r, Map<String, Object> status) {
-        if (status.equals(r.getAdditionalProperties().get("status"))) {
-            return;
-        }
-        client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(r.getMetadata().getNamespace())
-                .withName(r.getMetadata().getName()).editStatus(x -> {
-                    x.setAdditionalProperty("status", status);
-                    return x;
-                });
+        OperatorSimulator.writeStatus(client, r, status);
     }
 
     private static String now() {

@@ -1347,6 +1347,11 @@ public final class OperatorSimulator implements AutoCloseable {
     }
 
     private void writeStatus(GenericKubernetesResource r, Map<String, Object> written) {
+        writeStatus(client, r, written);
+    }
+
+    /** Writes a resource's status as an operator does, unless it holds that already (transition times kept). */
+    static void writeStatus(KubernetesClient client, GenericKubernetesResource r, Map<String, Object> written) {
         Map<String, Object> status = withTransitionTimes(written, r.getAdditionalProperties().get("status"));
         if (normalised(status).equals(normalised(r.getAdditionalProperties().get("status")))) {
             return;
@@ -1402,7 +1407,7 @@ public final class OperatorSimulator implements AutoCloseable {
      * A condition as CloudNativePG and mariadb-operator write it ({@code meta.SetStatusCondition} with type,
      * status, reason, message): no {@code observedGeneration}, which neither operator sets.
      */
-    private static Map<String, Object> condition(String type, boolean status, String reason, String message) {
+    static Map<String, Object> condition(String type, boolean status, String reason, String message) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", type);
         c.put("status", status ? "True" : "False");

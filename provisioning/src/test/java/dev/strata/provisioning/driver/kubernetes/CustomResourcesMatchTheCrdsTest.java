@@ -15,11 +15,8 @@ import dev.strata.provisioning.driver.kubernetes.KubernetesCluster.Target;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.CrdSchemas;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,23 +34,21 @@ class CustomResourcesMatchTheCrdsTest {
     private static OperatorSimulator operators;
     private static KubernetesCluster cluster;
     private static CrdSchemas crds;
+    private static SimulatedCluster simulated;
     private static int serial;
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("STRATA_DRIVER", "kubernetes");
-        apiServer = ApiServerSimulation.start(0);
-        operators = new OperatorSimulator(apiServer, Duration.ofMillis(300));
-        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
-        cluster = new KubernetesCluster(new StrataConfig(), KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+        simulated = SimulatedCluster.start(Duration.ofMillis(300), new StrataConfig());
+        apiServer = simulated.apiServer();
+        operators = simulated.operators();
+        cluster = simulated.cluster();
         crds = CrdSchemas.load();
     }
 
     @AfterAll
     static void stop() {
-        operators.close();
-        apiServer.close();
-        System.clearProperty("STRATA_DRIVER");
+        simulated.close();
     }
 
     private static InstanceSpec spec(Engine engine, String version, String cpu, int storageGb, String memory, boolean sleeping, String id) {
@@ -102,7 +97,7 @@ class CustomResourcesMatchTheCrdsTest {
         holdsAllStrataWants(driver, asleep, "asleep");
         untilReady(driver, resized);
         holdsAllStrataWants(driver, resized, "woken");
-        OperatorDriversTest.untilDeleted(driver, resized, operators);
+        simulated.untilDeleted(driver, resized);
         assertThat(operators.lastError()).isNull();
     }
 

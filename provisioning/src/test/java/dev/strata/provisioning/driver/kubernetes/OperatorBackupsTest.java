@@ -18,8 +18,6 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.kubernetes.simulation.ApiServerSimulation;
 import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,21 +65,20 @@ class OperatorBackupsTest {
         }
     }
 
+    private static SimulatedCluster simulated;
+
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("STRATA_DRIVER", "kubernetes");
-        apiServer = ApiServerSimulation.start(0);
-        operators = new OperatorSimulator(apiServer, Duration.ofMillis(300));
-        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
         config = new BackupConfig();
-        cluster = new KubernetesCluster(config, KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+        simulated = SimulatedCluster.start(Duration.ofMillis(300), config);
+        apiServer = simulated.apiServer();
+        operators = simulated.operators();
+        cluster = simulated.cluster();
     }
 
     @AfterAll
     static void stop() {
-        operators.close();
-        apiServer.close();
-        System.clearProperty("STRATA_DRIVER");
+        simulated.close();
     }
 
     @AfterEach
@@ -385,7 +382,7 @@ class OperatorBackupsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("only into a new MariaDB");
         assertThat(driver.inPlaceRestoreUnavailable()).contains("/backups/{id}/restore");
 
-        OperatorDriversTest.untilDeleted(driver, target, operators);
+        simulated.untilDeleted(driver, target);
         assertThat(apiServer.secret(NS, name + "-source-root")).isNull();
         assertThat(operators.lastError()).isNull();
     }
@@ -487,7 +484,7 @@ class OperatorBackupsTest {
         driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1@" + moment, moment));
         assertThatThrownBy(() -> driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@2", null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("restored into new databases only");
-        OperatorDriversTest.untilDeleted(driver, target, operators);
+        simulated.untilDeleted(driver, target);
         assertThat(apiServer.client().genericKubernetesResources("psmdb.percona.com/v1", "PerconaServerMongoDBRestore")
                 .inNamespace(NS).withLabel("strata.dev/database-id", id).list().getItems()).isEmpty();
         assertThat(operators.lastError()).isNull();

@@ -44,21 +44,19 @@ class OperatorDriversTest {
     private static ApiServerSimulation apiServer;
     private static OperatorSimulator operators;
     private static KubernetesCluster cluster;
+    private static SimulatedCluster simulated;
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("STRATA_DRIVER", "kubernetes");
-        apiServer = ApiServerSimulation.start(0);
-        operators = new OperatorSimulator(apiServer, Duration.ofMillis(300));
-        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
-        cluster = new KubernetesCluster(new StrataConfig(), KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+        simulated = SimulatedCluster.start(Duration.ofMillis(300), new StrataConfig());
+        apiServer = simulated.apiServer();
+        operators = simulated.operators();
+        cluster = simulated.cluster();
     }
 
     @AfterAll
     static void stop() {
-        operators.close();
-        apiServer.close();
-        System.clearProperty("STRATA_DRIVER");
+        simulated.close();
     }
 
     private static int serial;
@@ -101,33 +99,9 @@ class OperatorDriversTest {
                 .until(() -> driver.stop(spec), InstanceObservation::stopped);
     }
 
-    /**
-     * Deletes as the reconciler does: the driver's delete is repeated until it no longer answers that something of
-     * the database is still being removed (an operator's finalizer, the garbage collector).
-     */
+    /** Deletes as the reconciler does ({@link SimulatedCluster#untilDeleted}). */
     private static void untilDeleted(OperatorDriver driver, InstanceSpec spec) {
-        untilDeleted(driver, spec, operators);
-    }
-
-    /** {@link #untilDeleted(OperatorDriver, InstanceSpec)} with the given simulator, for the other tests of the drivers. */
-    static void untilDeleted(OperatorDriver driver, InstanceSpec spec, OperatorSimulator operators) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .failFast("the operator simulator failed", () -> {
-                    if (operators.lastError() != null) {
-                        throw operators.lastError();
-                    }
-                })
-                .until(() -> {
-                    try {
-                        driver.delete(spec);
-                        return true;
-                    } catch (KubernetesFailure e) {
-                        if (e.code() != 409) {
-                            throw e;
-                        }
-                        return false;
-                    }
-                });
+        simulated.untilDeleted(driver, spec);
     }
 
     @Test

@@ -17,8 +17,6 @@ import dev.strata.provisioning.driver.kubernetes.simulation.OperatorSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,21 +42,20 @@ class OperatorLifecycleTest {
     private static KubernetesCluster cluster;
     private static int serial;
 
+    private static SimulatedCluster simulated;
+
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("STRATA_DRIVER", "kubernetes");
-        apiServer = ApiServerSimulation.start(0);
         // longer than OperatorDriversTest's: the tests look at short-lived stale states, and the build machine is busy
-        operators = new OperatorSimulator(apiServer, Duration.ofMillis(500));
-        Path kubeconfig = apiServer.writeKubeconfig(Files.createTempDirectory("strata-kube").resolve("config"));
-        cluster = new KubernetesCluster(new StrataConfig(), KubernetesApi.connect(Optional.of(kubeconfig.toString())));
+        simulated = SimulatedCluster.start(Duration.ofMillis(500), new StrataConfig());
+        apiServer = simulated.apiServer();
+        operators = simulated.operators();
+        cluster = simulated.cluster();
     }
 
     @AfterAll
     static void stop() {
-        operators.close();
-        apiServer.close();
-        System.clearProperty("STRATA_DRIVER");
+        simulated.close();
     }
 
     private static InstanceSpec spec(Engine engine, String version, String memory, boolean sleeping, String id, String username, String password) {
@@ -95,24 +92,9 @@ class OperatorLifecycleTest {
                 .until(() -> driver.ensureRunning(spec), InstanceObservation::ready);
     }
 
-    /** Deletes as the reconciler does: again and again while the driver answers 409 (something is still going). */
+    /** Deletes as the reconciler does ({@link SimulatedCluster#untilDeleted}); what it waited for. */
     private static List<String> untilDeleted(OperatorDriver driver, InstanceSpec spec) {
-        List<String> waitedFor = new CopyOnWriteArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .failFast("the operator simulator failed", OperatorLifecycleTest::failFast)
-                .until(() -> {
-                    try {
-                        driver.delete(spec);
-                        return true;
-                    } catch (KubernetesFailure e) {
-                        if (e.code() != 409) {
-                            throw e;
-                        }
-                        waitedFor.add(e.getMessage());
-                        return false;
-                    }
-                });
-        return waitedFor;
+        return simulated.untilDeleted(driver, spec);
     }
 
     /** Names of the PersistentVolumeClaims and Secrets in the namespace that belong to the resource {@code name}. */

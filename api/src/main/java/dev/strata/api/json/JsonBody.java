@@ -221,6 +221,17 @@ public final class JsonBody {
         return object.containsKey(field);
     }
 
+    /** Whether the body gives {@code field} a value other than null. */
+    public boolean present(String field) {
+        JsonValue v = object.get(field);
+        return v != null && v.getValueType() != JsonValue.ValueType.NULL;
+    }
+
+    /** Records an error of {@code field} found by the caller (thrown by {@link #requireValid}). */
+    public void reject(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
     public Boolean bool(String field) {
         JsonValue v = object.get(field);
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {

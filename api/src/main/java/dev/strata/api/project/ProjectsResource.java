@@ -55,10 +55,11 @@ public class ProjectsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(byte[] body, @Context UriInfo uri) {
-        JsonBody json = JsonBody.parse(body, Set.of("name"));
+        JsonBody json = JsonBody.parse(body, Set.of("name", Projects.AUTO_SLEEP_MINUTES));
         String name = json.string("name");
+        Long autoSleep = json.wholeNumber(Projects.AUTO_SLEEP_MINUTES, 0, Project.MAX_AUTO_SLEEP_MINUTES);
         json.requireValid();
-        Project p = projects.create(caller.get(), name);
+        Project p = projects.create(caller.get(), name, autoSleep == null ? null : autoSleep.intValue());
         return Response.created(uri.getAbsolutePathBuilder().path(p.id()).build()).entity(toDto(p)).build();
     }
 
@@ -69,20 +70,24 @@ public class ProjectsResource {
     }
 
     /**
-     * Changes the project: today only {@code primaryDatabaseId}, the database {@code DATABASE_URL} points at (a live
-     * database of this project, or null for the default rule). A field left out is left as it is.
+     * Changes the project: {@code primaryDatabaseId}, the database {@code DATABASE_URL} points at (a live database
+     * of this project, or null for the default rule), and {@code autoSleepMinutes} (0 to 10080; 0: never). A field
+     * left out is left as it is.
      */
     @PATCH
     @Path("{projectId}")
     @Consumes(MediaType.APPLICATION_JSON)
     public ProjectDto update(@PathParam("projectId") String projectId, byte[] body) {
-        JsonBody json = JsonBody.parse(body, Set.of(Projects.PRIMARY_DATABASE_ID));
+        JsonBody json = JsonBody.parse(body, Set.of(Projects.PRIMARY_DATABASE_ID, Projects.AUTO_SLEEP_MINUTES));
         boolean choosing = json.has(Projects.PRIMARY_DATABASE_ID);
         String primary = json.string(Projects.PRIMARY_DATABASE_ID);
+        if (json.has(Projects.AUTO_SLEEP_MINUTES) && !json.present(Projects.AUTO_SLEEP_MINUTES)) {
+            json.reject(Projects.AUTO_SLEEP_MINUTES, "autoSleepMinutes must be a whole number from 0 (never) to " + Project.MAX_AUTO_SLEEP_MINUTES + ", not null");
+        }
+        Long autoSleep = json.wholeNumber(Projects.AUTO_SLEEP_MINUTES, 0, Project.MAX_AUTO_SLEEP_MINUTES);
         json.requireValid();
-        return toDto(Retry.onConcurrentChange(() -> choosing
-                ? projects.choosePrimaryDatabase(caller.get(), projectId, primary)
-                : projects.get(caller.get(), projectId)));
+        return toDto(Retry.onConcurrentChange(() -> projects.update(caller.get(), projectId, choosing, primary,
+                autoSleep == null ? null : autoSleep.intValue())));
     }
 
     @DELETE
@@ -178,7 +183,8 @@ public class ProjectsResource {
     }
 
     static ProjectDto toDto(Project p) {
-        return new ProjectDto(p.id(), p.name(), p.sleeping() ? "sleeping" : "active", p.primaryDatabaseId(), Timestamps.format(p.createdAt()),
+        return new ProjectDto(p.id(), p.name(), p.sleeping() ? "sleeping" : "active", p.primaryDatabaseId(), p.autoSleepMinutes(),
+                Timestamps.format(p.createdAt()),
                 Timestamps.format(p.updatedAt()));
     }
 }

@@ -103,6 +103,14 @@ public class Database extends WorkspaceOwned {
     @Column(name = "port")
     private Integer port;
 
+    /**
+     * The loopback port the server itself listens on once the database has slept, while Strata's front door holds
+     * {@link #port} (a connection to it wakes a sleeping database and is passed through); null: the server listens
+     * on {@link #port} itself.
+     */
+    @Column(name = "server_port")
+    private Integer serverPort;
+
     @Column(name = "username", nullable = false, length = 63)
     private String username;
 
@@ -372,9 +380,27 @@ public class Database extends WorkspaceOwned {
         return !deletionRequested && observedGeneration == generation && !failing;
     }
 
+    /** What the driver works with: the port is the one the server itself listens on ({@link #serverPort} once fronted). */
     public InstanceSpec spec(String password, String adminPassword) {
+        return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass,
+                serverPort != null ? serverPort : port, username, databaseName, password, adminPassword, sleepRequested);
+    }
+
+    /** What clients are told (connection info, environment): the public port, whoever holds it. */
+    public InstanceSpec publicSpec(String password) {
         return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
-                username, databaseName, password, adminPassword, sleepRequested);
+                username, databaseName, password, null, sleepRequested);
+    }
+
+    /** From now on the server listens on {@code loopbackPort} and Strata's front door on {@link #port}. */
+    public void frontWith(int loopbackPort) {
+        if (serverPort == null) {
+            serverPort = loopbackPort;
+        }
+    }
+
+    public Integer serverPort() {
+        return serverPort;
     }
 
     /**

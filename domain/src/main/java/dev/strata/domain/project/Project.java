@@ -43,7 +43,31 @@ public class Project extends WorkspaceOwned {
     @Column(name = "primary_database_id", length = 40)
     private String primaryDatabaseId;
 
+    /** Minutes without client connections after which a database of the project sleeps by itself; null or 0: never. */
+    @Column(name = "auto_sleep_minutes")
+    private Integer autoSleepMinutes;
+
+    /** The longest idle time {@code autoSleepMinutes} accepts: a week. */
+    public static final int MAX_AUTO_SLEEP_MINUTES = 10_080;
+
     protected Project() {
+    }
+
+    /** Minutes without clients before a database of the project sleeps by itself; 0: never. */
+    public int autoSleepMinutes() {
+        return autoSleepMinutes == null ? 0 : autoSleepMinutes;
+    }
+
+    /** Sets the idle time after which the project's databases sleep by themselves (0: never). */
+    public void sleepWhenIdleFor(int minutes, Instant now) {
+        if (minutes < 0 || minutes > MAX_AUTO_SLEEP_MINUTES) {
+            throw new dev.strata.domain.shared.InvalidInputException("autoSleepMinutes",
+                    "autoSleepMinutes must be a whole number from 0 (never) to " + MAX_AUTO_SLEEP_MINUTES + " (got " + minutes + ")");
+        }
+        if (autoSleepMinutes() != minutes) {
+            autoSleepMinutes = minutes;
+            updatedAt = now;
+        }
     }
 
     /** The chosen primary database's id, or null when none is chosen. */

@@ -75,6 +75,24 @@ public class StrataConfig {
         return Duration.ofMillis(Long.parseLong(Settings.get("STRATA_RECONCILE_INTERVAL_MS").orElse("1000")));
     }
 
+    /**
+     * {@code STRATA_WAKE_ON_CONNECT} ({@code true} by default): local databases that have slept are woken by a
+     * client's connection to their port (Strata's front door holds it); {@code false}: a sleeping database's port
+     * refuses connections until {@code /wake}.
+     */
+    public boolean wakeOnConnect() {
+        String v = Settings.get("STRATA_WAKE_ON_CONNECT").orElse("true").trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalStateException("STRATA_WAKE_ON_CONNECT must be true or false (got '" + v + "')");
+        }
+        return v.equals("true");
+    }
+
+    /** {@code STRATA_IDLE_CHECK_SECONDS} (30): how often databases of projects with autoSleepMinutes are checked for clients. */
+    public Duration idleCheckInterval() {
+        return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_IDLE_CHECK_SECONDS").orElse("30")));
+    }
+
     /** {@code STRATA_DEFAULT_STORAGE_CLASS}: what a database without a storageClass reports. */
     public String defaultStorageClass() {
         return Settings.get("STRATA_DEFAULT_STORAGE_CLASS").orElse(driver().equals("local") ? "local" : "standard");

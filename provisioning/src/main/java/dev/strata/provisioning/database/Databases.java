@@ -266,6 +266,31 @@ public class Databases {
         return db;
     }
 
+    /**
+     * A client connected to a sleeping database's port (Strata's front door): the database wakes, and its project no
+     * longer shows as sleeping. Nothing happens to a database that is awake or being deleted.
+     */
+    public void wakeForConnection(String dbId) {
+        databases.findById(dbId).filter(d -> d.sleepRequested() && !d.deletionRequested()).ifPresent(db -> {
+            Instant now = Instant.now();
+            db.requestWake(now);
+            if (db.projectId() != null) {
+                projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> p.wake(now));
+            }
+            changed.fire(new DatabaseChanged(db.id()));
+        });
+    }
+
+    /** No client has used the database for its project's autoSleepMinutes: it sleeps (a connection wakes it again). */
+    public boolean sleepWhenIdle(String dbId) {
+        return databases.findById(dbId).filter(d -> !d.sleepRequested() && !d.deletionRequested() && d.status() == DatabaseStatus.READY)
+                .map(db -> {
+                    db.requestSleep(Instant.now());
+                    changed.fire(new DatabaseChanged(db.id()));
+                    return true;
+                }).orElse(false);
+    }
+
     public Readiness readiness(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
         return new Readiness(db.readyReplicas(), db.desiredReplicas());
@@ -273,7 +298,7 @@ public class Databases {
 
     public ConnectionInfo connection(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
-        return drivers.forEngine(db.engine()).connection(db.spec(secrets.open(db.passwordSealed()), null));
+        return drivers.forEngine(db.engine()).connection(db.publicSpec(secrets.open(db.passwordSealed())));
     }
 
     /** Counts of the workspace's databases by status and by engine (wire names), for the overview. */

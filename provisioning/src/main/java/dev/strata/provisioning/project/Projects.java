@@ -45,6 +45,7 @@ public class Projects {
 
     public static final String MANAGED_BY = "strata";
     public static final String PRIMARY_DATABASE_ID = "primaryDatabaseId";
+    public static final String AUTO_SLEEP_MINUTES = "autoSleepMinutes";
 
     /** The storage variables Strata sets; never given to a database ({@link DatabaseEnvNames}). */
     public static final Set<String> STORAGE_NAMES = Set.of("STORAGE_ENDPOINT", "STORAGE_BUCKET", "STORAGE_KEY", "STORAGE_SECRET", "STORAGE_REGION");
@@ -78,8 +79,30 @@ public class Projects {
     SessionContext session;
 
     public Project create(Caller caller, String name) {
-        Project p = Project.create(caller.workspaceId(), new DisplayName(name).value(), Instant.now());
+        return create(caller, name, null);
+    }
+
+    /** A new project; {@code autoSleepMinutes} null leaves idle sleep off. */
+    public Project create(Caller caller, String name, Integer autoSleepMinutes) {
+        Instant now = Instant.now();
+        Project p = Project.create(caller.workspaceId(), new DisplayName(name).value(), now);
+        if (autoSleepMinutes != null) {
+            p.sleepWhenIdleFor(autoSleepMinutes, now);
+        }
         projects.add(p);
+        return p;
+    }
+
+    /**
+     * Changes the project in one transaction: the primary database when {@code choosingPrimary} (null: the default
+     * rule), and how long its databases may go without clients before they sleep by themselves when
+     * {@code autoSleepMinutes} is not null (0: never).
+     */
+    public Project update(Caller caller, String projectId, boolean choosingPrimary, String primaryDatabaseId, Integer autoSleepMinutes) {
+        Project p = choosingPrimary ? choosePrimaryDatabase(caller, projectId, primaryDatabaseId) : get(caller, projectId);
+        if (autoSleepMinutes != null) {
+            p.sleepWhenIdleFor(autoSleepMinutes, Instant.now());
+        }
         return p;
     }
 
@@ -225,7 +248,7 @@ public class Projects {
     private Optional<String> databaseUrl(Database primary) {
         try {
             return Optional.of(drivers.forEngine(primary.engine())
-                    .connection(primary.spec(secrets.open(primary.passwordSealed()), null)).uri());
+                    .connection(primary.publicSpec(secrets.open(primary.passwordSealed()))).uri());
         } catch (ConflictException | UnavailableException e) {
             return Optional.empty();
         }

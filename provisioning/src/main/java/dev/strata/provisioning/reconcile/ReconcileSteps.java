@@ -27,6 +27,9 @@ public class ReconcileSteps {
     @Inject
     SecretBox secrets;
 
+    @Inject
+    dev.strata.provisioning.database.PortAllocator ports;
+
     @PersistenceContext(unitName = "strata")
     EntityManager em;
 
@@ -37,7 +40,8 @@ public class ReconcileSteps {
     public Optional<Work> snapshot(String id) {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
-                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId(), d.cloneSourceId()));
+                d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId(), d.cloneSourceId(),
+                d.port(), d.serverPort()));
     }
 
     /** The spec of a branch's parent to copy from: empty when it is gone or being deleted. */
@@ -59,6 +63,33 @@ public class ReconcileSteps {
         }
         db.get().recordObservation(workedGeneration, observation, Instant.now());
         return true;
+    }
+
+    /**
+     * The loopback port a sleeping database's server listens on from now on, so that Strata's front door can hold
+     * its public port (allocated from STRATA_PORT_RANGE the first time); empty when the database is gone.
+     */
+    public Optional<Integer> frontPort(String id) {
+        return databases.findById(id).filter(d -> !d.deletionRequested() && d.port() != null).map(d -> {
+            if (d.serverPort() == null) {
+                d.frontWith(ports.allocate());
+            }
+            return d.serverPort();
+        });
+    }
+
+    /**
+     * The awake databases of projects whose databases sleep when idle, with the project's autoSleepMinutes (only
+     * ready ones: a database being created, changed or restored is not idle).
+     */
+    public java.util.Map<String, Integer> idleSleepCandidates() {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        for (Object[] row : em.createQuery("select d.id, p.autoSleepMinutes from Database d, Project p where d.projectId = p.id"
+                + " and p.autoSleepMinutes > 0 and d.sleepRequested = false and d.deletionRequested = false and d.status = :ready", Object[].class)
+                .setParameter("ready", dev.strata.domain.database.DatabaseStatus.READY).getResultList()) {
+            out.put((String) row[0], (Integer) row[1]);
+        }
+        return out;
     }
 
     /** The server and its files are gone: the database stops existing. */

@@ -85,6 +85,12 @@ public class Reconciler {
     @Inject
     BackupSteps backupSteps;
 
+    @Inject
+    dev.strata.provisioning.wake.FrontDoor frontDoor;
+
+    @Inject
+    dev.strata.provisioning.database.Databases databases;
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
@@ -245,6 +251,7 @@ public class Reconciler {
                 }
             }
             if (work.deletionRequested()) {
+                frontDoor.close(id);
                 driver.delete(work.spec());
                 steps.forget(id);
                 backoff.remove(id);
@@ -252,18 +259,26 @@ public class Reconciler {
                 return;
             } else if (work.sleepRequested()) {
                 observed = driver.stop(work.spec());
+                if (observed.stopped()) {
+                    guardWhileAsleep(work, driver);
+                }
             } else if (work.converged()) {
                 InstanceObservation health = driver.observe(work.spec());
                 if (health.ready()) {
                     observed = health;
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
-                    // show the outage (ready 0) while the server is brought back
+                    // show the outage (ready 0) while the server is brought back; its front door makes clients wait
+                    frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
                     observed = driver.ensureRunning(work.spec());
                 }
             } else {
+                frontDoor.hold(id);
                 observed = driver.ensureRunning(work.spec());
+            }
+            if (observed.ready() && work.fronted() && !work.sleepRequested()) {
+                frontDoor.ready(id, config.bindAddress(), work.publicPort(), work.serverPort());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "database " + id + ": " + e.getMessage(), e);
@@ -278,6 +293,41 @@ public class Reconciler {
             watched.put(id, work);
         }
         recordQuietly(id, work.generation(), observed);
+    }
+
+    /**
+     * A sleeping local database's public port is held by Strata's front door (the server listens on a loopback port
+     * of its own from now on): a client's connection wakes it. Without STRATA_WAKE_ON_CONNECT, or for drivers
+     * without ports (Kubernetes), nothing.
+     */
+    private void guardWhileAsleep(Work work, EngineDriver driver) {
+        if (!driver.needsPort() || work.publicPort() == null || !config.wakeOnConnect()) {
+            return;
+        }
+        Integer serverPort = work.serverPort() != null ? work.serverPort() : steps.frontPort(work.id()).orElse(null);
+        if (serverPort != null) {
+            frontDoor.sleeping(work.id(), config.bindAddress(), work.publicPort(), serverPort, this::wakeForConnection);
+        }
+    }
+
+    /** The front door's call: a client waits for this sleeping database (retried over a clash with a recording). */
+    private void wakeForConnection(String id) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                databases.wakeForConnection(id);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(20L * (attempt + 1)); // back-off before the next try, not synchronisation
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
     }
 
     /**

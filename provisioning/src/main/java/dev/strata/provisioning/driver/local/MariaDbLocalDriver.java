@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping {
+public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping,
+        dev.strata.domain.database.ClientConnections {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
 
@@ -134,6 +135,24 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             return InstanceObservation.ready(instances.storageUsed(spec));
         } catch (SQLException | RuntimeException e) {
             return InstanceObservation.notReady("the server does not answer yet: " + e.getMessage());
+        }
+    }
+
+    /** The application user's connections but this one (the user sees its own threads in the process list). */
+    @Override
+    public int clientConnections(InstanceSpec spec) {
+        Properties p = new Properties();
+        p.setProperty("user", spec.username());
+        p.setProperty("password", spec.password());
+        p.setProperty("connectTimeout", "3000");
+        p.setProperty("socketTimeout", "10000");
+        try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the connections: " + e.getMessage(), e);
         }
     }
 

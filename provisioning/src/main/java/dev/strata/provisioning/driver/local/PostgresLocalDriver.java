@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping, CloneCapability {
+public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping, CloneCapability,
+        dev.strata.domain.database.ClientConnections {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
@@ -180,6 +181,19 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             return InstanceObservation.ready(instances.storageUsed(spec));
         } catch (SQLException e) {
             return InstanceObservation.notReady("the server does not answer yet: " + e.getMessage());
+        }
+    }
+
+    /** Client backends but Strata's own (its admin's, and its health checks: application name {@code strata}). */
+    @Override
+    public int clientConnections(InstanceSpec spec) {
+        try (Connection c = admin(spec); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                     + " AND pid <> pg_backend_pid() AND usename <> '" + ADMIN_USER + "' AND application_name <> 'strata'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot count the connections: " + e.getMessage(), e);
         }
     }
 

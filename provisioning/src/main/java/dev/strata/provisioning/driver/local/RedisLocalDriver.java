@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapability {
+public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, dev.strata.domain.database.ClientConnections {
 
     static final String ADMIN_USER = "strata_admin";
     private static final java.time.Duration BACKUP_TIMEOUT = java.time.Duration.ofHours(6);
@@ -113,6 +113,11 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
         String answer = Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password());
         return answer == null ? InstanceObservation.ready(instances.storageUsed(spec))
                 : InstanceObservation.notReady("the server does not answer yet: " + answer);
+    }
+
+    @Override
+    public int clientConnections(InstanceSpec spec) {
+        return Resp.clientsOtherThan("127.0.0.1", spec.port(), ADMIN_USER, spec.adminPassword());
     }
 
     @Override

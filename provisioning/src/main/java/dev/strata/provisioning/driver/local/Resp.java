@@ -35,6 +35,52 @@ final class Resp {
         }
     }
 
+    /**
+     * The client connections of other users than {@code user} ({@code CLIENT LIST} as {@code user}, who must be
+     * allowed it: Strata's admin); throws when the server does not answer.
+     */
+    static int clientsOtherThan(String host, int port, String user, String password) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2_000);
+            s.setSoTimeout(5_000);
+            OutputStream out = s.getOutputStream();
+            out.write(command("AUTH", user, password));
+            out.write(command("CLIENT", "LIST"));
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            String auth = line(in);
+            if (!"+OK".equals(auth)) {
+                throw new IllegalStateException("AUTH answered " + auth);
+            }
+            String header = line(in);
+            if (!header.startsWith("$")) {
+                throw new IllegalStateException("CLIENT LIST answered " + header);
+            }
+            byte[] body = new byte[Integer.parseInt(header.substring(1))];
+            in.readFully(body);
+            int others = 0;
+            for (String client : new String(body, StandardCharsets.UTF_8).split("\n")) {
+                if (!client.isBlank() && !(" " + client + " ").contains(" user=" + user + " ")) {
+                    others++;
+                }
+            }
+            return others;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the clients: " + e.getMessage(), e);
+        }
+    }
+
+    private static String line(java.io.DataInputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
     private static byte[] command(String... parts) {
         StringBuilder sb = new StringBuilder("*").append(parts.length).append("\r\n");
         for (String p : parts) {

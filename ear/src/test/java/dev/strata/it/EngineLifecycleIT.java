@@ -133,7 +133,7 @@ class EngineLifecycleIT {
         assertThat(api.get(dbs.path(id) + "/status").raw()).isEqualTo("{\"ready\":0,\"desired\":0}");
         assertThat(Host.serverProcesses(id)).isEmpty();
         assertThat(Host.isRunning(awake)).isFalse();
-        assertThatThrownBy(client::read).as("a sleeping database answers nobody").isInstanceOf(Exception.class);
+        // (a client's connection would wake it: WakeOnConnectIT)
         assertThat(Files.isDirectory(Host.instanceDir(id))).isTrue();
         JsonNode asleep = api.get(dbs.path(id)).json();
         assertThat(asleep.path("memory").asText()).isEqualTo("1Gi");

@@ -93,6 +93,11 @@ public class StrataConfig {
         return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_IDLE_CHECK_SECONDS").orElse("30")));
     }
 
+    /** {@code STRATA_AUTO_SLEEP_MINUTE_SECONDS} (60): the length of an autoSleepMinutes minute; for tests only. */
+    public Duration autoSleepMinute() {
+        return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_AUTO_SLEEP_MINUTE_SECONDS").orElse("60")));
+    }
+
     /** {@code STRATA_DEFAULT_STORAGE_CLASS}: what a database without a storageClass reports. */
     public String defaultStorageClass() {
         return Settings.get("STRATA_DEFAULT_STORAGE_CLASS").orElse(driver().equals("local") ? "local" : "standard");

@@ -111,7 +111,7 @@ public class IdleSleep {
             }
             if (clients > 0) {
                 lastBusy.put(id, now);
-            } else if (Duration.between(since, now).toMinutes() >= minutes) {
+            } else if (Duration.between(since, now).compareTo(config.autoSleepMinute().multipliedBy(minutes)) >= 0) {
                 try {
                     if (databases.sleepWhenIdle(id)) {
                         LOG.info(() -> "database " + id + " had no clients for " + minutes + " minute(s): it sleeps (autoSleepMinutes)");

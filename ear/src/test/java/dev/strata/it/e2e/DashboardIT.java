@@ -126,6 +126,27 @@ class DashboardIT {
         browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
         assertThat(web.findElement(By.id("live:facts")).getText()).contains("1Gi").contains("20 GB");
 
+        // idle sleep: a bad value is refused next to the field, a good one saved
+        web.navigate().to(projectUrl);
+        assertThat(web.findElement(By.id("idleHelp")).getText()).contains("never sleeps by itself");
+        WebElement idle = web.findElement(By.id("idle:autoSleepMinutes"));
+        idle.clear();
+        idle.sendKeys("99999");
+        web.findElement(By.id("idle:save")).click();
+        WebElement idleRefusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#idle .field-error")));
+        assertThat(idleRefusal.getText()).contains("0 (never) to 10080");
+        assertThat(web.findElement(By.id("idleHelp")).getText()).contains("never sleeps by itself");
+        idle = web.findElement(By.id("idle:autoSleepMinutes"));
+        idle.clear();
+        idle.sendKeys("240");
+        web.findElement(By.id("idle:save")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("idleHelp"), "sleeps after 240 idle minute(s)"));
+        idle = web.findElement(By.id("idle:autoSleepMinutes"));
+        idle.clear();
+        idle.sendKeys("0");
+        web.findElement(By.id("idle:save")).click();
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("idleHelp"), "never sleeps by itself"));
+
         // sleep and wake the project
         web.navigate().to(projectUrl);
         web.findElement(By.id("lifecycle:sleep")).click();

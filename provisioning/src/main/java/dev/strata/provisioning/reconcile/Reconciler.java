@@ -240,6 +240,9 @@ public class Reconciler {
         InstanceObservation observed;
         try {
             EngineDriver driver = drivers.forEngine(work.engine());
+            if ((work.cloneSourceId() != null || work.restoreBackupId() != null) && !work.deletionRequested()) {
+                frontDoor.hold(id); // its server goes down for the copy: clients wait for the restored one
+            }
             if (work.cloneSourceId() != null && !work.deletionRequested()) {
                 cloneParent(work, driver);
             }

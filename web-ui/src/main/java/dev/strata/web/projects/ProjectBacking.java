@@ -139,6 +139,36 @@ public class ProjectBacking implements Serializable {
         }
     }
 
+    /** The idle-sleep form's value: the project's autoSleepMinutes until the user types another. */
+    public String getAutoSleepMinutes() {
+        if (autoSleepMinutes == null) {
+            Project p = getProject();
+            return p == null ? "0" : String.valueOf(p.autoSleepMinutes());
+        }
+        return autoSleepMinutes;
+    }
+
+    public void setAutoSleepMinutes(String autoSleepMinutes) {
+        this.autoSleepMinutes = autoSleepMinutes;
+    }
+
+    public void saveAutoSleep() {
+        String typed = autoSleepMinutes == null ? "" : autoSleepMinutes.trim();
+        if (!typed.matches("\\d{1,5}")) {
+            Messages.show(new dev.strata.domain.shared.InvalidInputException("autoSleepMinutes",
+                    "Enter a whole number of minutes from 0 (never) to " + Project.MAX_AUTO_SLEEP_MINUTES), Map.of("autoSleepMinutes", "idle:autoSleepMinutes"));
+            return;
+        }
+        try {
+            Project p = projects.update(user.caller(), id, false, null, Integer.parseInt(typed));
+            Messages.info(p.autoSleepMinutes() == 0 ? "Databases of this project no longer sleep by themselves"
+                    : "Databases of this project sleep after " + p.autoSleepMinutes() + " minute(s) without clients");
+            autoSleepMinutes = null;
+        } catch (DomainException e) {
+            Messages.show(e, Map.of("autoSleepMinutes", "idle:autoSleepMinutes"));
+        }
+    }
+
     public void sleep() {
         try {
             projects.sleep(user.caller(), id);
@@ -175,6 +205,8 @@ public class ProjectBacking implements Serializable {
             default -> false;
         });
     }
+
+    private String autoSleepMinutes;
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }

@@ -101,8 +101,10 @@ public class FrontDoor {
             return false;
         }
         d.waker = waker;
-        d.open = false;
-        d.asleep = true;
+        synchronized (d.waiting) {
+            d.open = false;
+            d.asleep = true;
+        }
         return true;
     }
 
@@ -114,9 +116,9 @@ public class FrontDoor {
         }
         d.serverPort = serverPort;
         d.asleep = false;
-        d.open = true;
         List<Waiting> go;
         synchronized (d.waiting) {
+            d.open = true; // under the lock: a connection arriving now is either drained here or passed at once
             go = new ArrayList<>(d.waiting);
             d.waiting.clear();
         }
@@ -133,8 +135,10 @@ public class FrontDoor {
     public void hold(String databaseId) {
         Door d = doors.get(databaseId);
         if (d != null) {
-            d.open = false;
-            d.asleep = false;
+            synchronized (d.waiting) {
+                d.open = false;
+                d.asleep = false;
+            }
         }
     }
 
@@ -244,6 +248,7 @@ public class FrontDoor {
         while (!closed) {
             try {
                 selector.select(500);
+                closePending();
                 synchronized (registrations) {
                     for (Door d : registrations) {
                         if (d.listener.isOpen()) {
@@ -265,6 +270,7 @@ public class FrontDoor {
                     }
                 }
                 expireWaiting();
+                closePending();
             } catch (java.nio.channels.ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -276,12 +282,16 @@ public class FrontDoor {
     }
 
     private void arrived(Door d, SocketChannel client) {
-        if (d.open) {
+        boolean open;
+        synchronized (d.waiting) {
+            open = d.open;
+            if (!open) {
+                d.waiting.add(new Waiting(client, System.currentTimeMillis()));
+            }
+        }
+        if (open) {
             passThrough(d, client);
             return;
-        }
-        synchronized (d.waiting) {
-            d.waiting.add(new Waiting(client, System.currentTimeMillis()));
         }
         if (d.asleep) {
             d.asleep = false;
@@ -375,19 +385,70 @@ public class FrontDoor {
         }
     }
 
+    /**
+     * Releases the door's port before returning: a channel registered with a selector keeps its socket until the
+     * selector has dropped its key, so the selector thread drops the key and closes the channel.
+     */
     private void closeDoor(Door d) {
-        try {
-            d.listener.close();
-        } catch (IOException e) {
-            // released anyway
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Selector s = selector;
+        if (s != null && acceptor != null && acceptor.isAlive() && Thread.currentThread() != acceptor) {
+            synchronized (closing) {
+                closing.add(new Closing(d, done));
+            }
+            s.wakeup();
+            try {
+                done.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            release(d);
         }
         synchronized (d.waiting) {
             d.waiting.forEach(w -> quietly(w.client()));
             d.waiting.clear();
         }
         d.sockets.forEach(FrontDoor::closeQuietly);
-        if (selector != null) {
-            selector.wakeup();
+    }
+
+    private record Closing(Door door, java.util.concurrent.CountDownLatch done) {
+    }
+
+    private final List<Closing> closing = new ArrayList<>();
+
+    /** In the selector thread: the doors being closed lose their keys, then their channels. */
+    private void closePending() {
+        List<Closing> now;
+        synchronized (closing) {
+            now = new ArrayList<>(closing);
+            closing.clear();
+        }
+        if (now.isEmpty()) {
+            return;
+        }
+        for (Closing c : now) {
+            SelectionKey k = c.door().listener.keyFor(selector);
+            if (k != null) {
+                k.cancel();
+            }
+        }
+        try {
+            selector.selectNow(); // drops the cancelled keys
+        } catch (IOException e) {
+            // the channels are closed below anyway
+        }
+        for (Closing c : now) {
+            release(c.door());
+            c.done().countDown();
+        }
+    }
+
+    private static void release(Door d) {
+        try {
+            d.listener.close();
+        } catch (IOException e) {
+            // released anyway
         }
     }
 

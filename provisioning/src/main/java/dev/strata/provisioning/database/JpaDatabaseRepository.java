@@ -121,7 +121,9 @@ public class JpaDatabaseRepository implements DatabaseRepository {
 
     @Override
     public Set<Integer> usedPorts() {
-        return new HashSet<>(em.createQuery("select d.port from Database d where d.port is not null", Integer.class).getResultList());
+        Set<Integer> used = new HashSet<>(em.createQuery("select d.port from Database d where d.port is not null", Integer.class).getResultList());
+        used.addAll(em.createQuery("select d.tlsPort from Database d where d.tlsPort is not null", Integer.class).getResultList());
+        return used;
     }
 
     @Override

@@ -164,13 +164,17 @@ class LocalTlsTest {
     // --- PostgreSQL ---
 
     private static Connection pg(int port, String sslmode) throws SQLException {
+        return pg("localhost", port, sslmode);
+    }
+
+    private static Connection pg(String host, int port, String sslmode) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "app");
         p.setProperty("password", "app-password-1");
         p.setProperty("sslmode", sslmode);
         p.setProperty("sslrootcert", caFile.toString());
         p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/app", p);
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/app", p);
     }
 
     private static Object pgOne(Connection c, String sql) throws SQLException {
@@ -208,6 +212,9 @@ class LocalTlsTest {
 
         try (Connection c = pg(36410, "verify-full")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(true);
+        }
+        try (Connection c = pg("127.0.0.1", 36410, "verify-full")) {
+            assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).as("an IP address name verifies too").isEqualTo(true);
         }
         try (Connection c = pg(36410, "disable")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(false);
@@ -252,13 +259,17 @@ class LocalTlsTest {
     // --- MariaDB ---
 
     private static Connection maria(int port, String sslMode) throws SQLException {
+        return maria("localhost", port, sslMode);
+    }
+
+    private static Connection maria(String host, int port, String sslMode) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "app");
         p.setProperty("password", "app-password-1");
         p.setProperty("sslMode", sslMode);
         p.setProperty("serverSslCert", caFile.toString());
         p.setProperty("connectTimeout", "5000");
-        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://localhost:" + port + "/app", p);
+        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://" + host + ":" + port + "/app", p);
     }
 
     private static String status(Connection c, String name) throws SQLException {
@@ -274,6 +285,9 @@ class LocalTlsTest {
 
         try (Connection c = maria(36412, "verify-full")) {
             assertThat(status(c, "Ssl_version")).startsWith("TLSv1.");
+        }
+        try (Connection c = maria("127.0.0.1", 36412, "verify-full")) {
+            assertThat(status(c, "Ssl_version")).as("an IP address name verifies too").startsWith("TLSv1.");
         }
         try (Connection c = maria(36412, "disable")) {
             assertThat(status(c, "Ssl_version")).isEmpty();

@@ -145,11 +145,6 @@ public class ServerCertificates {
         }
     }
 
-    /** Forgets what was remembered of an instance (its directory is gone). */
-    public void forget(InstanceSpec spec) {
-        known.remove(certificate(spec));
-    }
-
     /** A client context that trusts Strata's authority only (Strata's own health checks over TLS). */
     public SSLContext clientContext() {
         if (clientContext == null) {

@@ -373,5 +373,10 @@ class LocalTlsTest {
         assertThat(Resp.call("localhost", 36419, "app", "app-password-1", certificates.clientContext().getSocketFactory(), "PING"))
                 .isEqualTo("+PONG");
         assertThat(redis.connection(spec).uri()).startsWith("rediss://");
+        // the backup's redis-cli speaks TLS to it with the arguments the driver gives it
+        CommandResult cli = new HostAccount(config).runAsAccount(List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", "36419",
+                "--user", RedisLocalDriver.ADMIN_USER, "--no-auth-warning", "--tls", "--cacert", certificates.authorityFile(spec).toString(), "PING"),
+                "", Duration.ofSeconds(30), java.util.Map.of("REDISCLI_AUTH", "admin-password-1"));
+        assertThat(cli.output()).as(cli.tail()).contains("PONG");
     }
 }

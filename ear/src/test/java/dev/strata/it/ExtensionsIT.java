@@ -97,6 +97,13 @@ class ExtensionsIT {
                     assertThat(scalar(s, "SELECT id FROM items ORDER BY embedding <-> '[1,2,3.9]' LIMIT 1")).isEqualTo("3");
                 }
 
+                // PostGIS where installed (Debian's postgresql-15-postgis-3; .ci/run leaves it out: ~46 packages)
+                if (installed(version).contains("postgis")) {
+                    s.execute("CREATE EXTENSION postgis");
+                    assertThat(scalar(s, "SELECT ST_Distance('POINT(0 0)'::geometry, 'POINT(3 4)'::geometry)::text")).isEqualTo("5");
+                    assertThat(scalar(s, "SELECT ST_AsText(ST_Buffer('POINT(0 0)'::geometry, 1, 1))")).startsWith("POLYGON((1 0");
+                }
+
                 // outside the allow-list: refused with PostgreSQL's own message, and nothing created
                 assertThatThrownBy(() -> s.execute("CREATE EXTENSION file_fdw"))
                         .isInstanceOf(SQLException.class)

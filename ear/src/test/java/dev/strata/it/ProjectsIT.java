@@ -172,6 +172,9 @@ class ProjectsIT {
             expected.put("SHOP_" + up + "_URL", shopUri);
             expected.put("ORDERS_" + up + "_URL", ordersUri);
             expected.put("CACHE_" + up + "_URL", cacheUri);
+            // TLS on (prefer, the default): the Redis of REDIS_URL over TLS, Heroku's name (see TlsIT)
+            expected.put("REDIS_TLS_URL", dbs.connection(cache).path("tlsUri").asText());
+            assertThat(expected.get("REDIS_TLS_URL")).startsWith("rediss://");
             assertThat(databaseVariables(project)).containsExactlyEntriesOf(expected);
             assertThat(databaseVariablesDotenv(project)).containsExactlyEntriesOf(expected);
             JsonNode shown = api.get("/api/v1/projects/" + project).json();
@@ -231,6 +234,7 @@ class ProjectsIT {
             assertThat(api.get("/api/v1/projects/" + project).json().path("primaryDatabaseId").isNull()).isTrue();
             expected.remove("REDIS_URL");
             expected.remove("CACHE_" + up + "_URL");
+            expected.remove("REDIS_TLS_URL");
             assertThat(databaseVariables(project)).containsExactlyEntriesOf(expected);
             Api.Reply deleted = api.patch("/api/v1/projects/" + project, "{\"primaryDatabaseId\":\"" + cache + "\"}");
             assertThat(deleted.status()).as(deleted.raw()).isEqualTo(422);

@@ -30,6 +30,6 @@ public final class DatabaseAssembler {
     }
 
     public static ConnectionDto toDto(ConnectionInfo c) {
-        return new ConnectionDto(c.uri(), c.username(), c.password(), c.host(), c.port(), c.databaseName(), c.jdbcUrl());
+        return new ConnectionDto(c.uri(), c.username(), c.password(), c.host(), c.port(), c.databaseName(), c.jdbcUrl(), c.tlsUri());
     }
 }

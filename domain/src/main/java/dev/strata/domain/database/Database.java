@@ -20,7 +20,8 @@ import java.time.Instant;
 @Table(name = "strata_database",
         uniqueConstraints = {
                 @UniqueConstraint(name = "uq_database_slug", columnNames = {"workspace_id", "slug"}),
-                @UniqueConstraint(name = "uq_database_port", columnNames = {"port"})},
+                @UniqueConstraint(name = "uq_database_port", columnNames = {"port"}),
+                @UniqueConstraint(name = "uq_database_tls_port", columnNames = {"tls_port"})},
         indexes = @Index(name = "ix_database_workspace", columnList = "workspace_id, id"))
 public class Database extends WorkspaceOwned {
 
@@ -111,6 +112,10 @@ public class Database extends WorkspaceOwned {
     @Column(name = "server_port")
     private Integer serverPort;
 
+    /** A second port for TLS where the server cannot offer TLS on its port (a local Redis); null elsewhere and for older databases. */
+    @Column(name = "tls_port")
+    private Integer tlsPort;
+
     @Column(name = "username", nullable = false, length = 63)
     private String username;
 
@@ -173,6 +178,7 @@ public class Database extends WorkspaceOwned {
         d.storageGb = storage.gb();
         d.storageClass = storageClass;
         d.port = identity.port();
+        d.tlsPort = identity.tlsPort();
         d.username = identity.username();
         d.databaseName = identity.databaseName();
         d.passwordSealed = identity.passwordSealed();
@@ -383,13 +389,13 @@ public class Database extends WorkspaceOwned {
     /** What the driver works with: the port is the one the server itself listens on ({@link #serverPort} once fronted). */
     public InstanceSpec spec(String password, String adminPassword) {
         return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass,
-                serverPort != null ? serverPort : port, username, databaseName, password, adminPassword, sleepRequested);
+                serverPort != null ? serverPort : port, username, databaseName, password, adminPassword, sleepRequested, tlsPort);
     }
 
     /** What clients are told (connection info, environment): the public port, whoever holds it. */
     public InstanceSpec publicSpec(String password) {
         return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass, port,
-                username, databaseName, password, null, sleepRequested);
+                username, databaseName, password, null, sleepRequested, tlsPort);
     }
 
     /** From now on the server listens on {@code loopbackPort} and Strata's front door on {@link #port}. */
@@ -443,6 +449,7 @@ public class Database extends WorkspaceOwned {
     public int readyReplicas() { return readyReplicas; }
     public int desiredReplicas() { return sleepRequested || deletionRequested ? 0 : 1; }
     public Integer port() { return port; }
+    public Integer tlsPort() { return tlsPort; }
     public String username() { return username; }
     public String databaseName() { return databaseName; }
     public String passwordSealed() { return passwordSealed; }

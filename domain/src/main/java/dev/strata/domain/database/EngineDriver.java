@@ -15,6 +15,14 @@ public interface EngineDriver {
     /** Whether this driver needs a TCP port from Strata's range for each database. */
     boolean needsPort();
 
+    /**
+     * Whether a new database needs a second port for TLS (a server that cannot offer TLS and plain connections on
+     * one port); asked at creation only, the port is the database's for life.
+     */
+    default boolean needsTlsPort() {
+        return false;
+    }
+
     /** Create the server if absent, apply the spec's settings (restarting if they changed), start it, report. */
     InstanceObservation ensureRunning(InstanceSpec spec);
 

@@ -97,6 +97,9 @@ class DashboardIT {
         assertThat(web.findElement(By.id("projectDatabases")).getText()).contains("primary · DATABASE_URL");
         assertThat(web.findElement(By.id("env-DATABASE_URL")).getText()).isEqualTo("••••••••");
         assertThat(web.findElements(By.cssSelector("#environment code.secret[id$='_URL']"))).hasSizeGreaterThanOrEqualTo(2);
+        // TLS on (the default): the CA certificate is a variable, not a secret, and a download
+        assertThat(web.findElement(By.id("env-DATABASE_CA_CERT")).getText()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(web.findElement(By.id("downloadCa")).getAttribute("href")).endsWith("/ca.pem");
         browser.screenshot("04-project");
 
         // the database page: reveal the URI, then resize
@@ -107,6 +110,8 @@ class DashboardIT {
         assertThat(web.findElement(By.id("uri")).getText()).startsWith("postgresql://").doesNotContain("••••");
         web.findElement(By.id("copyUri")).click();
         browser.await().until(ExpectedConditions.textToBe(By.id("copyUri"), "Copied"));
+        assertThat(web.findElement(By.id("downloadCa")).getText()).isEqualTo("Download CA certificate");
+        assertThat(web.findElement(By.id("downloadCa")).getAttribute("href")).endsWith("/ca.pem");
         browser.screenshot("05-database");
 
         WebElement storage = web.findElement(By.id("resize:storageGb"));
@@ -186,6 +191,7 @@ class DashboardIT {
         browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Session cache"));
         browser.await(Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
         assertThat(web.findElement(By.id("uri")).getText()).startsWith("redis://");
+        assertThat(web.findElement(By.id("tlsUri")).getText()).startsWith("rediss://").contains("••••••••");
         web.findElement(By.id("lifecycle:delete")).click();
         web.switchTo().alert().accept();
         browser.await().until(ExpectedConditions.urlContains("/databases/index.xhtml"));

@@ -65,6 +65,11 @@ public class StrataConfig {
         return PortRange.parse(Settings.get("STRATA_PORT_RANGE").orElse("15432-16431"));
     }
 
+    /** {@code STRATA_TLS_MODE}: {@code prefer} (default), {@code require} or {@code off}; see {@link TlsMode}. */
+    public TlsMode tlsMode() {
+        return Settings.get("STRATA_TLS_MODE").map(TlsMode::parse).orElse(TlsMode.PREFER);
+    }
+
     /** {@code STRATA_RUN_AS}: the unprivileged account database servers run as when Strata runs as root. */
     public String runAs() {
         return Settings.get("STRATA_RUN_AS").orElse("strata");

@@ -144,9 +144,10 @@ public class Databases {
             identifier = ("db_" + identifier).substring(0, Math.min(63, identifier.length() + 3));
         }
         Integer port = drivers.forEngine(engine).needsPort() ? ports.allocate() : null;
+        Integer tlsPort = drivers.forEngine(engine).needsTlsPort() ? ports.allocate() : null;
         InstanceIdentity identity = new InstanceIdentity(port, username != null ? username : identifier,
                 databaseName != null ? databaseName : identifier,
-                secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)));
+                secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)), tlsPort);
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
         databases.add(db);

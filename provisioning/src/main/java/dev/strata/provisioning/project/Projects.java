@@ -22,6 +22,7 @@ import dev.strata.provisioning.workspace.Workspaces;
 import dev.strata.domain.storage.Bucket;
 import dev.strata.domain.storage.StorageRepository;
 import java.util.Optional;
+import dev.strata.domain.database.ConnectionInfo;
 import jakarta.annotation.Resource;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
@@ -32,6 +33,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +51,10 @@ public class Projects {
 
     /** The storage variables Strata sets; never given to a database ({@link DatabaseEnvNames}). */
     public static final Set<String> STORAGE_NAMES = Set.of("STORAGE_ENDPOINT", "STORAGE_BUCKET", "STORAGE_KEY", "STORAGE_SECRET", "STORAGE_REGION");
+    /** The TLS variables Strata sets (where TLS is on); reserved always, so that turning TLS on renames no database's variable. */
+    public static final Set<String> TLS_NAMES = Set.of("REDIS_TLS_URL", "DATABASE_CA_CERT");
+    private static final Set<String> OTHER_NAMES = java.util.stream.Stream.concat(STORAGE_NAMES.stream(), TLS_NAMES.stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Projects.class.getName());
 
     @Inject
@@ -59,6 +65,9 @@ public class Projects {
 
     @Inject
     EngineDrivers drivers;
+
+    @Inject
+    dev.strata.provisioning.tls.CaCertificates caCertificates;
 
     @Inject
     SecretBox secrets;
@@ -223,10 +232,18 @@ public class Projects {
         List<Database> live = live(p);
         Map<String, Database> byId = new HashMap<>();
         live.forEach(d -> byId.put(d.id(), d));
-        Map<String, Optional<String>> uris = new HashMap<>();
-        DatabaseEnvNames.assign(entries(live), p.primaryDatabaseId(), STORAGE_NAMES).forEach((name, databaseId) ->
-                uris.computeIfAbsent(databaseId, id -> databaseUrl(byId.get(id)))
-                        .ifPresent(url -> env.add(new EnvVar(name, url, MANAGED_BY))));
+        Map<String, Optional<ConnectionInfo>> connections = new HashMap<>();
+        LinkedHashMap<String, String> names = DatabaseEnvNames.assign(entries(live), p.primaryDatabaseId(), OTHER_NAMES);
+        names.forEach((name, databaseId) ->
+                connections.computeIfAbsent(databaseId, id -> connection(byId.get(id)))
+                        .ifPresent(c -> env.add(new EnvVar(name, c.uri(), MANAGED_BY))));
+        // Heroku's convention: REDIS_TLS_URL, rediss:// to the same Redis as REDIS_URL (on its TLS port, where it has one)
+        Optional.ofNullable(names.get(DatabaseEnvNames.REDIS_URL)).flatMap(id -> connections.computeIfAbsent(id, i -> connection(byId.get(i))))
+                .map(c -> c.tlsUri() != null ? c.tlsUri() : c.uri().startsWith("rediss://") ? c.uri() : null)
+                .ifPresent(url -> env.add(new EnvVar("REDIS_TLS_URL", url, MANAGED_BY)));
+        if (!live.isEmpty() && caCertificates.available()) {
+            env.add(new EnvVar("DATABASE_CA_CERT", caCertificates.pem(), MANAGED_BY));
+        }
         Optional<IssuedStorageKey> key = buckets.currentKey(p.id());
         List<Bucket> projectBuckets = storage.buckets(p.workspaceId(), p.id());
         if (key.isPresent() || !projectBuckets.isEmpty()) {
@@ -242,13 +259,13 @@ public class Projects {
     }
 
     /**
-     * The primary database's URI; empty while it is not known yet (an operator publishes it once the database is
+     * The database's connection info; empty while it is not known yet (an operator publishes it once the database is
      * provisioned) or cannot be read now.
      */
-    private Optional<String> databaseUrl(Database primary) {
+    private Optional<ConnectionInfo> connection(Database primary) {
         try {
             return Optional.of(drivers.forEngine(primary.engine())
-                    .connection(primary.publicSpec(secrets.open(primary.passwordSealed()))).uri());
+                    .connection(primary.publicSpec(secrets.open(primary.passwordSealed()))));
         } catch (ConflictException | UnavailableException e) {
             return Optional.empty();
         }

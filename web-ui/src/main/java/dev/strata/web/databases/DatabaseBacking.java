@@ -29,6 +29,9 @@ public class DatabaseBacking implements Serializable {
     @Inject
     transient CurrentUser user;
 
+    @Inject
+    transient dev.strata.provisioning.tls.CaCertificates caCertificates;
+
     private String id;
     private transient Database db;
     private boolean gone;
@@ -70,6 +73,17 @@ public class DatabaseBacking implements Serializable {
     public String getMaskedUri() {
         ConnectionInfo c = getConnection();
         return c == null ? "" : c.uri().replace(c.password(), "••••••••");
+    }
+
+    /** The rediss:// URI of a server with a TLS port of its own, password masked; empty elsewhere. */
+    public String getMaskedTlsUri() {
+        ConnectionInfo c = getConnection();
+        return c == null || c.tlsUri() == null ? "" : c.tlsUri().replace(c.password(), "••••••••");
+    }
+
+    /** Whether the dashboard offers the CA certificate that verifies the servers ({@code /ca.pem}). */
+    public boolean isCaAvailable() {
+        return caCertificates.available();
     }
 
     public void resize() {

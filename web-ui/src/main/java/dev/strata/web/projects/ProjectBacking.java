@@ -35,6 +35,9 @@ public class ProjectBacking implements Serializable {
     transient Projects projects;
 
     @Inject
+    transient dev.strata.provisioning.tls.CaCertificates caCertificates;
+
+    @Inject
     transient Databases databases;
 
     @Inject
@@ -69,6 +72,11 @@ public class ProjectBacking implements Serializable {
     }
 
     /** Masked until revealed: the storage secret and every database URL (each carries its password). */
+    /** Whether the dashboard offers the CA certificate that verifies the databases ({@code /ca.pem}). */
+    public boolean isCaAvailable() {
+        return caCertificates.available();
+    }
+
     public boolean secret(String name) {
         return SECRET_VARS.contains(name) || name.endsWith("_URL");
     }

@@ -206,7 +206,12 @@ public class LocalInstances {
 
     /** {@code scheme://user:password@host:port/path} with user and password URL-encoded. */
     public String uri(String scheme, InstanceSpec spec, String path) {
-        return scheme + "://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + uriHost() + ":" + spec.port() + "/" + path;
+        return uri(scheme, spec.port(), spec, path);
+    }
+
+    /** As {@link #uri(String, InstanceSpec, String)} on another port of the server (its TLS port). */
+    public String uri(String scheme, int port, InstanceSpec spec, String path) {
+        return scheme + "://" + enc(spec.username()) + ":" + enc(spec.password()) + "@" + uriHost() + ":" + port + "/" + path;
     }
 
     /**

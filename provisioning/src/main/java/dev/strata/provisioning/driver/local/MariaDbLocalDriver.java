@@ -14,6 +14,7 @@ import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.config.TlsMode;
 import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,6 +45,9 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         dev.strata.domain.database.ClientConnections {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
+
+    @Inject
+    ServerCertificates certificates;
 
     @Inject
     StrataConfig config;
@@ -94,6 +98,7 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 Files.createDirectory(binlogs);
                 account.own(binlogs);
             }
+            boolean renewed = certificates.ensure(spec);
             boolean changed = writeSettings(spec, inst);
             Long pid = pid(inst);
             if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
@@ -101,6 +106,12 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             }
             if (pid == null || changed) {
                 start(inst);
+            } else if (renewed) {
+                // the server re-reads its certificate and key: no restart, no connection dropped
+                admin(inst, "FLUSH SSL;\n");
+            }
+            if (renewed) {
+                certificates.reloaded(spec);
             }
             admin(inst, "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
                     + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
@@ -129,6 +140,11 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         p.setProperty("password", spec.password());
         p.setProperty("connectTimeout", "3000");
         p.setProperty("socketTimeout", "10000");
+        if (config.tlsMode() == TlsMode.REQUIRE) {
+            // plain TCP is refused: the health check verifies the server against Strata's authority, as clients can
+            p.setProperty("sslMode", "verify-ca");
+            p.setProperty("serverSslCert", certificates.authorityFile(spec).toString());
+        }
         try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
@@ -175,7 +191,7 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     public ConnectionInfo connection(InstanceSpec spec) {
         String db = LocalInstances.enc(spec.databaseName());
         String jdbc = "jdbc:mariadb://" + instances.uriHost() + ":" + spec.port() + "/" + db + "?user=" + LocalInstances.enc(spec.username())
-                + "&password=" + LocalInstances.enc(spec.password());
+                + "&password=" + LocalInstances.enc(spec.password()) + (config.tlsMode() == TlsMode.REQUIRE ? "&sslMode=trust" : "");
         return new ConnectionInfo(instances.uri("mysql", spec, db), spec.username(), spec.password(), config.publicHost(),
                 spec.port(), spec.databaseName(), jdbc);
     }
@@ -225,13 +241,30 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 + "binlog_format = ROW\n"
                 + "sync_binlog = 1\n"
                 // shipped files are purged at once; without backups (nothing shipped) a week is kept, not forever
-                + "binlog_expire_logs_seconds = 604800\n";
+                + "binlog_expire_logs_seconds = 604800\n"
+                + tlsSettings(spec);
         Path file = inst.resolve("my.cnf");
         if (Files.exists(file) && Files.readString(file).equals(settings)) {
             return false;
         }
         instances.writePrivate(file, settings);
         return true;
+    }
+
+    /**
+     * TLS with the instance's certificate from Strata's authority; {@code STRATA_TLS_MODE=require} refuses plain
+     * TCP connections (the Unix socket, Strata's own, counts as secure). {@code FLUSH SSL} re-reads the files.
+     */
+    private String tlsSettings(InstanceSpec spec) {
+        TlsMode mode = config.tlsMode();
+        if (!mode.enabled()) {
+            return "";
+        }
+        return "ssl_cert = " + certificates.certificate(spec) + "\n"
+                + "ssl_key = " + certificates.key(spec) + "\n"
+                + "ssl_ca = " + certificates.authorityFile(spec) + "\n"
+                + "tls_version = TLSv1.2,TLSv1.3\n"
+                + (mode == TlsMode.REQUIRE ? "require_secure_transport = ON\n" : "");
     }
 
     private void start(Path inst) {

@@ -14,6 +14,7 @@ import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.config.TlsMode;
 import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,6 +73,9 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
 
     @Inject
     ServerTemplates templates;
+
+    @Inject
+    ServerCertificates certificates;
 
     @Override
     public List<EngineOffer> offers() {
@@ -152,11 +156,22 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             if (!cluster.initialised()) {
                 initialise(spec);
             }
+            boolean renewed = certificates.ensure(spec);
             boolean settingsChanged = writeSettings(spec);
-            if (cluster.runningPid() != null && settingsChanged) {
+            boolean wasRunning = cluster.runningPid() != null;
+            if (wasRunning && settingsChanged) {
                 cluster.restart();
             } else {
                 cluster.start();
+            }
+            if (renewed && wasRunning && !settingsChanged) {
+                // the server re-reads its certificate and key on a reload: no restart, no connection dropped
+                try (Connection c = admin(spec); Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_reload_conf()");
+                }
+            }
+            if (renewed) {
+                certificates.reloaded(spec);
             }
             ensureApplicationDatabase(spec);
             return observe(spec);
@@ -221,10 +236,12 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     @Override
     public ConnectionInfo connection(InstanceSpec spec) {
         String db = LocalInstances.enc(spec.databaseName());
+        // TLS required: said in the URIs too, so that clients defaulting to plain (JDBC) do not fail
+        boolean require = config.tlsMode() == TlsMode.REQUIRE;
         String jdbc = "jdbc:postgresql://" + instances.uriHost() + ":" + spec.port() + "/" + db + "?user=" + LocalInstances.enc(spec.username())
-                + "&password=" + LocalInstances.enc(spec.password());
-        return new ConnectionInfo(instances.uri("postgresql", spec, db), spec.username(), spec.password(), config.publicHost(),
-                spec.port(), spec.databaseName(), jdbc);
+                + "&password=" + LocalInstances.enc(spec.password()) + (require ? "&sslmode=require" : "");
+        return new ConnectionInfo(instances.uri("postgresql", spec, db) + (require ? "?sslmode=require" : ""), spec.username(), spec.password(),
+                config.publicHost(), spec.port(), spec.databaseName(), jdbc);
     }
 
     // --- backups (pgBackRest) ---
@@ -666,14 +683,16 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
      * during a restore) as {@code strata_admin}, by peer authentication (pg_ident.conf map {@code strata}).
      */
     private String hba() {
+        // STRATA_TLS_MODE=require: TCP logins over TLS only (hostssl); a plain connection finds no line and is refused
+        String host = config.tlsMode() == TlsMode.REQUIRE ? "hostssl" : "host";
         StringBuilder sb = new StringBuilder("# Managed by Strata. Password (SCRAM) logins over TCP; the private socket is for Strata's own tools.\n")
                 .append("# TYPE  DATABASE  USER  ADDRESS  METHOD\n")
                 .append("local all " + ADMIN_USER + " peer map=strata\n")
-                .append("host all all 127.0.0.1/32 scram-sha-256\n")
-                .append("host all all ::1/128 scram-sha-256\n");
+                .append(host + " all all 127.0.0.1/32 scram-sha-256\n")
+                .append(host + " all all ::1/128 scram-sha-256\n");
         String bind = config.bindAddress();
         if (!bind.equals("127.0.0.1") && !bind.equals("localhost") && !bind.equals("::1")) {
-            sb.append("host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n");
+            sb.append(host + " all all 0.0.0.0/0 scram-sha-256\n" + host + " all all ::/0 scram-sha-256\n");
         }
         return sb.toString();
     }
@@ -726,11 +745,27 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 + "recovery_init_sync_method = syncfs\n"
                 // the allowed extensions: libraries preloaded, pgextwlist for the untrusted ones (PostgresExtensions)
                 + PostgresExtensions.settings(extensions(spec.version()),
-                        PostgresExtensions.whitelistInstalled(installation(spec.version()).pkgLibDir()));
+                        PostgresExtensions.whitelistInstalled(installation(spec.version()).pkgLibDir()))
+                + tlsSettings(spec);
         boolean changed = replace(data.resolve(SETTINGS_FILE), settings);
         changed |= replace(data.resolve("pg_hba.conf"), hba());
         changed |= replace(data.resolve("pg_ident.conf"), "# Managed by Strata\n# MAPNAME  SYSTEM-USERNAME  PG-USERNAME\nstrata " + account.name() + " " + ADMIN_USER + "\n");
         return changed;
+    }
+
+    /**
+     * TLS with the instance's certificate from Strata's authority (made here if missing: a restored copy may start
+     * before the first ensureRunning). The server re-reads both files on a reload (SIGHUP).
+     */
+    private String tlsSettings(InstanceSpec spec) throws IOException {
+        if (!config.tlsMode().enabled()) {
+            return "";
+        }
+        certificates.ensure(spec);
+        return "ssl = on\n"
+                + "ssl_cert_file = '" + certificates.certificate(spec) + "'\n"
+                + "ssl_key_file = '" + certificates.key(spec) + "'\n"
+                + "ssl_min_protocol_version = 'TLSv1.2'\n";
     }
 
     /** Replaces a file of the data directory atomically when its content differs; true when it did. */

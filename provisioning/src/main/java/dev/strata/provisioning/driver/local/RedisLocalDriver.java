@@ -10,6 +10,7 @@ import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.database.QuickLiveness;
 import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.config.TlsMode;
 import dev.strata.provisioning.driver.DriverPlace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,6 +47,9 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
     @Inject
     LocalInstances instances;
 
+    @Inject
+    ServerCertificates certificates;
+
     private volatile String installedVersion;
 
     @Override
@@ -64,6 +68,25 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
     @Override
     public boolean needsPort() {
         return true;
+    }
+
+    /**
+     * Redis serves plain and TLS connections on separate ports: with {@code STRATA_TLS_MODE=prefer} a new database
+     * gets a second port for TLS. With {@code require} its one port speaks TLS only.
+     */
+    @Override
+    public boolean needsTlsPort() {
+        return config.tlsMode() == TlsMode.PREFER;
+    }
+
+    /** Whether the server's main port speaks TLS only. */
+    private boolean tlsOnly() {
+        return config.tlsMode() == TlsMode.REQUIRE;
+    }
+
+    /** Strata's own connections verify the server against its authority when they must use TLS. */
+    private javax.net.ssl.SSLSocketFactory mainPortTls() {
+        return tlsOnly() ? certificates.clientContext().getSocketFactory() : null;
     }
 
     @Override
@@ -85,6 +108,7 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             if (!account.owns(data)) {
                 account.own(data);
             }
+            boolean renewed = certificates.ensure(spec);
             boolean changed = writeSettings(spec, inst);
             Long pid = pid(inst);
             if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
@@ -92,6 +116,16 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             }
             if (pid == null || changed) {
                 start(spec, inst);
+            } else if (renewed && servesTls(spec)) {
+                // setting a TLS file, even to the same path, makes Redis load its certificate and key again: no restart
+                String answer = Resp.call("127.0.0.1", spec.port(), ADMIN_USER, spec.adminPassword(), mainPortTls(),
+                        "CONFIG", "SET", "tls-cert-file", certificates.certificate(spec).toString());
+                if (!"+OK".equals(answer)) {
+                    return InstanceObservation.failed("redis-server did not load its renewed certificate: " + answer);
+                }
+            }
+            if (renewed) {
+                certificates.reloaded(spec);
             }
             return observe(spec);
         } catch (IOException e) {
@@ -110,7 +144,7 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
         if (pid(inst) == null) {
             return spec.sleeping() ? InstanceObservation.stoppedOnPurpose() : InstanceObservation.notReady("the server process is not running");
         }
-        String answer = Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password());
+        String answer = Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password(), mainPortTls());
         return answer == null ? InstanceObservation.ready(instances.storageUsed(spec))
                 : InstanceObservation.notReady("the server does not answer yet: " + answer);
     }
@@ -137,15 +171,42 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
 
     @Override
     public ConnectionInfo connection(InstanceSpec spec) {
+        if (tlsOnly()) {
+            return new ConnectionInfo(instances.uri("rediss", spec, "0"), spec.username(), spec.password(), config.publicHost(),
+                    spec.port(), "0", null);
+        }
+        String tlsUri = servesTls(spec) ? instances.uri("rediss", spec.tlsPort(), spec, "0") : null;
         return new ConnectionInfo(instances.uri("redis", spec, "0"), spec.username(), spec.password(), config.publicHost(),
-                spec.port(), "0", null);
+                spec.port(), "0", null, tlsUri);
+    }
+
+    /** Whether the server takes TLS connections: on its port (require), or on its TLS port (prefer, databases that have one). */
+    private boolean servesTls(InstanceSpec spec) {
+        TlsMode mode = config.tlsMode();
+        return mode == TlsMode.REQUIRE || mode == TlsMode.PREFER && spec.tlsPort() != null;
+    }
+
+    /**
+     * TLS settings: the certificate from Strata's authority on the TLS port (a separate one in prefer mode, the
+     * only one in require mode: {@code port 0} closes the plain one). Clients need no certificate of their own.
+     */
+    private String tlsSettings(InstanceSpec spec) {
+        if (!servesTls(spec)) {
+            return "port " + spec.port() + "\n";
+        }
+        return (tlsOnly() ? "port 0\ntls-port " + spec.port() + "\n" : "port " + spec.port() + "\ntls-port " + spec.tlsPort() + "\n")
+                + "tls-cert-file " + certificates.certificate(spec) + "\n"
+                + "tls-key-file " + certificates.key(spec) + "\n"
+                + "tls-ca-cert-file " + certificates.authorityFile(spec) + "\n"
+                + "tls-auth-clients no\n"
+                + "tls-protocols \"TLSv1.2 TLSv1.3\"\n";
     }
 
     private boolean writeSettings(InstanceSpec spec, Path inst) throws IOException {
         int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
         String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
                 + "bind " + config.bindAddress() + "\n"
-                + "port " + spec.port() + "\n"
+                + tlsSettings(spec)
                 + "protected-mode yes\n"
                 + "daemonize no\n"
                 + "pidfile " + inst.resolve("redis.pid") + "\n"
@@ -173,7 +234,7 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
         account.startDetached(List.of(server(), inst.resolve("redis.conf").toString()), inst.resolve("console.log"));
         long started = System.currentTimeMillis();
         while (true) {
-            if (Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password()) == null) {
+            if (Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password(), mainPortTls()) == null) {
                 return;
             }
             long waited = System.currentTimeMillis() - started;
@@ -213,8 +274,12 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
         Path rdb = inst.resolve("backup.rdb");
         try {
             Files.deleteIfExists(rdb);
-            CommandResult r = account.runAsAccount(List.of(cli(), "-h", "127.0.0.1", "-p", String.valueOf(spec.port()), "--user", ADMIN_USER,
-                    "--no-auth-warning", "--rdb", rdb.toString()), "", BACKUP_TIMEOUT, Map.of("REDISCLI_AUTH", spec.adminPassword()));
+            List<String> cli = new java.util.ArrayList<>(List.of(cli(), "-h", "127.0.0.1", "-p", String.valueOf(spec.port()), "--user", ADMIN_USER,
+                    "--no-auth-warning", "--rdb", rdb.toString()));
+            if (tlsOnly()) {
+                cli.addAll(List.of("--tls", "--cacert", certificates.authorityFile(spec).toString()));
+            }
+            CommandResult r = account.runAsAccount(cli, "", BACKUP_TIMEOUT, Map.of("REDISCLI_AUTH", spec.adminPassword()));
             if (!r.ok() || !Files.exists(rdb)) {
                 throw new IllegalStateException("redis-cli --rdb failed: " + r.tail());
             }

@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** Just enough of the Redis protocol (RESP) to check health: AUTH as the database's user, then PING. */
+/**
+ * Just enough of the Redis protocol (RESP) to check health: AUTH as the database's user, then PING; and to send
+ * Strata's own administrative commands. Over TLS when given a socket factory (a server that speaks TLS only).
+ */
 final class Resp {
 
     private Resp() {
@@ -16,22 +19,48 @@ final class Resp {
 
     /** Null when the server answered PONG to an authenticated PING, otherwise what went wrong. */
     static String ping(String host, int port, String user, String password) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 2_000);
-            s.setSoTimeout(5_000);
+        return ping(host, port, user, password, null);
+    }
+
+    /** As {@link #ping(String, int, String, String)}, over TLS when {@code tls} is not null. */
+    static String ping(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls) {
+        try {
+            String answer = call(host, port, user, password, tls, "PING");
+            return "+PONG".equals(answer) ? null : "PING answered " + answer;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * AUTH, then one command; its first reply line ({@code +OK}, {@code -ERR ...}). An AUTH that fails is an
+     * IOException saying so.
+     */
+    static String call(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls, String... command)
+            throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port), 2_000);
+            plain.setSoTimeout(5_000);
+            Socket s = plain;
+            if (tls != null) {
+                javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
+                javax.net.ssl.SSLParameters params = secure.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+                secure.setSSLParameters(params);
+                secure.startHandshake();
+                s = secure;
+            }
             OutputStream out = s.getOutputStream();
             out.write(command("AUTH", user, password));
-            out.write(command("PING"));
+            out.write(command(command));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String auth = in.readLine();
-            String pong = in.readLine();
+            String answer = in.readLine();
             if (!"+OK".equals(auth)) {
-                return "AUTH answered " + auth;
+                throw new IOException("AUTH answered " + auth);
             }
-            return "+PONG".equals(pong) ? null : "PING answered " + pong;
-        } catch (IOException e) {
-            return e.getMessage();
+            return answer;
         }
     }
 

@@ -54,7 +54,7 @@ class CustomResourcesMatchTheCrdsTest {
     private static InstanceSpec spec(Engine engine, String version, String cpu, int storageGb, String memory, boolean sleeping, String id) {
         return new InstanceSpec(id, "ws_01jcrdschemaworkspace00000000", "proj_01jcrdschemaproject0000000", engine, version,
                 CpuQuantity.parse(cpu), MemoryQuantity.parse(memory), new StorageSize(storageGb), "fast-ssd", null,
-                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
+                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping, null);
     }
 
     @Test

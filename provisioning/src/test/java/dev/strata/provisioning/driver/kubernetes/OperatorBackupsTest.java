@@ -89,7 +89,7 @@ class OperatorBackupsTest {
     private static InstanceSpec spec(Engine engine, String version, boolean sleeping, String id) {
         return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
                 CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
-                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
+                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping, null);
     }
 
     private static String newId() {
@@ -354,7 +354,7 @@ class OperatorBackupsTest {
         String name = KubernetesCluster.dnsName(id);
         InstanceSpec target = new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", Engine.MYSQL,
                 "11.4", CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
-                "orders", "orders", "new-app-pass", "new-admin-pass", false);
+                "orders", "orders", "new-app-pass", "new-admin-pass", false, null);
         driver.restore(target, restoreJob(bkp, sourceId, taken.location(), bkp + "@1", null));
 
         GenericKubernetesResource m = stored(MariaDbOperatorDriver.MARIADB, name);

@@ -68,7 +68,7 @@ class OperatorDriversTest {
     private static InstanceSpec spec(Engine engine, String version, String cpu, int storageGb, String memory, boolean sleeping, String id) {
         return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
                 CpuQuantity.parse(cpu), MemoryQuantity.parse(memory), new StorageSize(storageGb), "fast-ssd", null,
-                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping);
+                "orders", "orders", "app-pass/word+1", "admin-pass-2", sleeping, null);
     }
 
     private static String newId() {
@@ -289,7 +289,7 @@ class OperatorDriversTest {
         MariaDbOperatorDriver driver = new MariaDbOperatorDriver(cluster);
         InstanceSpec spec = new InstanceSpec(newId(), "ws_01jtestworkspace000000000000", null, Engine.MYSQL, "11.4",
                 CpuQuantity.parse("500m"), MemoryQuantity.parse("1Gi"), new StorageSize(10), "fast-ssd", null,
-                "orders", "17", "app-pass/word+1", "admin-pass-2", false);
+                "orders", "17", "app-pass/word+1", "admin-pass-2", false, null);
         JsonObject current = driver.desired(spec);
         JsonObject storedSpec = current.getAsJsonObject("spec");
         storedSpec.getAsJsonObject("resources").getAsJsonObject("limits").addProperty("cpu", "0.5");

@@ -61,7 +61,7 @@ class OperatorLifecycleTest {
     private static InstanceSpec spec(Engine engine, String version, String memory, boolean sleeping, String id, String username, String password) {
         return new InstanceSpec(id, "ws_01jtestworkspace000000000000", "proj_01jtestproject0000000000000", engine, version,
                 CpuQuantity.parse("500m"), MemoryQuantity.parse(memory), new StorageSize(10), "fast-ssd", null,
-                username, username, password, "admin-pass-2", sleeping);
+                username, username, password, "admin-pass-2", sleeping, null);
     }
 
     private static InstanceSpec spec(Engine engine, String version, String memory, boolean sleeping, String id) {

@@ -72,11 +72,20 @@ public class ServerTemplates {
 
     /** Copies the template's data directory to {@code target} (as the account, keeping modes), durably. */
     public void copy(Template template, Path target) throws IOException {
+        copy(template, target, (copied, dir) -> { });
+    }
+
+    /**
+     * Copies the template's data directory to {@code target}, lets {@code setUp} finish the copy (a database's own
+     * users, made while no server listens), then makes the whole of it durable at once.
+     */
+    public void copy(Template template, Path target, Maker setUp) throws IOException {
         InstanceFiles.deleteRecursively(target);
         CommandResult cp = account.runAsAccount(List.of("cp", "-a", template.data().toString(), target.toString()), Duration.ofMinutes(2));
         if (!cp.ok()) {
             throw new IllegalStateException("copying the template " + template.dir().getFileName() + " failed: " + cp.tail());
         }
+        setUp.make(target, template.dir());
         CommandResult sync = account.runAsAccount(List.of("sync", "-f", target.toString()), Duration.ofMinutes(1));
         if (!sync.ok()) {
             throw new IllegalStateException("sync failed: " + sync.tail());

@@ -601,37 +601,36 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     private void initialise(InstanceSpec spec) throws IOException {
         Path scratch = instanceDir(spec).resolve("data.init");
         instances.killAll(spec, scratch); // a setup of a Strata that was killed
-        templates.copy(template(spec), scratch, (target, templateDir) -> setUpOffline(spec, target));
+        try {
+            templates.copy(template(spec), scratch, List.of(bin(spec, "postgres"), "--single", "-D", scratch.toString(), "-j",
+                    "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_checkpoints=off", "-c", "fsync=off",
+                    "-c", "password_encryption=scram-sha-256", "postgres"), setUpSql(spec));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage().replace(spec.password(), "***").replace(spec.adminPassword(), "***"), e);
+        }
         Files.move(scratch, dataDir(spec), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
-     * The database's users and database in a copy of the template, by {@code postgres --single} with the SQL on
-     * standard input (never in argv). Any error ends the backend with a failure ({@code exit_on_error}); failed
-     * statements are not logged ({@code log_min_error_statement}), so no password reaches a log. {@code fsync} is
-     * off: the caller syncs the whole copy once before it is put in place.
+     * The database's users and database, for {@code postgres --single} in a copy of the template, on its standard
+     * input (never in argv). Any error ends the backend with a failure ({@code exit_on_error}); failed statements are
+     * not logged ({@code log_min_error_statement}), so no password reaches a log. {@code fsync} is off: the copy is
+     * synced as a whole before it is put in place.
      */
-    private void setUpOffline(InstanceSpec spec, Path data) {
+    private static String setUpSql(InstanceSpec spec) {
         for (String name : List.of(spec.username(), spec.databaseName())) {
             if (name.contains("\n") || name.contains("\r")) {
                 throw new IllegalStateException("a user or database name cannot hold a line break");
             }
         }
         // -j: a statement ends with a semicolon and an empty line; the literals hold no line breaks (E'' escapes)
-        String sql = "ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + lineLiteral(spec.adminPassword()) + ";\n\n"
+        return "ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + lineLiteral(spec.adminPassword()) + ";\n\n"
                 + "CREATE ROLE " + ident(spec.username()) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD "
                 + lineLiteral(spec.password()) + ";\n\n"
                 + "CREATE DATABASE " + ident(spec.databaseName()) + " OWNER " + ident(spec.username())
                 // a copy of template1's files rather than its pages through the WAL: about half the time (15 and later)
                 + (Integer.parseInt(spec.version()) >= 15 ? " STRATEGY = FILE_COPY" : "") + ";\n\n"
                 + "REVOKE ALL ON DATABASE " + ident(spec.databaseName()) + " FROM PUBLIC;\n\n";
-        CommandResult r = account.runAsAccount(List.of(bin(spec, "postgres"), "--single", "-D", data.toString(), "-j",
-                "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_checkpoints=off", "-c", "fsync=off",
-                "-c", "password_encryption=scram-sha-256", "postgres"), sql, Duration.ofMinutes(2));
-        if (!r.ok() || r.output().contains("ERROR:") || r.output().contains("FATAL:")) {
-            throw new IllegalStateException("setting up the database's users failed: " + r.tail().replace(spec.password(), "***")
-                    .replace(spec.adminPassword(), "***"));
-        }
     }
 
     private static final String BOOTSTRAP_PASSWORD = "bootstrap-password";

@@ -148,7 +148,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 return InstanceObservation.notReady(busy);
             }
             instances.prepare(spec);
-            if (!cluster.initialised()) {
+            boolean made = !cluster.initialised();
+            if (made) {
                 initialise(spec);
             }
             boolean settingsChanged = writeSettings(spec);
@@ -157,7 +158,11 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             } else {
                 cluster.start();
             }
-            ensureApplicationDatabase(spec);
+            if (!made) {
+                // a data directory made before its users were set up offline may still lack them (or have the
+                // template's admin password); for one made now this is done
+                ensureApplicationDatabase(spec);
+            }
             return observe(spec);
         } catch (IOException | SQLException e) {
             return InstanceObservation.failed("PostgreSQL " + spec.version() + ": " + e.getMessage());

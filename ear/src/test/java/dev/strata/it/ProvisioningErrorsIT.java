@@ -1,6 +1,7 @@
 package dev.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -78,6 +79,36 @@ class ProvisioningErrorsIT {
                 dbs.deleteQuietly(branch);
             }
             dbs.deleteQuietly(parent);
+        }
+    }
+
+    @ParameterizedTest(name = "a {0} database restored into a new one")
+    @ValueSource(strings = {"postgresql", "mysql"})
+    void earlyClientsOfARestoreIntoANewDatabaseSeeNoCredentialsError(String engine) throws Exception {
+        String slug = "early-src-" + engine.substring(0, 2) + "-" + suffix();
+        String source = dbs.create(slug, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
+        String copy = null;
+        try {
+            dbs.awaitStatus(source, "ready", Duration.ofSeconds(120));
+            TestDatabases.exec(dbs.connection(source).path("jdbcUrl").asText(), "CREATE TABLE t (x int)", "INSERT INTO t VALUES (1)");
+            Api.Reply requested = api.post(dbs.path(source) + "/backups", "");
+            assertThat(requested.status()).as(requested.raw()).isEqualTo(202);
+            String backup = "/api/v1/workspaces/" + api.workspaceId() + "/backups/" + requested.text("id");
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(api.get(backup).text("status")).isEqualTo("completed"));
+            // the restored files hold the source's passwords until Strata gives them the new database's own
+            Api.Reply restored = api.post(backup + "/restore", "{\"name\":\"Early copy\",\"slug\":\"early-copy-" + suffix() + "\"}");
+            assertThat(restored.status()).as(restored.raw()).isEqualTo(201);
+            copy = restored.text("id");
+            Map<String, Integer> failures = connectUntilReady(copy);
+            assertThat(failures.keySet()).as("what the client saw while %s was restored into %s: %s", source, copy, failures)
+                    .filteredOn(ProvisioningErrorsIT::credentialsError).isEmpty();
+            assertThat(TestDatabases.queryOne(dbs.connection(copy).path("jdbcUrl").asText(), "SELECT count(*) FROM t")).isEqualTo("1");
+        } finally {
+            if (copy != null) {
+                dbs.deleteQuietly(copy);
+            }
+            dbs.deleteQuietly(source);
         }
     }
 

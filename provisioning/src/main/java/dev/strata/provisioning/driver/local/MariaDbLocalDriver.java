@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * renamed into place, Strata's settings in {@code my.cnf}, {@code mariadbd} started detached in its own session,
  * administration over the instance's Unix socket by the account it runs as (socket authentication: no
  * administrator password exists, and nobody can log in as root over TCP), and an application user limited to the
- * application database. The version offered is the installed MariaDB's major.minor.
+ * application database, made by the server's {@code --init-file} at every start before it accepts a connection.
+ * The version offered is the installed MariaDB's major.minor.
  */
 @ApplicationScoped
 @DriverPlace("local")

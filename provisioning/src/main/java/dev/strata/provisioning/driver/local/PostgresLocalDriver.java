@@ -37,8 +37,9 @@ import java.util.stream.Stream;
 
 /**
  * PostgreSQL as a dedicated local server per database: a copy of the major's template cluster ({@link ServerTemplates},
- * one {@code initdb} per major) into a scratch directory that is renamed into place (so a crash never leaves a
- * half-initialised cluster in use), Strata's settings in {@code strata.conf},
+ * one {@code initdb} per major) into a scratch directory where a single-user backend makes the database's users and
+ * database, renamed into place (so a crash never leaves a half-initialised cluster in use, and the port never opens
+ * before the published credentials work), Strata's settings in {@code strata.conf},
  * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
  * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}, each
  * with the allow-listed extensions installed for it ({@link PostgresExtensions}).

@@ -149,6 +149,25 @@ class EarlyClientsTest {
     }
 
     @Test
+    void aFailedOfflineSetUpPutsNothingInPlaceAndTheNextPassCompletesIt() throws Exception {
+        PostgresLocalDriver driver = postgres();
+        InstanceSpec good = postgresSpec("db_early_retry");
+        // a user name the template has already: the single-user backend fails on CREATE ROLE
+        InstanceSpec clashing = new InstanceSpec(good.id(), good.workspaceId(), null, good.engine(), good.version(), good.cpu(), good.memory(),
+                good.storage(), null, good.port(), PostgresLocalDriver.ADMIN_USER, good.databaseName(), good.password(), good.adminPassword(), false);
+        InstanceObservation failed = driver.ensureRunning(clashing);
+        assertThat(failed.failure()).contains("already exists").doesNotContain(good.password()).doesNotContain(good.adminPassword());
+        Path inst = instances.dir(good);
+        assertThat(inst.resolve("data")).doesNotExist();
+        // what a killed Strata leaves: a half-made scratch copy; the next pass starts it again
+        assertThat(inst.resolve("data.init")).exists();
+        ready(driver.ensureRunning(good));
+        try (Connection c = postgresConnect(good)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
     @EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
     void timingOfANewPostgresDatabase() {
         PostgresLocalDriver driver = postgres();

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * renamed into place, Strata's settings in {@code my.cnf}, {@code mariadbd} started detached in its own session,
  * administration over the instance's Unix socket by the account it runs as (socket authentication: no
  * administrator password exists, and nobody can log in as root over TCP), and an application user limited to the
- * application database. The version offered is the installed MariaDB's major.minor.
+ * application database, made by the server's {@code --init-file} at every start before it accepts a connection.
+ * The version offered is the installed MariaDB's major.minor.
  */
 @ApplicationScoped
 @DriverPlace("local")
@@ -105,19 +106,18 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 throw new IllegalStateException("mariadbd (pid " + pid + ") did not stop for a restart");
             }
             if (pid == null || changed) {
-                start(inst);
-            } else if (renewed) {
-                // the server re-reads its certificate and key: no restart, no connection dropped
-                admin(inst, "FLUSH SSL;\n");
+                start(spec, inst);
+            } else {
+                Files.deleteIfExists(inst.resolve(SETUP_FILE)); // left by a Strata killed while the server started
+                if (renewed) {
+                    // the server re-reads its certificate and key: no restart, no connection dropped
+                    admin(inst, "FLUSH SSL;\n");
+                }
+                admin(inst, setUp(spec));
             }
             if (renewed) {
                 certificates.reloaded(spec);
             }
-            admin(inst, "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
-                    + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
-                    // a restored server has the source's user with the source's password: this database's own from here
-                    + "ALTER USER " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
-                    + "GRANT ALL PRIVILEGES ON " + ident(spec.databaseName()) + ".* TO " + account(spec) + ";\n");
             return observe(spec);
         } catch (IOException e) {
             return InstanceObservation.failed("MariaDB: " + e.getMessage());
@@ -267,8 +267,40 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 + (mode == TlsMode.REQUIRE ? "require_secure_transport = ON\n" : "");
     }
 
-    private void start(Path inst) {
-        account.startDetached(List.of(server(), "--defaults-file=" + inst.resolve("my.cnf")), inst.resolve("console.log"));
+    /** The file of SQL a starting server runs before it accepts any connection ({@code --init-file}). */
+    static final String SETUP_FILE = "setup.sql";
+
+    /**
+     * The application database and user, with this database's password (a restored server has the source's user with
+     * the source's password: this database's own from here). Idempotent: run at every start of the server.
+     */
+    private static String setUp(InstanceSpec spec) {
+        return "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
+                + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
+                + "ALTER USER " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
+                + "GRANT ALL PRIVILEGES ON " + ident(spec.databaseName()) + ".* TO " + account(spec) + ";\n";
+    }
+
+    /**
+     * Starts the server with the database's user and database made by its {@code --init-file}, which mariadbd runs
+     * before it accepts the first connection: a client that connects early waits for the handshake or is refused,
+     * and never meets a missing user or database (1045, 1049, 1130). The file (private to the account, it holds the
+     * password) is removed as soon as the server answers; mariadbd has read it by then.
+     */
+    private void start(InstanceSpec spec, Path inst) throws IOException {
+        Path setUp = inst.resolve(SETUP_FILE);
+        instances.writePrivate(setUp, setUp(spec));
+        try {
+            start(inst, List.of("--init-file=" + setUp));
+        } finally {
+            Files.deleteIfExists(setUp);
+        }
+    }
+
+    private void start(Path inst, List<String> options) {
+        List<String> command = new java.util.ArrayList<>(List.of(server(), "--defaults-file=" + inst.resolve("my.cnf")));
+        command.addAll(options);
+        account.startDetached(command, inst.resolve("console.log"));
         long started = System.currentTimeMillis();
         while (true) {
             if (account.runAsAccount(List.of(tool("mariadb-admin"), "--no-defaults", "--socket=" + inst.resolve("mariadbd.sock"),
@@ -328,7 +360,8 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     }
 
     private static String literal(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        // on one line: the server's --init-file is read statement by statement, line by line
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r") + "'";
     }
 
 

@@ -38,8 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * PostgreSQL as a dedicated local server per database: a copy of the major's template cluster ({@link ServerTemplates},
- * one {@code initdb} per major) into a scratch directory that is renamed into place (so a crash never leaves a
- * half-initialised cluster in use), Strata's settings in {@code strata.conf},
+ * one {@code initdb} per major) into a scratch directory where a single-user backend makes the database's users and
+ * database, renamed into place (so a crash never leaves a half-initialised cluster in use, and the port never opens
+ * before the published credentials work), Strata's settings in {@code strata.conf},
  * {@code pg_ctl} to start (detached: the server outlives Strata), restart and stop, and an application role that
  * owns an application database. Versions offered are the majors installed under {@code /usr/lib/postgresql}, each
  * with the allow-listed extensions installed for it ({@link PostgresExtensions}).
@@ -153,7 +154,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 return InstanceObservation.notReady(busy);
             }
             instances.prepare(spec);
-            if (!cluster.initialised()) {
+            boolean made = !cluster.initialised();
+            if (made) {
                 initialise(spec);
             }
             boolean renewed = certificates.ensure(spec);
@@ -173,7 +175,11 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             if (renewed) {
                 certificates.reloaded(spec);
             }
-            ensureApplicationDatabase(spec);
+            if (!made) {
+                // a data directory made before its users were set up offline may still lack them (or have the
+                // template's admin password); for one made now this is done
+                ensureApplicationDatabase(spec);
+            }
             return observe(spec);
         } catch (IOException | SQLException e) {
             return InstanceObservation.failed("PostgreSQL " + spec.version() + ": " + e.getMessage());
@@ -285,14 +291,15 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 // before the source stops (in place, it is the target): its archive must reach the present
                 archiveNow(job.source());
             }
-            // the database's own server goes down for the restore (the restored copy starts on its port)
+            // the database's own server goes down for the restore; the restored copy listens on its private socket only
+            // (it has the source's users and passwords until adoptRestored), the port opens with the final server
             cluster(target).stop("fast");
             instances.killAll(target, scratch);
             InstanceFiles.deleteRecursively(scratch);
             Path conf = configureBackups(target, inst.resolve("restore-source.conf"), job.sourceDatabaseId(), scratch, job.key(), job.repository());
             new PgBackRest(account, instances).restore(conf, scratch, job);
             account.own(scratch);
-            writeSettings(target, scratch);
+            writeSettings(target, scratch, false);
             PostgresCluster restored = new PostgresCluster(account, binRoot().resolve(target.version()).resolve("bin"), scratch,
                     inst.resolve("server.log"));
             try {
@@ -354,8 +361,9 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
      * is. From a running parent: inside a non-exclusive base backup ({@code pg_backup_start}/{@code pg_backup_stop},
      * with a temporary replication slot holding the WAL meanwhile), the files copied, the backup label written and
      * {@code pg_wal} copied again after the stop, so the copy recovers to the moment of the stop when it first starts.
-     * From a cleanly stopped parent: its files as they are. The copy is started once to finish that recovery and take
-     * the branch's passwords, and stopped.
+     * From a cleanly stopped parent: its files as they are. The copy is started once, on its private socket only (it
+     * has the parent's passwords until then), to finish that recovery and take the branch's passwords, and stopped;
+     * the branch's port opens with its own server.
      */
     @Override
     public String cloneFrom(InstanceSpec source, InstanceSpec target, String token) {
@@ -390,7 +398,7 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             for (String leftover : List.of("postmaster.pid", "postmaster.opts", "recovery.signal", "standby.signal")) {
                 Files.deleteIfExists(scratch.resolve(leftover));
             }
-            writeSettings(target, scratch);
+            writeSettings(target, scratch, false);
             PostgresCluster copy = new PostgresCluster(account, binRoot().resolve(target.version()).resolve("bin"), scratch, inst.resolve("server.log"));
             try {
                 copy.start();
@@ -621,14 +629,45 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     // --- steps ---
 
     /**
-     * The data directory, copied from the major's template into a scratch directory that is renamed into place
-     * (never a half-copied cluster in use). The copy starts with the template's bootstrap superuser password;
-     * {@link #admin} replaces it with this database's own at the first connection.
+     * The data directory, copied from the major's template into a scratch directory and set up there: the admin's own
+     * password, the application role and its database, made by a single-user backend (no listener at all) before
+     * the directory is renamed into place. The server's port therefore never accepts a connection before the
+     * credentials published for it work: an early client sees "connection refused" or "starting up", never a
+     * password or unknown-database error. A crash before the rename leaves only the scratch directory, made again.
      */
     private void initialise(InstanceSpec spec) throws IOException {
         Path scratch = instanceDir(spec).resolve("data.init");
-        templates.copy(template(spec), scratch);
+        instances.killAll(spec, scratch); // a setup of a Strata that was killed
+        try {
+            templates.copy(template(spec), scratch, List.of(bin(spec, "postgres"), "--single", "-D", scratch.toString(), "-j",
+                    "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_checkpoints=off", "-c", "fsync=off",
+                    "-c", "password_encryption=scram-sha-256", "postgres"), setUpSql(spec));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage().replace(spec.password(), "***").replace(spec.adminPassword(), "***"), e);
+        }
         Files.move(scratch, dataDir(spec), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The database's users and database, for {@code postgres --single} in a copy of the template, on its standard
+     * input (never in argv). Any error ends the backend with a failure ({@code exit_on_error}); failed statements are
+     * not logged ({@code log_min_error_statement}), so no password reaches a log. {@code fsync} is off: the copy is
+     * synced as a whole before it is put in place.
+     */
+    private static String setUpSql(InstanceSpec spec) {
+        for (String name : List.of(spec.username(), spec.databaseName())) {
+            if (name.contains("\n") || name.contains("\r")) {
+                throw new IllegalStateException("a user or database name cannot hold a line break");
+            }
+        }
+        // -j: a statement ends with a semicolon and an empty line; the literals hold no line breaks (E'' escapes)
+        return "ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + lineLiteral(spec.adminPassword()) + ";\n\n"
+                + "CREATE ROLE " + ident(spec.username()) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD "
+                + lineLiteral(spec.password()) + ";\n\n"
+                + "CREATE DATABASE " + ident(spec.databaseName()) + " OWNER " + ident(spec.username())
+                // a copy of template1's files rather than its pages through the WAL: about half the time (15 and later)
+                + (Integer.parseInt(spec.version()) >= 15 ? " STRATEGY = FILE_COPY" : "") + ";\n\n"
+                + "REVOKE ALL ON DATABASE " + ident(spec.databaseName()) + " FROM PUBLIC;\n\n";
     }
 
     private static final String BOOTSTRAP_PASSWORD = "bootstrap-password";
@@ -720,14 +759,18 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
 
     /** Writes strata.conf, pg_hba.conf and pg_ident.conf from the spec; true when one changed (the server then needs a restart). */
     private boolean writeSettings(InstanceSpec spec) throws IOException {
-        return writeSettings(spec, dataDir(spec));
+        return writeSettings(spec, dataDir(spec), true);
     }
 
-    private boolean writeSettings(InstanceSpec spec, Path data) throws IOException {
+    /**
+     * The settings of {@code data}; without {@code network}, the server listens on its private socket only (a restored
+     * or copied data directory that still has its source's users and passwords while Strata makes them the target's).
+     */
+    private boolean writeSettings(InstanceSpec spec, Path data, boolean network) throws IOException {
         long mib = spec.memory().mebibytes();
         int cores = (int) Math.max(1, (spec.cpu().millicores() + 999) / 1000);
         String settings = "# Managed by Strata from the database's spec; changes here are overwritten.\n"
-                + "listen_addresses = '" + config.bindAddress() + "'\n"
+                + "listen_addresses = '" + (network ? config.bindAddress() : "") + "'\n"
                 + "port = " + spec.port() + "\n"
                 + "shared_buffers = " + Math.max(16, mib / 4) + "MB\n"
                 + "effective_cache_size = " + Math.max(32, mib * 3 / 4) + "MB\n"
@@ -854,6 +897,11 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
 
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** A string literal on one line (line breaks as E'' escapes): for the single-user backend's input. */
+    private static String lineLiteral(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r") + "'";
     }
 
 }

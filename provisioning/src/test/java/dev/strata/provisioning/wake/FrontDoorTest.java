@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /** The front door with a real echo server behind it: waking on the first connection, waiting, passing through. */
 class FrontDoorTest {
 
-    private static final int PUBLIC = 36411;
-    private static final int SERVER = 36412;
+    private static final int PUBLIC = 30411;
+    private static final int SERVER = 30412;
 
     private final FrontDoor door = FrontDoor.standalone();
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();

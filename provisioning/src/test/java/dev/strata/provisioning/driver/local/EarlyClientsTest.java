@@ -56,6 +56,7 @@ class EarlyClientsTest {
     private HostAccount account;
     private LocalInstances instances;
     private ServerTemplates templates;
+    private ServerCertificates certificates;
     private final List<Runnable> cleanups = new ArrayList<>();
 
     static boolean serversInstalled() {
@@ -81,6 +82,12 @@ class EarlyClientsTest {
         templates = new ServerTemplates();
         templates.config = config;
         templates.account = account;
+        certificates = new ServerCertificates();
+        certificates.config = config;
+        certificates.instances = instances;
+        certificates.account = account;
+        certificates.authority = new dev.strata.provisioning.tls.CertificateAuthority(dir.resolve("tls"),
+                new dev.strata.provisioning.secrets.SecretBox(new byte[32]));
     }
 
     @AfterEach
@@ -112,7 +119,7 @@ class EarlyClientsTest {
         // a branch has its own passwords on its own port; the names are the parent's
         InstanceSpec branch = new InstanceSpec("db_early_branch", "ws_test", null, Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT,
                 MemoryQuantity.DEFAULT, new StorageSize(1), null, PORTS.getAndIncrement(), parent.username(), parent.databaseName(),
-                "branch-password-" + PORTS.get(), "branch-admin-" + PORTS.get(), false);
+                "branch-password-" + PORTS.get(), "branch-admin-" + PORTS.get(), false, null);
         cleanups.add(() -> driver.delete(branch));
         List<String> failures = whileProvisioning(() -> {
             driver.cloneFrom(parent, branch, "token-1");
@@ -154,7 +161,7 @@ class EarlyClientsTest {
         InstanceSpec good = postgresSpec("db_early_retry");
         // a user name the template has already: the single-user backend fails on CREATE ROLE
         InstanceSpec clashing = new InstanceSpec(good.id(), good.workspaceId(), null, good.engine(), good.version(), good.cpu(), good.memory(),
-                good.storage(), null, good.port(), PostgresLocalDriver.ADMIN_USER, good.databaseName(), good.password(), good.adminPassword(), false);
+                good.storage(), null, good.port(), PostgresLocalDriver.ADMIN_USER, good.databaseName(), good.password(), good.adminPassword(), false, null);
         InstanceObservation failed = driver.ensureRunning(clashing);
         assertThat(failed.failure()).contains("already exists").doesNotContain(good.password()).doesNotContain(good.adminPassword());
         Path inst = instances.dir(good);
@@ -181,13 +188,14 @@ class EarlyClientsTest {
         driver.account = account;
         driver.instances = instances;
         driver.templates = templates;
+        driver.certificates = certificates;
         return driver;
     }
 
     private InstanceSpec postgresSpec(String id) {
         int port = PORTS.getAndIncrement();
         InstanceSpec spec = new InstanceSpec(id, "ws_test", null, Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
-                new StorageSize(1), null, port, "app_" + port, "appdb_" + port, "app-password-" + port + "-'\"x", "admin-password-" + port, false);
+                new StorageSize(1), null, port, "app_" + port, "appdb_" + port, "app-password-" + port + "-'\"x", "admin-password-" + port, false, null);
         cleanups.add(() -> postgres().delete(spec));
         return spec;
     }
@@ -251,13 +259,14 @@ class EarlyClientsTest {
         driver.account = account;
         driver.instances = instances;
         driver.templates = templates;
+        driver.certificates = certificates;
         return driver;
     }
 
     private InstanceSpec mariadbSpec(String id) {
         int port = PORTS.getAndIncrement();
         InstanceSpec spec = new InstanceSpec(id, "ws_test", null, Engine.MYSQL, "10.11", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
-                new StorageSize(1), null, port, "app_" + port, "appdb_" + port, "app-password-" + port + "-'\\x", "admin-password-" + port, false);
+                new StorageSize(1), null, port, "app_" + port, "appdb_" + port, "app-password-" + port + "-'\\x", "admin-password-" + port, false, null);
         cleanups.add(() -> mariadb().delete(spec));
         return spec;
     }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * Real PostgreSQL, MariaDB and Redis servers of this host, driven by the local drivers, speak TLS with certificates
  * from Strata's authority: clients verify them against the CA file alone (verify-full, host name included), plain
  * connections work in prefer mode and are refused in require mode, and a renewed certificate is served without a
- * restart (same server process, a connection open across the renewal still works). Ports 36410-36419.
+ * restart (same server process, a connection open across the renewal still works). Ports 30420-30429 (below the kernel's ephemeral ports).
  */
 @EnabledIf("serversInstalled")
 class LocalTlsTest {
@@ -207,16 +207,16 @@ class LocalTlsTest {
 
     @Test
     void postgresql_verify_full_against_the_ca_plain_still_allowed_and_renewal_without_restart() throws Exception {
-        InstanceSpec spec = spec("db_tlstestpostgres", Engine.POSTGRESQL, "15", 36410, null);
+        InstanceSpec spec = spec("db_tlstestpostgres", Engine.POSTGRESQL, "15", 30420, null);
         assertReady(postgres.ensureRunning(spec));
 
-        try (Connection c = pg(36410, "verify-full")) {
+        try (Connection c = pg(30420, "verify-full")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(true);
         }
-        try (Connection c = pg("127.0.0.1", 36410, "verify-full")) {
+        try (Connection c = pg("127.0.0.1", 30420, "verify-full")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).as("an IP address name verifies too").isEqualTo(true);
         }
-        try (Connection c = pg(36410, "disable")) {
+        try (Connection c = pg(30420, "disable")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(false);
         }
         assertThat(postgres.connection(spec).uri()).doesNotContain("sslmode");
@@ -224,32 +224,32 @@ class LocalTlsTest {
         assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getOwner(key).getName()).isEqualTo(new HostAccount(config).name());
 
-        BigInteger before = pgServed(36410).getSerialNumber();
-        try (Connection open = pg(36410, "verify-full")) {
+        BigInteger before = pgServed(30420).getSerialNumber();
+        try (Connection open = pg(30420, "verify-full")) {
             Object started = pgOne(open, "SELECT pg_postmaster_start_time()");
             renewOnNextPass();
             assertReady(postgres.ensureRunning(spec));
-            await().atMost(Duration.ofSeconds(20)).until(() -> !pgServed(36410).getSerialNumber().equals(before));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !pgServed(30420).getSerialNumber().equals(before));
             assertThat(pgOne(open, "SELECT pg_postmaster_start_time()")).as("the server was not restarted").isEqualTo(started);
-            try (Connection fresh = pg(36410, "verify-full")) {
+            try (Connection fresh = pg(30420, "verify-full")) {
                 assertThat(pgOne(fresh, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(true);
             }
         }
         // nothing left to do on the next pass: the certificate is current again
         certificates.renewBefore = Duration.ofDays(30);
-        BigInteger renewed = pgServed(36410).getSerialNumber();
+        BigInteger renewed = pgServed(30420).getSerialNumber();
         assertReady(postgres.ensureRunning(spec));
-        assertThat(pgServed(36410).getSerialNumber()).isEqualTo(renewed);
+        assertThat(pgServed(30420).getSerialNumber()).isEqualTo(renewed);
     }
 
     @Test
     void postgresql_require_refuses_plain_connections() throws Exception {
         config.mode = TlsMode.REQUIRE;
-        InstanceSpec spec = spec("db_tlstestpgrequire", Engine.POSTGRESQL, "15", 36416, null);
+        InstanceSpec spec = spec("db_tlstestpgrequire", Engine.POSTGRESQL, "15", 30426, null);
         assertReady(postgres.ensureRunning(spec));
 
-        assertThatThrownBy(() -> pg(36416, "disable").close()).isInstanceOf(SQLException.class).hasMessageContaining("no encryption");
-        try (Connection c = pg(36416, "require")) {
+        assertThatThrownBy(() -> pg(30426, "disable").close()).isInstanceOf(SQLException.class).hasMessageContaining("no encryption");
+        try (Connection c = pg(30426, "require")) {
             assertThat(pgOne(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo(true);
         }
         assertThat(postgres.connection(spec).uri()).endsWith("?sslmode=require");
@@ -280,26 +280,26 @@ class LocalTlsTest {
 
     @Test
     void mariadb_verify_full_against_the_ca_plain_still_allowed_and_renewal_without_restart() throws Exception {
-        InstanceSpec spec = spec("db_tlstestmariadb", Engine.MYSQL, "10.11", 36412, null);
+        InstanceSpec spec = spec("db_tlstestmariadb", Engine.MYSQL, "10.11", 30422, null);
         assertReady(mariadb.ensureRunning(spec));
 
-        try (Connection c = maria(36412, "verify-full")) {
+        try (Connection c = maria(30422, "verify-full")) {
             assertThat(status(c, "Ssl_version")).startsWith("TLSv1.");
         }
-        try (Connection c = maria("127.0.0.1", 36412, "verify-full")) {
+        try (Connection c = maria("127.0.0.1", 30422, "verify-full")) {
             assertThat(status(c, "Ssl_version")).as("an IP address name verifies too").startsWith("TLSv1.");
         }
-        try (Connection c = maria(36412, "disable")) {
+        try (Connection c = maria(30422, "disable")) {
             assertThat(status(c, "Ssl_version")).isEmpty();
         }
 
         Path pidFile = data.resolve("instances/db_tlstestmariadb/mariadbd.pid");
         String pid = Files.readString(pidFile).trim();
-        try (Connection open = maria(36412, "verify-full")) {
+        try (Connection open = maria(30422, "verify-full")) {
             String notAfter = status(open, "Ssl_server_not_after");
             renewOnNextPass();
             assertReady(mariadb.ensureRunning(spec));
-            try (Connection fresh = maria(36412, "verify-full")) {
+            try (Connection fresh = maria(30422, "verify-full")) {
                 assertThat(status(fresh, "Ssl_server_not_after")).isNotEqualTo(notAfter);
             }
             assertThat(status(open, "Ssl_version")).as("a connection open across the renewal still works").startsWith("TLSv1.");
@@ -310,12 +310,12 @@ class LocalTlsTest {
     @Test
     void mariadb_require_refuses_plain_connections() throws Exception {
         config.mode = TlsMode.REQUIRE;
-        InstanceSpec spec = spec("db_tlstestmariarequire", Engine.MYSQL, "10.11", 36417, null);
+        InstanceSpec spec = spec("db_tlstestmariarequire", Engine.MYSQL, "10.11", 30427, null);
         assertReady(mariadb.ensureRunning(spec));
 
         // MariaDB 10.11 answers a plain login of a valid user "Access denied" under require_secure_transport
-        assertThatThrownBy(() -> maria(36417, "disable").close()).isInstanceOf(SQLException.class);
-        try (Connection c = maria(36417, "verify-full")) {
+        assertThatThrownBy(() -> maria(30427, "disable").close()).isInstanceOf(SQLException.class);
+        try (Connection c = maria(30427, "verify-full")) {
             assertThat(status(c, "Ssl_version")).startsWith("TLSv1.");
         }
         try (Connection c = DriverManager.getConnection(mariadb.connection(spec).jdbcUrl().replace("localhost", "127.0.0.1"))) {
@@ -334,31 +334,31 @@ class LocalTlsTest {
     @Test
     void redis_tls_port_verified_against_the_ca_plain_port_kept_and_renewal_without_restart() throws Exception {
         assertThat(redis.needsTlsPort()).isTrue();
-        InstanceSpec spec = spec("db_tlstestredis", Engine.REDIS, "7.0", 36414, 36415);
+        InstanceSpec spec = spec("db_tlstestredis", Engine.REDIS, "7.0", 30424, 30425);
         assertReady(redis.ensureRunning(spec));
 
         var tls = certificates.clientContext().getSocketFactory();
-        assertThat(Resp.call("localhost", 36415, "app", "app-password-1", tls, "PING")).isEqualTo("+PONG");
-        assertThat(Resp.ping("127.0.0.1", 36414, "app", "app-password-1")).as("plain port").isNull();
-        assertThat(redis.connection(spec).uri()).startsWith("redis://").contains(":36414/");
-        assertThat(redis.connection(spec).tlsUri()).startsWith("rediss://").contains("@localhost:36415/");
+        assertThat(Resp.call("localhost", 30425, "app", "app-password-1", tls, "PING")).isEqualTo("+PONG");
+        assertThat(Resp.ping("127.0.0.1", 30424, "app", "app-password-1")).as("plain port").isNull();
+        assertThat(redis.connection(spec).uri()).startsWith("redis://").contains(":30424/");
+        assertThat(redis.connection(spec).tlsUri()).startsWith("rediss://").contains("@localhost:30425/");
 
         Path pidFile = data.resolve("instances/db_tlstestredis/redis.pid");
         String pid = Files.readString(pidFile).trim();
-        BigInteger before = redisServed(36415).getSerialNumber();
+        BigInteger before = redisServed(30425).getSerialNumber();
         renewOnNextPass();
         assertReady(redis.ensureRunning(spec));
-        assertThat(redisServed(36415).getSerialNumber()).isNotEqualTo(before);
+        assertThat(redisServed(30425).getSerialNumber()).isNotEqualTo(before);
         assertThat(Files.readString(pidFile).trim()).as("the server was not restarted").isEqualTo(pid);
-        assertThat(Resp.call("localhost", 36415, "app", "app-password-1", tls, "PING")).isEqualTo("+PONG");
+        assertThat(Resp.call("localhost", 30425, "app", "app-password-1", tls, "PING")).isEqualTo("+PONG");
     }
 
     @Test
     void redis_without_a_tls_port_stays_plain_in_prefer_mode() {
-        InstanceSpec spec = spec("db_tlstestredisold", Engine.REDIS, "7.0", 36418, null);
+        InstanceSpec spec = spec("db_tlstestredisold", Engine.REDIS, "7.0", 30428, null);
         assertReady(redis.ensureRunning(spec));
 
-        assertThat(Resp.ping("127.0.0.1", 36418, "app", "app-password-1")).isNull();
+        assertThat(Resp.ping("127.0.0.1", 30428, "app", "app-password-1")).isNull();
         assertThat(redis.connection(spec).tlsUri()).isNull();
     }
 
@@ -366,15 +366,15 @@ class LocalTlsTest {
     void redis_require_speaks_tls_only_on_its_port() throws Exception {
         config.mode = TlsMode.REQUIRE;
         assertThat(redis.needsTlsPort()).isFalse();
-        InstanceSpec spec = spec("db_tlstestredisrequire", Engine.REDIS, "7.0", 36419, null);
+        InstanceSpec spec = spec("db_tlstestredisrequire", Engine.REDIS, "7.0", 30429, null);
         assertReady(redis.ensureRunning(spec));
 
-        assertThat(Resp.ping("127.0.0.1", 36419, "app", "app-password-1")).as("a plain client gets no PONG").isNotNull();
-        assertThat(Resp.call("localhost", 36419, "app", "app-password-1", certificates.clientContext().getSocketFactory(), "PING"))
+        assertThat(Resp.ping("127.0.0.1", 30429, "app", "app-password-1")).as("a plain client gets no PONG").isNotNull();
+        assertThat(Resp.call("localhost", 30429, "app", "app-password-1", certificates.clientContext().getSocketFactory(), "PING"))
                 .isEqualTo("+PONG");
         assertThat(redis.connection(spec).uri()).startsWith("rediss://");
         // the backup's redis-cli speaks TLS to it with the arguments the driver gives it
-        CommandResult cli = new HostAccount(config).runAsAccount(List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", "36419",
+        CommandResult cli = new HostAccount(config).runAsAccount(List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", "30429",
                 "--user", RedisLocalDriver.ADMIN_USER, "--no-auth-warning", "--tls", "--cacert", certificates.authorityFile(spec).toString(), "PING"),
                 "", Duration.ofSeconds(30), java.util.Map.of("REDISCLI_AUTH", "admin-password-1"));
         assertThat(cli.output()).as(cli.tail()).contains("PONG");

@@ -856,6 +856,9 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
         p.setProperty("connectTimeout", "3");
         p.setProperty("socketTimeout", "10");
         p.setProperty("ApplicationName", "strata");
+        // Strata's own connections stay on the loopback interface: no TLS handshake for each health check (it cost
+        // CPU on every pass), except where the server accepts TLS only
+        p.setProperty("sslmode", config.tlsMode() == TlsMode.REQUIRE ? "require" : "disable");
         Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + spec.port() + "/" + database, p);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL");

@@ -28,6 +28,8 @@ class FrontDoorTest {
 
     private static final int PUBLIC = 30411;
     private static final int SERVER = 30412;
+    /** Where the server listens after its restart (a closed listener's port may linger while its accept thread leaves). */
+    private static final int RESTARTED = 30413;
 
     private final FrontDoor door = FrontDoor.standalone();
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
@@ -74,8 +76,8 @@ class FrontDoorTest {
         first.close();
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> roundTrip(PUBLIC, "during"));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
-        echoServer(SERVER);
-        door.ready("db_2", "127.0.0.1", PUBLIC, SERVER);
+        echoServer(RESTARTED);
+        door.ready("db_2", "127.0.0.1", PUBLIC, RESTARTED);
         assertEquals("during", waiting.get(10, TimeUnit.SECONDS));
     }
 

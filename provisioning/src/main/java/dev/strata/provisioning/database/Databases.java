@@ -29,6 +29,9 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.secrets.SecretBox;
 import dev.strata.provisioning.workspace.Workspaces;
+import dev.strata.provisioning.event.EventLog;
+import dev.strata.domain.event.EventData;
+import dev.strata.domain.event.EventType;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -70,6 +73,9 @@ public class Databases {
 
     @Inject
     ProjectRepository projects;
+
+    @Inject
+    EventLog events;
 
     /**
      * Seed 000's create: a database for a project, in the caller's workspace, named after the project when no name
@@ -151,6 +157,9 @@ public class Databases {
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
         databases.add(db);
+        events.record(EventType.DATABASE_CREATED, db, "Database " + db.name() + " (" + engine.wireName() + " " + version + ") was created",
+                EventData.builder().put("name", db.name()).put("slug", slug.value()).put("engine", engine.wireName())
+                        .put("version", version).build());
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -232,8 +241,26 @@ public class Databases {
             throw invalid(errors);
         }
         long before = db.generation();
+        String cpuBefore = db.cpu().value();
+        String memoryBefore = db.memory().value();
+        int storageBefore = db.storage().gb();
         db.update(name, cpu, memory, storage, Instant.now());
         if (db.generation() != before) {
+            EventData.Builder data = EventData.builder();
+            List<String> what = new ArrayList<>();
+            if (db.storage().gb() != storageBefore) {
+                data.put("storageGb", db.storage().gb());
+                what.add("storage " + storageBefore + " → " + db.storage().gb() + " GB");
+            }
+            if (!db.memory().value().equals(memoryBefore)) {
+                data.put("memory", db.memory().value());
+                what.add("memory " + memoryBefore + " → " + db.memory().value());
+            }
+            if (!db.cpu().value().equals(cpuBefore)) {
+                data.put("cpu", db.cpu().value());
+                what.add("cpu " + cpuBefore + " → " + db.cpu().value());
+            }
+            events.record(EventType.DATABASE_RESIZED, db, "Database " + db.name() + " was resized: " + String.join(", ", what), data.build());
             changed.fire(new DatabaseChanged(db.id()));
         }
         return db;
@@ -254,7 +281,11 @@ public class Databases {
     /** Stops the database's server, keeping its data ({@code sleeping}). */
     public Database sleep(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
+        boolean wasAwake = !db.sleepRequested();
         db.requestSleep(Instant.now());
+        if (wasAwake) {
+            events.databaseSlept(db, "on request");
+        }
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -262,7 +293,11 @@ public class Databases {
     /** Starts a sleeping database's server again with its data. */
     public Database wake(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
+        boolean wasAsleep = db.sleepRequested();
         db.requestWake(Instant.now());
+        if (wasAsleep) {
+            events.databaseWoke(db, "on request");
+        }
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -275,6 +310,7 @@ public class Databases {
         databases.findById(dbId).filter(d -> d.sleepRequested() && !d.deletionRequested()).ifPresent(db -> {
             Instant now = Instant.now();
             db.requestWake(now);
+            events.databaseWoke(db, "a client connected");
             if (db.projectId() != null) {
                 projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> p.wake(now));
             }
@@ -287,6 +323,7 @@ public class Databases {
         return databases.findById(dbId).filter(d -> !d.sleepRequested() && !d.deletionRequested() && d.status() == DatabaseStatus.READY)
                 .map(db -> {
                     db.requestSleep(Instant.now());
+                    events.databaseSlept(db, "idle");
                     changed.fire(new DatabaseChanged(db.id()));
                     return true;
                 }).orElse(false);

@@ -80,6 +80,13 @@ public final class EventData {
         }
     }
 
+    /** {@code s} as a JSON string literal (quoted and escaped). */
+    public static String jsonString(String s) {
+        StringBuilder out = new StringBuilder();
+        quote(out, s);
+        return out.toString();
+    }
+
     private static void quote(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {

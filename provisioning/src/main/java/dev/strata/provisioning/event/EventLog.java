@@ -36,6 +36,12 @@ public class EventLog {
     @Inject
     Workspaces workspaces;
 
+    @Inject
+    WebhookOutbox outbox;
+
+    @Inject
+    jakarta.enterprise.event.Event<EventRecorded> recorded;
+
     /** Records an event about a database (its workspace and project taken from it). */
     @TransactionAttribute(TransactionAttributeType.MANDATORY)
     public Event record(EventType type, Database db, String message, EventData data) {
@@ -47,6 +53,9 @@ public class EventLog {
                         String message, EventData data) {
         Event e = Event.record(type, workspaceId, projectId, databaseId, backupId, message, data, Instant.now());
         em.persist(e);
+        if (outbox.enqueue(e) > 0) {
+            recorded.fire(new EventRecorded(e.id()));
+        }
         return e;
     }
 

@@ -29,7 +29,7 @@ public class DeliverySteps {
      * of the same webhook and ordering key (head of line: a later event waits while an earlier one is retried). Rows
      * locked by another instance's claim are skipped, so two Strata instances never claim the same delivery.
      */
-    private static final String DUE = "select d.id from strata_webhook_delivery d"
+    static final String DUE = "select d.id from strata_webhook_delivery d"
             + " where d.status = 'PENDING' and d.next_attempt_at <= ?1 and (d.lease_until is null or d.lease_until < ?1)"
             + " and not exists (select 1 from strata_webhook_delivery e where e.webhook_id = d.webhook_id"
             + " and e.ordering_key = d.ordering_key and e.status = 'PENDING' and e.id < d.id)"

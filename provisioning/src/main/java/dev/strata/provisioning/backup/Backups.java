@@ -44,8 +44,8 @@ import java.util.List;
 @Stateless
 public class Backups {
 
-    public static final int DEFAULT_LIMIT = 20;
-    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = dev.strata.domain.shared.PageRequest.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = dev.strata.domain.shared.PageRequest.MAX_LIMIT;
 
     @Inject
     BackupRepository backups;

@@ -48,8 +48,8 @@ import java.util.function.Supplier;
 @Stateless
 public class Databases {
 
-    public static final int DEFAULT_LIMIT = 20;
-    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = dev.strata.domain.shared.PageRequest.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = dev.strata.domain.shared.PageRequest.MAX_LIMIT;
     @Inject
     DatabaseRepository databases;
 
@@ -205,8 +205,7 @@ public class Databases {
     public DatabasePage list(Caller caller, String wsId, ListRequest req) {
         workspaces.get(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
-        Integer page = collect(errors, () -> intParam("page", req.page(), 1, 1, Integer.MAX_VALUE / MAX_LIMIT));
-        Integer limit = collect(errors, () -> intParam("limit", req.limit(), DEFAULT_LIMIT, 1, MAX_LIMIT));
+        dev.strata.domain.shared.PageRequest paging = dev.strata.domain.shared.PageRequest.parse(req.page(), req.limit(), errors);
         Engine engine = req.engine() == null || req.engine().isEmpty() ? null : collect(errors, () -> Engine.parse("engine", req.engine()));
         DatabaseStatus status = req.status() == null || req.status().isEmpty() ? null : collect(errors, () -> DatabaseStatus.parse("status", req.status()));
         String search = req.search() == null || req.search().isBlank() ? null : req.search().trim();
@@ -217,7 +216,7 @@ public class Databases {
             throw invalid(errors);
         }
         String projectId = req.projectId() == null || req.projectId().isEmpty() ? null : req.projectId();
-        return databases.list(new DatabaseQuery(wsId, projectId, engine, status, search, page, limit));
+        return databases.list(new DatabaseQuery(wsId, projectId, engine, status, search, paging.page(), paging.limit()));
     }
 
     public Database get(Caller caller, String wsId, String dbId) {
@@ -312,7 +311,14 @@ public class Databases {
             db.requestWake(now);
             events.databaseWoke(db, "a client connected");
             if (db.projectId() != null) {
-                projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> p.wake(now));
+                projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> {
+                    if (p.sleeping()) {
+                        events.record(EventType.PROJECT_WOKE, p.workspaceId(), p.id(), null, null, "Project " + p.name()
+                                + " woke because a client connected to its database " + db.name(), EventData.builder().put("reason", "a client connected")
+                                .put("databaseId", db.id()).build());
+                    }
+                    p.wake(now);
+                });
             }
             changed.fire(new DatabaseChanged(db.id()));
         });
@@ -396,22 +402,6 @@ public class Databases {
 
     private static String storageClass(String raw) {
         return new StorageClassName(raw).value();
-    }
-
-    private static Integer intParam(String field, String raw, int dflt, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
-            return dflt;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(field, field + " must be an integer (got " + Shown.quoted(raw) + ")");
-        }
-        if (value < min || value > max) {
-            throw new InvalidInputException(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
-        }
-        return value;
     }
 
     private static <T> T collect(List<FieldError> errors, Supplier<T> parse) {

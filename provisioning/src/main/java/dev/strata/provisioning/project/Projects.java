@@ -2,7 +2,6 @@ package dev.strata.provisioning.project;
 
 import dev.strata.domain.event.EventData;
 import dev.strata.domain.event.EventType;
-
 import dev.strata.domain.database.Database;
 import dev.strata.domain.database.DatabaseRepository;
 import dev.strata.domain.database.DatabaseStatus;

@@ -91,7 +91,8 @@ public final class UrlGuard {
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
+        } catch (UnknownHostException | RuntimeException e) {
+            // RuntimeException: a literal the resolver cannot take (an IPv6 scope of no interface, for one)
             return "the host " + Shown.text(host) + " of url does not resolve";
         }
         if (addresses == null || addresses.length == 0) {

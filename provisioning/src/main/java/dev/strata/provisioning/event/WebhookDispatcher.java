@@ -142,7 +142,12 @@ public class WebhookDispatcher {
         Integer status = null;
         String error = null;
         URI uri = URI.create(s.url());
-        String refused = guard.refusal(uri);
+        String refused;
+        try {
+            refused = guard.refusal(uri);
+        } catch (RuntimeException e) {
+            refused = "the webhook settings cannot be read: " + e.getMessage(); // e.g. a bad STRATA_WEBHOOK_ALLOWED_NETWORKS
+        }
         if (refused != null) {
             error = "not sent: " + refused;
         } else {

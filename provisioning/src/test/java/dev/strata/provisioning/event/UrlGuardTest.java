@@ -72,6 +72,10 @@ class UrlGuardTest {
         assertThat(refusal(g, "http://[::ffff:127.0.0.1]/")).contains("127.0.0.1, a loopback address");
         assertThat(refusal(g, "http://rebind.example.com/")).contains("10.0.0.5, a private (site-local) address");
         assertThat(refusal(g, "http://nowhere.invalid/")).isEqualTo("the host nowhere.invalid of url does not resolve");
+        UrlGuard throwing = new UrlGuard(List.of(), false, p -> false, a -> false, h -> {
+            throw new IllegalArgumentException("no such interface");
+        });
+        assertThat(throwing.refusal(URI.create("http://[fe80::1%25nope]/"))).contains("does not resolve");
     }
 
     @Test

@@ -9,6 +9,12 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
@@ -22,10 +28,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +38,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends webhook deliveries: every STRATA_WEBHOOK_DISPATCH_MS and right after an event with deliveries committed, it
+ * Sends webhook deliveries: every STRATA_WEBHOOK_DISPATCH_MS (an EJB timer) and right after an event with deliveries committed, it
  * claims the due ones ({@link DeliverySteps#claim}) and POSTs each on a small pool of its own (never a reconciler
  * worker), with no transaction open during the call; the outcome is recorded afterwards. A delivery is marked
  * succeeded only after a 2xx; one whose sender died is claimed again when its lease runs out (at least once).
@@ -58,6 +62,9 @@ public class WebhookDispatcher {
     @Resource
     ManagedThreadFactory threads;
 
+    @Resource
+    TimerService timers;
+
     @Inject
     DeliverySteps steps;
 
@@ -69,11 +76,12 @@ public class WebhookDispatcher {
 
     private final Semaphore free = new Semaphore(SENDERS);
     private final AtomicBoolean kicked = new AtomicBoolean();
-    private final Object ticking = new Object();
+    /** One tick at a time; a tick that finds one running is skipped (the next one comes within the interval). */
+    private final java.util.concurrent.locks.ReentrantLock ticking = new java.util.concurrent.locks.ReentrantLock();
     private ThreadPoolExecutor senders;
     private HttpClient http;
     private String holder;
-    private ScheduledFuture<?> schedule;
+    private Timer schedule;
 
     @PostConstruct
     void start() {
@@ -82,13 +90,25 @@ public class WebhookDispatcher {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         long every = config.webhookDispatchInterval().toMillis();
-        schedule = timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        // not persistent: each instance of Strata ticks for itself; the claims keep them from sending a delivery twice
+        schedule = timers.createIntervalTimer(every, every, new TimerConfig("webhook-dispatch", false));
+    }
+
+    /** The EJB timer's tick; no transaction (the claim has its own, short one). */
+    @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void onTimer(Timer t) {
+        tick();
     }
 
     @PreDestroy
     void stop() {
         if (schedule != null) {
-            schedule.cancel(false);
+            try {
+                schedule.cancel();
+            } catch (RuntimeException e) {
+                // already gone with the application
+            }
         }
         if (senders != null) {
             senders.shutdownNow();
@@ -97,6 +117,11 @@ public class WebhookDispatcher {
 
     /** An event with deliveries committed: look for due deliveries now rather than at the next tick. */
     public void recorded(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventRecorded event) {
+        kick();
+    }
+
+    /** A tick soon, on the scheduler's thread (never the caller's); kicks while one is pending coalesce. */
+    private void kick() {
         if (kicked.compareAndSet(false, true)) {
             try {
                 timer.execute(() -> {
@@ -110,31 +135,33 @@ public class WebhookDispatcher {
     }
 
     void tick() {
-        synchronized (ticking) {
-            try {
-                int slots = free.availablePermits();
-                if (slots == 0) {
-                    return;
-                }
-                List<DeliverySteps.Send> due = steps.claim(holder, slots, LEASE);
-                for (DeliverySteps.Send s : due) {
-                    free.acquireUninterruptibly();
-                    try {
-                        senders.execute(() -> {
-                            try {
-                                send(s);
-                            } finally {
-                                free.release();
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        free.release(); // shutting down: the lease runs out and another tick sends it
-                    }
-                }
-            } catch (RuntimeException e) {
-                // the metadata database may be briefly unreachable; the next tick tries again
-                LOG.log(Level.FINE, "webhook dispatch failed: " + e.getMessage());
+        if (!ticking.tryLock()) {
+            return;
+        }
+        try {
+            int slots = free.availablePermits();
+            if (slots == 0) {
+                return;
             }
+            for (DeliverySteps.Send s : steps.claim(holder, slots, LEASE)) {
+                free.acquireUninterruptibly();
+                try {
+                    senders.execute(() -> {
+                        try {
+                            send(s);
+                        } finally {
+                            free.release();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    free.release(); // shutting down: the lease runs out and another tick sends it
+                }
+            }
+        } catch (RuntimeException e) {
+            // the metadata database may be briefly unreachable; the next tick tries again
+            LOG.log(Level.FINE, "webhook dispatch failed: " + e.getMessage());
+        } finally {
+            ticking.unlock();
         }
     }
 
@@ -181,6 +208,7 @@ public class WebhookDispatcher {
         }
         try {
             steps.finish(s.deliveryId(), holder, status, error, config.webhookRetryBase(), config.webhookGiveUpAfter());
+            kick(); // the next delivery of the same database may be waiting for this one
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "webhook delivery " + s.deliveryId() + ": the outcome was not recorded (it is sent again): " + e.getMessage());
         }

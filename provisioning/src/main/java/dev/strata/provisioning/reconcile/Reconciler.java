@@ -91,12 +91,17 @@ public class Reconciler {
     @Inject
     dev.strata.provisioning.database.Databases databases;
 
+    @Inject
+    dev.strata.provisioning.metrics.Metrics metrics;
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
     /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
     private final Map<String, Work> watched = new ConcurrentHashMap<>();
+    /** Databases found dead (not answering) and not seen ready since: each outage counts one restart. */
+    private final Set<String> down = ConcurrentHashMap.newKeySet();
     private volatile boolean leader;
     private String holder;
     private ScheduledFuture<?> ticking;
@@ -157,10 +162,11 @@ public class Reconciler {
     }
 
     void pass() {
+        long started = System.nanoTime();
         try {
             leader = steps.claimLease(holder, LEASE_TTL);
             if (!leader) {
-                return;
+                return; // a standby's pass does nothing: not a pass in the metrics
             }
             for (String id : steps.allIds()) {
                 dispatchUnlessBackingOff(id);
@@ -171,10 +177,13 @@ public class Reconciler {
             for (String id : projects.deletionsPending()) {
                 dispatchUnlessBackingOff(id);
             }
+            metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
             // the metadata database may be briefly unreachable; the next pass tries again
             leader = false;
             LOG.log(Level.WARNING, "reconcile pass failed: " + e.getMessage());
+            metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
+            metrics.reconcileFailure(null);
         }
     }
 
@@ -219,6 +228,7 @@ public class Reconciler {
             backoff.remove(id);
         } catch (RuntimeException e) {
             LOG.warning("deleting " + id + " failed (attempt " + backOff(id) + "), will retry: " + e.getMessage());
+            metrics.reconcileFailure(null);
         }
     }
 
@@ -233,6 +243,7 @@ public class Reconciler {
         if (snapshot.isEmpty()) {
             backoff.remove(id);
             watched.remove(id);
+            down.remove(id);
             return;
         }
         Work work = snapshot.get();
@@ -258,6 +269,7 @@ public class Reconciler {
                 driver.delete(work.spec());
                 steps.forget(id);
                 backoff.remove(id);
+                down.remove(id);
                 LOG.info(() -> "database " + id + " deleted");
                 return;
             } else if (work.sleepRequested()) {
@@ -269,8 +281,12 @@ public class Reconciler {
                 InstanceObservation health = driver.observe(work.spec());
                 if (health.ready()) {
                     observed = health;
+                    down.remove(id);
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
+                    if (down.add(id)) {
+                        metrics.databaseRestarted(id, work.engine()); // once per outage, however many tries it takes
+                    }
                     // show the outage (ready 0) while the server is brought back; its front door makes clients wait
                     frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
@@ -296,6 +312,7 @@ public class Reconciler {
         }
         if (observed.failure() != null) {
             LOG.warning("database " + id + " failed (attempt " + backOff(id) + "): " + observed.failure());
+            metrics.reconcileFailure(work.engine());
         } else {
             backoff.remove(id);
         }

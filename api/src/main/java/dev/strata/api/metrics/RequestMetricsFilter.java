@@ -2,7 +2,7 @@ package dev.strata.api.metrics;
 
 import dev.strata.provisioning.metrics.Metrics;
 import jakarta.annotation.Priority;
-import jakarta.inject.Inject;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -29,8 +29,8 @@ public class RequestMetricsFilter implements ContainerRequestFilter, ContainerRe
     private static final String STARTED = RequestMetricsFilter.class.getName() + ".started";
     private static final RouteTemplates ROUTES = new RouteTemplates();
 
-    @Inject
-    Metrics metrics;
+    /** Looked up, not injected: the JAX-RS runtime, not CDI, makes this provider, so that it gets {@link ResourceInfo}. */
+    private volatile Metrics metrics;
 
     @Context
     ResourceInfo resource;
@@ -48,10 +48,19 @@ public class RequestMetricsFilter implements ContainerRequestFilter, ContainerRe
         try {
             String route = ROUTES.route(request.getUriInfo().getBaseUri().getPath(),
                     resource.getResourceClass(), resource.getResourceMethod());
-            metrics.httpRequest(route, request.getMethod(), response.getStatus(), Duration.ofNanos(System.nanoTime() - started));
+            metrics().httpRequest(route, request.getMethod(), response.getStatus(), Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
             // metrics never cost a request its answer
             LOG.fine(() -> "metrics: request not recorded: " + e);
         }
+    }
+
+    private Metrics metrics() {
+        Metrics m = metrics;
+        if (m == null) {
+            m = CDI.current().select(Metrics.class).get();
+            metrics = m;
+        }
+        return m;
     }
 }

@@ -5,7 +5,14 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -86,7 +93,17 @@ public final class StrataSeries {
                 .register(registry);
         registry.register(new FromMetadata(figures, clock));
         if (jvm) {
-            JvmMetrics.builder().register(registry);
+            // JvmMetrics' set without two: the memory-pool allocation series add GC listeners to the JVM that are
+            // never removed (each redeployment of the EAR would leak its class loader), and the native-memory
+            // series run a diagnostic command at every scrape (and say nothing unless NMT is on)
+            JvmThreadsMetrics.builder().register(registry);
+            JvmBufferPoolMetrics.builder().register(registry);
+            JvmClassLoadingMetrics.builder().register(registry);
+            JvmCompilationMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmMemoryMetrics.builder().register(registry);
+            JvmRuntimeInfoMetric.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
         }
     }
 

@@ -125,6 +125,7 @@ class StrataSeriesTest {
         StrataSeries withJvm = new StrataSeries(new PrometheusRegistry(), figures, Clock.systemUTC(), true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         withJvm.write(null, out);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("jvm_memory_used_bytes{area=\"heap\"}").contains("jvm_threads_current");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("jvm_memory_used_bytes{area=\"heap\"}").contains("jvm_threads_current")
+                .contains("jvm_gc_collection_seconds_count").contains("process_cpu_seconds_total").doesNotContain("jvm_memory_pool_allocated_bytes");
     }
 }

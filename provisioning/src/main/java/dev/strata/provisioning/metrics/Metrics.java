@@ -71,6 +71,10 @@ public class Metrics {
         series.databaseRestarted(databaseId, engine.wireName());
     }
 
+    public void databaseDeleted(String databaseId) {
+        series.databaseDeleted(databaseId);
+    }
+
     public void httpRequest(String route, String method, int status, Duration took) {
         series.httpRequest(route, method, status, took);
     }

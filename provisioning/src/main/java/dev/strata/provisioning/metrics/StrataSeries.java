@@ -120,6 +120,11 @@ public final class StrataSeries {
         restarts.labelValues(databaseId, engine).inc();
     }
 
+    /** The database is gone: its per-database counters go too (ids would otherwise pile up until the next start). */
+    public void databaseDeleted(String databaseId) {
+        restarts.removeIf(labels -> labels.get(0).equals(databaseId));
+    }
+
     /** One API request answered; {@code route} is its route template (e.g. {@code /api/v1/projects/{projectId}}) or {@link #UNMATCHED}. */
     public void httpRequest(String route, String method, int status, Duration took) {
         httpRequests.labelValues(route, method.toUpperCase(Locale.ROOT), Integer.toString(status)).observe(seconds(took));

@@ -270,6 +270,7 @@ public class Reconciler {
                 steps.forget(id);
                 backoff.remove(id);
                 down.remove(id);
+                metrics.databaseDeleted(id);
                 LOG.info(() -> "database " + id + " deleted");
                 return;
             } else if (work.sleepRequested()) {

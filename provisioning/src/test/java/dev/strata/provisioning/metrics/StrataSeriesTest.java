@@ -111,6 +111,15 @@ class StrataSeriesTest {
     }
 
     @Test
+    void aDeletedDatabasesCountersGo() throws Exception {
+        series.databaseRestarted("db_a", "postgresql");
+        series.databaseRestarted("db_b", "redis");
+        series.databaseDeleted("db_a");
+        assertThat(scrape(null)).doesNotContain("strata_database_restarts_total{database_id=\"db_a\"")
+                .contains("strata_database_restarts_total{database_id=\"db_b\",engine=\"redis\"} 1.0");
+    }
+
+    @Test
     void formatByAccept() throws Exception {
         assertThat(series.contentType(null)).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(series.contentType("text/plain")).startsWith("text/plain; version=0.0.4");

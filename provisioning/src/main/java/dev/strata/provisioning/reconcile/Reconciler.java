@@ -238,6 +238,7 @@ public class Reconciler {
             snapshot = steps.snapshot(id);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read database " + id + ": " + e.getMessage());
+            metrics.reconcileFailure(null);
             return;
         }
         if (snapshot.isEmpty()) {

@@ -38,6 +38,11 @@ public class Metrics {
 
     private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
     static final Duration STORAGE_EVERY = Duration.ofSeconds(30);
+    /**
+     * How long a scrape waits for a metadata query: well inside Prometheus' default scrape timeout (10 s), whereas
+     * a connection from the pool may be waited for up to a minute while the metadata database restarts.
+     */
+    static final Duration QUERY_WITHIN = Duration.ofSeconds(4);
 
     @Inject
     MetricsQueries queries;
@@ -118,12 +123,28 @@ public class Metrics {
 
         @Override
         public List<DatabaseCount> databaseCounts() {
-            return queries.databaseCounts();
+            return within(queries::databaseCounts);
         }
 
         @Override
         public List<BackupOutcome> backupOutcomes() {
-            return queries.backupOutcomes();
+            return within(queries::backupOutcomes);
+        }
+
+        /** The query's answer, or an exception when it fails or takes longer than {@link #QUERY_WITHIN} (the scrape goes on without it). */
+        private <T> T within(java.util.concurrent.Callable<T> query) {
+            java.util.concurrent.Future<T> answer = workers.submit(query);
+            try {
+                return answer.get(QUERY_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                answer.cancel(true);
+                throw new IllegalStateException("no answer from the metadata database within " + QUERY_WITHIN.toSeconds() + " s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
         }
 
         @Override

@@ -100,7 +100,7 @@ public class Reconciler {
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
     /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
     private final Map<String, Work> watched = new ConcurrentHashMap<>();
-    /** Databases found dead (not answering) and not seen ready since: each outage counts one restart. */
+    /** Databases found dead (not answering) and not seen ready since: each outage that ends ready counts one restart. */
     private final Set<String> down = ConcurrentHashMap.newKeySet();
     private volatile boolean leader;
     private String holder;
@@ -275,6 +275,7 @@ public class Reconciler {
                 LOG.info(() -> "database " + id + " deleted");
                 return;
             } else if (work.sleepRequested()) {
+                down.remove(id); // stopped on purpose: no restart to count when it wakes
                 observed = driver.stop(work.spec());
                 if (observed.stopped()) {
                     guardWhileAsleep(work, driver);
@@ -283,12 +284,10 @@ public class Reconciler {
                 InstanceObservation health = driver.observe(work.spec());
                 if (health.ready()) {
                     observed = health;
-                    down.remove(id);
+                    restartedIfItWasDown(work); // a restart that was still starting at the last pass
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
-                    if (down.add(id)) {
-                        metrics.databaseRestarted(id, work.engine()); // once per outage, however many tries it takes
-                    }
+                    down.add(id);
                     // show the outage (ready 0) while the server is brought back; its front door makes clients wait
                     frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
@@ -299,6 +298,7 @@ public class Reconciler {
                         } catch (RuntimeException e) {
                             LOG.fine(() -> "restart of " + id + " not recorded: " + e.getMessage());
                         }
+                        restartedIfItWasDown(work);
                     }
                 }
             } else {
@@ -405,6 +405,13 @@ public class Reconciler {
         long ms = (System.nanoTime() - started) / 1_000_000;
         steps.cloneFinished(work.id(), "branch of " + work.cloneSourceId() + ": made by " + how + " in " + ms + " ms");
         LOG.info(() -> "database " + work.id() + ": copied from " + work.cloneSourceId() + " by " + how + " in " + ms + " ms");
+    }
+
+    /** A database found dead is ready again: one restart, however many tries it took. */
+    private void restartedIfItWasDown(Work work) {
+        if (down.remove(work.id())) {
+            metrics.databaseRestarted(work.id(), work.engine());
+        }
     }
 
     /** One more failure of {@code id}: the next try waits longer (250 ms doubling, at most 30 s); the failure count. */

@@ -61,6 +61,7 @@ public class Metrics {
     @PostConstruct
     void start() {
         series = new StrataSeries(new PrometheusRegistry(), new FromMetadataDatabase(), Clock.systemUTC(), true);
+        series.knownEngines(java.util.Arrays.stream(Engine.values()).map(Engine::wireName).toList());
     }
 
     public void reconcilePass(Duration took) {

@@ -107,6 +107,12 @@ public final class StrataSeries {
         }
     }
 
+    /** Shows these engines' (and {@link #NO_ENGINE}'s) failure counters at 0 from the start, so that rate() sees the first failure. */
+    public void knownEngines(List<String> engines) {
+        reconcileFailures.labelValues(NO_ENGINE);
+        engines.forEach(reconcileFailures::labelValues);
+    }
+
     public void reconcilePass(Duration took) {
         reconcilePass.observe(seconds(took));
     }

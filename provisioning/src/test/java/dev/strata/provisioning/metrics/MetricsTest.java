@@ -98,6 +98,7 @@ class MetricsTest {
                 .contains("strata_database_restarts_total{database_id=\"db_a\",engine=\"redis\"} 1.0")
                 .contains("strata_reconcile_failures_total{engine=\"none\"} 1.0")
                 .contains("strata_http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"401\"} 1");
+        assertThat(text).contains("strata_reconcile_failures_total{engine=\"mysql\"} 0.0"); // every engine from the start
         assertThat(m.contentType("text/plain")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
     }
 

@@ -100,8 +100,11 @@ public class Reconciler {
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
     /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
     private final Map<String, Work> watched = new ConcurrentHashMap<>();
-    /** Databases found dead (not answering) and not seen ready since: each outage that ends ready counts one restart. */
-    private final Set<String> down = ConcurrentHashMap.newKeySet();
+    /**
+     * Databases found dead (not answering) and not seen ready since, with what the health check saw: each outage that
+     * ends ready is one restart (an event and the metric).
+     */
+    private final Map<String, String> down = new ConcurrentHashMap<>();
     private volatile boolean leader;
     private String holder;
     private ScheduledFuture<?> ticking;
@@ -287,17 +290,12 @@ public class Reconciler {
                     restartedIfItWasDown(work); // a restart that was still starting at the last pass
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
-                    down.add(id);
+                    down.putIfAbsent(id, health.message() == null ? "" : health.message());
                     // show the outage (ready 0) while the server is brought back; its front door makes clients wait
                     frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
                     observed = driver.ensureRunning(work.spec());
                     if (observed.ready()) {
-                        try {
-                            steps.restarted(id, health.message());
-                        } catch (RuntimeException e) {
-                            LOG.fine(() -> "restart of " + id + " not recorded: " + e.getMessage());
-                        }
                         restartedIfItWasDown(work);
                     }
                 }
@@ -407,10 +405,17 @@ public class Reconciler {
         LOG.info(() -> "database " + work.id() + ": copied from " + work.cloneSourceId() + " by " + how + " in " + ms + " ms");
     }
 
-    /** A database found dead is ready again: one restart, however many tries it took. */
+    /** A database found dead is ready again: one restart, however many tries it took (at once or at a later pass). */
     private void restartedIfItWasDown(Work work) {
-        if (down.remove(work.id())) {
-            metrics.databaseRestarted(work.id(), work.engine());
+        String reason = down.remove(work.id());
+        if (reason == null) {
+            return;
+        }
+        metrics.databaseRestarted(work.id(), work.engine());
+        try {
+            steps.restarted(work.id(), reason.isEmpty() ? null : reason);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "restart of " + work.id() + " not recorded: " + e.getMessage());
         }
     }
 

@@ -23,7 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** What the reconciler tells the metrics: passes, failures, and one restart per outage of a database's server. */
+/**
+ * What the reconciler tells the metrics (passes, failures, one restart per outage of a database's server) and the
+ * event log (the same restarts, with what the health check saw).
+ */
 class ReconcilerMetricsTest {
 
     private static final String ID = "db_01jtestreconcilermetrics0";
@@ -32,6 +35,7 @@ class ReconcilerMetricsTest {
     private static final class Server implements EngineDriver {
         volatile boolean alive = true;
         volatile int failuresToCome;
+        volatile boolean startsSlowly;
         final AtomicInteger starts = new AtomicInteger();
         final AtomicInteger stops = new AtomicInteger();
 
@@ -51,6 +55,9 @@ class ReconcilerMetricsTest {
             if (failuresToCome > 0) {
                 failuresToCome--;
                 return InstanceObservation.failed("cannot start: port busy");
+            }
+            if (startsSlowly) {
+                return InstanceObservation.notReady("starting");
             }
             alive = true;
             return InstanceObservation.ready(null);
@@ -110,6 +117,7 @@ class ReconcilerMetricsTest {
     /** Whether the observed state is of the desired generation (a wake is a new one, until the server is ready). */
     private volatile boolean converged = true;
     private volatile boolean metadataDown;
+    private final List<String> restartEvents = new CopyOnWriteArrayList<>();
 
     private Reconciler reconciler() {
         Reconciler r = new Reconciler();
@@ -130,6 +138,11 @@ class ReconcilerMetricsTest {
             @Override
             public Optional<Work> snapshot(String id) {
                 return Optional.of(new Work(ID, Engine.REDIS, 1, converged, false, sleepRequested, null, null, null, null, null));
+            }
+
+            @Override
+            public void restarted(String id, String reason) {
+                restartEvents.add(id + ": " + reason);
             }
 
             @Override
@@ -187,12 +200,29 @@ class ReconcilerMetricsTest {
         });
         assertThat(server.starts.get()).isEqualTo(3);
         assertThat(metrics.restarts).containsExactly(ID + "/redis");
+        assertThat(restartEvents).containsExactly(ID + ": no answer");
         assertThat(metrics.failures).containsExactly("redis", "redis");
 
         r.pass();
         r.pass();
         assertThat(metrics.restarts).hasSize(1);
+        assertThat(restartEvents).hasSize(1);
         assertThat(metrics.passes.get()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void aRestartThatIsReadyOnlyAtTheNextPassCountsToo() {
+        Reconciler r = reconciler();
+        r.pass();
+        server.alive = false;
+        server.startsSlowly = true; // started, but not answering yet when ensureRunning returns
+        r.pass();
+        assertThat(metrics.restarts).isEmpty();
+        server.startsSlowly = false;
+        server.alive = true;
+        r.pass();
+        assertThat(metrics.restarts).containsExactly(ID + "/redis");
+        assertThat(restartEvents).containsExactly(ID + ": no answer");
     }
 
     @Test
@@ -216,6 +246,7 @@ class ReconcilerMetricsTest {
             return server.alive;
         });
         assertThat(metrics.restarts).isEmpty();
+        assertThat(restartEvents).isEmpty();
     }
 
     @Test

@@ -32,7 +32,7 @@ final class RouteTemplates {
 
     static String of(String basePath, Class<?> resource, Method method) {
         StringBuilder route = new StringBuilder(basePath == null ? "" : basePath);
-        route.append('/').append(path(resource.getAnnotation(Path.class)));
+        route.append('/').append(path(classPath(resource)));
         route.append('/').append(path(method.getAnnotation(Path.class)));
         String normalized = SLASHES.matcher(withoutRegexes(route)).replaceAll("/");
         if (normalized.length() > 1 && normalized.endsWith("/")) {
@@ -72,6 +72,17 @@ final class RouteTemplates {
             i = j;
         }
         return out.toString();
+    }
+
+    /** The class's {@code @Path}, or its nearest superclass's: a container's proxy subclass does not inherit it. */
+    private static Path classPath(Class<?> resource) {
+        for (Class<?> c = resource; c != null && c != Object.class; c = c.getSuperclass()) {
+            Path p = c.getAnnotation(Path.class);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String path(Path path) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.api.database.DatabasesResource;
 import dev.strata.api.project.ProjectsResource;
 import dev.strata.api.storage.BucketsResource;
+import dev.strata.api.webhook.WebhooksResource;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import java.lang.reflect.Method;
@@ -30,6 +31,18 @@ class RouteTemplatesTest {
                 .isEqualTo("/api/v1/projects/{projectId}/storage-keys/{accessKeyId}");
         assertThat(routes.route("/api/v1/", BucketsResource.class, method(BucketsResource.class, "get")))
                 .isEqualTo("/api/v1/storage/buckets/{bucketId}");
+        assertThat(routes.route("/api/v1/", WebhooksResource.class, method(WebhooksResource.class, "deliveries")))
+                .isEqualTo("/api/v1/workspaces/{wsId}/webhooks/{webhookId}/deliveries");
+    }
+
+    /** As a CDI container's proxy of a request-scoped resource looks: a subclass without annotations. */
+    static class ProxyOfDatabasesResource extends DatabasesResource {
+    }
+
+    @Test
+    void aProxySubclassHasItsResourcesRoute() {
+        assertThat(new RouteTemplates().route("/api/v1/", ProxyOfDatabasesResource.class, method(DatabasesResource.class, "get")))
+                .isEqualTo("/api/v1/workspaces/{wsId}/databases/{dbId}");
     }
 
     @Test

@@ -45,4 +45,14 @@ class HeaderChecksTest {
         assertThat(HeaderChecks.problem("h", null, "Multipart/Form-Data;BOUNDARY=\"a b\"", "/")).isNull();
         assertThat(HeaderChecks.problem("h", null, "multipart/form-data", "/api/v1/projects")).isNull(); // the API's 415
     }
+
+    @Test
+    void prometheusScrapesMetricsWithItsOwnAccept() {
+        // Prometheus 2 and 3 (with its UTF-8 escaping parameter): passed on to /metrics, which picks OpenMetrics
+        assertThat(HeaderChecks.problem("h", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", "/metrics")).isNull();
+        assertThat(HeaderChecks.problem("h", "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
+                + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
+                + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2", "/metrics")).isNull();
+    }
 }

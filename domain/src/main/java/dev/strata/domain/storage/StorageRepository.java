@@ -19,6 +19,9 @@ public interface StorageRepository {
     /** Ids of the buckets whose deletion was requested and is not finished. */
     List<String> deletingBuckets();
 
+    /** Every bucket of every project whose deletion was not requested (what the object store holds for users). */
+    List<Bucket> liveBuckets();
+
     /** A bucket by id whatever its state, locked until the transaction ends. */
     Optional<Bucket> lockBucket(String bucketId);
 

@@ -91,12 +91,20 @@ public class Reconciler {
     @Inject
     dev.strata.provisioning.database.Databases databases;
 
+    @Inject
+    dev.strata.provisioning.metrics.Metrics metrics;
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
     /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
     private final Map<String, Work> watched = new ConcurrentHashMap<>();
+    /**
+     * Databases found dead (not answering) and not seen ready since, with what the health check saw: each outage that
+     * ends ready is one restart (an event and the metric).
+     */
+    private final Map<String, String> down = new ConcurrentHashMap<>();
     private volatile boolean leader;
     private String holder;
     private ScheduledFuture<?> ticking;
@@ -157,10 +165,11 @@ public class Reconciler {
     }
 
     void pass() {
+        long started = System.nanoTime();
         try {
             leader = steps.claimLease(holder, LEASE_TTL);
             if (!leader) {
-                return;
+                return; // a standby's pass does nothing: not a pass in the metrics
             }
             for (String id : steps.allIds()) {
                 dispatchUnlessBackingOff(id);
@@ -171,10 +180,13 @@ public class Reconciler {
             for (String id : projects.deletionsPending()) {
                 dispatchUnlessBackingOff(id);
             }
+            metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
             // the metadata database may be briefly unreachable; the next pass tries again
             leader = false;
             LOG.log(Level.WARNING, "reconcile pass failed: " + e.getMessage());
+            metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
+            metrics.reconcileFailure(null);
         }
     }
 
@@ -219,6 +231,7 @@ public class Reconciler {
             backoff.remove(id);
         } catch (RuntimeException e) {
             LOG.warning("deleting " + id + " failed (attempt " + backOff(id) + "), will retry: " + e.getMessage());
+            metrics.reconcileFailure(null);
         }
     }
 
@@ -228,11 +241,13 @@ public class Reconciler {
             snapshot = steps.snapshot(id);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read database " + id + ": " + e.getMessage());
+            metrics.reconcileFailure(null);
             return;
         }
         if (snapshot.isEmpty()) {
             backoff.remove(id);
             watched.remove(id);
+            down.remove(id);
             return;
         }
         Work work = snapshot.get();
@@ -258,9 +273,12 @@ public class Reconciler {
                 driver.delete(work.spec());
                 steps.forget(id);
                 backoff.remove(id);
+                down.remove(id);
+                metrics.databaseDeleted(id);
                 LOG.info(() -> "database " + id + " deleted");
                 return;
             } else if (work.sleepRequested()) {
+                down.remove(id); // stopped on purpose: no restart to count when it wakes
                 observed = driver.stop(work.spec());
                 if (observed.stopped()) {
                     guardWhileAsleep(work, driver);
@@ -269,18 +287,16 @@ public class Reconciler {
                 InstanceObservation health = driver.observe(work.spec());
                 if (health.ready()) {
                     observed = health;
+                    restartedIfItWasDown(work); // a restart that was still starting at the last pass
                 } else {
                     LOG.warning(() -> "database " + id + " does not answer (" + health.message() + "); restarting it");
+                    down.putIfAbsent(id, health.message() == null ? "" : health.message());
                     // show the outage (ready 0) while the server is brought back; its front door makes clients wait
                     frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
                     observed = driver.ensureRunning(work.spec());
                     if (observed.ready()) {
-                        try {
-                            steps.restarted(id, health.message());
-                        } catch (RuntimeException e) {
-                            LOG.fine(() -> "restart of " + id + " not recorded: " + e.getMessage());
-                        }
+                        restartedIfItWasDown(work);
                     }
                 }
             } else {
@@ -296,6 +312,7 @@ public class Reconciler {
         }
         if (observed.failure() != null) {
             LOG.warning("database " + id + " failed (attempt " + backOff(id) + "): " + observed.failure());
+            metrics.reconcileFailure(work.engine());
         } else {
             backoff.remove(id);
         }
@@ -386,6 +403,20 @@ public class Reconciler {
         long ms = (System.nanoTime() - started) / 1_000_000;
         steps.cloneFinished(work.id(), "branch of " + work.cloneSourceId() + ": made by " + how + " in " + ms + " ms");
         LOG.info(() -> "database " + work.id() + ": copied from " + work.cloneSourceId() + " by " + how + " in " + ms + " ms");
+    }
+
+    /** A database found dead is ready again: one restart, however many tries it took (at once or at a later pass). */
+    private void restartedIfItWasDown(Work work) {
+        String reason = down.remove(work.id());
+        if (reason == null) {
+            return;
+        }
+        metrics.databaseRestarted(work.id(), work.engine());
+        try {
+            steps.restarted(work.id(), reason.isEmpty() ? null : reason);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "restart of " + work.id() + " not recorded: " + e.getMessage());
+        }
     }
 
     /** One more failure of {@code id}: the next try waits longer (250 ms doubling, at most 30 s); the failure count. */

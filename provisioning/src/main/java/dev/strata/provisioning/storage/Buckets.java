@@ -145,6 +145,18 @@ public class Buckets {
     }
 
     /** What the bucket holds now. */
+    /**
+     * What each project's live buckets hold, by project id (projects without buckets left out): one metadata query,
+     * then the backend's measurement of each bucket (the embedded store walks its files: not for every request).
+     */
+    public java.util.Map<String, StorageUsage> usageByProject() {
+        java.util.Map<String, StorageUsage> out = new java.util.TreeMap<>();
+        for (Bucket b : storage.liveBuckets()) {
+            out.merge(b.projectId(), backend.usage(b.projectId(), b.name()), StorageUsage::plus);
+        }
+        return out;
+    }
+
     public StorageUsage usage(Bucket bucket) {
         return backend.usage(bucket.projectId(), bucket.name());
     }

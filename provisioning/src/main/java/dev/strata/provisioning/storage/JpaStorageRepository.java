@@ -42,6 +42,11 @@ public class JpaStorageRepository implements StorageRepository {
     }
 
     @Override
+    public List<Bucket> liveBuckets() {
+        return em.createQuery("select b from Bucket b where b.deletingSince is null order by b.projectId, b.id", Bucket.class).getResultList();
+    }
+
+    @Override
     public List<String> deletingBuckets() {
         return em.createQuery("select b.id from Bucket b where b.deletingSince is not null order by b.id", String.class).getResultList();
     }

@@ -1,0 +1,196 @@
+package dev.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code GET /metrics} as Prometheus scrapes it (no sign-in, no key): Strata's own series with real values from a
+ * Redis database that this test creates, reads, and whose server it kills.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsIT {
+
+    private static final String DB_ROUTE = "/api/v1/workspaces/{wsId}/databases/{dbId}";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern ANY_ID = Pattern.compile("(ws|db|proj|bkt|bkp|key)_[0-9a-z]{10,}");
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.strataEar();
+    }
+
+    private final Api api = Api.withBootstrapKey();
+    private String ws;
+    private TestDatabases dbs;
+    private String id;
+
+    @BeforeAll
+    void aReadyRedis() {
+        ws = api.workspaceId();
+        dbs = new TestDatabases(api, ws);
+        id = dbs.create("metrics-redis", "{\"name\":\"metrics redis\",\"slug\":\"metrics-redis\",\"engine\":\"redis\",\"memory\":\"128Mi\"}");
+        dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void removeIt() {
+        dbs.deleteQuietly(id);
+    }
+
+    /** One sample line: name, labels, value. */
+    record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    record Scrape(String contentType, String body, List<Sample> samples) {
+
+        List<Sample> named(String name) {
+            return samples.stream().filter(s -> s.name().equals(name)).toList();
+        }
+
+        List<Sample> named(String name, Map<String, String> labels) {
+            return named(name).stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet())).toList();
+        }
+
+        double sum(String name, Map<String, String> labels) {
+            return named(name, labels).stream().mapToDouble(Sample::value).sum();
+        }
+    }
+
+    private static HttpResponse<String> get(String path, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Api.BASE + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Scrape scrape() throws Exception {
+        HttpResponse<String> r = get("/metrics", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<Sample> samples = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = SAMPLE.matcher(line);
+            assertThat(m.matches()).as("not a sample line: %s", line).isTrue();
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (m.group(2) != null) {
+                Matcher l = LABEL.matcher(m.group(2));
+                while (l.find()) {
+                    labels.put(l.group(1), l.group(2));
+                }
+            }
+            String value = m.group(3);
+            samples.add(new Sample(m.group(1), labels, value.equals("+Inf") ? Double.POSITIVE_INFINITY
+                    : value.equals("-Inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(value)));
+        }
+        return new Scrape(r.headers().firstValue("Content-Type").orElse(""), r.body(), samples);
+    }
+
+    @Test
+    void strataSeriesWithoutSignInInPrometheusTextFormat() throws Exception {
+        // requests to count: a database read (200), a database that does not exist (404, same route), no route at all
+        assertThat(api.get(dbs.path(id)).status()).isEqualTo(200);
+        assertThat(api.get(dbs.path(id) + "/status").status()).isEqualTo(200);
+        assertThat(api.get(dbs.path("db_00000000000000000000000000")).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/no-such-resource").status()).isEqualTo(404);
+
+        Scrape s = scrape();
+        assertThat(s.contentType()).startsWith("text/plain").contains("version=0.0.4");
+
+        assertThat(s.sum("strata_databases", Map.of("engine", "redis", "status", "ready"))).isGreaterThanOrEqualTo(1);
+
+        Map<String, String> ok = Map.of("route", DB_ROUTE, "method", "GET", "status", "200");
+        assertThat(s.named("strata_http_server_requests_seconds_bucket", ok)).isNotEmpty()
+                .allSatisfy(b -> assertThat(b.labels()).containsKey("le"));
+        assertThat(s.named("strata_http_server_requests_seconds_bucket", Map.of("route", DB_ROUTE, "method", "GET", "status", "200", "le", "+Inf")))
+                .singleElement().satisfies(b -> assertThat(b.value()).isGreaterThanOrEqualTo(1));
+        assertThat(s.sum("strata_http_server_requests_seconds_count", ok)).isGreaterThanOrEqualTo(1);
+        assertThat(s.named("strata_http_server_requests_seconds_sum", ok)).singleElement()
+                .satisfies(x -> assertThat(x.value()).isGreaterThan(0));
+        Map<String, String> missing = Map.of("route", DB_ROUTE, "method", "GET", "status", "404");
+        assertThat(s.sum("strata_http_server_requests_seconds_count", missing)).isGreaterThanOrEqualTo(1);
+        assertThat(s.sum("strata_http_server_requests_seconds_count", Map.of("route", "/api/v1/workspaces/{wsId}/databases/{dbId}/status",
+                "method", "GET", "status", "200"))).isGreaterThanOrEqualTo(1);
+        assertThat(s.sum("strata_http_server_requests_seconds_count", Map.of("route", "unmatched", "status", "404"))).isGreaterThanOrEqualTo(1);
+
+        // route labels are templates: never an id, never a raw path
+        assertThat(s.named("strata_http_server_requests_seconds_count")).isNotEmpty().allSatisfy(x -> {
+            String route = x.labels().get("route");
+            assertThat(route).doesNotContain(ws).doesNotContain(id);
+            assertThat(ANY_ID.matcher(route).find()).as(route).isFalse();
+            assertThat(route.equals("unmatched") || route.matches("/api/v1(/([a-z0-9.-]+|\\{[A-Za-z]+}))*")).as(route).isTrue();
+        });
+
+        // the JVM's own series come along
+        assertThat(s.named("jvm_memory_used_bytes")).isNotEmpty();
+    }
+
+    @Test
+    void reconcilePassesAreCounted() throws Exception {
+        double before = scrape().sum("strata_reconcile_pass_duration_seconds_count", Map.of());
+        Scrape first = scrape();
+        assertThat(first.named("strata_reconcile_pass_duration_seconds_bucket")).isNotEmpty();
+        assertThat(first.named("strata_reconcile_pass_duration_seconds_sum")).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(scrape().sum("strata_reconcile_pass_duration_seconds_count", Map.of())).isGreaterThan(before));
+    }
+
+    @Test
+    void aKilledServerCountsOneRestart() throws Exception {
+        Map<String, String> ours = Map.of("database_id", id, "engine", "redis");
+        double before = scrape().sum("strata_database_restarts_total", ours);
+        long pid = Host.serverProcesses(id).get(0);
+        Host.kill9(pid);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(Host.serverProcesses(id)).hasSize(1).doesNotContain(pid);
+            assertThat(api.get(dbs.path(id)).text("status")).isEqualTo("ready");
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(scrape().sum("strata_database_restarts_total", ours)).isGreaterThanOrEqualTo(before + 1));
+    }
+
+    @Test
+    void openMetricsWhenAskedForIt() throws Exception {
+        HttpResponse<String> r = get("/metrics", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
+        assertThat(r.body()).contains("strata_reconcile_pass_duration_seconds_count").endsWith("# EOF\n");
+    }
+
+    @Test
+    void onlyReadMethods() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(Api.BASE + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).header("Content-Type", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(r.headers().firstValue("Allow").orElse("")).contains("GET");
+    }
+}

@@ -3,6 +3,13 @@ package dev.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,5 +91,59 @@ class ContractValidatorTest {
         // outside the API (dashboard, health, the document itself) nothing is checked
         assertThat(validator.problems("GET", "/health", 503, "application/json", "{}")).isEmpty();
         assertThat(validator.problems("GET", "/openapi", 200, "application/yaml", "openapi: 3.0.3")).isEmpty();
+    }
+
+    @Test
+    void nullWhereTheDocumentAllowsItPasses() {
+        String project = """
+                {"id":"proj_1","name":"Shop","status":"active","primaryDatabaseId":null,"autoSleepMinutes":0,
+                 "createdAt":"2026-12-06T10:00:00Z","updatedAt":"2026-12-06T10:00:00Z"}""";
+        assertThat(validator.problems("GET", "/api/v1/projects/proj_1", 200, "application/json", project)).isEmpty();
+        assertThat(validator.problems("GET", "/api/v1/projects/proj_1", 200, "application/json", project.replace("\"primaryDatabaseId\":null,", "")))
+                .as("primaryDatabaseId is always there").isNotEmpty();
+        assertThat(validator.problems("GET", "/api/v1/projects/proj_1", 200, "application/json", project.replace("\"name\":\"Shop\"", "\"name\":null")))
+                .as("name is never null").isNotEmpty();
+    }
+
+    /** Every response example of the document, sent back as the answer to its own operation, passes the check. */
+    @Test
+    void theDocumentsOwnExamplesPass() throws Exception {
+        JsonNode doc = new YAMLMapper().readTree(ContractValidator.readDocument());
+        ObjectMapper json = new ObjectMapper();
+        List<String> checked = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            String concrete = "/api/v1" + path.getKey().replaceAll("\\{[^}]+}", "x_1");
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (op.getKey().equals("parameters")) {
+                    continue;
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> responses = op.getValue().path("responses").fields(); responses.hasNext(); ) {
+                    Map.Entry<String, JsonNode> response = responses.next();
+                    JsonNode r = response.getValue();
+                    if (r.has("$ref")) {
+                        r = doc.at(r.get("$ref").asText().substring(1));
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> media = r.path("content").fields(); media.hasNext(); ) {
+                        Map.Entry<String, JsonNode> m = media.next();
+                        JsonNode example = m.getValue().get("example");
+                        if (example == null) {
+                            continue;
+                        }
+                        String body = example.isTextual() ? example.asText() : json.writeValueAsString(example);
+                        String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+                        int status = Integer.parseInt(response.getKey());
+                        if (example.has("status")) {
+                            body = body.replaceFirst("\"status\":\\d+", "\"status\":" + status);
+                        }
+                        assertThat(validator.problems(method, concrete, status, m.getKey(), body))
+                                .as("example of %s %s %s %s", method, path.getKey(), status, m.getKey()).isEmpty();
+                        checked.add(method + " " + path.getKey() + " " + status);
+                    }
+                }
+            }
+        }
+        assertThat(checked).hasSizeGreaterThan(100);
     }
 }

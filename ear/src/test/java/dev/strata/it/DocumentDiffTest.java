@@ -43,6 +43,8 @@ class DocumentDiffTest {
         ArrayNode required = (ArrayNode) served.at("/components/schemas/Database/required");
         required.insert(0, required.remove(required.size() - 1));
         served.putArray("servers").addObject().put("url", "http://localhost:8080/api");
+        // nulls and empty strings left out (as Payara writes examples)
+        ((ObjectNode) served.at("/paths/~1projects/post/responses/201/content/application~1json/example")).remove("primaryDatabaseId");
         assertThat(DocumentDiff.differences(checkedIn, served, KEYS)).isEmpty();
     }
 
@@ -53,6 +55,7 @@ class DocumentDiffTest {
         ((ObjectNode) served.at("/paths/~1engines")).putObject("put").put("operationId", "list");
         ((ObjectNode) served.at("/paths/~1workspaces/get")).remove("operationId");
         ((ObjectNode) served.at("/components/schemas/NewDatabase/properties/storageGb")).put("maximum", 2048);
+        assertThat(checkedIn.at("/paths/~1projects/post/responses/201/content/application~1json/example/primaryDatabaseId").isNull()).isTrue();
         assertThat(DocumentDiff.differences(checkedIn, served, KEYS)).hasSize(4)
                 .anySatisfy(d -> assertThat(d).startsWith("components/schemas/DatabaseStatus/enum"))
                 .anySatisfy(d -> assertThat(d).startsWith("paths//engines/put: added by the server"))

@@ -1,6 +1,5 @@
 package dev.strata.web;
 
-import dev.strata.domain.database.Database;
 import dev.strata.domain.database.EngineOffer;
 import dev.strata.provisioning.database.Databases;
 import dev.strata.provisioning.project.Projects;
@@ -26,6 +25,9 @@ public class OverviewBacking {
     @Inject
     CurrentUser user;
 
+    @Inject
+    dev.strata.provisioning.event.EventLog events;
+
     private Databases.Summary summary;
 
     @PostConstruct
@@ -35,7 +37,10 @@ public class OverviewBacking {
 
     public Map<String, Long> getByStatus() { return summary.byStatus(); }
     public Map<String, Long> getByEngine() { return summary.byEngine(); }
-    public List<Database> getRecent() { return summary.recent(); }
+    /** The workspace's latest events, newest first. */
+    public List<dev.strata.web.events.ActivityRow> getRecent() {
+        return events.recent(user.caller(), null, 12).stream().map(dev.strata.web.events.ActivityRow::of).toList();
+    }
     public long getTotal() { return summary.byStatus().values().stream().mapToLong(Long::longValue).sum(); }
     public int getProjectCount() { return projects.list(user.caller()).size(); }
     public List<EngineOffer> getEngines() { return databases.offers(); }

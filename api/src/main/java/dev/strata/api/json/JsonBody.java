@@ -217,6 +217,31 @@ public final class JsonBody {
     }
 
     /** Whether the body names {@code field} at all (a present null counts). */
+    /** A list of strings, or null when absent or null; anything else is recorded as the field's error. */
+    public List<String> stringList(String field) {
+        JsonValue v = object.get(field);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+            errors.add(new FieldError(field, field + " must be a list of strings"));
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue item : v.asJsonArray()) {
+            if (!(item instanceof JsonString s)) {
+                errors.add(new FieldError(field, field + " must be a list of strings"));
+                return null;
+            }
+            if (s.getString().indexOf('\u0000') >= 0) {
+                errors.add(new FieldError(field, field + " must not contain NUL characters"));
+                return null;
+            }
+            out.add(s.getString());
+        }
+        return out;
+    }
+
     public boolean has(String field) {
         return object.containsKey(field);
     }

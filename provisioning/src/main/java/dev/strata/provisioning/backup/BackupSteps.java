@@ -51,6 +51,9 @@ public class BackupSteps {
     @Inject
     dev.strata.provisioning.driver.EngineDrivers drivers;
 
+    @Inject
+    dev.strata.provisioning.event.EventLog events;
+
     /** What the runner needs to take one backup, outside any transaction. */
     public record Run(String backupId, String databaseId, Engine engine, InstanceSpec spec, BackupJob job) {
     }
@@ -105,11 +108,13 @@ public class BackupSteps {
         Instant now = Instant.now();
         if (b.attempts() >= MAX_ATTEMPTS) {
             b.fail("interrupted " + b.attempts() + " times (the control plane stopped during the backup); given up", now, day());
+            recordFailed(b);
             return Optional.empty();
         }
         Optional<Database> db = databases.findById(b.databaseId());
         if (db.isEmpty() || db.get().deletionRequested()) {
             b.fail("the database was deleted before the backup could be taken", now, day());
+            recordFailed(b);
             return Optional.empty();
         }
         Database d = db.get();
@@ -129,11 +134,26 @@ public class BackupSteps {
     }
 
     public void complete(String backupId, TakenBackup taken) {
-        backups.findById(backupId).ifPresent(b -> b.complete(taken.location(), taken.sizeBytes(), taken.pointInTimeBase(), Instant.now(), day()));
+        backups.findById(backupId).ifPresent(b -> {
+            b.complete(taken.location(), taken.sizeBytes(), taken.pointInTimeBase(), Instant.now(), day());
+            events.record(dev.strata.domain.event.EventType.BACKUP_COMPLETED, b.workspaceId(), b.projectId(), b.databaseId(), b.id(),
+                    "Backup " + b.id() + " of database " + b.databaseName() + " completed (" + taken.sizeBytes() + " bytes)",
+                    dev.strata.domain.event.EventData.builder().put("trigger", b.trigger().wireName()).put("sizeBytes", taken.sizeBytes()).build());
+        });
     }
 
     public void fail(String backupId, String reason) {
-        backups.findById(backupId).filter(b -> !b.status().finished()).ifPresent(b -> b.fail(reason, Instant.now(), day()));
+        backups.findById(backupId).filter(b -> !b.status().finished()).ifPresent(b -> {
+            b.fail(reason, Instant.now(), day());
+            recordFailed(b);
+        });
+    }
+
+    private void recordFailed(Backup b) {
+        String error = b.error().length() > 500 ? b.error().substring(0, 497) + "..." : b.error();
+        events.record(dev.strata.domain.event.EventType.BACKUP_FAILED, b.workspaceId(), b.projectId(), b.databaseId(), b.id(),
+                "Backup " + b.id() + " of database " + b.databaseName() + " failed: " + error,
+                dev.strata.domain.event.EventData.builder().put("trigger", b.trigger().wireName()).put("error", error).build());
     }
 
     /** How long a retention day lasts: a day, unless {@code STRATA_BACKUP_DAY_SECONDS} says otherwise (tests of pruning). */
@@ -259,6 +279,19 @@ public class BackupSteps {
     }
 
     public void restoreFinished(String databaseId, String backupId, String reason) {
-        databases.findById(databaseId).ifPresent(d -> d.restoreFinished(backupId, reason, Instant.now()));
+        databases.findById(databaseId).ifPresent(d -> {
+            Instant target = d.restorePointInTime();
+            boolean newBranch = d.parentId() != null && !d.everReady();
+            boolean pending = backupId.equals(d.restoreBackupId());
+            d.restoreFinished(backupId, reason, Instant.now());
+            // a new branch's first restore is its making (database.branched on the parent tells of it)
+            if (pending && reason == null && !newBranch) {
+                events.record(dev.strata.domain.event.EventType.DATABASE_RESTORED, d.workspaceId(), d.projectId(), d.id(), backupId,
+                        "Database " + d.name() + " was restored from backup " + backupId
+                                + (target == null ? "" : " to " + target.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                        dev.strata.domain.event.EventData.builder().put("backupId", backupId)
+                                .put("targetTime", target == null ? null : target.toString()).build());
+            }
+        });
     }
 }

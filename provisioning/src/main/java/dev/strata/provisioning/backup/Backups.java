@@ -44,8 +44,8 @@ import java.util.List;
 @Stateless
 public class Backups {
 
-    public static final int DEFAULT_LIMIT = 20;
-    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = dev.strata.domain.shared.PageRequest.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = dev.strata.domain.shared.PageRequest.MAX_LIMIT;
 
     @Inject
     BackupRepository backups;
@@ -70,6 +70,9 @@ public class Backups {
 
     @Inject
     Event<DatabaseChanged> changed;
+
+    @Inject
+    dev.strata.provisioning.event.EventLog events;
 
     public record Page(List<Backup> items, long total, int page, int limit) {
         public int totalPages() {
@@ -183,28 +186,12 @@ public class Backups {
 
     private Page page(String wsId, String dbId, BackupStatus status, String pageRaw, String limitRaw) {
         List<FieldError> errors = new ArrayList<>();
-        int page = intParam(errors, "page", pageRaw, 1, 1, Integer.MAX_VALUE / MAX_LIMIT);
-        int limit = intParam(errors, "limit", limitRaw, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        dev.strata.domain.shared.PageRequest paging = dev.strata.domain.shared.PageRequest.parse(pageRaw, limitRaw, errors);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid", errors);
         }
-        return new Page(backups.list(wsId, dbId, status, (page - 1) * limit, limit), backups.count(wsId, dbId, status), page, limit);
-    }
-
-    private static int intParam(List<FieldError> errors, String field, String raw, int dflt, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-            errors.add(new FieldError(field, field + " must be between " + min + " and " + max + " (got " + v + ")"));
-        } catch (NumberFormatException e) {
-            errors.add(new FieldError(field, field + " must be an integer (got " + Shown.quoted(raw) + ")"));
-        }
-        return dflt;
+        return new Page(backups.list(wsId, dbId, status, paging.offset(), paging.limit()), backups.count(wsId, dbId, status),
+                paging.page(), paging.limit());
     }
 
     public Backup get(Caller caller, String wsId, String bkpId) {
@@ -438,6 +425,16 @@ public class Backups {
      * without a continuous archive is the snapshot the issue speaks of).
      */
     public Database branch(Caller caller, String wsId, String parentId, String name, String slug, String pointInTime) {
+        Database branch = makeBranch(caller, wsId, parentId, name, slug, pointInTime);
+        Database parent = databaseRows.findById(branch.parentId()).orElseThrow();
+        events.record(dev.strata.domain.event.EventType.DATABASE_BRANCHED, parent, "Database " + parent.name() + " was branched into "
+                        + branch.name() + " (" + branch.id() + ") at " + branch.branchPoint().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                dev.strata.domain.event.EventData.builder().put("branchId", branch.id())
+                        .put("branchPoint", branch.branchPoint().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).build());
+        return branch;
+    }
+
+    private Database makeBranch(Caller caller, String wsId, String parentId, String name, String slug, String pointInTime) {
         Instant t = pointInTime == null ? null : parsePointInTime(pointInTime);
         Database parent = databases.findForChange(caller, wsId, parentId);
         if (parent.deletionRequested()) {

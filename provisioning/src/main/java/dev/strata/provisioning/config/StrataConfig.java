@@ -191,6 +191,60 @@ public class StrataConfig {
         return java.time.Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
     }
 
+    /** {@code STRATA_HTTP_PORT} (8080): the dashboard's and API's port; Payara's HTTPS port is the next, its admin port 32 lower. */
+    public int httpPort() {
+        return Integer.parseInt(Settings.get("STRATA_HTTP_PORT").orElse("8080").trim());
+    }
+
+    /** {@code STRATA_S3_PORT} (9000): the embedded S3 endpoint's port. */
+    public int s3Port() {
+        return Integer.parseInt(Settings.get("STRATA_S3_PORT").orElse("9000").trim());
+    }
+
+    /** {@code STRATA_S3_TLS_PORT} ({@code STRATA_S3_PORT} + 443): the embedded S3 endpoint's TLS port. */
+    public int s3TlsPort() {
+        return Settings.get("STRATA_S3_TLS_PORT").map(v -> Integer.parseInt(v.trim())).orElse(s3Port() + 443);
+    }
+
+    /** {@code STRATA_METADATA_PORT}: the port of the metadata server Strata runs, when set. */
+    public Optional<Integer> metadataPort() {
+        return Settings.get("STRATA_METADATA_PORT").map(v -> Integer.parseInt(v.trim()));
+    }
+
+    /** {@code STRATA_WEBHOOK_DISPATCH_MS} (1000): how often due webhook deliveries are looked for (and after each event). */
+    public Duration webhookDispatchInterval() {
+        return Duration.ofMillis(Long.parseLong(Settings.get("STRATA_WEBHOOK_DISPATCH_MS").orElse("1000").trim()));
+    }
+
+    /** {@code STRATA_WEBHOOK_RETRY_BASE_SECONDS} (10): the first wait before a failed delivery is sent again (doubling, at most 1 h). */
+    public Duration webhookRetryBase() {
+        return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_WEBHOOK_RETRY_BASE_SECONDS").orElse("10").trim()));
+    }
+
+    /** {@code STRATA_WEBHOOK_GIVE_UP_HOURS} (26): a delivery is given up once its first attempt is older than this. */
+    public Duration webhookGiveUpAfter() {
+        return Duration.ofHours(Long.parseLong(Settings.get("STRATA_WEBHOOK_GIVE_UP_HOURS").orElse("26").trim()));
+    }
+
+    /**
+     * {@code STRATA_WEBHOOK_ALLOWED_NETWORKS} (empty): comma-separated CIDRs that webhook URLs may resolve into although
+     * they are loopback, private, link-local and the like ({@code 10.1.0.0/16,127.0.0.1/32}).
+     */
+    public java.util.List<dev.strata.provisioning.event.Cidr> webhookAllowedNetworks() {
+        return java.util.Arrays.stream(Settings.get("STRATA_WEBHOOK_ALLOWED_NETWORKS").orElse("").split(","))
+                .map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> dev.strata.provisioning.event.Cidr.parse("STRATA_WEBHOOK_ALLOWED_NETWORKS", v)).toList();
+    }
+
+    /** {@code STRATA_WEBHOOK_ALLOW_CONTROL_PLANE} (false): whether webhook URLs may point at Strata's own ports on this machine. */
+    public boolean webhookAllowControlPlane() {
+        String v = Settings.get("STRATA_WEBHOOK_ALLOW_CONTROL_PLANE").orElse("false").trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalStateException("STRATA_WEBHOOK_ALLOW_CONTROL_PLANE must be true or false (got '" + v + "')");
+        }
+        return v.equals("true");
+    }
+
     /** Where the operators' backups go in Kubernetes mode (secrets included: never log them). */
     public record BackupObjectStore(String endpoint, String bucket, String region, String accessKeyId, String secretAccessKey) {
         @Override

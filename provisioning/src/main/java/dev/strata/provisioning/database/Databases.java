@@ -29,6 +29,9 @@ import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.secrets.SecretBox;
 import dev.strata.provisioning.workspace.Workspaces;
+import dev.strata.provisioning.event.EventLog;
+import dev.strata.domain.event.EventData;
+import dev.strata.domain.event.EventType;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -45,8 +48,8 @@ import java.util.function.Supplier;
 @Stateless
 public class Databases {
 
-    public static final int DEFAULT_LIMIT = 20;
-    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = dev.strata.domain.shared.PageRequest.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = dev.strata.domain.shared.PageRequest.MAX_LIMIT;
     @Inject
     DatabaseRepository databases;
 
@@ -70,6 +73,9 @@ public class Databases {
 
     @Inject
     ProjectRepository projects;
+
+    @Inject
+    EventLog events;
 
     /**
      * Seed 000's create: a database for a project, in the caller's workspace, named after the project when no name
@@ -151,6 +157,9 @@ public class Databases {
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
         databases.add(db);
+        events.record(EventType.DATABASE_CREATED, db, "Database " + db.name() + " (" + engine.wireName() + " " + version + ") was created",
+                EventData.builder().put("name", db.name()).put("slug", slug.value()).put("engine", engine.wireName())
+                        .put("version", version).build());
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -196,8 +205,7 @@ public class Databases {
     public DatabasePage list(Caller caller, String wsId, ListRequest req) {
         workspaces.get(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
-        Integer page = collect(errors, () -> intParam("page", req.page(), 1, 1, Integer.MAX_VALUE / MAX_LIMIT));
-        Integer limit = collect(errors, () -> intParam("limit", req.limit(), DEFAULT_LIMIT, 1, MAX_LIMIT));
+        dev.strata.domain.shared.PageRequest paging = dev.strata.domain.shared.PageRequest.parse(req.page(), req.limit(), errors);
         Engine engine = req.engine() == null || req.engine().isEmpty() ? null : collect(errors, () -> Engine.parse("engine", req.engine()));
         DatabaseStatus status = req.status() == null || req.status().isEmpty() ? null : collect(errors, () -> DatabaseStatus.parse("status", req.status()));
         String search = req.search() == null || req.search().isBlank() ? null : req.search().trim();
@@ -208,7 +216,7 @@ public class Databases {
             throw invalid(errors);
         }
         String projectId = req.projectId() == null || req.projectId().isEmpty() ? null : req.projectId();
-        return databases.list(new DatabaseQuery(wsId, projectId, engine, status, search, page, limit));
+        return databases.list(new DatabaseQuery(wsId, projectId, engine, status, search, paging.page(), paging.limit()));
     }
 
     public Database get(Caller caller, String wsId, String dbId) {
@@ -232,8 +240,26 @@ public class Databases {
             throw invalid(errors);
         }
         long before = db.generation();
+        String cpuBefore = db.cpu().value();
+        String memoryBefore = db.memory().value();
+        int storageBefore = db.storage().gb();
         db.update(name, cpu, memory, storage, Instant.now());
         if (db.generation() != before) {
+            EventData.Builder data = EventData.builder();
+            List<String> what = new ArrayList<>();
+            if (db.storage().gb() != storageBefore) {
+                data.put("storageGb", db.storage().gb());
+                what.add("storage " + storageBefore + " → " + db.storage().gb() + " GB");
+            }
+            if (!db.memory().value().equals(memoryBefore)) {
+                data.put("memory", db.memory().value());
+                what.add("memory " + memoryBefore + " → " + db.memory().value());
+            }
+            if (!db.cpu().value().equals(cpuBefore)) {
+                data.put("cpu", db.cpu().value());
+                what.add("cpu " + cpuBefore + " → " + db.cpu().value());
+            }
+            events.record(EventType.DATABASE_RESIZED, db, "Database " + db.name() + " was resized: " + String.join(", ", what), data.build());
             changed.fire(new DatabaseChanged(db.id()));
         }
         return db;
@@ -254,7 +280,11 @@ public class Databases {
     /** Stops the database's server, keeping its data ({@code sleeping}). */
     public Database sleep(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
+        boolean wasAwake = !db.sleepRequested();
         db.requestSleep(Instant.now());
+        if (wasAwake) {
+            events.databaseSlept(db, "on request");
+        }
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -262,7 +292,11 @@ public class Databases {
     /** Starts a sleeping database's server again with its data. */
     public Database wake(Caller caller, String wsId, String dbId) {
         Database db = get(caller, wsId, dbId);
+        boolean wasAsleep = db.sleepRequested();
         db.requestWake(Instant.now());
+        if (wasAsleep) {
+            events.databaseWoke(db, "on request");
+        }
         changed.fire(new DatabaseChanged(db.id()));
         return db;
     }
@@ -275,8 +309,16 @@ public class Databases {
         databases.findById(dbId).filter(d -> d.sleepRequested() && !d.deletionRequested()).ifPresent(db -> {
             Instant now = Instant.now();
             db.requestWake(now);
+            events.databaseWoke(db, "a client connected");
             if (db.projectId() != null) {
-                projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> p.wake(now));
+                projects.find(db.workspaceId(), db.projectId()).ifPresent(p -> {
+                    if (p.sleeping()) {
+                        events.record(EventType.PROJECT_WOKE, p.workspaceId(), p.id(), null, null, "Project " + p.name()
+                                + " woke because a client connected to its database " + db.name(), EventData.builder().put("reason", "a client connected")
+                                .put("databaseId", db.id()).build());
+                    }
+                    p.wake(now);
+                });
             }
             changed.fire(new DatabaseChanged(db.id()));
         });
@@ -287,6 +329,7 @@ public class Databases {
         return databases.findById(dbId).filter(d -> !d.sleepRequested() && !d.deletionRequested() && d.status() == DatabaseStatus.READY)
                 .map(db -> {
                     db.requestSleep(Instant.now());
+                    events.databaseSlept(db, "idle");
                     changed.fire(new DatabaseChanged(db.id()));
                     return true;
                 }).orElse(false);
@@ -359,22 +402,6 @@ public class Databases {
 
     private static String storageClass(String raw) {
         return new StorageClassName(raw).value();
-    }
-
-    private static Integer intParam(String field, String raw, int dflt, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
-            return dflt;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(field, field + " must be an integer (got " + Shown.quoted(raw) + ")");
-        }
-        if (value < min || value > max) {
-            throw new InvalidInputException(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
-        }
-        return value;
     }
 
     private static <T> T collect(List<FieldError> errors, Supplier<T> parse) {

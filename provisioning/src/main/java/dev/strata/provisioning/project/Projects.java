@@ -1,5 +1,7 @@
 package dev.strata.provisioning.project;
 
+import dev.strata.domain.event.EventData;
+import dev.strata.domain.event.EventType;
 import dev.strata.domain.database.Database;
 import dev.strata.domain.database.DatabaseRepository;
 import dev.strata.domain.database.DatabaseStatus;
@@ -79,6 +81,9 @@ public class Projects {
     Buckets buckets;
 
     @Inject
+    dev.strata.provisioning.event.EventLog events;
+
+    @Inject
     StorageRepository storage;
 
     @Inject
@@ -99,6 +104,8 @@ public class Projects {
             p.sleepWhenIdleFor(autoSleepMinutes, now);
         }
         projects.add(p);
+        events.record(EventType.PROJECT_CREATED, p.workspaceId(), p.id(), null, null, "Project " + p.name() + " was created",
+                EventData.builder().put("name", p.name()).build());
         return p;
     }
 
@@ -134,8 +141,15 @@ public class Projects {
             if (d.status() == DatabaseStatus.PROVISIONING) {
                 throw new ConflictException("database " + d.id() + " is still being created; the project can sleep once it is ready");
             }
+            boolean wasAwake = !d.sleepRequested();
             d.requestSleep(now);
+            if (wasAwake) {
+                events.databaseSlept(d, "project");
+            }
             changed.fire(new DatabaseChanged(d.id()));
+        }
+        if (!p.sleeping()) {
+            events.record(EventType.PROJECT_SLEPT, p.workspaceId(), p.id(), null, null, "Project " + p.name() + " was put to sleep", EventData.NONE);
         }
         p.sleep(now);
         return p;
@@ -145,8 +159,15 @@ public class Projects {
         Project p = get(caller, projectId);
         Instant now = Instant.now();
         for (Database d : live(p)) {
+            boolean wasAsleep = d.sleepRequested();
             d.requestWake(now);
+            if (wasAsleep) {
+                events.databaseWoke(d, "project");
+            }
             changed.fire(new DatabaseChanged(d.id()));
+        }
+        if (p.sleeping()) {
+            events.record(EventType.PROJECT_WOKE, p.workspaceId(), p.id(), null, null, "Project " + p.name() + " was woken", EventData.NONE);
         }
         p.wake(now);
         return p;
@@ -177,6 +198,8 @@ public class Projects {
         Project p = get(caller, projectId);
         Instant now = Instant.now();
         p.requestDeletion(now);
+        events.record(EventType.PROJECT_DELETED, p.workspaceId(), p.id(), null, null,
+                "Project " + p.name() + " was deleted (its buckets are dropped and its databases deleted)", EventData.builder().put("name", p.name()).build());
         buckets.requestProjectDeletion(p, now);
         for (Database d : databases.lockOfProject(p.workspaceId(), p.id())) {
             d.requestDeletion(now);

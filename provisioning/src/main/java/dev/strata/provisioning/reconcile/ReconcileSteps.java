@@ -33,6 +33,9 @@ public class ReconcileSteps {
     @PersistenceContext(unitName = "strata")
     EntityManager em;
 
+    @Inject
+    dev.strata.provisioning.event.EventLog events;
+
     public List<String> allIds() {
         return databases.allIds();
     }
@@ -61,7 +64,16 @@ public class ReconcileSteps {
         if (db.isEmpty() || db.get().deletionRequested() && !observation.stopped()) {
             return false;
         }
-        db.get().recordObservation(workedGeneration, observation, Instant.now());
+        Database d = db.get();
+        dev.strata.domain.database.DatabaseStatus before = d.status();
+        d.recordObservation(workedGeneration, observation, Instant.now());
+        if (d.status() != before) {
+            events.record(dev.strata.domain.event.EventType.DATABASE_STATUS_CHANGED, d, "Database " + d.name() + " is "
+                            + d.status().wireName() + " (was " + before.wireName() + ")"
+                            + (d.statusMessage() == null ? "" : ": " + d.statusMessage()),
+                    dev.strata.domain.event.EventData.builder().put("from", before.wireName()).put("to", d.status().wireName())
+                            .put("statusMessage", d.statusMessage()).build());
+        }
         return true;
     }
 
@@ -94,7 +106,19 @@ public class ReconcileSteps {
 
     /** The server and its files are gone: the database stops existing. */
     public void forget(String id) {
-        databases.findById(id).filter(Database::deletionRequested).ifPresent(databases::remove);
+        databases.findById(id).filter(Database::deletionRequested).ifPresent(d -> {
+            databases.remove(d);
+            events.record(dev.strata.domain.event.EventType.DATABASE_DELETED, d, "Database " + d.name() + " was deleted (its server and data are gone)",
+                    dev.strata.domain.event.EventData.builder().put("name", d.name()).put("slug", d.slug().value()).build());
+        });
+    }
+
+    /** The server of a ready database had died and Strata started it again ({@code reason}: what the health check saw). */
+    public void restarted(String id, String reason) {
+        databases.findById(id).filter(d -> !d.deletionRequested()).ifPresent(d ->
+                events.record(dev.strata.domain.event.EventType.DATABASE_RESTARTED, d, "Database " + d.name()
+                                + " stopped answering and was restarted" + (reason == null ? "" : " (" + reason + ")"),
+                        dev.strata.domain.event.EventData.builder().put("reason", reason).build()));
     }
 
     public boolean claimLease(String holder, Duration ttl) {

@@ -275,6 +275,13 @@ public class Reconciler {
                     frontDoor.hold(id);
                     recordQuietly(id, work.generation(), health);
                     observed = driver.ensureRunning(work.spec());
+                    if (observed.ready()) {
+                        try {
+                            steps.restarted(id, health.message());
+                        } catch (RuntimeException e) {
+                            LOG.fine(() -> "restart of " + id + " not recorded: " + e.getMessage());
+                        }
+                    }
                 }
             } else {
                 frontDoor.hold(id);

@@ -32,6 +32,9 @@ public class DatabaseBacking implements Serializable {
     @Inject
     transient dev.strata.provisioning.tls.CaCertificates caCertificates;
 
+    @Inject
+    transient dev.strata.provisioning.event.EventLog events;
+
     private String id;
     private transient Database db;
     private boolean gone;
@@ -64,6 +67,12 @@ public class DatabaseBacking implements Serializable {
             refresh();
         }
         return db;
+    }
+
+    /** The database's latest events, newest first (empty when it is gone). */
+    public java.util.List<dev.strata.web.events.ActivityRow> getActivity() {
+        return getDb() == null ? java.util.List.of()
+                : events.recent(user.caller(), id, 10).stream().map(dev.strata.web.events.ActivityRow::of).toList();
     }
 
     public ConnectionInfo getConnection() {

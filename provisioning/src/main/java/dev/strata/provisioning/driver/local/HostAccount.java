@@ -77,6 +77,7 @@ public class HostAccount {
         if (!isRoot()) {
             return;
         }
+        ensure(); // on a fresh host the account may not exist yet (a certificate written before any server ran)
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         var user = lookup.lookupPrincipalByName(config.runAs());
         var group = lookup.lookupPrincipalByGroupName(config.runAs());

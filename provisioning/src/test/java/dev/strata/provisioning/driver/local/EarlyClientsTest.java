@@ -49,7 +49,7 @@ class EarlyClientsTest {
      * that connects to a port in that range as fast as it can is sooner or later given that very port as its own
      * and connects to itself, and the server then cannot bind it.
      */
-    private static final AtomicInteger PORTS = new AtomicInteger(31000 + (int) (ProcessHandle.current().pid() % 90) * 20);
+    private static final AtomicInteger PORTS = new AtomicInteger(31000 + (int) (ProcessHandle.current().pid() % 80) * 20); // at most 32599
 
     private Path dataDir;
     private StrataConfig config;

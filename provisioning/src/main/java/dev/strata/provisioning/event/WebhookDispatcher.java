@@ -1,0 +1,216 @@
+package dev.strata.provisioning.event;
+
+import dev.strata.provisioning.config.StrataConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends webhook deliveries: every STRATA_WEBHOOK_DISPATCH_MS (an EJB timer) and right after an event with deliveries committed, it
+ * claims the due ones ({@link DeliverySteps#claim}) and POSTs each on a small pool of its own (never a reconciler
+ * worker), with no transaction open during the call; the outcome is recorded afterwards. A delivery is marked
+ * succeeded only after a 2xx; one whose sender died is claimed again when its lease runs out (at least once).
+ */
+@Singleton
+@Startup
+@DependsOn("MetadataUpgrade")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class WebhookDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Longer than a send can take (connect and answer, 10 s each) so that a live sender is never overtaken. */
+    static final Duration LEASE = Duration.ofSeconds(60);
+    static final int SENDERS = 4;
+    static final String USER_AGENT = "Strata-Webhooks/1";
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Resource
+    TimerService timers;
+
+    @Inject
+    DeliverySteps steps;
+
+    @Inject
+    WebhookGuard guard;
+
+    @Inject
+    StrataConfig config;
+
+    private final Semaphore free = new Semaphore(SENDERS);
+    private final AtomicBoolean kicked = new AtomicBoolean();
+    /** One tick at a time; a tick that finds one running is skipped (the next one comes within the interval). */
+    private final java.util.concurrent.locks.ReentrantLock ticking = new java.util.concurrent.locks.ReentrantLock();
+    private ThreadPoolExecutor senders;
+    private HttpClient http;
+    private String holder;
+    private Timer schedule;
+
+    @PostConstruct
+    void start() {
+        holder = "strata-" + UUID.randomUUID();
+        senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SENDERS), threads);
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        long every = config.webhookDispatchInterval().toMillis();
+        // not persistent: each instance of Strata ticks for itself; the claims keep them from sending a delivery twice
+        schedule = timers.createIntervalTimer(every, every, new TimerConfig("webhook-dispatch", false));
+    }
+
+    /** The EJB timer's tick; no transaction (the claim has its own, short one). */
+    @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void onTimer(Timer t) {
+        tick();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (schedule != null) {
+            try {
+                schedule.cancel();
+            } catch (RuntimeException e) {
+                // already gone with the application
+            }
+        }
+        if (senders != null) {
+            senders.shutdownNow();
+        }
+    }
+
+    /** An event with deliveries committed: look for due deliveries now rather than at the next tick. */
+    public void recorded(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventRecorded event) {
+        kick();
+    }
+
+    /** A tick soon, on the scheduler's thread (never the caller's); kicks while one is pending coalesce. */
+    private void kick() {
+        if (kicked.compareAndSet(false, true)) {
+            try {
+                timer.execute(() -> {
+                    kicked.set(false);
+                    tick();
+                });
+            } catch (RuntimeException e) {
+                kicked.set(false);
+            }
+        }
+    }
+
+    void tick() {
+        if (!ticking.tryLock()) {
+            return;
+        }
+        try {
+            int slots = free.availablePermits();
+            if (slots == 0) {
+                return;
+            }
+            for (DeliverySteps.Send s : steps.claim(holder, slots, LEASE)) {
+                free.acquireUninterruptibly();
+                try {
+                    senders.execute(() -> {
+                        try {
+                            send(s);
+                        } finally {
+                            free.release();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    free.release(); // shutting down: the lease runs out and another tick sends it
+                }
+            }
+        } catch (RuntimeException e) {
+            // the metadata database may be briefly unreachable; the next tick tries again
+            LOG.log(Level.FINE, "webhook dispatch failed: " + e.getMessage());
+        } finally {
+            ticking.unlock();
+        }
+    }
+
+    private void send(DeliverySteps.Send s) {
+        Integer status = null;
+        String error = null;
+        URI uri = URI.create(s.url());
+        String refused;
+        try {
+            refused = guard.refusal(uri);
+        } catch (RuntimeException e) {
+            refused = "the webhook settings cannot be read: " + e.getMessage(); // e.g. a bad STRATA_WEBHOOK_ALLOWED_NETWORKS
+        }
+        if (refused != null) {
+            error = "not sent: " + refused;
+        } else {
+            long t = Instant.now().getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", USER_AGENT)
+                    .header("Strata-Event-Id", s.eventId())
+                    .header("Strata-Event-Type", s.eventType())
+                    .header("Strata-Delivery-Id", s.deliveryId())
+                    .header(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), t, s.body()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(s.body())).build();
+            try {
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                status = response.statusCode();
+                if (status < 200 || status >= 300) {
+                    error = "the receiver answered " + status;
+                }
+            } catch (HttpTimeoutException e) {
+                error = "no answer within " + TIMEOUT.toSeconds() + " s";
+            } catch (IOException e) {
+                error = "the request failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // shutting down: the lease runs out and the delivery is sent again
+            }
+        }
+        if (error != null) {
+            String why = error;
+            LOG.fine(() -> "webhook delivery " + s.deliveryId() + " to " + s.webhookId() + " failed: " + why);
+        }
+        try {
+            steps.finish(s.deliveryId(), holder, status, error, config.webhookRetryBase(), config.webhookGiveUpAfter());
+            kick(); // the next delivery of the same database may be waiting for this one
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "webhook delivery " + s.deliveryId() + ": the outcome was not recorded (it is sent again): " + e.getMessage());
+        }
+    }
+}

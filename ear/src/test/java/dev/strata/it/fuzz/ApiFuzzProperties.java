@@ -211,6 +211,13 @@ class ApiFuzzProperties {
                 new Endpoint("/api/v1/workspaces/{ws}/databases/{db}/reset", Set.of("POST"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/backups", Set.of("GET"), null),
                 new Endpoint("/api/v1/workspaces/{ws}/backups/bkp_01aaaaaaaaaaaaaaaaaaaaaaaa", Set.of("GET", "DELETE"), null),
+                // the event log, webhooks (a valid URL of the IT's allowed network, for an event the fuzz never causes) and the CA
+                new Endpoint("/api/v1/workspaces/{ws}/events", Set.of("GET"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/webhooks", Set.of("GET", "POST"),
+                        "{\"url\":\"http://127.0.0.1:9/fuzz\",\"events\":[\"backup.failed\"],\"description\":\"fuzz\"}"),
+                new Endpoint("/api/v1/workspaces/{ws}/webhooks/whk_01aaaaaaaaaaaaaaaaaaaaaaaa", Set.of("GET", "DELETE"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/webhooks/whk_01aaaaaaaaaaaaaaaaaaaaaaaa/deliveries", Set.of("GET"), null),
+                new Endpoint("/api/v1/workspaces/{ws}/ca.pem", Set.of("GET"), null),
                 new Endpoint("/api/v1/databases", Set.of("GET", "POST"), "{\"projectId\":\"{project}\",\"engine\":\"postgres\"}"),
                 new Endpoint("/api/v1/projects", Set.of("GET", "POST"), "{\"name\":\"fuzz project\"}"),
                 new Endpoint("/api/v1/projects/{project}", Set.of("GET", "PATCH", "DELETE"), "{\"primaryDatabaseId\":null}"),
@@ -227,7 +234,8 @@ class ApiFuzzProperties {
                 new Endpoint("/login.xhtml", Set.of("GET"), null),
                 new Endpoint("/databases/index.xhtml", Set.of("GET"), null),
                 new Endpoint("/health", Set.of("GET"), null),
-                new Endpoint("/openapi", Set.of("GET"), null));
+                new Endpoint("/openapi", Set.of("GET"), null),
+                new Endpoint("/metrics", Set.of("GET"), null));
     }
 
     private static final List<String> ALL_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",

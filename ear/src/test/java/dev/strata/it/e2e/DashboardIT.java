@@ -105,6 +105,7 @@ class DashboardIT {
         // the database page: reveal the URI, then resize
         web.findElement(By.linkText("Web shop postgresql")).click();
         browser.await().until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+        String databaseUrl = web.getCurrentUrl();
         assertThat(web.findElement(By.id("uri")).getText()).contains("••••••••");
         web.findElement(By.id("revealUri")).click();
         assertThat(web.findElement(By.id("uri")).getText()).startsWith("postgresql://").doesNotContain("••••");
@@ -130,6 +131,13 @@ class DashboardIT {
         web.findElement(By.id("resize:apply")).click();
         browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
         assertThat(web.findElement(By.id("live:facts")).getText()).contains("1Gi").contains("20 GB");
+        // what happened to it, from the event log: on its page and in the overview's recent activity
+        web.navigate().to(databaseUrl);
+        browser.await().until(ExpectedConditions.textToBePresentInElementLocated(By.id("activitySection"), "database.resized"));
+        assertThat(web.findElement(By.id("activitySection")).getText()).contains("database.created").contains("database.status_changed")
+                .contains("Web shop postgresql");
+        web.navigate().to(Api.BASE + "/");
+        assertThat(web.findElement(By.tagName("main")).getText()).contains("Recent activity").contains("database.resized");
 
         // idle sleep: a bad value is refused next to the field, a good one saved
         web.navigate().to(projectUrl);

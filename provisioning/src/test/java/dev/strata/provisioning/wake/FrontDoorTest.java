@@ -26,10 +26,15 @@ import org.junit.jupiter.api.Test;
 /** The front door with a real echo server behind it: waking on the first connection, waiting, passing through. */
 class FrontDoorTest {
 
-    private static final int PUBLIC = 30411;
-    private static final int SERVER = 30412;
-    /** Where the server listens after its restart (a closed listener's port may linger while its accept thread leaves). */
-    private static final int RESTARTED = 30413;
+    /**
+     * Ports 30400-30414, three of its own for each test (public, server, restarted server): a closed listener's port may
+     * linger while its accept thread leaves, so no test binds a port another one used.
+     */
+    private static final AtomicInteger NEXT = new AtomicInteger(30400);
+    private final int publicPort = NEXT.getAndIncrement();
+    private final int serverPort = NEXT.getAndIncrement();
+    /** Where the server listens after its restart. */
+    private final int restartedPort = NEXT.getAndIncrement();
 
     private final FrontDoor door = FrontDoor.standalone();
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
@@ -45,47 +50,47 @@ class FrontDoorTest {
     @Test
     void theFirstConnectionWakesTheDatabaseAndEveryConnectionIsPassedThroughOnceItIsReady() throws Exception {
         AtomicInteger wakes = new AtomicInteger();
-        assertTrue(door.sleeping("db_1", "127.0.0.1", PUBLIC, SERVER, id -> {
+        assertTrue(door.sleeping("db_1", "127.0.0.1", publicPort, serverPort, id -> {
             wakes.incrementAndGet();
             // the "server" starts a little later, as a real one does; the door learns it answers from the reconciler
             CompletableFuture.runAsync(() -> {
-                echoServer(SERVER);
-                door.ready("db_1", "127.0.0.1", PUBLIC, SERVER);
+                echoServer(serverPort);
+                door.ready("db_1", "127.0.0.1", publicPort, serverPort);
             }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
         }));
         List<CompletableFuture<String>> clients = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int n = i;
-            clients.add(CompletableFuture.supplyAsync(() -> roundTrip(PUBLIC, "hello " + n)));
+            clients.add(CompletableFuture.supplyAsync(() -> roundTrip(publicPort, "hello " + n)));
         }
         for (int i = 0; i < 5; i++) {
             assertEquals("hello " + i, clients.get(i).get(10, TimeUnit.SECONDS));
         }
         assertEquals(1, wakes.get(), "one wake for all the connections that waited");
         // awake: straight through
-        assertEquals("again", roundTrip(PUBLIC, "again"));
+        assertEquals("again", roundTrip(publicPort, "again"));
         assertEquals(1, wakes.get());
     }
 
     @Test
     void whileTheServerRestartsConnectionsWaitInsteadOfBeingRefused() throws Exception {
-        ServerSocket first = echoServer(SERVER);
-        door.ready("db_2", "127.0.0.1", PUBLIC, SERVER);
-        assertEquals("before", roundTrip(PUBLIC, "before"));
+        ServerSocket first = echoServer(serverPort);
+        door.ready("db_2", "127.0.0.1", publicPort, serverPort);
+        assertEquals("before", roundTrip(publicPort, "before"));
         door.hold("db_2");
         first.close();
-        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> roundTrip(PUBLIC, "during"));
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> roundTrip(publicPort, "during"));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
-        echoServer(RESTARTED);
-        door.ready("db_2", "127.0.0.1", PUBLIC, RESTARTED);
+        echoServer(restartedPort);
+        door.ready("db_2", "127.0.0.1", publicPort, restartedPort);
         assertEquals("during", waiting.get(10, TimeUnit.SECONDS));
     }
 
     @Test
     void connectionsPassedThroughAreCountedAndClosingTheDoorReleasesThePort() throws Exception {
-        echoServer(SERVER);
-        door.ready("db_3", "127.0.0.1", PUBLIC, SERVER);
-        try (Socket s = new Socket("127.0.0.1", PUBLIC)) {
+        echoServer(serverPort);
+        door.ready("db_3", "127.0.0.1", publicPort, serverPort);
+        try (Socket s = new Socket("127.0.0.1", publicPort)) {
             s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
             assertEquals("x", readLine(s.getInputStream()));
             assertEquals(1, door.connections("db_3"));
@@ -96,22 +101,22 @@ class FrontDoorTest {
         assertFalse(door.holds("db_3"));
         try (ServerSocket again = new ServerSocket()) {
             again.setReuseAddress(true); // as database servers do (connections that ended may be in TIME_WAIT)
-            again.bind(new InetSocketAddress("127.0.0.1", PUBLIC)); // the port is free for the database's own server
+            again.bind(new InetSocketAddress("127.0.0.1", publicPort)); // the port is free for the database's own server
         }
     }
 
     @Test
     void aPortSomethingElseHoldsIsReportedNotTaken() throws Exception {
         try (ServerSocket other = new ServerSocket()) {
-            other.bind(new InetSocketAddress("127.0.0.1", PUBLIC));
-            assertFalse(door.sleeping("db_4", "127.0.0.1", PUBLIC, SERVER, id -> { }));
+            other.bind(new InetSocketAddress("127.0.0.1", publicPort));
+            assertFalse(door.sleeping("db_4", "127.0.0.1", publicPort, serverPort, id -> { }));
             assertFalse(door.holds("db_4"));
         }
     }
 
     @Test
     void withoutADoorThePortRefuses() {
-        assertTrue(assertThrowsConnect(PUBLIC));
+        assertTrue(assertThrowsConnect(publicPort));
     }
 
     private static boolean assertThrowsConnect(int port) {

@@ -193,6 +193,17 @@ public final class Host {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Each of {@link #serverProcesses}' pids with its parent, working directory and command line, for messages. */
+    public static String describeServerProcesses(String dbId) {
+        StringBuilder sb = new StringBuilder();
+        for (long pid : serverProcesses(dbId)) {
+            long parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+            sb.append("\n  pid ").append(pid).append(" (parent ").append(parent).append(", cwd ").append(cwd(pid)).append("): ")
+                    .append(cmdline(pid));
+        }
+        return sb.toString();
+    }
+
     private static String cmdline(long pid) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').trim();

@@ -9,12 +9,6 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.Timeout;
-import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
-import jakarta.ejb.TimerService;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +34,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends webhook deliveries: every STRATA_WEBHOOK_DISPATCH_MS (an EJB timer) and right after an event with deliveries committed, it
+ * Sends webhook deliveries: every STRATA_WEBHOOK_DISPATCH_MS (a ticker thread of its own) and right after an event with deliveries committed, it
  * claims the due ones ({@link DeliverySteps#claim}) and POSTs each on a small pool of its own (never a reconciler
  * worker), with no transaction open during the call; the outcome is recorded afterwards. A delivery is marked
  * succeeded only after a 2xx; one whose sender died is claimed again when its lease runs out (at least once).
@@ -62,9 +58,6 @@ public class WebhookDispatcher {
     @Resource
     ManagedThreadFactory threads;
 
-    @Resource
-    TimerService timers;
-
     @Inject
     DeliverySteps steps;
 
@@ -81,7 +74,7 @@ public class WebhookDispatcher {
     private ThreadPoolExecutor senders;
     private HttpClient http;
     private String holder;
-    private Timer schedule;
+    private ScheduledExecutorService ticker;
 
     @PostConstruct
     void start() {
@@ -90,25 +83,27 @@ public class WebhookDispatcher {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         long every = config.webhookDispatchInterval().toMillis();
-        // not persistent: each instance of Strata ticks for itself; the claims keep them from sending a delivery twice
-        schedule = timers.createIntervalTimer(every, every, new TimerConfig("webhook-dispatch", false));
+        // each instance of Strata ticks for itself; the claims keep them from sending a delivery twice. A thread of
+        // its own, not an EJB timer: Payara's EJB timer service keeps its (here empty) store in an embedded H2
+        // database whose lock file a killed server leaves behind, and waited seconds for it at every start after a
+        // crash. No transaction is open during a tick (the claim has its own, short one).
+        ticker = Executors.newSingleThreadScheduledExecutor(threads);
+        ticker.scheduleWithFixedDelay(this::tickQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** The EJB timer's tick; no transaction (the claim has its own, short one). */
-    @Timeout
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    void onTimer(Timer t) {
-        tick();
+    /** A tick that never throws: an exception would end the schedule. */
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "webhook dispatch tick failed", e);
+        }
     }
 
     @PreDestroy
     void stop() {
-        if (schedule != null) {
-            try {
-                schedule.cancel();
-            } catch (RuntimeException e) {
-                // already gone with the application
-            }
+        if (ticker != null) {
+            ticker.shutdownNow();
         }
         if (senders != null) {
             senders.shutdownNow();

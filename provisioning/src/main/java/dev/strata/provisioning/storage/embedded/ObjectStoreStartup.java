@@ -30,22 +30,38 @@ public class ObjectStoreStartup {
     ContextService context;
 
     @Resource
-    jakarta.ejb.TimerService timers;
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
 
-    /** Applies the buckets' lifecycle rules (expiration, noncurrent versions, unfinished uploads) on a timer. */
-    @jakarta.ejb.Timeout
-    @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED)
-    void lifecycle(jakarta.ejb.Timer timer) {
-        int removed = store.applyLifecycle();
-        if (removed > 0) {
-            LOG.info(() -> "lifecycle rules removed " + removed + " objects, versions or uploads");
+    /**
+     * A thread of its own rather than an EJB timer (whose service keeps an embedded H2 store that a killed server
+     * leaves locked: seconds of waiting at every start after a crash).
+     */
+    private java.util.concurrent.ScheduledExecutorService ticker;
+
+    /** Applies the buckets' lifecycle rules (expiration, noncurrent versions, unfinished uploads); never throws. */
+    void lifecycle() {
+        try {
+            int removed = store.applyLifecycle();
+            if (removed > 0) {
+                LOG.info(() -> "lifecycle rules removed " + removed + " objects, versions or uploads");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "applying the buckets' lifecycle rules failed; trying again at the next interval", e);
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
         }
     }
 
     @PostConstruct
     void start() {
         long every = store.lifecycleIntervalSeconds() * 1000;
-        timers.createIntervalTimer(every, every, new jakarta.ejb.TimerConfig("lifecycle", false));
+        ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        ticker.scheduleWithFixedDelay(this::lifecycle, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         KeyDirectory directory = accessKeyId -> buckets.usableKey(accessKeyId).map(g -> new KeyDirectory.Entry(g.secret(), g.projectId()));
         try {
             store.migrateLayout();

@@ -49,7 +49,7 @@ public final class ControlPlane {
         assertThat(p.exitValue()).isZero();
         Api api = Api.withBootstrapKey();
         // a ceiling, not a pause: on a loaded 2-core machine Payara plus the application take up to ~2.5 minutes
-        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> api.get("/api/v1/workspaces").status() == 200);
     }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start time of `./strata run` on an already built tree, as a user sees it: from launching the command until the API
-# answers (401 from GET /api/v1/engines without a key), then Ctrl-C (SIGINT) and the next run.
+# answers (401 from GET /api/v1/engines without a key), then SIGTERM (as Ctrl-C) and the next run.
 #   bench/start/run.sh [runs]        default 5; prints every run and the median; writes bench/start/results.md
 # The first run after a new build deploys the EAR into a fresh domain (reported separately); the runs after it start
 # the same domain again. Own data directory and ports (HTTP 18380, S3 19380, databases 20900-20999), so a running
@@ -19,7 +19,7 @@ server_pid() { pgrep -f "ASMain.*domaindir $STRATA_DATA_DIR/server/domains" | he
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mvn -q -B install -Dmaven.test.skip=true -DskipITs   # the tree is built before anything is timed
 
-one_run() { # prints seconds from launch until the API answers; leaves Strata running
+one_run() { # sets LAST to the seconds from launch until the API answers; leaves Strata running (RUNNER)
   local t0; t0=$(now)
   ./strata run > "$STRATA_DATA_DIR.log" 2>&1 &
   RUNNER=$!
@@ -27,20 +27,20 @@ one_run() { # prints seconds from launch until the API answers; leaves Strata ru
     kill -0 "$RUNNER" 2>/dev/null || { tail -n 30 "$STRATA_DATA_DIR.log" >&2; echo "Strata did not start" >&2; exit 1; }
     sleep 0.05
   done
-  echo "$(now) - $t0" | bc
+  LAST=$(echo "$(now) - $t0" | bc)
 }
 stop_run() {
-  kill -INT "$RUNNER"; wait "$RUNNER" 2>/dev/null || true
+  kill -TERM "$RUNNER"; wait "$RUNNER" 2>/dev/null || true
 }
-trap '[ "${RUNNER:-0}" -gt 0 ] && kill -INT "$RUNNER" 2>/dev/null; wait 2>/dev/null || true; ./strata stop-databases >/dev/null 2>&1 || true' EXIT
+trap '[ "${RUNNER:-0}" -gt 0 ] && kill -TERM "$RUNNER" 2>/dev/null; wait 2>/dev/null || true; ./strata stop-databases >/dev/null 2>&1 || true' EXIT
 
 mkdir -p "$STRATA_DATA_DIR"
 rm -f "$STRATA_DATA_DIR/server/domains/strata/strata-deployed"   # the first run deploys, as after a new build
-first=$(one_run); stop_run
+one_run; first=$LAST; stop_run
 echo "first run of this build (fresh domain, deploy): $first s"
 starts=()
 for i in $(seq 1 "$runs"); do
-  t=$(one_run); stop_run; starts+=("$t"); echo "run $i: $t s"
+  one_run; stop_run; starts+=("$LAST"); echo "run $i: $LAST s"
 done
 # restarts after SIGKILL, as the crash tests do them: the domain started with asadmin (the metadata server, once
 # started by Strata, keeps running when the server is killed, as in the tests)

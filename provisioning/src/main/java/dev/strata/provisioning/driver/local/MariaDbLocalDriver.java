@@ -86,7 +86,8 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     public InstanceObservation ensureRunning(InstanceSpec spec) {
         try {
             requireVersion(spec);
-            String busy = instances.busy(spec, pid(instances.dir(spec)));
+            // no instance directory yet: no process can work in it, none is looked for (a look reads all of /proc)
+            String busy = Files.exists(instances.dir(spec)) ? instances.busy(spec, pid(instances.dir(spec))) : null;
             if (busy != null) {
                 return InstanceObservation.notReady(busy);
             }

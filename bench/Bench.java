@@ -35,6 +35,8 @@ public class Bench {
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final int MANY = Integer.getInteger("bench.many", 100);
     static final int ROUNDS = 4;
+    /** Create samples are taken in alternating blocks of this many per way. */
+    static final int BLOCK = Integer.getInteger("bench.block", 5);
     /** -Dbench.only=create: only create → ready (both ways), a smaller table. */
     static final boolean CREATE_ONLY = "create".equals(System.getProperty("bench.only"));
 
@@ -60,30 +62,35 @@ public class Bench {
         Map<String, double[]> connectWake = new LinkedHashMap<>();
         Map<String, double[]> awakeFirst = new LinkedHashMap<>();
         for (String engine : engines()) {
-            // as users do first (one keep-alive connection, creates interleaved with deletes a second apart), then
-            // back to back (the bench's old way: the next create right after the delete, while its work still runs)
-            List<Double> asUsers = createReadyAsUsers(dbs, engine, SAMPLES);
+            // as users do (one keep-alive connection, creates interleaved with deletes a second apart) and back to
+            // back (the bench's old way: the next create right after the delete, while its work still runs), in
+            // alternating blocks of BLOCK, so that the host's load and the server's JIT warm-up weigh on both alike
+            List<Double> asUsers = new ArrayList<>();
+            List<Double> created = new ArrayList<>();
+            String keep = null;
+            while (created.size() < SAMPLES) {
+                int n = Math.min(BLOCK, SAMPLES - created.size());
+                asUsers.addAll(createReadyAsUsers(dbs, engine, n));
+                for (int i = 0; i < n; i++) {
+                    String slug = "bench-" + engine + "-" + created.size() + "-" + System.nanoTime() % 100000;
+                    long t0 = System.nanoTime();
+                    Reply r = send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
+                    if (r.status() != 201) {
+                        throw new IllegalStateException("create " + engine + ": " + r.status() + " " + r.body());
+                    }
+                    String id = field(r.body(), "id");
+                    awaitStatus(dbs + "/" + id, "ready", Duration.ofMinutes(2));
+                    created.add((System.nanoTime() - t0) / 1e6);
+                    if (keep == null) {
+                        keep = id;
+                    } else {
+                        send("DELETE", dbs + "/" + id, null);
+                    }
+                }
+            }
             createAsUsers.put(engine, stats(asUsers));
             System.out.printf("create -> ready %s as users do: p50 %.0f ms, p95 %.0f ms, all %s%n", engine,
                     createAsUsers.get(engine)[0], createAsUsers.get(engine)[1], rounded(asUsers));
-            List<Double> created = new ArrayList<>();
-            String keep = null;
-            for (int i = 0; i < SAMPLES; i++) {
-                String slug = "bench-" + engine + "-" + i + "-" + System.nanoTime() % 100000;
-                long t0 = System.nanoTime();
-                Reply r = send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
-                if (r.status() != 201) {
-                    throw new IllegalStateException("create " + engine + ": " + r.status() + " " + r.body());
-                }
-                String id = field(r.body(), "id");
-                awaitStatus(dbs + "/" + id, "ready", Duration.ofMinutes(2));
-                created.add((System.nanoTime() - t0) / 1e6);
-                if (keep == null) {
-                    keep = id;
-                } else {
-                    send("DELETE", dbs + "/" + id, null);
-                }
-            }
             create.put(engine, stats(created));
             System.out.printf("create -> ready %s back to back: p50 %.0f ms, p95 %.0f ms, all %s%n", engine, create.get(engine)[0],
                     create.get(engine)[1], rounded(created));

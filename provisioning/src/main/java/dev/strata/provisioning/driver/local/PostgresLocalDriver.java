@@ -157,6 +157,9 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
                 return InstanceObservation.notReady(busy);
             }
             instances.prepare(spec);
+            if (fresh) {
+                forgetSocket(spec); // a server of an earlier database on this port, killed before this fix removed them
+            }
             boolean made = !cluster.initialised();
             if (made) {
                 initialise(spec, fresh);
@@ -241,7 +244,24 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
         }
         // the data goes with the directory: no checkpoint, no clean shutdown to wait for
         instances.killAll(spec);
+        forgetSocket(spec);
         instances.remove(spec);
+    }
+
+    /**
+     * Removes the socket and socket lock file a killed server left in its private socket directory (outside the
+     * instance directory). Left there, the next database given the same port meets a lock file naming the dead
+     * server's pid; once the host has given that pid to another process (busy hosts wrap pids), PostgreSQL refuses
+     * to start ("lock file ... already exists"). Seen on 2026-12-06 under bench load.
+     */
+    private void forgetSocket(InstanceSpec spec) {
+        Path dir = Path.of("/tmp", "strata-" + account.name(), "pg-" + spec.port());
+        try {
+            Files.deleteIfExists(dir.resolve(".s.PGSQL." + spec.port() + ".lock"));
+            Files.deleteIfExists(dir.resolve(".s.PGSQL." + spec.port()));
+        } catch (IOException e) {
+            LOG.warning("cannot remove the socket files in " + dir + ": " + e.getMessage());
+        }
     }
 
     @Override

@@ -73,6 +73,11 @@ public final class HostProcesses {
                 if (pid == self) {
                     continue;
                 }
+                // the working directory and the command line first: for nearly every process of the host that is
+                // all there is to read (a whole read() of each cost ~65 ms per look on a busy host with 260 processes)
+                if (!mentions(commandLine(pid), d) && !under(cwd(pid), d)) {
+                    continue;
+                }
                 HostProcess hp = read(pid);
                 if (hp != null && hp.engine() && (mentions(hp.commandLine(), d) || under(hp.cwd(), d))) {
                     found.add(hp);
@@ -106,6 +111,22 @@ public final class HostProcesses {
             return new HostProcess(pid, Long.parseLong(rest[1]), name, cmd, cwd);
         } catch (IOException | RuntimeException e) {
             return null; // gone meanwhile
+        }
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').strip();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String cwd(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).toString();
+        } catch (IOException | RuntimeException e) {
+            return ""; // another account's process (when Strata is not root), or it just exited
         }
     }
 

@@ -77,11 +77,24 @@ public final class PostgresCluster {
         if (runningPid() != null) {
             return;
         }
-        String busy = busy();
-        if (busy != null) {
-            throw new IllegalStateException(busy);
+        List<HostProcess> all = HostProcesses.of(data); // one look at the host's processes for both checks
+        List<HostProcess> foreign = all.stream().filter(p -> !p.worker()).toList();
+        if (!foreign.isEmpty()) {
+            throw new IllegalStateException("a previous start or stop of this server is still at work: " + HostProcesses.describe(foreign));
         }
-        clearLeftovers();
+        clearLeftovers(all);
+        launch();
+    }
+
+    /**
+     * Starts the server of a data directory made by this very caller in a directory that did not exist before it:
+     * no process can run on it or be left over from it, so the host's processes are not looked at.
+     */
+    public void startFresh() {
+        launch();
+    }
+
+    private void launch() {
         // pg_ctl's own wait (-w) looks every 100 ms; Strata looks every 10 ms (a restart after a crash takes ~150 ms)
         pgCtl("start", "-W");
         awaitReady();
@@ -150,8 +163,8 @@ public final class PostgresCluster {
      * With no postmaster alive: kills the workers a killed postmaster left (they still hold its shared memory, which
      * makes a new postmaster refuse to start) and removes a {@code postmaster.pid} whose process is dead.
      */
-    private void clearLeftovers() {
-        List<HostProcess> orphans = HostProcesses.of(data).stream().filter(HostProcess::worker).toList();
+    private void clearLeftovers(List<HostProcess> all) {
+        List<HostProcess> orphans = all.stream().filter(HostProcess::worker).toList();
         if (!orphans.isEmpty()) {
             LOG.info(() -> "killing " + orphans.size() + " orphaned worker(s) of a dead postmaster in " + data);
             if (!HostProcesses.kill(orphans, 10_000)) {

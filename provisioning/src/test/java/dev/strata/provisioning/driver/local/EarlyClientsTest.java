@@ -49,7 +49,8 @@ class EarlyClientsTest {
      * that connects to a port in that range as fast as it can is sooner or later given that very port as its own
      * and connects to itself, and the server then cannot bind it.
      */
-    private static final AtomicInteger PORTS = new AtomicInteger(31000 + (int) (ProcessHandle.current().pid() % 80) * 20); // at most 32599
+    private static final AtomicInteger PORTS = new AtomicInteger(Integer.getInteger("strata.test.ports",
+            31000 + (int) (ProcessHandle.current().pid() % 80) * 20)); // at most 32599; -Dstrata.test.ports=N: N and up (about 20)
 
     private Path dataDir;
     private StrataConfig config;

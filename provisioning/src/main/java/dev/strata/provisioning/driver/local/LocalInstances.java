@@ -31,8 +31,61 @@ public class LocalInstances {
 
     private final Map<String, long[]> measured = new ConcurrentHashMap<>();
 
+    /** Ids of the warm pool's spare servers start with this (a database id never does: {@code db_…}). */
+    static final String SPARE_PREFIX = "spare-";
+    /** In a spare's directory from the moment it holds a database's users (before the database's row commits). */
+    static final String ASSIGNED = "assigned";
+
+    /**
+     * The instance directory: {@code instances/<db id>/} for a database, {@code spares/<spare id>/} for a spare
+     * server of the warm pool ({@link WarmPool}), which is never a database's until its directory is renamed into
+     * {@code instances/} ({@link #adoptSpare}).
+     */
     public Path dir(InstanceSpec spec) {
-        return config.dataDir().resolve("instances").resolve(spec.id());
+        return spec.id().startsWith(SPARE_PREFIX) ? sparesDir().resolve(spec.id()) : config.dataDir().resolve("instances").resolve(spec.id());
+    }
+
+    /** Where the warm pool's spare servers live: {@code STRATA_DATA_DIR/spares/}. */
+    public Path sparesDir() {
+        return config.dataDir().resolve("spares");
+    }
+
+    /**
+     * The id of the spare of {@code engine} {@code version} listening on {@code port}: a spare is found by the port
+     * its database was given, so a restarted Strata finds it from the database's row alone.
+     */
+    public static String spareId(dev.strata.domain.database.Engine engine, String version, int port) {
+        return SPARE_PREFIX + engine.wireName() + "-" + version + "-" + port;
+    }
+
+    /**
+     * A new database whose port is a spare's (the warm pool gave the spare the database's users when the database
+     * was created): the running spare's directory becomes the database's by one rename, the server keeps running
+     * (it works in its directory by relative paths; only the paths in its settings file change, which a reload
+     * takes). True when the database's directory is an adopted spare whose server has not taken its new settings
+     * yet (also after a crash right after the rename): the driver then reloads it rather than restarting it, and
+     * calls {@link #spareAdopted}. False for every other database.
+     */
+    public boolean adoptSpare(InstanceSpec spec) throws IOException {
+        Path inst = dir(spec);
+        if (spec.port() == null || spec.id().startsWith(SPARE_PREFIX)) {
+            return false;
+        }
+        if (Files.exists(inst)) {
+            return Files.exists(inst.resolve(ASSIGNED));
+        }
+        Path spare = sparesDir().resolve(spareId(spec.engine(), spec.version(), spec.port()));
+        if (!Files.exists(spare.resolve(ASSIGNED))) {
+            return false;
+        }
+        Files.createDirectories(inst.getParent());
+        Files.move(spare, inst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    /** The adopted spare's server runs with the database's settings: it is an ordinary instance from now on. */
+    public void spareAdopted(InstanceSpec spec) throws IOException {
+        Files.deleteIfExists(dir(spec).resolve(ASSIGNED));
     }
 
     /** The instance directory, created private to the account if missing (its parents stay traversable). */

@@ -62,24 +62,34 @@ public class LocalInstances {
      * A new database whose port is a spare's (the warm pool gave the spare the database's users when the database
      * was created): the running spare's directory becomes the database's by one rename, the server keeps running
      * (it works in its directory by relative paths; only the paths in its settings file change, which a reload
-     * takes). True when the database's directory is an adopted spare whose server has not taken its new settings
-     * yet (also after a crash right after the rename): the driver then reloads it rather than restarting it, and
-     * calls {@link #spareAdopted}. False for every other database.
+     * takes). The server still knows its configuration files by the spare's path (PostgreSQL keeps them absolute
+     * from its start), so that path stays, as a symbolic link to the database's directory, until the database is
+     * removed ({@link #remove}): a reload (new settings, a renewed certificate) reads the database's files. True
+     * when the database's directory is an adopted spare whose server has not taken its new settings yet (also
+     * after a crash right after the rename): the driver then reloads it rather than restarting it, and calls
+     * {@link #spareAdopted}. False for every other database.
      */
     public boolean adoptSpare(InstanceSpec spec) throws IOException {
         Path inst = dir(spec);
         if (spec.port() == null || spec.id().startsWith(SPARE_PREFIX)) {
             return false;
         }
-        if (Files.exists(inst)) {
-            return Files.exists(inst.resolve(ASSIGNED));
-        }
         Path spare = sparesDir().resolve(spareId(spec.engine(), spec.version(), spec.port()));
-        if (!Files.exists(spare.resolve(ASSIGNED))) {
+        if (Files.exists(inst)) {
+            if (!Files.exists(inst.resolve(ASSIGNED))) {
+                return false;
+            }
+            if (!Files.exists(spare, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(spare, inst); // a crash came between the rename and the link
+            }
+            return true;
+        }
+        if (Files.isSymbolicLink(spare) || !Files.exists(spare.resolve(ASSIGNED))) {
             return false;
         }
         Files.createDirectories(inst.getParent());
         Files.move(spare, inst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.createSymbolicLink(spare, inst);
         return true;
     }
 
@@ -115,10 +125,19 @@ public class LocalInstances {
         return size;
     }
 
-    /** Removes the instance directory and everything in it; the server must be stopped already. */
+    /**
+     * Removes the instance directory and everything in it, and the link a spare's former path is when the database
+     * was a spare ({@link #adoptSpare}); the server must be stopped already.
+     */
     public void remove(InstanceSpec spec) {
         Path inst = dir(spec);
         try {
+            if (spec.port() != null && !spec.id().startsWith(SPARE_PREFIX)) {
+                Path link = sparesDir().resolve(spareId(spec.engine(), spec.version(), spec.port()));
+                if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(inst)) {
+                    Files.delete(link);
+                }
+            }
             InstanceFiles.deleteRecursively(inst);
         } catch (IOException e) {
             throw new IllegalStateException("cannot remove " + inst + ": " + e.getMessage(), e);

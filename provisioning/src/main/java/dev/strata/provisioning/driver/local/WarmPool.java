@@ -156,28 +156,30 @@ public class WarmPool {
             }
             SpareServers driver = pool.get().driver();
             String version = pool.get().version();
+            String id = "reserving-" + engine.wireName();
             synchronized (this) {
                 long have = free.values().stream().filter(s -> s.engine() == engine && s.version().equals(version)).count();
                 Instant notBefore = failedUntil.get(engine);
                 if (have >= size || starting.containsValue(engine) || notBefore != null && Instant.now().isBefore(notBefore)) {
                     continue;
                 }
-                String id = "reserving-" + engine.wireName();
                 starting.put(id, engine);
-                try {
-                    background.execute(() -> {
-                        try {
-                            startOne(driver, engine, version);
-                        } finally {
-                            synchronized (this) {
-                                starting.remove(id);
-                            }
+            }
+            try {
+                background.execute(() -> {
+                    try {
+                        startOne(driver, engine, version);
+                    } finally {
+                        synchronized (this) {
+                            starting.remove(id);
                         }
-                    });
-                } catch (RuntimeException e) {
+                    }
+                });
+            } catch (RuntimeException e) {
+                synchronized (this) {
                     starting.remove(id);
-                    LOG.fine(() -> "no thread for a spare now: " + e.getMessage());
                 }
+                LOG.fine(() -> "no thread for a spare now: " + e.getMessage());
             }
         }
     }
@@ -241,6 +243,14 @@ public class WarmPool {
             try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
                 for (Path p : all) {
                     String id = p.getFileName().toString();
+                    if (Files.isSymbolicLink(p)) {
+                        // the former path of an adopted spare, now a database's (see LocalInstances#adoptSpare): never
+                        // a spare to stop; only a link left by a database removed meanwhile goes
+                        if (!Files.exists(p)) {
+                            Files.deleteIfExists(p);
+                        }
+                        continue;
+                    }
                     if (free.containsKey(id) || starting.containsKey(id) || claimed.containsKey(id)) {
                         continue;
                     }

@@ -52,6 +52,7 @@ class WarmPoolTest {
     private HostAccount account;
     private LocalInstances instances;
     private PostgresLocalDriver driver;
+    private MariaDbLocalDriver mariadb;
     private volatile int poolSize = 1;
     private final List<WarmPool> pools = new ArrayList<>();
     private final List<InstanceSpec> databases = new ArrayList<>();
@@ -80,7 +81,7 @@ class WarmPoolTest {
 
             @Override
             public int warmPoolSize(Engine engine) {
-                return engine == Engine.POSTGRESQL ? poolSize : 0;
+                return engine == Engine.POSTGRESQL || engine == Engine.MYSQL ? poolSize : 0;
             }
         };
         account = new HostAccount(config);
@@ -102,13 +103,19 @@ class WarmPoolTest {
         driver.instances = instances;
         driver.templates = templates;
         driver.certificates = certificates;
+        mariadb = new MariaDbLocalDriver();
+        mariadb.config = config;
+        mariadb.account = account;
+        mariadb.instances = instances;
+        mariadb.templates = templates;
+        mariadb.certificates = certificates;
     }
 
     @AfterEach
     void tearDown() throws IOException {
         background.shutdownNow();
         for (InstanceSpec db : databases) {
-            driver.delete(db);
+            (db.engine() == Engine.MYSQL ? mariadb : driver).delete(db);
         }
         // every spare left: what the pool's sweep does with spares that are no one's
         poolSize = 0;
@@ -118,10 +125,18 @@ class WarmPoolTest {
 
     /** A pool as Strata makes one at start (nothing in memory), over the same data directory. */
     private WarmPool newPool() {
+        return newPool(Engine.POSTGRESQL);
+    }
+
+    /** A pool of {@code engine}'s spares only. */
+    private WarmPool newPool(Engine only) {
         WarmPool pool = new WarmPool() {
             @Override
             Optional<Target> target(Engine engine) {
-                return engine == Engine.POSTGRESQL ? Optional.of(new Target(driver, "15")) : Optional.empty();
+                if (engine != only) {
+                    return Optional.empty();
+                }
+                return engine == Engine.POSTGRESQL ? Optional.of(new Target(driver, "15")) : Optional.of(new Target(mariadb, mariadbVersion()));
             }
         };
         pool.config = config;
@@ -305,6 +320,68 @@ class WarmPoolTest {
         assertThat(instances.dir(spare)).doesNotExist();
         assertThat(dataDir.resolve("instances/db_gone")).doesNotExist();
         assertThat(driver.alive(made[0])).isFalse();
+    }
+
+    @Test
+    @EnabledIf("mariadbInstalled")
+    void aMariaDbSpareHoldsNoUserAndBecomesTheDatabasesServerWithoutARestart() throws Exception {
+        WarmPool pool = newPool(Engine.MYSQL);
+        InstanceSpec spare = awaitSpare(pool, Set.of());
+        assertThat(spare.engine()).isEqualTo(Engine.MYSQL);
+        Path spareDir = instances.dir(spare);
+        long sparePid = Long.parseLong(Files.readString(spareDir.resolve("mariadbd.pid")).trim());
+        // no user but MariaDB's own accounts and Strata's (root over the socket as the servers' account), no database but the system ones
+        CommandResult users = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"),
+                "SELECT user FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys', '', '" + account.name() + "');\nSHOW DATABASES;\n", Duration.ofSeconds(30));
+        assertThat(users.ok()).as(users.output()).isTrue();
+        assertThat(users.output().lines().toList()).containsExactlyInAnyOrder("information_schema", "mysql", "performance_schema", "sys");
+
+        InstanceSpec[] made = new InstanceSpec[1];
+        OptionalInt port = pool.assign(Engine.MYSQL, mariadbVersion(), MemoryQuantity.DEFAULT, p -> made[0] = mariadbDatabase("db_pooled_my", p));
+        assertThat(port).hasValue(spare.port());
+        InstanceSpec db = made[0];
+        try (Connection c = mariadbConnect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (x int)");
+            s.execute("INSERT INTO t VALUES (9)");
+        }
+        InstanceObservation observed = mariadb.ensureRunning(db);
+        assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
+        Path inst = dataDir.resolve("instances").resolve("db_pooled_my");
+        assertThat(Long.parseLong(Files.readString(inst.resolve("mariadbd.pid")).trim())).isEqualTo(sparePid);
+        assertThat(Files.readString(inst.resolve("my.cnf"))).contains(inst.toString()).doesNotContain("spares");
+        assertThat(inst.resolve(LocalInstances.ASSIGNED)).doesNotExist();
+        try (Connection c = mariadbConnect(db); Statement s = c.createStatement()) {
+            assertThat(strings(s, "SELECT x FROM t")).containsExactly("9");
+        }
+        // the server's own files (socket, binary log) still work through the spare's former path
+        assertThat(mariadb.ensureRunning(db).ready()).isTrue();
+        mariadb.delete(db);
+        assertThat(spareDir).doesNotExist();
+        assertThat(HostProcesses.read(sparePid)).isNull();
+    }
+
+    static boolean mariadbInstalled() {
+        return Files.isExecutable(Path.of("/usr/sbin/mariadbd"));
+    }
+
+    private String mariadbVersion() {
+        return mariadb.offers().get(0).defaultVersion();
+    }
+
+    private InstanceSpec mariadbDatabase(String id, int port) {
+        InstanceSpec spec = new InstanceSpec(id, "ws_test", null, Engine.MYSQL, mariadbVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
+                StorageSize.DEFAULT, null, port, "app_" + port, "appdb_" + port, "my-password-" + port + "-'\"x", "my-admin-" + port, false, null);
+        databases.add(spec);
+        return spec;
+    }
+
+    private static Connection mariadbConnect(InstanceSpec spec) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", spec.username());
+        p.setProperty("password", spec.password());
+        p.setProperty("connectTimeout", "5000");
+        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
     }
 
     private static Connection connect(int port, String user, String password, String database) throws SQLException {

@@ -75,7 +75,7 @@ done
   echo "|---|---|---|---|---|---|---|---|"
   for r in "${results[@]}"; do
     json=${r%|*}; rss=${r##*|}
-    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); e,p=d["label"].split(" pool="); print(f"| {e} | {p} | {d[\"n\"]} | {d[\"p50\"]} | {d[\"p95\"]} | {d[\"min\"]} | {d[\"max\"]} | {sys.argv[2]} |")' "$json" "$rss"
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); e,p=d["label"].split(" pool="); print("| {} | {} | {} | {} | {} | {} | {} | {} |".format(e, p, d["n"], d["p50"], d["p95"], d["min"], d["max"], sys.argv[2]))' "$json" "$rss"
   done
 } > "$out"
 cat "$out"

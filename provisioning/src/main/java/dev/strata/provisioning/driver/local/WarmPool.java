@@ -107,7 +107,7 @@ public class WarmPool {
      * made the ordinary way.
      */
     public OptionalInt assign(Engine engine, String version, MemoryQuantity memory, IntFunction<InstanceSpec> target) {
-        if (!"local".equals(config.driver())) {
+        if (!"local".equals(config.driver()) || size(engine) == 0) {
             return OptionalInt.empty();
         }
         Optional<Target> driver = target(engine);

@@ -322,6 +322,46 @@ class WarmPoolTest {
         assertThat(driver.alive(made[0])).isFalse();
     }
 
+    /**
+     * Not a check, a measurement (asserts no time): {@code -Dstrata.timing=n} prints n pairs of a cold create and a
+     * pooled one (assign, then the first reconcile's adoption until ready) made back to back, with the load average.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
+    void timingOfColdAndPooledPostgresDatabases() {
+        int n = Integer.getInteger("strata.timing");
+        WarmPool pool = newPool();
+        awaitSpare(pool, Set.of());
+        ready(driver.ensureRunning(database("db_cold_first", PORTS.getAndIncrement())));
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            ready(driver.ensureRunning(database("db_cold_" + i, PORTS.getAndIncrement())));
+            long cold = System.nanoTime() - t0;
+            awaitSpare(pool, Set.of());
+            InstanceSpec[] made = new InstanceSpec[1];
+            long t1 = System.nanoTime();
+            String warmId = "db_warm_" + i;
+            pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> made[0] = database(warmId, p)).orElseThrow();
+            long t2 = System.nanoTime();
+            ready(driver.ensureRunning(made[0]));
+            long t3 = System.nanoTime();
+            System.out.printf("TIMING cold %d ms | assign %d ms, adopt+ready %d ms, total %d ms | load %s%n", cold / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t3 - t1) / 1_000_000, loadAvg());
+        }
+    }
+
+    private static String loadAvg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void ready(InstanceObservation o) {
+        assertThat(o.ready()).as(String.valueOf(o.failure())).isTrue();
+    }
+
     @Test
     @EnabledIf("mariadbInstalled")
     void aMariaDbSpareHoldsNoUserAndBecomesTheDatabasesServerWithoutARestart() throws Exception {

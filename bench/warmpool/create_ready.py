@@ -2,7 +2,7 @@
 """create -> ready as a user sees it: POST a database, then GET it every 10 ms on one keep-alive connection until it
 is ready; DELETE it, wait a second (creates interleaved with deletes, as users do), repeat.
     create_ready.py <base url> <api key> <engine> <n> [label]
-Prints each sample and one summary line (JSON) with n, p50, p95, min and max in ms."""
+Prints each sample on standard error and one summary line (JSON) with n, p50, p95, min and max in ms."""
 import http.client, json, statistics, sys, time, urllib.parse
 
 base, key, engine, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -37,7 +37,7 @@ for i in range(n):
         time.sleep(0.01)
     ms = (time.perf_counter() - t0) * 1000
     samples.append(ms)
-    print(f"{label} run {i + 1}: {ms:.0f} ms ({d['id']})", flush=True)
+    print(f"{label} run {i + 1}: {ms:.0f} ms ({d['id']})", file=sys.stderr, flush=True)
     call("DELETE", f"{dbs}/{d['id']}")
     time.sleep(1)
 samples.sort()

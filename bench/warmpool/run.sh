@@ -59,7 +59,7 @@ for size in 0 "$pool"; do
     python3 "$root/bench/warmpool/create_ready.py" "http://127.0.0.1:$STRATA_HTTP_PORT" "$STRATA_BOOTSTRAP_API_KEY" "$engine" 1 warm-up >/dev/null
     sleep 5
     line=$(python3 "$root/bench/warmpool/create_ready.py" "http://127.0.0.1:$STRATA_HTTP_PORT" "$STRATA_BOOTSTRAP_API_KEY" "$engine" "$n" \
-      "$engine pool=$size" | tee /dev/stderr | tail -n 1)
+      "$engine pool=$size" | tail -n 1)
     results+=("$line|$(spare_rss)")
   done
   stop

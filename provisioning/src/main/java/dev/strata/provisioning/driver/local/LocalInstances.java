@@ -84,13 +84,29 @@ public class LocalInstances {
             }
             return true;
         }
-        if (Files.isSymbolicLink(spare) || !Files.exists(spare.resolve(ASSIGNED))) {
-            return false;
+        if (Files.isSymbolicLink(spare) || !Files.exists(spare.resolve(ASSIGNED))
+                || !Files.readString(spare.resolve(ASSIGNED)).trim().equals(assignedTo(spec))) {
+            return false; // not assigned, or to another database (a create that rolled back, its port free again)
         }
         Files.createDirectories(inst.getParent());
         Files.move(spare, inst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Files.createSymbolicLink(spare, inst);
         return true;
+    }
+
+    /**
+     * What a spare's {@value #ASSIGNED} file holds: a digest of the users and password it was given (the database's id
+     * does not exist yet when it is assigned), so that only that database adopts it. Not reversible: the password is
+     * 32 random characters.
+     */
+    public static String assignedTo(InstanceSpec target) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((target.username() + "\0" + target.databaseName() + "\0"
+                    + target.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The adopted spare's server runs with the database's settings: it is an ordinary instance from now on. */

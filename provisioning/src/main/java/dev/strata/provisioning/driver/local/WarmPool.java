@@ -126,8 +126,9 @@ public class WarmPool {
             claimed.put(spare.id(), Instant.now());
         }
         try {
-            driver.get().driver().assignSpare(spare, target.apply(spare.port()));
-            instances.writePrivate(instances.dir(spare).resolve(LocalInstances.ASSIGNED), "assigned to a new database\n");
+            InstanceSpec to = target.apply(spare.port());
+            driver.get().driver().assignSpare(spare, to);
+            instances.writePrivate(instances.dir(spare).resolve(LocalInstances.ASSIGNED), LocalInstances.assignedTo(to) + "\n");
             InstanceSpec taken = spare;
             LOG.fine(() -> "spare " + taken.id() + " assigned");
             return OptionalInt.of(spare.port());

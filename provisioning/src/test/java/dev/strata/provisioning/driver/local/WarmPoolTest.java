@@ -311,6 +311,24 @@ class WarmPoolTest {
     }
 
     @Test
+    void aSpareAssignedToACreateThatRolledBackIsNeverAnotherDatabasesServer() throws Exception {
+        WarmPool pool = newPool();
+        InstanceSpec spare = awaitSpare(pool, Set.of());
+        int port = pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> new InstanceSpec("db_rolled_back", "ws_test", null,
+                Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null, p, "app_gone", "appdb_gone",
+                "gone-password", "gone-admin", false, null)).orElseThrow();
+        // its server stopped (./strata stop-databases), so the port is free again and handed to a new database
+        driver.stop(spare);
+        InstanceSpec other = database("db_same_port", port);
+        InstanceObservation observed = driver.ensureRunning(other);
+        assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
+        assertThat(instances.dir(spare)).isDirectory().isNotEqualTo(instances.dir(other));
+        try (Connection c = connect(port, other.username(), other.password(), other.databaseName()); Statement s = c.createStatement()) {
+            assertThat(strings(s, "SELECT rolname FROM pg_roles WHERE rolname = 'app_gone'")).isEmpty();
+        }
+    }
+
+    @Test
     void aDatabaseDeletedBeforeItsFirstReconcileTakesItsSpareWithIt() throws Exception {
         WarmPool pool = newPool();
         InstanceSpec spare = awaitSpare(pool, Set.of());

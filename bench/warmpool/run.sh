@@ -5,7 +5,8 @@
 # keep-alive connection, a delete and a second's pause between creates). Writes bench/warmpool/results.md, then stops
 # Strata and every database and spare it started.
 #   bench/warmpool/run.sh                        # 20 samples per engine and setting
-#   WARMPOOL_SAMPLES=5 WARMPOOL_ENGINES="postgresql" bench/warmpool/run.sh
+#   WARMPOOL_SAMPLES=5 WARMPOOL_ENGINES="postgresql mysql" bench/warmpool/run.sh
+#   WARMPOOL_SIZES=2 WARMPOOL_OUT=/tmp/r.md bench/warmpool/run.sh   # only with a pool of 2, the table elsewhere
 # Ports (defaults): HTTP 23080 (admin 23048), S3 24000, metadata 24099, databases 24100-24399.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +17,8 @@ engines=${WARMPOOL_ENGINES:-postgresql}
 export STRATA_HTTP_PORT=${WARMPOOL_HTTP_PORT:-23080} STRATA_S3_PORT=${WARMPOOL_S3_PORT:-24000}
 export STRATA_METADATA_PORT=${WARMPOOL_METADATA_PORT:-24099} STRATA_PORT_RANGE=${WARMPOOL_PORT_RANGE:-24100-24399}
 export STRATA_BOOTSTRAP_API_KEY=strata_sk_warmPoolBenchKey0000000000000000001 STRATA_SKIP_BUILD=1 STRATA_DATA_DIR=$data
-out=$root/bench/warmpool/results.md
+sizes=${WARMPOOL_SIZES:-0 $pool}
+out=${WARMPOOL_OUT:-$root/bench/warmpool/results.md}
 runner=""
 
 stop() {
@@ -52,7 +54,7 @@ spare_rss() {
 }
 
 results=()
-for size in 0 "$pool"; do
+for size in $sizes; do
   start "$size"
   for engine in $engines; do
     # one create first, so that templates (and with a pool, the first spares) exist before measuring

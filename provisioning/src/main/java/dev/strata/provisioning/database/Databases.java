@@ -185,7 +185,7 @@ public class Databases {
 
     private Integer spare(String wsId, String projectId, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
                           StorageSize storage, String storageClass, String user, String dbName, String password, String adminPassword) {
-        java.util.OptionalInt port = warmPool.assign(engine, version, memory, p -> new dev.strata.domain.database.InstanceSpec("new", wsId,
+        java.util.OptionalInt port = warmPool.assign(engine, version, cpu, memory, p -> new dev.strata.domain.database.InstanceSpec("new", wsId,
                 projectId, engine, version, cpu, memory, storage, storageClass, p, user, dbName, password, adminPassword, false, null));
         return port.isPresent() ? port.getAsInt() : null;
     }

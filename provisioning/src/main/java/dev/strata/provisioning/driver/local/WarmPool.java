@@ -91,22 +91,33 @@ public class WarmPool {
         return false;
     }
 
+    private final Set<Engine> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The engine's pool size; a bad setting is said once and means no pool. */
     private int size(Engine engine) {
         try {
             return config.warmPoolSize(engine);
         } catch (IllegalStateException e) {
-            LOG.log(Level.WARNING, e.getMessage() + "; no warm pool for " + engine.wireName());
+            if (warned.add(engine)) {
+                LOG.log(Level.SEVERE, e.getMessage() + "; no warm pool for " + engine.wireName());
+            }
             return 0;
         }
     }
 
+    /** Whole cores, as the drivers turn a cpu quantity into settings. */
+    private static long cores(CpuQuantity cpu) {
+        return Math.max(1, (cpu.millicores() + 999) / 1000);
+    }
+
     /**
-     * A free spare of {@code engine} {@code version} for a database of {@code memory}, given the users and
+     * A free spare of {@code engine} {@code version} for a database of {@code cpu} and {@code memory} (the spare's
+     * server was started with the settings they make: the same memory, the same whole cores), given the users and
      * passwords of {@code target} (called with the spare's port): the port, which is the database's from now on.
      * Empty when there is no such spare or it could not take the users (it is then thrown away): the database is
      * made the ordinary way.
      */
-    public OptionalInt assign(Engine engine, String version, MemoryQuantity memory, IntFunction<InstanceSpec> target) {
+    public OptionalInt assign(Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory, IntFunction<InstanceSpec> target) {
         if (!"local".equals(config.driver()) || size(engine) == 0) {
             return OptionalInt.empty();
         }
@@ -117,7 +128,8 @@ public class WarmPool {
         InstanceSpec spare;
         synchronized (this) {
             spare = free.values().stream()
-                    .filter(s -> s.engine() == engine && s.version().equals(version) && s.memory().mebibytes() == memory.mebibytes())
+                    .filter(s -> s.engine() == engine && s.version().equals(version) && s.memory().mebibytes() == memory.mebibytes()
+                            && cores(s.cpu()) == cores(cpu))
                     .findFirst().orElse(null);
             if (spare == null) {
                 return OptionalInt.empty();

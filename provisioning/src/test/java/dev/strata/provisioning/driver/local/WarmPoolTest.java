@@ -196,7 +196,7 @@ class WarmPoolTest {
                 instances.dir(spare).resolve("server.log")).runningPid();
 
         InstanceSpec[] made = new InstanceSpec[1];
-        OptionalInt port = pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> made[0] = database("db_pooled", p));
+        OptionalInt port = pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = database("db_pooled", p));
         assertThat(port).hasValue(spare.port());
         InstanceSpec db = made[0];
 
@@ -236,15 +236,16 @@ class WarmPoolTest {
     void thePoolRefillsInTheBackground() {
         WarmPool pool = newPool();
         InstanceSpec first = awaitSpare(pool, Set.of());
-        assertThat(pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> database("db_refill", p))).hasValue(first.port());
+        assertThat(pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> database("db_refill", p))).hasValue(first.port());
         assertThat(pool.freeSpares()).isEmpty();
 
         InstanceSpec next = awaitSpare(pool, Set.of(first.port()));
         assertThat(next.port()).isNotEqualTo(first.port());
         assertThat(next.adminPassword()).isNotEqualTo(first.adminPassword());
         assertThat(driver.alive(next)).isTrue();
-        // a database of another size is not given a spare (its server's memory is set at start)
-        assertThat(pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.parse("1Gi"), p -> database("db_big", p))).isEmpty();
+        // a database of another size is not given a spare (its server's memory and threads are set at start)
+        assertThat(pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.parse("1Gi"), p -> database("db_big", p))).isEmpty();
+        assertThat(pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.parse("2"), MemoryQuantity.DEFAULT, p -> database("db_cores", p))).isEmpty();
         assertThat(pool.freeSpares()).hasSize(1);
     }
 
@@ -253,7 +254,7 @@ class WarmPoolTest {
         WarmPool pool = newPool();
         InstanceSpec spare = awaitSpare(pool, Set.of());
         // a user name the spare has already: the rename fails; the create then allocates a port of its own
-        OptionalInt port = pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> new InstanceSpec("db_clash", "ws_test", null,
+        OptionalInt port = pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> new InstanceSpec("db_clash", "ws_test", null,
                 Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null, p, PostgresLocalDriver.ADMIN_USER,
                 "appdb", "pw-clash", "admin-clash", false, null));
         assertThat(port).isEmpty();
@@ -272,8 +273,8 @@ class WarmPoolTest {
         });
         // one spare assigned to a database whose create committed, one to a create that rolled back, one free
         InstanceSpec[] committed = new InstanceSpec[1];
-        int committedPort = before.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> committed[0] = database("db_committed", p)).orElseThrow();
-        int rolledBackPort = before.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> database("db_rolled_back", p)).orElseThrow();
+        int committedPort = before.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> committed[0] = database("db_committed", p)).orElseThrow();
+        int rolledBackPort = before.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> database("db_rolled_back", p)).orElseThrow();
         assertThat(before.freeSpares()).hasSize(1);
         InstanceSpec unassigned = before.freeSpares().get(0);
         background.shutdown();
@@ -314,7 +315,7 @@ class WarmPoolTest {
     void aSpareAssignedToACreateThatRolledBackIsNeverAnotherDatabasesServer() throws Exception {
         WarmPool pool = newPool();
         InstanceSpec spare = awaitSpare(pool, Set.of());
-        int port = pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> new InstanceSpec("db_rolled_back", "ws_test", null,
+        int port = pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> new InstanceSpec("db_rolled_back", "ws_test", null,
                 Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null, p, "app_gone", "appdb_gone",
                 "gone-password", "gone-admin", false, null)).orElseThrow();
         // its server stopped (./strata stop-databases), so the port is free again and handed to a new database
@@ -333,7 +334,7 @@ class WarmPoolTest {
         WarmPool pool = newPool();
         InstanceSpec spare = awaitSpare(pool, Set.of());
         InstanceSpec[] made = new InstanceSpec[1];
-        pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> made[0] = database("db_gone", p)).orElseThrow();
+        pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = database("db_gone", p)).orElseThrow();
         driver.delete(made[0]);
         assertThat(instances.dir(spare)).doesNotExist();
         assertThat(dataDir.resolve("instances/db_gone")).doesNotExist();
@@ -359,7 +360,7 @@ class WarmPoolTest {
             InstanceSpec[] made = new InstanceSpec[1];
             long t1 = System.nanoTime();
             String warmId = "db_warm_" + i;
-            pool.assign(Engine.POSTGRESQL, "15", MemoryQuantity.DEFAULT, p -> made[0] = database(warmId, p)).orElseThrow();
+            pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = database(warmId, p)).orElseThrow();
             long t2 = System.nanoTime();
             ready(driver.ensureRunning(made[0]));
             long t3 = System.nanoTime();
@@ -396,7 +397,7 @@ class WarmPoolTest {
         assertThat(users.output().lines().toList()).containsExactlyInAnyOrder("information_schema", "mysql", "performance_schema", "sys");
 
         InstanceSpec[] made = new InstanceSpec[1];
-        OptionalInt port = pool.assign(Engine.MYSQL, mariadbVersion(), MemoryQuantity.DEFAULT, p -> made[0] = mariadbDatabase("db_pooled_my", p));
+        OptionalInt port = pool.assign(Engine.MYSQL, mariadbVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = mariadbDatabase("db_pooled_my", p));
         assertThat(port).hasValue(spare.port());
         InstanceSpec db = made[0];
         try (Connection c = mariadbConnect(db); Statement s = c.createStatement()) {

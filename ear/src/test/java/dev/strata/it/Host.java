@@ -119,6 +119,13 @@ public final class Host {
         return pids;
     }
 
+    /** Every database server process whose command line names {@code dir} or that works in it (a warm pool's spare). */
+    public static List<Long> anyProcessOfDir(Path dir) {
+        String d = dir.toString();
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid)
+                .filter(pid -> isServer(pid) && isRunning(pid) && (mentions(cmdline(pid), d) || under(cwd(pid), d))).toList();
+    }
+
     public static List<String> instanceDirs() throws IOException {
         Path dir = DATA_DIR.resolve("instances");
         if (!Files.isDirectory(dir)) {

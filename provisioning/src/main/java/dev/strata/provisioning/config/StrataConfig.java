@@ -245,6 +245,28 @@ public class StrataConfig {
         return v.equals("true");
     }
 
+    /** The largest warm pool per engine: each spare is a whole server (memory, a port) held for creates to come. */
+    public static final int WARM_POOL_MAX = 16;
+
+    /**
+     * {@code STRATA_WARM_POOL_<ENGINE>} (0): how many spare, already started servers of the engine's default version
+     * local mode keeps for new databases ({@code STRATA_WARM_POOL_POSTGRESQL=2}). 0 turns the pool off.
+     */
+    public int warmPoolSize(dev.strata.domain.database.Engine engine) {
+        String name = "STRATA_WARM_POOL_" + engine.name();
+        String v = Settings.get(name).orElse("0").trim();
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a whole number from 0 to " + WARM_POOL_MAX + " (got '" + v + "')");
+        }
+        if (n < 0 || n > WARM_POOL_MAX) {
+            throw new IllegalStateException(name + " must be a whole number from 0 to " + WARM_POOL_MAX + " (got " + n + ")");
+        }
+        return n;
+    }
+
     /** Where the operators' backups go in Kubernetes mode (secrets included: never log them). */
     public record BackupObjectStore(String endpoint, String bucket, String region, String accessKeyId, String secretAccessKey) {
         @Override

@@ -63,6 +63,9 @@ public class Databases {
     PortAllocator ports;
 
     @Inject
+    dev.strata.provisioning.driver.local.WarmPool warmPool;
+
+    @Inject
     SecretBox secrets;
 
     @Inject
@@ -110,11 +113,19 @@ public class Databases {
     }
 
     public Database create(Caller caller, String wsId, NewDatabase req) {
-        return create(caller, wsId, req, null, null);
+        return create(caller, wsId, req, null, null, true);
     }
 
     /** {@code username}/{@code databaseName}: the application user and database, when not derived from the slug. */
     private Database create(Caller caller, String wsId, NewDatabase req, String username, String databaseName) {
+        return create(caller, wsId, req, username, databaseName, false);
+    }
+
+    /**
+     * {@code fromPool}: the database may be a spare server of the warm pool (a new, empty database; not a restore or
+     * a branch, whose data directory is replaced anyway).
+     */
+    private Database create(Caller caller, String wsId, NewDatabase req, String username, String databaseName, boolean fromPool) {
         // first: creates and deletes in a workspace happen one after the other (see WorkspaceRepository#lockForChange)
         workspaces.lockForChange(caller, wsId);
         List<FieldError> errors = new ArrayList<>();
@@ -149,11 +160,19 @@ public class Databases {
             // PostgreSQL reserves role names starting with pg_ (a slug "pg-app" would fail to provision)
             identifier = ("db_" + identifier).substring(0, Math.min(63, identifier.length() + 3));
         }
-        Integer port = drivers.forEngine(engine).needsPort() ? ports.allocate() : null;
-        Integer tlsPort = drivers.forEngine(engine).needsTlsPort() ? ports.allocate() : null;
-        InstanceIdentity identity = new InstanceIdentity(port, username != null ? username : identifier,
-                databaseName != null ? databaseName : identifier,
-                secrets.seal(SecretBox.randomPassword(32)), secrets.seal(SecretBox.randomPassword(32)), tlsPort);
+        String user = username != null ? username : identifier;
+        String dbName = databaseName != null ? databaseName : identifier;
+        String password = SecretBox.randomPassword(32);
+        String adminPassword = SecretBox.randomPassword(32);
+        boolean needsTlsPort = drivers.forEngine(engine).needsTlsPort();
+        // a spare of the warm pool takes the users and passwords now, before its port (the database's from now on) is published
+        Integer port = fromPool && !needsTlsPort ? spare(wsId, req.projectId(), engine, version, cpu, memory, storage, storageClass, user, dbName,
+                password, adminPassword) : null;
+        if (port == null && drivers.forEngine(engine).needsPort()) {
+            port = ports.allocate();
+        }
+        Integer tlsPort = needsTlsPort ? ports.allocate() : null;
+        InstanceIdentity identity = new InstanceIdentity(port, user, dbName, secrets.seal(password), secrets.seal(adminPassword), tlsPort);
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
         databases.add(db);
@@ -162,6 +181,13 @@ public class Databases {
                         .put("version", version).build());
         changed.fire(new DatabaseChanged(db.id()));
         return db;
+    }
+
+    private Integer spare(String wsId, String projectId, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
+                          StorageSize storage, String storageClass, String user, String dbName, String password, String adminPassword) {
+        java.util.OptionalInt port = warmPool.assign(engine, version, cpu, memory, p -> new dev.strata.domain.database.InstanceSpec("new", wsId,
+                projectId, engine, version, cpu, memory, storage, storageClass, p, user, dbName, password, adminPassword, false, null));
+        return port.isPresent() ? port.getAsInt() : null;
     }
 
     /**

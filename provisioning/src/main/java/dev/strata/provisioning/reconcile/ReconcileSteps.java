@@ -40,6 +40,11 @@ public class ReconcileSteps {
         return databases.allIds();
     }
 
+    /** Every port a database holds (public and server ports): the warm pool keeps the spares assigned to them. */
+    public java.util.Set<Integer> usedPorts() {
+        return databases.usedPorts();
+    }
+
     public Optional<Work> snapshot(String id) {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),

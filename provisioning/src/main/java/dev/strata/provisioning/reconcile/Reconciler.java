@@ -94,6 +94,9 @@ public class Reconciler {
     @Inject
     dev.strata.provisioning.metrics.Metrics metrics;
 
+    @Inject
+    dev.strata.provisioning.driver.local.WarmPool warmPool;
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
@@ -179,6 +182,10 @@ public class Reconciler {
             }
             for (String id : projects.deletionsPending()) {
                 dispatchUnlessBackingOff(id);
+            }
+            if (warmPool.enabled()) {
+                // spares that are no one's removed, the pool refilled in the background (not in the pass)
+                warmPool.maintain(steps.usedPorts(), workers);
             }
             metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {

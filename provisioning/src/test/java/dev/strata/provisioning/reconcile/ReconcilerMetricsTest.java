@@ -172,6 +172,12 @@ class ReconcilerMetricsTest {
             }
         };
         r.frontDoor = new FrontDoor();
+        r.warmPool = new dev.strata.provisioning.driver.local.WarmPool() {
+            @Override
+            public boolean enabled() {
+                return false; // no warm pool here
+            }
+        };
         r.metrics = metrics;
         // workers run each task at once, on the caller's thread
         r.workers = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ManagedExecutorService.class},

@@ -31,8 +31,87 @@ public class LocalInstances {
 
     private final Map<String, long[]> measured = new ConcurrentHashMap<>();
 
+    /** Ids of the warm pool's spare servers start with this (a database id never does: {@code db_…}). */
+    static final String SPARE_PREFIX = "spare-";
+    /** In a spare's directory from the moment it holds a database's users (before the database's row commits). */
+    static final String ASSIGNED = "assigned";
+
+    /**
+     * The instance directory: {@code instances/<db id>/} for a database, {@code spares/<spare id>/} for a spare
+     * server of the warm pool ({@link WarmPool}), which is never a database's until its directory is renamed into
+     * {@code instances/} ({@link #adoptSpare}).
+     */
     public Path dir(InstanceSpec spec) {
-        return config.dataDir().resolve("instances").resolve(spec.id());
+        return spec.id().startsWith(SPARE_PREFIX) ? sparesDir().resolve(spec.id()) : config.dataDir().resolve("instances").resolve(spec.id());
+    }
+
+    /** Where the warm pool's spare servers live: {@code STRATA_DATA_DIR/spares/}. */
+    public Path sparesDir() {
+        return config.dataDir().resolve("spares");
+    }
+
+    /**
+     * The id of the spare of {@code engine} {@code version} listening on {@code port}: a spare is found by the port
+     * its database was given, so a restarted Strata finds it from the database's row alone.
+     */
+    public static String spareId(dev.strata.domain.database.Engine engine, String version, int port) {
+        return SPARE_PREFIX + engine.wireName() + "-" + version + "-" + port;
+    }
+
+    /**
+     * A new database whose port is a spare's (the warm pool gave the spare the database's users when the database
+     * was created): the running spare's directory becomes the database's by one rename, the server keeps running
+     * (it works in its directory by relative paths; only the paths in its settings file change, which a reload
+     * takes). The server still knows its configuration files by the spare's path (PostgreSQL keeps them absolute
+     * from its start), so that path stays, as a symbolic link to the database's directory, until the database is
+     * removed ({@link #remove}): a reload (new settings, a renewed certificate) reads the database's files. True
+     * when the database's directory is an adopted spare whose server has not taken its new settings yet (also
+     * after a crash right after the rename): the driver then reloads it rather than restarting it, and calls
+     * {@link #spareAdopted}. False for every other database.
+     */
+    public boolean adoptSpare(InstanceSpec spec) throws IOException {
+        Path inst = dir(spec);
+        if (spec.port() == null || spec.id().startsWith(SPARE_PREFIX)) {
+            return false;
+        }
+        Path spare = sparesDir().resolve(spareId(spec.engine(), spec.version(), spec.port()));
+        if (Files.exists(inst)) {
+            if (!Files.exists(inst.resolve(ASSIGNED))) {
+                return false;
+            }
+            if (!Files.exists(spare, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(spare, inst); // a crash came between the rename and the link
+            }
+            return true;
+        }
+        if (Files.isSymbolicLink(spare) || !Files.exists(spare.resolve(ASSIGNED))
+                || !Files.readString(spare.resolve(ASSIGNED)).trim().equals(assignedTo(spec))) {
+            return false; // not assigned, or to another database (a create that rolled back, its port free again)
+        }
+        Files.createDirectories(inst.getParent());
+        Files.move(spare, inst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.createSymbolicLink(spare, inst);
+        return true;
+    }
+
+    /**
+     * What a spare's {@value #ASSIGNED} file holds: a digest of the users and password it was given (the database's id
+     * does not exist yet when it is assigned), so that only that database adopts it. Not reversible: the password is
+     * 32 random characters.
+     */
+    public static String assignedTo(InstanceSpec target) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((target.username() + "\0" + target.databaseName() + "\0"
+                    + target.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The adopted spare's server runs with the database's settings: it is an ordinary instance from now on. */
+    public void spareAdopted(InstanceSpec spec) throws IOException {
+        Files.deleteIfExists(dir(spec).resolve(ASSIGNED));
     }
 
     /** The instance directory, created private to the account if missing (its parents stay traversable). */
@@ -63,7 +142,8 @@ public class LocalInstances {
     }
 
     /**
-     * Removes the instance directory and everything in it; the server must be stopped already. The directory is
+     * Removes the instance directory and everything in it, and the link a spare's former path is when the database
+     * was a spare ({@link #adoptSpare}); the server must be stopped already. The directory is
      * renamed out of the way at once (the database's path is free, and its files are unreachable from it), and its
      * files are removed by a process of the lowest CPU and I/O priority: unlinking a thousand files costs the kernel
      * hundreds of milliseconds on a busy host, which a create running at the same time should not wait for. Leftovers
@@ -71,6 +151,16 @@ public class LocalInstances {
      */
     public void remove(InstanceSpec spec) {
         Path inst = dir(spec);
+        if (spec.port() != null && !spec.id().startsWith(SPARE_PREFIX)) {
+            try {
+                Path link = sparesDir().resolve(spareId(spec.engine(), spec.version(), spec.port()));
+                if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(inst)) {
+                    Files.delete(link);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot remove the spare's link to " + inst + ": " + e.getMessage(), e);
+            }
+        }
         measured.remove(spec.id());
         if (!Files.exists(inst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

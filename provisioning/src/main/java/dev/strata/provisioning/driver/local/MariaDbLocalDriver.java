@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 @DriverPlace("local")
 public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping,
-        dev.strata.domain.database.ClientConnections {
+        dev.strata.domain.database.ClientConnections, SpareServers {
 
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+\\.\\d+)\\.\\d+-MariaDB");
 
@@ -86,6 +86,8 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     public InstanceObservation ensureRunning(InstanceSpec spec) {
         try {
             requireVersion(spec);
+            // a spare of the warm pool that took this database's user when it was created: its directory becomes ours
+            boolean adopted = instances.adoptSpare(spec);
             // no instance directory yet: no process can work in it, none is looked for (a look reads all of /proc)
             String busy = Files.exists(instances.dir(spec)) ? instances.busy(spec, pid(instances.dir(spec))) : null;
             if (busy != null) {
@@ -103,11 +105,18 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             boolean renewed = certificates.ensure(spec);
             boolean changed = writeSettings(spec, inst);
             Long pid = pid(inst);
-            if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
+            if (pid != null && changed && !adopted && !InstanceFiles.terminate(pid, 60_000)) {
                 throw new IllegalStateException("mariadbd (pid " + pid + ") did not stop for a restart");
             }
-            if (pid == null || changed) {
+            if (adopted && pid != null) {
+                // the running spare has the database's user and settings but for paths (its former directory's, a
+                // link to this one): the new my.cnf is for its next start
+                instances.spareAdopted(spec);
+            } else if (pid == null || changed) {
                 start(spec, inst);
+                if (adopted) {
+                    instances.spareAdopted(spec);
+                }
             } else {
                 Files.deleteIfExists(inst.resolve(SETUP_FILE)); // left by a Strata killed while the server started
                 if (renewed) {
@@ -185,6 +194,11 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
 
     @Override
     public void delete(InstanceSpec spec) {
+        try {
+            instances.adoptSpare(spec); // a spare assigned to it and not yet adopted goes with it
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the spare server of " + spec.id() + ": " + e.getMessage(), e);
+        }
         instances.deleteWithServer(spec);
     }
 
@@ -266,6 +280,52 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
                 + "ssl_ca = " + certificates.authorityFile(spec) + "\n"
                 + "tls_version = TLSv1.2,TLSv1.3\n"
                 + (mode == TlsMode.REQUIRE ? "require_secure_transport = ON\n" : "");
+    }
+
+    // --- spare servers of the warm pool ---
+
+    @Override
+    public Engine engine() {
+        return Engine.MYSQL;
+    }
+
+    /**
+     * A spare: made and started as a database's server is (template copy, settings, TLS files), without an
+     * application user or database: root (the run-as account over the socket) is its only user.
+     */
+    @Override
+    public void startSpare(InstanceSpec spare) {
+        try {
+            requireVersion(spare);
+            Path inst = instances.prepare(spare);
+            if (!Files.isDirectory(inst.resolve("data/mysql"))) {
+                initialise(spare, inst);
+            }
+            Path binlogs = inst.resolve(BINLOG_DIR);
+            if (!Files.isDirectory(binlogs)) {
+                Files.createDirectory(binlogs);
+                account.own(binlogs);
+            }
+            certificates.ensure(spare);
+            writeSettings(spare, inst);
+            if (pid(inst) == null) {
+                start(inst, List.of());
+            }
+            certificates.reloaded(spare);
+        } catch (IOException e) {
+            throw new IllegalStateException("MariaDB " + spare.version() + " spare: " + e.getMessage(), e);
+        }
+    }
+
+    /** The database's user and database, made on the running spare over its socket (the SQL on standard input). */
+    @Override
+    public void assignSpare(InstanceSpec spare, InstanceSpec target) {
+        try {
+            admin(instances.dir(spare), setUp(target));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the spare MariaDB server did not take the database's user: "
+                    + String.valueOf(e.getMessage()).replace(target.password(), "***"));
+        }
     }
 
     /** The file of SQL a starting server runs before it accepts any connection ({@code --init-file}). */

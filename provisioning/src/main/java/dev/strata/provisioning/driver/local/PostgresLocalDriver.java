@@ -48,7 +48,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 @DriverPlace("local")
 public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, PointInTimeCapability, ArchiveShipping, CloneCapability,
-        dev.strata.domain.database.ClientConnections {
+        dev.strata.domain.database.ClientConnections, SpareServers {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocalDriver.class.getName());
     static final String ADMIN_USER = "strata_admin";
@@ -148,6 +148,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     public InstanceObservation ensureRunning(InstanceSpec spec) {
         try {
             bin(spec, "pg_ctl"); // a clear error when this major is not installed (any more)
+            // a spare of the warm pool that took this database's users when it was created: its directory becomes ours
+            boolean adopted = instances.adoptSpare(spec);
             PostgresCluster cluster = cluster(spec);
             // no instance directory yet: no process on the host can work in it or name it, so none is looked for
             // (each look reads /proc: 55-270 ms on a busy host with 600 processes, and a create looked four times)
@@ -167,14 +169,15 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             boolean renewed = certificates.ensure(spec);
             boolean settingsChanged = writeSettings(spec);
             boolean wasRunning = cluster.runningPid() != null;
-            if (wasRunning && settingsChanged) {
+            if (wasRunning && settingsChanged && !adopted) {
                 cluster.restart();
             } else if (fresh) {
                 cluster.startFresh();
             } else {
                 cluster.start();
             }
-            if (renewed && wasRunning && !settingsChanged) {
+            // an adopted spare has the database's settings already but for paths (its directory's), which a reload takes
+            if (adopted && wasRunning || renewed && wasRunning && !settingsChanged) {
                 // the server re-reads its certificate and key on a reload: no restart, no connection dropped
                 try (Connection c = admin(spec); Statement s = c.createStatement()) {
                     s.execute("SELECT pg_reload_conf()");
@@ -183,9 +186,11 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
             if (renewed) {
                 certificates.reloaded(spec);
             }
-            if (!made) {
+            if (adopted) {
+                instances.spareAdopted(spec);
+            } else if (!made) {
                 // a data directory made before its users were set up offline may still lack them (or have the
-                // template's admin password); for one made now this is done
+                // template's admin password); for one made now (or a spare that took them when assigned) this is done
                 ensureApplicationDatabase(spec);
             }
             return observe(spec);
@@ -239,6 +244,11 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
 
     @Override
     public void delete(InstanceSpec spec) {
+        try {
+            instances.adoptSpare(spec); // a spare assigned to it and not yet adopted goes with it
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the spare server of " + spec.id() + ": " + e.getMessage(), e);
+        }
         if (!Files.exists(instanceDir(spec))) {
             return;
         }
@@ -651,6 +661,66 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
         replace(autoConf, String.join("\n", kept) + "\n");
     }
 
+    // --- spare servers of the warm pool ---
+
+    /** The role and database a spare keeps for its database-to-be: no login, no password, no objects. */
+    static final String SPARE_OWNER = "strata_spare";
+
+    @Override
+    public Engine engine() {
+        return Engine.POSTGRESQL;
+    }
+
+    /**
+     * A spare: made as a database's server is (template copy, single-user setup, settings, TLS files, start on its
+     * port), but its setup gives the admin the spare's own password and makes an empty database {@value #SPARE_OWNER}
+     * owned by a role of that name that cannot log in. Assigning renames both, so the database's users cost a few
+     * catalog updates instead of a CREATE DATABASE.
+     */
+    @Override
+    public void startSpare(InstanceSpec spare) {
+        try {
+            bin(spare, "pg_ctl");
+            instances.prepare(spare);
+            PostgresCluster cluster = cluster(spare);
+            if (!cluster.initialised()) {
+                initialise(spare, false, "ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + lineLiteral(spare.adminPassword()) + ";\n\n"
+                        + "CREATE ROLE " + ident(SPARE_OWNER) + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;\n\n"
+                        + "CREATE DATABASE " + ident(SPARE_OWNER) + " OWNER " + ident(SPARE_OWNER)
+                        + (Integer.parseInt(spare.version()) >= 15 ? " STRATEGY = FILE_COPY" : "") + ";\n\n"
+                        + "REVOKE ALL ON DATABASE " + ident(SPARE_OWNER) + " FROM PUBLIC;\n\n");
+            }
+            certificates.ensure(spare);
+            writeSettings(spare);
+            cluster.start();
+            certificates.reloaded(spare);
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL " + spare.version() + " spare: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One transaction on the spare, as its admin: the spare's role and database take the database's names, the role
+     * its password and the right to log in, the admin the database's admin password. Failed statements are not
+     * logged with their text (which holds a password).
+     */
+    @Override
+    public void assignSpare(InstanceSpec spare, InstanceSpec target) {
+        try (Connection c = connect(spare, ADMIN_USER, spare.adminPassword(), "postgres"); Statement s = c.createStatement()) {
+            s.execute("SET log_min_error_statement = panic");
+            c.setAutoCommit(false);
+            s.execute("ALTER ROLE " + ident(SPARE_OWNER) + " RENAME TO " + ident(target.username()));
+            s.execute("ALTER ROLE " + ident(target.username()) + " LOGIN PASSWORD " + literal(target.password()));
+            s.execute("ALTER DATABASE " + ident(SPARE_OWNER) + " RENAME TO " + ident(target.databaseName()));
+            s.execute("ALTER ROLE " + ident(ADMIN_USER) + " PASSWORD " + literal(target.adminPassword()));
+            c.commit();
+        } catch (SQLException e) {
+            String m = String.valueOf(e.getMessage()).replace(target.password(), "***").replace(target.adminPassword(), "***")
+                    .replace(spare.adminPassword(), "***");
+            throw new IllegalStateException("the spare PostgreSQL server did not take the database's users: " + m);
+        }
+    }
+
     // --- steps ---
 
     /**
@@ -661,6 +731,14 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
      * password or unknown-database error. A crash before the rename leaves only the scratch directory, made again.
      */
     private void initialise(InstanceSpec spec, boolean fresh) throws IOException {
+        initialise(spec, fresh, setUpSql(spec));
+    }
+
+    /**
+     * As {@link #initialise(InstanceSpec, boolean)}, with {@code sql} for the single-user backend; {@code fresh}: the
+     * instance directory did not exist, so no setup of a killed Strata can be running in it.
+     */
+    private void initialise(InstanceSpec spec, boolean fresh, String sql) throws IOException {
         Path scratch = instanceDir(spec).resolve("data.init");
         if (!fresh) {
             instances.killAll(spec, scratch); // a setup of a Strata that was killed
@@ -668,7 +746,7 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
         try {
             templates.copy(template(spec), scratch, List.of(bin(spec, "postgres"), "--single", "-D", scratch.toString(), "-j",
                     "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_checkpoints=off", "-c", "fsync=off",
-                    "-c", "password_encryption=scram-sha-256", "postgres"), setUpSql(spec));
+                    "-c", "password_encryption=scram-sha-256", "postgres"), sql);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage().replace(spec.password(), "***").replace(spec.adminPassword(), "***"), e);
         }

@@ -117,6 +117,8 @@ public class Reconciler {
     private final ServerExits exits = new ServerExits();
     /** Ready databases whose server cannot be watched as a process: health-checked at every tick. */
     private final Set<String> polled = ConcurrentHashMap.newKeySet();
+    /** Work the executor refused (saturated): handed out again at the next tick, since nothing else would soon. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     /** Bucket and project teardowns that failed: tried again at ticks once their back-off is over. */
     private final Set<String> teardowns = ConcurrentHashMap.newKeySet();
     /** What the current resync still has to visit (a few at each tick), and when the next one starts. */
@@ -208,6 +210,10 @@ public class Reconciler {
             }
             polled.forEach(this::dispatchUnlessBackingOff);
             teardowns.forEach(this::dispatchUnlessBackingOff);
+            for (String id : refused) {
+                refused.remove(id);
+                dispatch(id);
+            }
             for (int i = 0; i < resyncPerTick; i++) {
                 String id = resync.poll();
                 if (id == null) {
@@ -274,6 +280,7 @@ public class Reconciler {
                 });
             } catch (RuntimeException e) {
                 inFlight.remove(id);
+                refused.add(id); // the executor is saturated: the next tick hands it out again
             }
         }
     }

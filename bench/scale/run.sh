@@ -25,6 +25,7 @@ export STRATA_TLS_MODE=off STRATA_METADATA_PORT=${SCALE_METADATA_PORT:-9999} STR
 source "$root/bench/strata-up.sh"
 strata_up "$data" "$port" "${SCALE_S3_PORT:-22000}" "$range" strata_sk_scaleBench000000000000000000000000001
 rm -f "$root/bench/scale/results.json"
-python3 "$root/bench/scale/scale.py" --base "http://127.0.0.1:$port" --key "$STRATA_BOOTSTRAP_API_KEY" \
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3   # Debian's, where apt-get puts python3-matplotlib
+"$py" "$root/bench/scale/scale.py" --base "http://127.0.0.1:$port" --key "$STRATA_BOOTSTRAP_API_KEY" \
   --data-dir "$data" --metadata-port "$STRATA_METADATA_PORT" --counts "$counts" \
   --command "bench/scale/run.sh${SCALE_COUNTS:+ (SCALE_COUNTS=$SCALE_COUNTS)}"

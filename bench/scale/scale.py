@@ -86,10 +86,12 @@ def rss_mib(pid):
 def metadata_stats(data_dir, port):
     pw = open(os.path.join(data_dir, "metadata-server.password")).read().strip()
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "strata", "-d", "strata", "-At", "-c",
-                          "select xact_commit, tup_inserted + tup_updated + tup_deleted from pg_stat_database where datname = 'strata'"],
+                          "select xact_commit, tup_inserted + tup_updated + tup_deleted,"
+                          " (select sum(n_tup_ins + n_tup_upd + n_tup_del) from pg_stat_user_tables)"
+                          " from pg_stat_database where datname = 'strata'"],
                          env={**os.environ, "PGPASSWORD": pw}, capture_output=True, text=True, check=True).stdout.strip()
-    xact, writes = out.split("|")
-    return int(xact), int(writes)
+    xact, writes, table_writes = out.split("|")
+    return int(xact), int(writes), int(table_writes)
 
 
 def pct(values, p):
@@ -185,17 +187,18 @@ def measure(api, args, n):
     pid = jvm_pid(args.pidfile)
     print(f"  settling {args.settle} s", flush=True)
     time.sleep(args.settle)  # the control plane at rest before the window (not synchronisation)
-    x0, w0 = metadata_stats(args.data_dir, args.metadata_port)
+    x0, w0, s0 = metadata_stats(args.data_dir, args.metadata_port)
     c0, t0 = cpu_ticks(pid), time.monotonic()
     time.sleep(args.window)  # the measured idle window: nothing is asked of Strata meanwhile
     c1, t1 = cpu_ticks(pid), time.monotonic()
-    x1, w1 = metadata_stats(args.data_dir, args.metadata_port)
+    x1, w1, s1 = metadata_stats(args.data_dir, args.metadata_port)
     hz = os.sysconf("SC_CLK_TCK")
-    row = {"databases": n, "window_s": round(t1 - t0, 1),
+    row = {"databases": n, "build": args.label, "window_s": round(t1 - t0, 1),
            "idle_cpu_pct": round(100 * (c1 - c0) / hz / (t1 - t0), 2),
            "rss_mib": round(rss_mib(pid)),
            "metadata_xact_per_s": round((x1 - x0 - 1) / (t1 - t0), 2),  # less the measuring psql's own first query
-           "metadata_writes_per_s": round((w1 - w0) / (t1 - t0), 3)}
+           "metadata_writes_per_s": round((w1 - w0) / (t1 - t0), 3),
+           "strata_table_writes_per_s": round((s1 - s0) / (t1 - t0), 3)}
     print(f"  idle: {row}", flush=True)
     row.update(latency(api, args.latency_rounds))
     row.update(kill_back(api, args.data_dir, api.all_ids(), args.kills))
@@ -207,11 +210,11 @@ def measure(api, args, n):
 def table(rows, command):
     out = ["# Strata at scale: N Redis databases on one host", "",
            f"Command: `{command}`", "",
-           "| databases | idle CPU, % of one core (60 s) | RSS MiB | metadata xact/s | metadata row writes/s | list?limit=100 p50 / p99 ms | /health/live p50 / p99 ms | p99 ratio | kill -9 → not ready seen (max ms) | kill -9 → ready again p50 / max ms (kills) |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| databases | build | idle CPU, % of one core (60 s) | RSS MiB | metadata xact/s | metadata row writes/s (all, incl. catalogs) | of them in Strata's tables /s | list?limit=100 p50 / p99 ms | /health/live p50 / p99 ms | p99 ratio | kill -9 → not ready seen (max ms) | kill -9 → ready again p50 / max ms (kills) |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ratio = r["list_p99_ms"] / r["live_p99_ms"] if r["live_p99_ms"] else float("nan")
-        out.append(f"| {r['databases']} | {r['idle_cpu_pct']} | {r['rss_mib']} | {r['metadata_xact_per_s']} | {r['metadata_writes_per_s']} "
+        out.append(f"| {r['databases']} | {r.get('build', '')} | {r['idle_cpu_pct']} | {r['rss_mib']} | {r['metadata_xact_per_s']} | {r['metadata_writes_per_s']} | {r.get('strata_table_writes_per_s', 'n/a')} "
                    f"| {r['list_p50_ms']} / {r['list_p99_ms']} | {r['live_p50_ms']} / {r['live_p99_ms']} | {ratio:.1f} "
                    f"| {r['noticed_max_ms']} ({r['noticed_seen']} of {r['kills']} seen) | {r['back_p50_ms']} / {r['back_max_ms']} ({r['back_within_30s']} of {r['kills']}) |")
     return "\n".join(out) + "\n"
@@ -225,16 +228,21 @@ def chart(rows, png):
     except ImportError:
         print("python3-matplotlib is not installed (apt-get install python3-matplotlib): no chart", file=sys.stderr)
         return False
-    n = [r["databases"] for r in rows]
-    fig, ax = plt.subplots(1, 3, figsize=(13, 4))
-    ax[0].plot(n, [r["idle_cpu_pct"] for r in rows], "o-"); ax[0].axhline(5, color="r", ls="--", label="goal 5 %")
-    ax[0].set_title("idle control-plane CPU (% of one core, 60 s)"); ax[0].legend()
-    ax[1].plot(n, [r["rss_mib"] for r in rows], "o-"); ax[1].set_title("control-plane RSS (MiB)")
-    ax[2].plot(n, [r["back_max_ms"] for r in rows], "o-", label="back to ready, max")
-    ax[2].plot(n, [r["back_p50_ms"] for r in rows], "o-", label="back to ready, p50")
-    ax[2].axhline(2000, color="r", ls="--", label="goal 2 s"); ax[2].set_title("kill -9 of a server → ready (ms)"); ax[2].legend()
+    fig, ax = plt.subplots(1, 3, figsize=(14, 4.2))
+    builds = sorted({r.get("build", "") for r in rows})
+    for b in builds:
+        rs = [r for r in rows if r.get("build", "") == b]
+        n = [r["databases"] for r in rs]
+        tag = f" ({b})" if b else ""
+        ax[0].plot(n, [r["idle_cpu_pct"] for r in rs], "o-", label="idle CPU" + tag)
+        ax[1].plot(n, [r["rss_mib"] for r in rs], "o-", label="RSS" + tag)
+        ax[2].plot(n, [r["back_max_ms"] for r in rs], "o-", label="max" + tag)
+        ax[2].plot(n, [r["back_p50_ms"] for r in rs], "o--", label="p50" + tag)
+    ax[0].axhline(5, color="r", ls=":", label="goal 5 %"); ax[0].set_title("idle control-plane CPU, % of one core (60 s)")
+    ax[1].set_title("control-plane RSS (MiB)")
+    ax[2].axhline(2000, color="r", ls=":", label="goal 2 s"); ax[2].set_title("kill -9 of a server → ready again (ms)")
     for a in ax:
-        a.set_xlabel("Redis databases"); a.set_ylim(bottom=0); a.grid(alpha=.3)
+        a.set_xlabel("Redis databases"); a.set_ylim(bottom=0); a.grid(alpha=.3); a.legend(fontsize=7)
     fig.tight_layout(); fig.savefig(png, dpi=90)
     return True
 
@@ -249,6 +257,7 @@ def main():
     p.add_argument("--latency-rounds", type=int, default=300); p.add_argument("--kills", type=int, default=5)
     p.add_argument("--results", default=os.path.join(HERE, "results.json"))
     p.add_argument("--command", default="bench/scale/run.sh")
+    p.add_argument("--label", default="", help="what was measured (a build, a setting): a column of the table")
     p.add_argument("--redraw", action="store_true", help="only write results.md and the chart from results.json")
     args = p.parse_args()
     args.pidfile = args.pidfile or os.path.join(args.data_dir, "server/domains/strata/config/pid")
@@ -258,8 +267,8 @@ def main():
         for n in [int(c) for c in args.counts.split(",")]:
             print(f"{n} databases", flush=True)
             create_until(api, n)
-            rows = [r for r in rows if r["databases"] != n] + [measure(api, args, n)]
-            rows.sort(key=lambda r: r["databases"])
+            rows = [r for r in rows if (r["databases"], r.get("build", "")) != (n, args.label)] + [measure(api, args, n)]
+            rows.sort(key=lambda r: (r.get("build", ""), r["databases"]))
             json.dump(rows, open(args.results, "w"), indent=1)
     open(os.path.join(HERE, "results.md"), "w").write(table(rows, args.command))
     chart(rows, os.path.join(HERE, "scale.png"))

@@ -81,6 +81,10 @@ public class Reconciler {
     @Resource
     ManagedExecutorService workers;
 
+    /** The watch's own thread: never queued behind a slow pass or another component's timer on the shared one. */
+    @Resource
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+
     @Inject
     ReconcileSteps steps;
 
@@ -134,6 +138,7 @@ public class Reconciler {
     private String holder;
     private ScheduledFuture<?> ticking;
     private ScheduledFuture<?> watching;
+    private java.util.concurrent.ScheduledExecutorService watcher;
 
     private record Backoff(int failures, Instant notBefore) {
     }
@@ -143,7 +148,8 @@ public class Reconciler {
         holder = instanceId();
         long every = config.reconcileInterval().toMillis();
         ticking = timer.scheduleWithFixedDelay(this::pass, 0, every, TimeUnit.MILLISECONDS);
-        watching = timer.scheduleWithFixedDelay(this::watch, WATCH_EVERY_MS, WATCH_EVERY_MS, TimeUnit.MILLISECONDS);
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        watching = watcher.scheduleWithFixedDelay(this::watch, WATCH_EVERY_MS, WATCH_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -153,6 +159,9 @@ public class Reconciler {
         }
         if (watching != null) {
             watching.cancel(false);
+        }
+        if (watcher != null) {
+            watcher.shutdownNow();
         }
     }
 

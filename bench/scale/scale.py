@@ -102,7 +102,16 @@ def pct(values, p):
 def create_until(api, n):
     have = api.count()
     todo = n - have
-    if todo <= 0:
+    if todo < 0:
+        # measuring downwards: the newest databases are deleted through the API until n are left
+        print(f"  deleting {-todo} databases ({have} exist)", flush=True)
+        doomed = sorted(api.all_ids())[n:]
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda db: api.call("DELETE", f"{api.dbs}/{db}"), doomed))
+        while api.count() > n:
+            time.sleep(1)  # polling the API for the fleet, not synchronisation of a measured figure
+        return
+    if todo == 0:
         return
     print(f"  creating {todo} Redis databases ({have} exist)", flush=True)
     t0 = time.time()
@@ -217,6 +226,16 @@ def table(rows, command):
         out.append(f"| {r['databases']} | {r.get('build', '')} | {r['idle_cpu_pct']} | {r['rss_mib']} | {r['metadata_xact_per_s']} | {r['metadata_writes_per_s']} | {r.get('strata_table_writes_per_s', 'n/a')} "
                    f"| {r['list_p50_ms']} / {r['list_p99_ms']} | {r['live_p50_ms']} / {r['live_p99_ms']} | {ratio:.1f} "
                    f"| {r['noticed_max_ms']} ({r['noticed_seen']} of {r['kills']} seen) | {r['back_p50_ms']} / {r['back_max_ms']} ({r['back_within_30s']} of {r['kills']}) |")
+    out += ["", "Goals (issue 18), per build at its largest count:", ""]
+    for b in sorted({r.get("build", "") for r in rows}):
+        r = max((x for x in rows if x.get("build", "") == b), key=lambda x: x["databases"])
+        met = lambda ok: "met" if ok else "NOT met"
+        ratio = r["list_p99_ms"] / r["live_p99_ms"]
+        out.append(f"- {b or 'this build'}, {r['databases']} databases: idle CPU ≤ 5 % of one core: {met(r['idle_cpu_pct'] <= 5)} "
+                   f"({r['idle_cpu_pct']} %); a killed server back to ready within 2 s: {met((r['back_max_ms'] or 1e9) <= 2000)} "
+                   f"(max {r['back_max_ms']} ms of {r['kills']}); list p99 ≤ 2× /health/live p99: {met(ratio <= 2)} ({ratio:.1f}×); "
+                   f"writes to Strata's tables at rest ≈ 0: {met(r.get('strata_table_writes_per_s', r['metadata_writes_per_s']) <= 0.2)} "
+                   f"({r.get('strata_table_writes_per_s', r['metadata_writes_per_s'])}/s)")
     return "\n".join(out) + "\n"
 
 

@@ -161,7 +161,7 @@ def redis_pid(data_dir, db):
 
 def kill_back(api, data_dir, ids, kills):
     noticed, back = [], []
-    for db in random.sample(ids, kills):
+    for db in random.sample(ids, min(kills, len(ids))):
         pid = redis_pid(data_dir, db)
         if pid is None or api.call("GET", f"{api.dbs}/{db}")[1]["status"] != "ready":
             continue

@@ -48,6 +48,9 @@ public interface DatabaseRepository {
     /** Ids of every database, oldest first: the reconciler's work list. */
     List<String> allIds();
 
+    /** Ids of the databases of these engines, oldest first (a periodic pass that concerns only some engines). */
+    List<String> idsOfEngines(java.util.Set<Engine> engines);
+
     void add(Database database);
 
     void remove(Database database);

@@ -1,13 +1,18 @@
 package dev.strata.domain.database;
 
 /**
- * Capability of a driver whose servers are processes it can see: whether a database's server process still
- * exists, cheap enough to ask several times a second (a pid file and {@code /proc}, no connection). The
- * reconciler asks it between passes so that a killed server is restarted within a fraction of a second rather than
- * at the next health check.
+ * Capability of a driver whose servers are processes it can see: the process id of a database's server, found
+ * without a connection (a pid file and {@code /proc}). The reconciler watches that process between its slow full
+ * resyncs (one batched look at the host's processes for all of them), so that a killed server is noticed and
+ * restarted within a fraction of a second, at a cost that does not grow as a connection per database per second.
  */
 public interface QuickLiveness {
 
+    /** The process id of this (running) database's server, or null when none runs. */
+    Long serverPid(InstanceSpec spec);
+
     /** False when the server process of this (running) database is gone. */
-    boolean alive(InstanceSpec spec);
+    default boolean alive(InstanceSpec spec) {
+        return serverPid(spec) != null;
+    }
 }

@@ -75,9 +75,22 @@ public class StrataConfig {
         return Settings.get("STRATA_RUN_AS").orElse("strata");
     }
 
-    /** {@code STRATA_RECONCILE_INTERVAL_MS}: how often every database is looked at (health checks). */
+    /**
+     * {@code STRATA_RECONCILE_INTERVAL_MS}: how often the reconciler looks for databases with work left (being
+     * created, changed, woken, put to sleep, deleted, failing, not answering) and health-checks those whose server it
+     * cannot watch as a process (Kubernetes mode).
+     */
     public Duration reconcileInterval() {
         return Duration.ofMillis(Long.parseLong(Settings.get("STRATA_RECONCILE_INTERVAL_MS").orElse("1000")));
+    }
+
+    /**
+     * {@code STRATA_RESYNC_SECONDS} (300 by default): the safety net of the change-driven reconciler. Every database
+     * is worked on once per this period (its server health-checked with a connection, its storage measured), spread
+     * evenly over the period; in between, only changes, process exits and unfinished work are.
+     */
+    public Duration resyncInterval() {
+        return Duration.ofSeconds(Math.max(1, Long.parseLong(Settings.get("STRATA_RESYNC_SECONDS").orElse("300").trim())));
     }
 
     /**

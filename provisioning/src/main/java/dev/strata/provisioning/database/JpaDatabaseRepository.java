@@ -145,6 +145,15 @@ public class JpaDatabaseRepository implements DatabaseRepository {
     }
 
     @Override
+    public List<String> idsOfEngines(java.util.Set<dev.strata.domain.database.Engine> engines) {
+        if (engines.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("select d.id from Database d where d.engine in :engines order by d.id", String.class)
+                .setParameter("engines", engines).getResultList();
+    }
+
+    @Override
     public void add(Database database) {
         em.persist(database);
     }

@@ -126,8 +126,33 @@ public class ReconcileSteps {
                         dev.strata.domain.event.EventData.builder().put("reason", reason).build()));
     }
 
+    /**
+     * Databases with work left for the reconciler beyond watching their server: being created, changed, restored,
+     * copied, woken, put to sleep or deleted, failing, or recorded as not answering. One query, no locks.
+     */
+    public List<String> unsettledIds() {
+        return em.createQuery("select d.id from Database d where d.deletionRequested = true or d.failing = true"
+                + " or d.observedGeneration <> d.generation or d.restoreBackupId is not null or d.cloneSourceId is not null"
+                + " or (d.sleepRequested = false and d.readyReplicas = 0) or (d.sleepRequested = true and d.observedStopped = false)"
+                + " order by d.id", String.class).getResultList();
+    }
+
+    /**
+     * Takes or renews the reconciler's lease: true when this control plane holds it. Reads without a lock first, and
+     * writes (under a row lock) only to take the lease or to renew it once less than half its time is left.
+     */
     public boolean claimLease(String holder, Duration ttl) {
         Instant now = Instant.now();
+        ReconcilerLease seen = em.find(ReconcilerLease.class, ReconcilerLease.ID);
+        if (seen != null && seen.heldBy(holder, now, ttl.dividedBy(2))) {
+            return true;
+        }
+        if (seen != null && seen.heldByAnother(holder, now)) {
+            return false;
+        }
+        if (seen != null) {
+            em.detach(seen); // read again below, under the lock
+        }
         ReconcilerLease lease = em.find(ReconcilerLease.class, ReconcilerLease.ID, LockModeType.PESSIMISTIC_WRITE);
         if (lease == null) {
             em.persist(new ReconcilerLease(holder, now.plus(ttl)));

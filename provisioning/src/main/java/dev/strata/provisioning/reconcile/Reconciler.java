@@ -44,10 +44,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Drives every database towards its desired state. Each pass (every {@code STRATA_RECONCILE_INTERVAL_MS}, and at
- * once for a database whose desired state just changed) hands each database to a worker, never two workers for
- * the same database. Because every step is idempotent and everything is re-read from the metadata database,
- * a pass after a crash simply resumes: nothing is remembered in memory but back-off timers.
+ * Drives every database towards its desired state, the way a Kubernetes controller does: work is driven by change
+ * events, with a slow full resync as the safety net, so that its cost at rest does not grow as a transaction and a
+ * connection per database per second.
+ * <ul>
+ * <li>A committed change (create, patch, sleep, wake, delete, restore) is worked on at once ({@link #changed}).</li>
+ * <li>Each tick (every {@code STRATA_RECONCILE_INTERVAL_MS}) renews the lease (written only when half of it is
+ *     used up) and asks the metadata database in one query for the databases with work left (unfinished, failing
+ *     with back-off, not answering): also what another control plane changed.</li>
+ * <li>A ready database's server process is watched ({@link ServerExits}: one look at the host's processes for all
+ *     of them every {@value #WATCH_EVERY_MS} ms): when it exits, the database is worked on (restarted) at once.
+ *     Ready databases whose server cannot be watched (Kubernetes) are health-checked at every tick, as before.</li>
+ * <li>Every {@code STRATA_RESYNC_SECONDS} every database is worked on (a health check with a connection, storage
+ *     measured), spread evenly over the period; and all at once when this control plane starts or takes the lease,
+ *     which is how a pass after a crash resumes.</li>
+ * </ul>
+ * Never two workers for the same database. Observations are written only when they change (the entity is updated
+ * only when a recorded field differs). Because every step is idempotent and everything is re-read from the metadata
+ * database, nothing is remembered in memory but back-off timers and which processes are watched.
  */
 @Singleton
 @Startup
@@ -59,13 +73,17 @@ public class Reconciler {
     private static final Duration LEASE_TTL = Duration.ofSeconds(15);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How often the processes of ready databases are looked at between passes (drivers that can: {@link QuickLiveness}). */
-    private static final Duration WATCH_EVERY = Duration.ofMillis(200);
+    static final long WATCH_EVERY_MS = 250;
 
     @Resource
     ManagedScheduledExecutorService timer;
 
     @Resource
     ManagedExecutorService workers;
+
+    /** The watch's own thread: never queued behind a slow pass or another component's timer on the shared one. */
+    @Resource
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
 
     @Inject
     ReconcileSteps steps;
@@ -101,8 +119,19 @@ public class Reconciler {
     /** Databases that changed while a worker was busy with them: worked on again as soon as it finishes. */
     private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
-    /** Ready databases whose server process can be watched cheaply, with the snapshot they were last worked on with. */
+    /** Ready databases whose server process is watched, with the snapshot they were last worked on with. */
     private final Map<String, Work> watched = new ConcurrentHashMap<>();
+    private final ServerExits exits = new ServerExits();
+    /** Ready databases whose server cannot be watched as a process: health-checked at every tick. */
+    private final Set<String> polled = ConcurrentHashMap.newKeySet();
+    /** Work the executor refused (saturated): handed out again at the next tick, since nothing else would soon. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Bucket and project teardowns that failed: tried again at ticks once their back-off is over. */
+    private final Set<String> teardowns = ConcurrentHashMap.newKeySet();
+    /** What the current resync still has to visit (a few at each tick), and when the next one starts. */
+    private final java.util.Deque<String> resync = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile int resyncPerTick = 1;
+    private volatile long nextResync;
     /**
      * Databases found dead (not answering) and not seen ready since, with what the health check saw: each outage that
      * ends ready is one restart (an event and the metric).
@@ -112,6 +141,7 @@ public class Reconciler {
     private String holder;
     private ScheduledFuture<?> ticking;
     private ScheduledFuture<?> watching;
+    private java.util.concurrent.ScheduledExecutorService watcher;
 
     private record Backoff(int failures, Instant notBefore) {
     }
@@ -121,7 +151,8 @@ public class Reconciler {
         holder = instanceId();
         long every = config.reconcileInterval().toMillis();
         ticking = timer.scheduleWithFixedDelay(this::pass, 0, every, TimeUnit.MILLISECONDS);
-        watching = timer.scheduleWithFixedDelay(this::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        watching = watcher.scheduleWithFixedDelay(this::watch, WATCH_EVERY_MS, WATCH_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -132,6 +163,9 @@ public class Reconciler {
         if (watching != null) {
             watching.cancel(false);
         }
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
     }
 
     /** Whether this control plane holds the lease (it alone drives servers and backups). */
@@ -139,22 +173,21 @@ public class Reconciler {
         return leader;
     }
 
-    /** A ready database whose server process is gone is worked on now, not at the next pass. */
+    /** A ready database whose server process exited is worked on now, not at the next resync. */
     void watch() {
         if (!leader) {
             return;
         }
-        for (Work w : watched.values()) {
-            try {
-                EngineDriver driver = drivers.forEngine(w.engine());
-                if (driver instanceof QuickLiveness l && !inFlight.contains(w.id()) && !l.alive(w.spec())) {
-                    watched.remove(w.id());
-                    LOG.warning(() -> "the server process of database " + w.id() + " is gone; restarting it");
-                    dispatch(w.id());
+        try {
+            for (String id : exits.probe()) {
+                if (watched.remove(id) != null) {
+                    LOG.warning(() -> "the server process of database " + id + " is gone; restarting it");
+                    again.add(id); // the worker that just started watching it may still be finishing
+                    dispatch(id);
                 }
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "watching " + w.id() + ": " + e.getMessage());
             }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "watching server processes: " + e.getMessage());
         }
     }
 
@@ -170,17 +203,34 @@ public class Reconciler {
     void pass() {
         long started = System.nanoTime();
         try {
+            boolean wasLeader = leader;
             leader = steps.claimLease(holder, LEASE_TTL);
             if (!leader) {
                 return; // a standby's pass does nothing: not a pass in the metrics
             }
-            for (String id : steps.allIds()) {
+            long now = System.currentTimeMillis();
+            if (!wasLeader) {
+                // started, or took over from another control plane: everything at once (this is crash recovery)
+                resync.clear();
+                everything().forEach(this::dispatchUnlessBackingOff);
+                nextResync = now + config.resyncInterval().toMillis();
+            } else if (now >= nextResync) {
+                startResync(now);
+            }
+            for (String id : steps.unsettledIds()) {
                 dispatchUnlessBackingOff(id);
             }
-            for (String id : buckets.deletionsPending()) {
-                dispatchUnlessBackingOff(id);
+            polled.forEach(this::dispatchUnlessBackingOff);
+            teardowns.forEach(this::dispatchUnlessBackingOff);
+            for (String id : refused) {
+                refused.remove(id);
+                dispatch(id);
             }
-            for (String id : projects.deletionsPending()) {
+            for (int i = 0; i < resyncPerTick; i++) {
+                String id = resync.poll();
+                if (id == null) {
+                    break;
+                }
                 dispatchUnlessBackingOff(id);
             }
             if (warmPool.enabled()) {
@@ -195,6 +245,25 @@ public class Reconciler {
             metrics.reconcilePass(Duration.ofNanos(System.nanoTime() - started));
             metrics.reconcileFailure(null);
         }
+    }
+
+    /** Every database, and every bucket and project whose deletion is unfinished. */
+    private java.util.List<String> everything() {
+        java.util.List<String> all = new java.util.ArrayList<>(steps.allIds());
+        all.addAll(buckets.deletionsPending());
+        all.addAll(projects.deletionsPending());
+        return all;
+    }
+
+    /** Queues every database for the resync that starts now, to be visited evenly over the resync period. */
+    private void startResync(long now) {
+        long period = config.resyncInterval().toMillis();
+        java.util.List<String> all = everything();
+        long ticks = Math.max(1, period / Math.max(1, config.reconcileInterval().toMillis()));
+        resync.clear();
+        resync.addAll(all);
+        resyncPerTick = (int) Math.max(1, (all.size() + ticks - 1) / ticks);
+        nextResync = now + period;
     }
 
     private void dispatchUnlessBackingOff(String id) {
@@ -227,6 +296,7 @@ public class Reconciler {
                 });
             } catch (RuntimeException e) {
                 inFlight.remove(id);
+                refused.add(id); // the executor is saturated: the next tick hands it out again
             }
         }
     }
@@ -236,7 +306,9 @@ public class Reconciler {
         try {
             step.run();
             backoff.remove(id);
+            teardowns.remove(id);
         } catch (RuntimeException e) {
+            teardowns.add(id);
             LOG.warning("deleting " + id + " failed (attempt " + backOff(id) + "), will retry: " + e.getMessage());
             metrics.reconcileFailure(null);
         }
@@ -253,12 +325,12 @@ public class Reconciler {
         }
         if (snapshot.isEmpty()) {
             backoff.remove(id);
-            watched.remove(id);
+            forgetWatch(id);
             down.remove(id);
             return;
         }
         Work work = snapshot.get();
-        watched.remove(id);
+        forgetWatch(id);
         InstanceObservation observed;
         try {
             EngineDriver driver = drivers.forEngine(work.engine());
@@ -323,10 +395,37 @@ public class Reconciler {
         } else {
             backoff.remove(id);
         }
-        if (observed.ready() && !work.sleepRequested() && !work.deletionRequested()) {
-            watched.put(id, work);
-        }
         recordQuietly(id, work.generation(), observed);
+        if (observed.ready() && !work.sleepRequested() && !work.deletionRequested()) {
+            watchServer(work);
+        }
+    }
+
+    /**
+     * From now on the ready database's server process is watched (a restart at once when it exits); a driver that
+     * cannot show it, or a process already gone, puts the database among those health-checked at every tick.
+     */
+    private void watchServer(Work work) {
+        try {
+            EngineDriver driver = drivers.forEngine(work.engine());
+            Long pid = driver instanceof QuickLiveness l ? l.serverPid(work.spec()) : null;
+            if (pid != null) {
+                watched.put(work.id(), work);
+                if (exits.watch(work.id(), pid)) {
+                    return;
+                }
+                watched.remove(work.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "cannot watch the server of " + work.id() + ": " + e.getMessage());
+        }
+        polled.add(work.id());
+    }
+
+    private void forgetWatch(String id) {
+        watched.remove(id);
+        exits.unwatch(id);
+        polled.remove(id);
     }
 
     /**

@@ -36,6 +36,19 @@ public class ReconcilerLease {
         this.expiresAt = expiresAt;
     }
 
+    /**
+     * Whether {@code candidate} may act without writing: it holds the lease for at least {@code margin} more. A
+     * renewal is written only when less is left, so a control plane at rest does not write every second.
+     */
+    boolean heldBy(String candidate, Instant now, java.time.Duration margin) {
+        return holder.equals(candidate) && expiresAt.isAfter(now.plus(margin));
+    }
+
+    /** Whether another control plane holds the lease now (nothing to write: it is not ours to take). */
+    boolean heldByAnother(String candidate, Instant now) {
+        return !holder.equals(candidate) && !expiresAt.isBefore(now);
+    }
+
     /** Takes or renews the lease if it is ours or has expired. */
     boolean claim(String candidate, Instant now, Instant until) {
         if (holder.equals(candidate) || expiresAt.isBefore(now)) {

@@ -117,6 +117,7 @@ class ReconcilerMetricsTest {
     /** Whether the observed state is of the desired generation (a wake is a new one, until the server is ready). */
     private volatile boolean converged = true;
     private volatile boolean metadataDown;
+    private volatile boolean recordedReady;
     private final List<String> restartEvents = new CopyOnWriteArrayList<>();
 
     private Reconciler reconciler() {
@@ -136,6 +137,11 @@ class ReconcilerMetricsTest {
             }
 
             @Override
+            public List<String> unsettledIds() {
+                return converged && recordedReady ? List.of() : List.of(ID);
+            }
+
+            @Override
             public Optional<Work> snapshot(String id) {
                 return Optional.of(new Work(ID, Engine.REDIS, 1, converged, false, sleepRequested, null, null, null, null, null));
             }
@@ -150,6 +156,7 @@ class ReconcilerMetricsTest {
                 if (observation.ready()) {
                     converged = true;
                 }
+                recordedReady = observation.ready();
                 return true;
             }
         };
@@ -178,6 +185,7 @@ class ReconcilerMetricsTest {
                 return false; // no warm pool here
             }
         };
+        r.config = new dev.strata.provisioning.config.StrataConfig();
         r.metrics = metrics;
         // workers run each task at once, on the caller's thread
         r.workers = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ManagedExecutorService.class},

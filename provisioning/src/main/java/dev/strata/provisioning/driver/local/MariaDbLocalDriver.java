@@ -183,8 +183,8 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     }
 
     @Override
-    public boolean alive(InstanceSpec spec) {
-        return pid(instances.dir(spec)) != null;
+    public Long serverPid(InstanceSpec spec) {
+        return pid(instances.dir(spec));
     }
 
     @Override

@@ -232,8 +232,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     }
 
     @Override
-    public boolean alive(InstanceSpec spec) {
-        return runningPid(spec) != null;
+    public Long serverPid(InstanceSpec spec) {
+        return runningPid(spec);
     }
 
     @Override

@@ -156,8 +156,8 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
     }
 
     @Override
-    public boolean alive(InstanceSpec spec) {
-        return pid(instances.dir(spec)) != null;
+    public Long serverPid(InstanceSpec spec) {
+        return pid(instances.dir(spec));
     }
 
     @Override

@@ -28,6 +28,11 @@ one_run() { # sets LAST to the seconds from launch until the API answers; leaves
     sleep 0.05
   done
   LAST=$(echo "$(now) - $t0" | bc)
+  # stopped only once `./strata run` has finished starting (it records the deployment after `asadmin deploy` returns)
+  until grep -aq "Strata is running" "$STRATA_DATA_DIR.log"; do
+    kill -0 "$RUNNER" 2>/dev/null || break
+    sleep 0.1
+  done
 }
 stop_run() {
   kill -TERM "$RUNNER"; wait "$RUNNER" 2>/dev/null || true

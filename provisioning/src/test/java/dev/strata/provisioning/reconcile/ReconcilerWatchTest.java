@@ -173,6 +173,12 @@ class ReconcilerWatchTest {
             }
         };
         r.frontDoor = new FrontDoor();
+        r.warmPool = new dev.strata.provisioning.driver.local.WarmPool() {
+            @Override
+            public boolean enabled() {
+                return false; // no warm pool here
+            }
+        };
         r.metrics = new Metrics() {
             @Override
             public void reconcilePass(Duration took) {

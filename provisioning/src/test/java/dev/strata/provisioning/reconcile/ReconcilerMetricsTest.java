@@ -9,13 +9,7 @@ import dev.strata.domain.database.EngineDriver;
 import dev.strata.domain.database.EngineOffer;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
-import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.metrics.Metrics;
-import dev.strata.provisioning.project.Projects;
-import dev.strata.provisioning.storage.Buckets;
-import dev.strata.provisioning.wake.FrontDoor;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -160,43 +154,7 @@ class ReconcilerMetricsTest {
                 return true;
             }
         };
-        r.drivers = new EngineDrivers() {
-            @Override
-            public EngineDriver forEngine(Engine engine) {
-                return server;
-            }
-        };
-        r.projects = new Projects() {
-            @Override
-            public List<String> deletionsPending() {
-                return List.of();
-            }
-        };
-        r.buckets = new Buckets() {
-            @Override
-            public List<String> deletionsPending() {
-                return List.of();
-            }
-        };
-        r.frontDoor = new FrontDoor();
-        r.warmPool = new dev.strata.provisioning.driver.local.WarmPool() {
-            @Override
-            public boolean enabled() {
-                return false; // no warm pool here
-            }
-        };
-        r.config = new dev.strata.provisioning.config.StrataConfig();
-        r.metrics = metrics;
-        // workers run each task at once, on the caller's thread
-        r.workers = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ManagedExecutorService.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("execute")) {
-                        ((Runnable) args[0]).run();
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return r;
+        return TestReconcilers.wire(r, server, metrics);
     }
 
     @Test

@@ -10,15 +10,8 @@ import dev.strata.domain.database.EngineOffer;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.domain.database.InstanceSpec;
 import dev.strata.domain.database.QuickLiveness;
-import dev.strata.provisioning.config.StrataConfig;
-import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.metrics.Metrics;
-import dev.strata.provisioning.project.Projects;
-import dev.strata.provisioning.storage.Buckets;
-import dev.strata.provisioning.wake.FrontDoor;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -154,32 +147,7 @@ class ReconcilerWatchTest {
                 return true;
             }
         };
-        r.drivers = new EngineDrivers() {
-            @Override
-            public EngineDriver forEngine(Engine engine) {
-                return server;
-            }
-        };
-        r.projects = new Projects() {
-            @Override
-            public List<String> deletionsPending() {
-                return List.of();
-            }
-        };
-        r.buckets = new Buckets() {
-            @Override
-            public List<String> deletionsPending() {
-                return List.of();
-            }
-        };
-        r.frontDoor = new FrontDoor();
-        r.warmPool = new dev.strata.provisioning.driver.local.WarmPool() {
-            @Override
-            public boolean enabled() {
-                return false; // no warm pool here
-            }
-        };
-        r.metrics = new Metrics() {
+        Metrics metrics = new Metrics() {
             @Override
             public void reconcilePass(Duration took) {
             }
@@ -192,17 +160,7 @@ class ReconcilerWatchTest {
             public void databaseRestarted(String databaseId, Engine engine) {
             }
         };
-        r.config = new StrataConfig();
-        // workers run each task at once, on the caller's thread
-        r.workers = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ManagedExecutorService.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("execute")) {
-                        ((Runnable) args[0]).run();
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return r;
+        return TestReconcilers.wire(r, server, metrics);
     }
 
     @Test

@@ -94,6 +94,9 @@ class BranchCrashIT {
             Set<String> known = new LinkedHashSet<>();
             api.get(dbs.base() + "?limit=100").json().path("data").forEach(d -> known.add(d.path("id").asText()));
             assertThat(Host.instanceDirs()).as("no instance directory without its database").allMatch(known::contains);
+            // deleted databases' files are removed in the background, also those a killed Strata left set aside
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(Host.removedDirs()).as("directories of deleted databases still there").isEmpty());
             // the branches' copies stand alone: the parent's restore did not touch them
             assertThat(Items.of(dbs, "postgresql", now.text("id")).count()).isEqualTo(ITEMS + 1000);
         } finally {

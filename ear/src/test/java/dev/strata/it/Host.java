@@ -126,8 +126,23 @@ public final class Host {
                 .filter(pid -> isServer(pid) && isRunning(pid) && (mentions(cmdline(pid), d) || under(cwd(pid), d))).toList();
     }
 
+    /**
+     * The databases' instance directories; hidden entries are Strata's own (e.g. {@code .removed}, where a deleted
+     * database's directory waits for its files to be removed in the background: {@link #removedDirs()}).
+     */
     public static List<String> instanceDirs() throws IOException {
         Path dir = DATA_DIR.resolve("instances");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** Deleted databases' directories whose files are still being removed. */
+    public static List<String> removedDirs() throws IOException {
+        Path dir = DATA_DIR.resolve("instances").resolve(".removed");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

@@ -15,3 +15,10 @@ strata_up() {
     sleep 2
   done
 }
+
+# Stops what strata_up started (Strata, its databases and metadata server) now rather than when the script exits.
+strata_down() {
+  kill "$STRATA_RUNNER" 2>/dev/null || true; wait "$STRATA_RUNNER" 2>/dev/null || true
+  "$STRATA_ROOT/strata" stop-databases >/dev/null 2>&1 || true
+  trap - EXIT
+}

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Strata at scale: N Redis databases on one host, and what the control plane costs at rest (standard library only;
-the chart needs python3-matplotlib). Run by bench/scale/run.sh, or against a Strata you started:
+"""Strata at scale: N databases of one engine (Redis by default, or PostgreSQL) on one host, and what the control
+plane costs at rest (standard library only; the chart needs python3-matplotlib). Run by bench/scale/run.sh, or against
+a Strata you started:
 
   bench/scale/scale.py --base http://127.0.0.1:21080 --key strata_sk_... --data-dir .bench-data --counts 100,500,1000
+  bench/scale/scale.py ... --engine postgresql --counts 200
 
-At each count: create Redis databases through the API until there are that many (8 at a time), wait until all are
-ready, let it settle, then measure
+At each count: create databases of the engine through the API until there are that many (8 at a time), wait until all
+are ready, let it settle, then measure
   - idle CPU of the Payara JVM over 60 s (utime+stime of /proc/<pid>/stat), as % of one core, and its RSS (VmRSS);
   - metadata database activity over the same 60 s (pg_stat_database of the metadata server: xact_commit, and
     tup_inserted+tup_updated+tup_deleted: the writes), per second;
-  - p50/p99 of GET .../databases?limit=100 and of GET /health/live, sequential on one keep-alive connection each,
-    interleaved;
-  - kill -9 of a ready database's redis-server (KILLS of them, one after the other): from the kill until the API
+  - p50/p99 of GET .../databases?limit=100, of the trivial API endpoint GET /api/v1/workspaces (authenticated, one
+    tiny query: the reference of the goal, as in bench/run.sh) and of GET /health/live (no authentication, no
+    database), sequential on one keep-alive connection each, interleaved;
+  - kill -9 of a ready database's server process (redis-server; PostgreSQL's postmaster) (KILLS of them, one after the other): from the kill until the API
     shows the database not ready (noticed) and until it shows it ready again with a new server process (back).
 Results go to results.json (appended per count) so a run can be resumed and the table and chart redrawn.
 """
@@ -99,7 +102,10 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def create_until(api, n):
+MEMORY = {"redis": "64Mi", "postgresql": "256Mi"}
+
+
+def create_until(api, n, engine):
     have = api.count()
     todo = n - have
     if todo < 0:
@@ -113,12 +119,12 @@ def create_until(api, n):
         return
     if todo == 0:
         return
-    print(f"  creating {todo} Redis databases ({have} exist)", flush=True)
+    print(f"  creating {todo} {engine} databases ({have} exist)", flush=True)
     t0 = time.time()
 
     def one(i):
         slug = f"scale-{have + i:05d}"
-        s, d = api.call("POST", api.dbs, {"name": slug, "slug": slug, "engine": "redis", "memory": "64Mi", "storageGb": 1})
+        s, d = api.call("POST", api.dbs, {"name": slug, "slug": slug, "engine": engine, "memory": MEMORY[engine], "storageGb": 1})
         if s != 201:
             raise SystemExit(f"create {slug}: {s} {d}")
 
@@ -135,24 +141,33 @@ def create_until(api, n):
 
 
 def latency(api, rounds):
-    lst, live = [], []
+    lst, ws, live = [], [], []
     path = api.dbs + "?limit=100"
     for _ in range(20):  # warm-up
         api.call("GET", path)
+        api.call("GET", "/api/v1/workspaces")
         api.call("GET", "/health/live", auth=False)
     for _ in range(rounds):
         t = time.perf_counter(); s, _ = api.call("GET", path); lst.append(time.perf_counter() - t)
+        assert s == 200, s
+        t = time.perf_counter(); s, _ = api.call("GET", "/api/v1/workspaces"); ws.append(time.perf_counter() - t)
         assert s == 200, s
         t = time.perf_counter(); s, _ = api.call("GET", "/health/live", auth=False); live.append(time.perf_counter() - t)
         assert s == 200, s
     ms = lambda v: round(v * 1000, 1)
     return {"list_p50_ms": ms(pct(lst, 50)), "list_p99_ms": ms(pct(lst, 99)),
+            "ws_p50_ms": ms(pct(ws, 50)), "ws_p99_ms": ms(pct(ws, 99)),
             "live_p50_ms": ms(pct(live, 50)), "live_p99_ms": ms(pct(live, 99)), "latency_samples": rounds}
 
 
-def redis_pid(data_dir, db):
+def server_pid(data_dir, db):
+    """The pid of a database's server process (redis.pid; the first line of PostgreSQL's postmaster.pid), if alive."""
     try:
-        pid = int(open(os.path.join(data_dir, "instances", db, "redis.pid")).read().strip())
+        inst = os.path.join(data_dir, "instances", db)
+        f = os.path.join(inst, "redis.pid")
+        if not os.path.exists(f):
+            f = os.path.join(inst, "data", "postmaster.pid")
+        pid = int(open(f).readline().strip())
         stat = open(f"/proc/{pid}/stat").read()
         return pid if stat[stat.rindex(")") + 2] not in "ZX" else None
     except (OSError, ValueError):
@@ -162,7 +177,7 @@ def redis_pid(data_dir, db):
 def kill_back(api, data_dir, ids, kills):
     noticed, back = [], []
     for db in random.sample(ids, min(kills, len(ids))):
-        pid = redis_pid(data_dir, db)
+        pid = server_pid(data_dir, db)
         if pid is None or api.call("GET", f"{api.dbs}/{db}")[1]["status"] != "ready":
             continue
         t0 = time.monotonic()
@@ -173,7 +188,7 @@ def kill_back(api, data_dir, ids, kills):
             now = time.monotonic() - t0
             if status != "ready" and seen_down is None:
                 seen_down = now
-            new = redis_pid(data_dir, db)
+            new = server_pid(data_dir, db)
             if status == "ready" and new is not None and new != pid:
                 noticed.append(seen_down)
                 back.append(now)
@@ -202,7 +217,7 @@ def measure(api, args, n):
     c1, t1 = cpu_ticks(pid), time.monotonic()
     x1, w1, s1 = metadata_stats(args.data_dir, args.metadata_port)
     hz = os.sysconf("SC_CLK_TCK")
-    row = {"databases": n, "build": args.label, "window_s": round(t1 - t0, 1),
+    row = {"databases": n, "engine": args.engine, "build": args.label, "window_s": round(t1 - t0, 1),
            "idle_cpu_pct": round(100 * (c1 - c0) / hz / (t1 - t0), 2),
            "rss_mib": round(rss_mib(pid)),
            "metadata_xact_per_s": round((x1 - x0 - 1) / (t1 - t0), 2),  # less the measuring psql's own first query
@@ -211,31 +226,41 @@ def measure(api, args, n):
     print(f"  idle: {row}", flush=True)
     row.update(latency(api, args.latency_rounds))
     row.update(kill_back(api, args.data_dir, api.all_ids(), args.kills))
-    row["redis_servers"] = sum(1 for d in os.listdir(os.path.join(args.data_dir, "instances")) if redis_pid(args.data_dir, d))
+    row["servers"] = sum(1 for d in os.listdir(os.path.join(args.data_dir, "instances")) if server_pid(args.data_dir, d))
     print(f"  {row}", flush=True)
     return row
 
 
+def engine_of(r):
+    return r.get("engine", "redis")
+
+
+def ratio(r):
+    """The list's p99 over the trivial API endpoint's (GET /api/v1/workspaces), the goal's reference; rows of runs
+    before it was measured fall back to /health/live."""
+    ref = r.get("ws_p99_ms") or r["live_p99_ms"]
+    return r["list_p99_ms"] / ref if ref else float("nan")
+
+
 def table(rows, command):
-    out = ["# Strata at scale: N Redis databases on one host", "",
+    out = ["# Strata at scale: N databases on one host", "",
            f"Command: `{command}`", "",
-           "| databases | build | idle CPU, % of one core (60 s) | RSS MiB | metadata xact/s | metadata row writes/s (all, incl. catalogs) | of them in Strata's tables /s | list?limit=100 p50 / p99 ms | /health/live p50 / p99 ms | p99 ratio | kill -9 → not ready seen (max ms) | kill -9 → ready again p50 / max ms (kills) |",
-           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| engine | databases | build | idle CPU, % of one core (60 s) | RSS MiB | metadata xact/s | metadata row writes/s (all, incl. catalogs) | of them in Strata's tables /s | list?limit=100 p50 / p99 ms | trivial API endpoint p50 / p99 ms | /health/live p50 / p99 ms | list p99 / trivial p99 | kill -9 → not ready seen (max ms) | kill -9 → ready again p50 / max ms (kills) |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        ratio = r["list_p99_ms"] / r["live_p99_ms"] if r["live_p99_ms"] else float("nan")
-        out.append(f"| {r['databases']} | {r.get('build', '')} | {r['idle_cpu_pct']} | {r['rss_mib']} | {r['metadata_xact_per_s']} | {r['metadata_writes_per_s']} | {r.get('strata_table_writes_per_s', 'n/a')} "
-                   f"| {r['list_p50_ms']} / {r['list_p99_ms']} | {r['live_p50_ms']} / {r['live_p99_ms']} | {ratio:.1f} "
+        ws = f"{r['ws_p50_ms']} / {r['ws_p99_ms']}" if "ws_p99_ms" in r else "not measured"
+        out.append(f"| {engine_of(r)} | {r['databases']} | {r.get('build', '')} | {r['idle_cpu_pct']} | {r['rss_mib']} | {r['metadata_xact_per_s']} | {r['metadata_writes_per_s']} | {r.get('strata_table_writes_per_s', 'n/a')} "
+                   f"| {r['list_p50_ms']} / {r['list_p99_ms']} | {ws} | {r['live_p50_ms']} / {r['live_p99_ms']} | {ratio(r):.1f}{'' if 'ws_p99_ms' in r else ' (vs /health/live)'} "
                    f"| {r['noticed_max_ms']} ({r['noticed_seen']} of {r['kills']} seen) | {r['back_p50_ms']} / {r['back_max_ms']} ({r['back_within_30s']} of {r['kills']}) |")
-    out += ["", "Goals (issue 18), per build at its largest count:", ""]
-    for b in sorted({r.get("build", "") for r in rows}):
-        r = max((x for x in rows if x.get("build", "") == b), key=lambda x: x["databases"])
+    out += ["", "Goals (issue 18), per engine and build at its largest count:", ""]
+    for e, b in sorted({(engine_of(r), r.get("build", "")) for r in rows}):
+        r = max((x for x in rows if (engine_of(x), x.get("build", "")) == (e, b)), key=lambda x: x["databases"])
         met = lambda ok: "met" if ok else "NOT met"
-        ratio = r["list_p99_ms"] / r["live_p99_ms"]
-        out.append(f"- {b or 'this build'}, {r['databases']} databases: idle CPU ≤ 5 % of one core: {met(r['idle_cpu_pct'] <= 5)} "
+        writes = r.get('strata_table_writes_per_s', r['metadata_writes_per_s'])
+        out.append(f"- {e}, {b or 'this build'}, {r['databases']} databases: idle CPU ≤ 5 % of one core: {met(r['idle_cpu_pct'] <= 5)} "
                    f"({r['idle_cpu_pct']} %); a killed server back to ready within 2 s: {met((r['back_max_ms'] or 1e9) <= 2000)} "
-                   f"(max {r['back_max_ms']} ms of {r['kills']}); list p99 ≤ 2× /health/live p99: {met(ratio <= 2)} ({ratio:.1f}×); "
-                   f"writes to Strata's tables at rest ≈ 0: {met(r.get('strata_table_writes_per_s', r['metadata_writes_per_s']) <= 0.2)} "
-                   f"({r.get('strata_table_writes_per_s', r['metadata_writes_per_s'])}/s)")
+                   f"(max {r['back_max_ms']} ms of {r['kills']}); list p99 ≤ 2× the trivial endpoint's p99: {met(ratio(r) <= 2)} ({ratio(r):.1f}×); "
+                   f"writes to Strata's tables at rest ≈ 0: {met(writes <= 0.2)} ({writes}/s)")
     return "\n".join(out) + "\n"
 
 
@@ -248,11 +273,10 @@ def chart(rows, png):
         print("python3-matplotlib is not installed (apt-get install python3-matplotlib): no chart", file=sys.stderr)
         return False
     fig, ax = plt.subplots(1, 3, figsize=(14, 4.2))
-    builds = sorted({r.get("build", "") for r in rows})
-    for b in builds:
-        rs = [r for r in rows if r.get("build", "") == b]
+    for e, b in sorted({(engine_of(r), r.get("build", "")) for r in rows}):
+        rs = [r for r in rows if (engine_of(r), r.get("build", "")) == (e, b)]
         n = [r["databases"] for r in rs]
-        tag = f" ({b})" if b else ""
+        tag = f" ({e}{', ' + b if b else ''})"
         ax[0].plot(n, [r["idle_cpu_pct"] for r in rs], "o-", label="idle CPU" + tag)
         ax[1].plot(n, [r["rss_mib"] for r in rs], "o-", label="RSS" + tag)
         ax[2].plot(n, [r["back_max_ms"] for r in rs], "o-", label="max" + tag)
@@ -261,7 +285,7 @@ def chart(rows, png):
     ax[1].set_title("control-plane RSS (MiB)")
     ax[2].axhline(2000, color="r", ls=":", label="goal 2 s"); ax[2].set_title("kill -9 of a server → ready again (ms)")
     for a in ax:
-        a.set_xlabel("Redis databases"); a.set_ylim(bottom=0); a.grid(alpha=.3); a.legend(fontsize=7)
+        a.set_xlabel("databases"); a.set_ylim(bottom=0); a.grid(alpha=.3); a.legend(fontsize=7)
     fig.tight_layout(); fig.savefig(png, dpi=90)
     return True
 
@@ -272,6 +296,7 @@ def main():
     p.add_argument("--data-dir", required=True); p.add_argument("--pidfile")
     p.add_argument("--metadata-port", type=int, default=9999)
     p.add_argument("--counts", default="100,500,1000")
+    p.add_argument("--engine", default="redis", choices=sorted(MEMORY))
     p.add_argument("--settle", type=int, default=15); p.add_argument("--window", type=int, default=60)
     p.add_argument("--latency-rounds", type=int, default=300); p.add_argument("--kills", type=int, default=5)
     p.add_argument("--results", default=os.path.join(HERE, "results.json"))
@@ -285,9 +310,9 @@ def main():
         api = Api(args.base, args.key)
         for n in [int(c) for c in args.counts.split(",")]:
             print(f"{n} databases", flush=True)
-            create_until(api, n)
-            rows = [r for r in rows if (r["databases"], r.get("build", "")) != (n, args.label)] + [measure(api, args, n)]
-            rows.sort(key=lambda r: (r.get("build", ""), r["databases"]))
+            create_until(api, n, args.engine)
+            rows = [r for r in rows if (engine_of(r), r["databases"], r.get("build", "")) != (args.engine, n, args.label)] + [measure(api, args, n)]
+            rows.sort(key=lambda r: (engine_of(r), r.get("build", ""), r["databases"]))
             json.dump(rows, open(args.results, "w"), indent=1)
     open(os.path.join(HERE, "results.md"), "w").write(table(rows, args.command))
     chart(rows, os.path.join(HERE, "scale.png"))

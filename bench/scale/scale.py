@@ -222,7 +222,8 @@ def measure(api, args, n):
            "rss_mib": round(rss_mib(pid)),
            "metadata_xact_per_s": round((x1 - x0 - 1) / (t1 - t0), 2),  # less the measuring psql's own first query
            "metadata_writes_per_s": round((w1 - w0) / (t1 - t0), 3),
-           "strata_table_writes_per_s": round((s1 - s0) / (t1 - t0), 3)}
+           "strata_table_writes_per_s": round((s1 - s0) / (t1 - t0), 3),
+           "host_load_1min": float(open("/proc/loadavg").read().split()[0])}
     print(f"  idle: {row}", flush=True)
     row.update(latency(api, args.latency_rounds))
     row.update(kill_back(api, args.data_dir, api.all_ids(), args.kills))
@@ -261,6 +262,9 @@ def table(rows, command):
                    f"({r['idle_cpu_pct']} %); a killed server back to ready within 2 s: {met((r['back_max_ms'] or 1e9) <= 2000)} "
                    f"(max {r['back_max_ms']} ms of {r['kills']}); list p99 ≤ 2× the trivial endpoint's p99: {met(ratio(r) <= 2)} ({ratio(r):.1f}×); "
                    f"writes to Strata's tables at rest ≈ 0: {met(writes <= 0.2)} ({writes}/s)")
+    out += ["", "The host's load average (1 min) at the end of each idle window: "
+            + ", ".join(f"{engine_of(r)} {r['databases']} {r.get('build', '')}: {r['host_load_1min']}".replace("  ", " ")
+                        for r in rows if "host_load_1min" in r) + "."]
     return "\n".join(out) + "\n"
 
 

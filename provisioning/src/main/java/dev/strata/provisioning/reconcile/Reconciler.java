@@ -411,7 +411,8 @@ public class Reconciler {
             Long pid = driver instanceof QuickLiveness l ? l.serverPid(work.spec()) : null;
             if (pid != null) {
                 watched.put(work.id(), work);
-                if (exits.watch(work.id(), pid)) {
+                Integer port = work.spec().port();
+                if (exits.watch(work.id(), pid, port == null ? 0 : port)) {
                     return;
                 }
                 watched.remove(work.id());

@@ -123,4 +123,61 @@ class ServerExitsTest {
         assertThat(exits.size()).isZero();
         assertThat(exits.probe()).isEmpty();
     }
+
+    @Test
+    void aDeadServerItsParentDoesNotReapIsSeenByItsClosedPort() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // a listener on the port whose parent (the shell, become "sleep 600") never reaps it: killed, it stays a zombie
+        Process parent = new ProcessBuilder("sh", "-c", "python3 -c 'import socket,time; s=socket.socket(); "
+                + "s.bind((\"127.0.0.1\", " + port + ")); s.listen(); time.sleep(600)' & exec sleep 600").start();
+        started.add(parent.pid());
+        ProcessHandle server = await().atMost(Duration.ofSeconds(5)).until(
+                () -> parent.toHandle().children().findFirst().orElse(null), h -> h != null);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (java.net.Socket c = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+        ServerExits exits = new ServerExits(0); // no close looks in turn: only the closed port can show the death
+        assertThat(exits.watch("db_listener", server.pid(), port)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(exits.probe()).isEmpty(); // alive and listening
+        }
+
+        server.destroyForcibly();
+
+        assertThat(probeUntil(exits, Set.of("db_listener"))).containsExactly("db_listener");
+        // still listed in /proc, unreaped: neither the listing nor the JDK could have told
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Long.toString(server.pid())))).isTrue();
+        assertThat(exits.size()).isZero();
+    }
+
+    @Test
+    void aServerThatStopsListeningButLivesIsNotReported() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // nothing listens on it any more
+        }
+        ServerExits exits = new ServerExits(0);
+        assertThat(exits.watch("db_quiet", detached(), port)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(exits.probe()).isEmpty(); // the closer look finds it alive
+        }
+        assertThat(exits.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theListeningPortsOfASocketTable() {
+        Set<Integer> ports = new HashSet<>();
+        ServerExits.listeningPorts(List.of(
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+                "   0: 0100007F:3C8C 00000000:0000 0A 00000000:00000000 00:00000000 00000000   999        0 1 1 0 100 0 0 10 0",
+                "   1: 0100007F:2710 0100007F:9C40 01 00000000:00000000 00:00000000 00000000   999        0 2 1 0 20 4 30 10 -1",
+                "   2: 00000000000000000000000001000000:47BC 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 3"),
+                ports);
+        assertThat(ports).containsExactlyInAnyOrder(0x3C8C, 0x47BC); // LISTEN only; 0x2710 is a connection (01)
+    }
 }

@@ -33,27 +33,6 @@ public class PortAllocator {
 
     private final Map<Integer, Instant> reserved = new ConcurrentHashMap<>();
 
-    /**
-     * A range inside the kernel's ephemeral ports (ip_local_port_range) races with every outgoing connection on the
-     * host: a port found free can be taken by a client socket before the database server binds it. Said once.
-     */
-    @jakarta.annotation.PostConstruct
-    void warnAboutEphemeralOverlap() {
-        try {
-            String[] eph = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-            int lo = Integer.parseInt(eph[0]);
-            int hi = Integer.parseInt(eph[1]);
-            PortRange range = config.portRange();
-            if (range.first() <= hi && range.last() >= lo) {
-                java.util.logging.Logger.getLogger(PortAllocator.class.getName()).warning("STRATA_PORT_RANGE " + range.first() + "-"
-                        + range.last() + " overlaps the kernel's ephemeral ports " + lo + "-" + hi
-                        + "; a database may find its port taken by an outgoing connection. Choose a range below " + lo + ".");
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or unreadable: nothing to check
-        }
-    }
-
     public synchronized int allocate() {
         Instant now = Instant.now();
         reserved.values().removeIf(until -> until.isBefore(now));

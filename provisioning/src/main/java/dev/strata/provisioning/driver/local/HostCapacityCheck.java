@@ -155,11 +155,12 @@ public class HostCapacityCheck {
             procs = jvm.get("Max processes");
             seen = "inherited from Strata; limits.conf entries for " + name + " would apply too";
         }
-        long accountTasks = root && uid != null ? tasksOf(uid) : 0;
+        // the tasks of the servers running now (a restart finds them): they are among the N, not other tasks of the host
+        long serverTasks = root ? (uid == null ? 0 : tasksOf(uid)) : Math.max(0, tasksOf(uidField(status)) - threads);
         return new HostCapacity.Host(eph[0], eph[1], reservedPorts(read("/proc/sys/net/ipv4/ip_local_reserved_ports")),
                 jvm.get("Max open files"), openNow, threads, name, !root, files, procs, seen,
                 number(read("/proc/sys/kernel/pid_max")), number(read("/proc/sys/kernel/threads-max")),
-                Math.max(0, hostTasks(read("/proc/loadavg")) - threads - accountTasks));
+                Math.max(0, hostTasks(read("/proc/loadavg")) - threads - serverTasks));
     }
 
     private CommandResult probe(boolean root) {
@@ -238,15 +239,23 @@ public class HostCapacityCheck {
         return null;
     }
 
+    /** The real uid of a {@code /proc/<pid>/status} text, -1 when it has none. */
+    static int uidField(String status) {
+        String[] f = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElse("Uid: -1").split("\\s+");
+        try {
+            return Integer.parseInt(f[1]);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The tasks (threads) of the processes whose real uid is {@code uid}: the database servers when Strata runs as root. */
     private static long tasksOf(int uid) {
         long tasks = 0;
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : procs) {
                 String status = read(p.resolve("status").toString());
-                String uids = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElse("");
-                String[] f = uids.split("\\s+");
-                if (f.length > 1 && f[1].equals(String.valueOf(uid))) {
+                if (uidField(status) == uid) {
                     tasks += Math.max(1, field(status, "Threads:"));
                 }
             }

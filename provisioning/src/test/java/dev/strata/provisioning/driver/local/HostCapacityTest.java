@@ -199,5 +199,7 @@ class HostCapacityTest {
         assertThat(HostCapacityCheck.hostTasks("0.52 0.58 0.59 3/264 12345\n")).isEqualTo(264);
         assertThat(HostCapacityCheck.uidOf("root:x:0:0::/root:/bin/bash\nstrata:x:998:998::/nonexistent:/usr/sbin/nologin\n", "strata")).isEqualTo(998);
         assertThat(HostCapacityCheck.uidOf("root:x:0:0::/root:/bin/bash\n", "strata")).isNull();
+        assertThat(HostCapacityCheck.uidField("Name:\tjava\nUid:\t998\t998\t998\t998\nThreads:\t42\n")).isEqualTo(998);
+        assertThat(HostCapacityCheck.uidField("Name:\tjava\n")).isEqualTo(-1);
     }
 }

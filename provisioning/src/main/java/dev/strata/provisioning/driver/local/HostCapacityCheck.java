@@ -141,13 +141,11 @@ public class HostCapacityCheck {
         String seen;
         CommandResult r = probe(root);
         if (r != null && r.ok()) {
-            String[] v = r.output().trim().split("\\s+");
-            if (v.length >= 4) {
-                files = new HostCapacity.Limit(limitValue(v[0]), limitValue(v[1]));
-                procs = new HostCapacity.Limit(limitValue(v[2]), limitValue(v[3]));
-            }
+            Map<String, HostCapacity.Limit> seenByServer = parseLimits(r.output());
+            files = seenByServer.get("Max open files");
+            procs = seenByServer.get("Max processes");
         }
-        if (files != null) {
+        if (files != null && procs != null) {
             seen = root ? "as account " + name + " gets it through runuser" : "inherited from Strata";
         } else {
             // the account does not exist yet (made at the first database): what a server would inherit
@@ -164,7 +162,8 @@ public class HostCapacityCheck {
     }
 
     private CommandResult probe(boolean root) {
-        List<String> shell = List.of("sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu");
+        // the process's own limits, in the format of Strata's (a shell's ulimit differs: dash has no -u)
+        List<String> shell = List.of("cat", "/proc/self/limits");
         try {
             return root ? account.runAsAccount(shell, Duration.ofSeconds(10)) : account.runHere(shell, Duration.ofSeconds(10));
         } catch (RuntimeException e) {
@@ -294,9 +293,14 @@ public class HostCapacityCheck {
         }
     }
 
-    private static String read(String file) {
-        try {
-            return Files.readString(Path.of(file));
+    /**
+     * The text of a file of {@code /proc}. Read in one go: a sysctl file ({@code /proc/sys/kernel/pid_max}) answers
+     * only a read from offset 0, and {@code Files.readString} of a file whose size shows as 0 reads its first byte
+     * alone (it read "3" of "32768").
+     */
+    static String read(String file) {
+        try (var in = Files.newInputStream(Path.of(file))) {
+            return new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return "";
         }

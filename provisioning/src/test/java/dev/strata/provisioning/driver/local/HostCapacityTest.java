@@ -183,6 +183,15 @@ class HostCapacityTest {
     }
 
     @Test
+    void sysctlFilesAreReadWhole() {
+        // a sysctl file answers only a read at offset 0: Files.readString read "3" of 32768 here
+        java.nio.file.Path pidMax = java.nio.file.Path.of("/proc/sys/kernel/pid_max");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(pidMax), "Linux only");
+        assertThat(Long.parseLong(HostCapacityCheck.read(pidMax.toString()).trim())).isGreaterThanOrEqualTo(301);
+        assertThat(HostCapacityCheck.read("/proc/sys/net/ipv4/ip_local_port_range").trim()).matches("\\d+\\s+\\d+");
+    }
+
+    @Test
     void procFilesAreParsed() {
         String limits = """
                 Limit                     Soft Limit           Hard Limit           Units    \s

@@ -44,8 +44,14 @@ public class PortAllocator {
                 return port;
             }
         }
-        throw new UnprocessableException("no free port left in STRATA_PORT_RANGE " + range.first() + "-" + range.last()
-                + ": delete databases or widen the range");
+        // what holds the range, so that the answer says whether deleting databases would help at all
+        int size = range.last() - range.first() + 1;
+        long ofDatabases = used.stream().filter(p -> p >= range.first() && p <= range.last()).count();
+        long givenOut = reserved.keySet().stream().filter(p -> p >= range.first() && p <= range.last() && !used.contains(p)).count();
+        long taken = size - ofDatabases - givenOut;
+        throw new UnprocessableException("no free port left in STRATA_PORT_RANGE " + range.first() + "-" + range.last() + " (" + size
+                + (size == 1 ? " port: " : " ports: ") + ofDatabases + " of databases, " + givenOut + " being given to creates, " + taken
+                + " taken by other listeners on this host, the warm pool's spares among them): delete databases or widen the range");
     }
 
     private boolean free(int port) {

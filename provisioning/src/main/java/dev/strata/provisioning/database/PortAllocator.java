@@ -33,27 +33,6 @@ public class PortAllocator {
 
     private final Map<Integer, Instant> reserved = new ConcurrentHashMap<>();
 
-    /**
-     * A range inside the kernel's ephemeral ports (ip_local_port_range) races with every outgoing connection on the
-     * host: a port found free can be taken by a client socket before the database server binds it. Said once.
-     */
-    @jakarta.annotation.PostConstruct
-    void warnAboutEphemeralOverlap() {
-        try {
-            String[] eph = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-            int lo = Integer.parseInt(eph[0]);
-            int hi = Integer.parseInt(eph[1]);
-            PortRange range = config.portRange();
-            if (range.first() <= hi && range.last() >= lo) {
-                java.util.logging.Logger.getLogger(PortAllocator.class.getName()).warning("STRATA_PORT_RANGE " + range.first() + "-"
-                        + range.last() + " overlaps the kernel's ephemeral ports " + lo + "-" + hi
-                        + "; a database may find its port taken by an outgoing connection. Choose a range below " + lo + ".");
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or unreadable: nothing to check
-        }
-    }
-
     public synchronized int allocate() {
         Instant now = Instant.now();
         reserved.values().removeIf(until -> until.isBefore(now));
@@ -65,8 +44,14 @@ public class PortAllocator {
                 return port;
             }
         }
-        throw new UnprocessableException("no free port left in STRATA_PORT_RANGE " + range.first() + "-" + range.last()
-                + ": delete databases or widen the range");
+        // what holds the range, so that the answer says whether deleting databases would help at all
+        int size = range.last() - range.first() + 1;
+        long ofDatabases = used.stream().filter(p -> p >= range.first() && p <= range.last()).count();
+        long givenOut = reserved.keySet().stream().filter(p -> p >= range.first() && p <= range.last() && !used.contains(p)).count();
+        long taken = size - ofDatabases - givenOut;
+        throw new UnprocessableException("no free port left in STRATA_PORT_RANGE " + range.first() + "-" + range.last() + " (" + size
+                + (size == 1 ? " port: " : " ports: ") + ofDatabases + " of databases, " + givenOut + " being given to creates, " + taken
+                + " taken by other listeners on this host, the warm pool's spares among them): delete databases or widen the range");
     }
 
     private boolean free(int port) {

@@ -9,7 +9,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the metadata database answers; reports whether the S3 endpoint runs (storage is optional). */
+/**
+ * Ready when the metadata database answers; reports whether the S3 endpoint runs (storage is optional) and, in local
+ * mode, which host limits fall short of what the port range allows ({@code hostCapacity}, see HostCapacityCheck).
+ */
 @Readiness
 @ApplicationScoped
 public class ControlPlaneReadiness implements HealthCheck {
@@ -19,6 +22,9 @@ public class ControlPlaneReadiness implements HealthCheck {
 
     @Inject
     EmbeddedObjectStore objectStore;
+
+    @Inject
+    dev.strata.provisioning.driver.local.HostCapacityCheck capacity;
 
     @Override
     @Transactional
@@ -31,6 +37,12 @@ public class ControlPlaneReadiness implements HealthCheck {
         }
         String storage = objectStore.unavailableReason();
         response.withData("objectStorage", storage == null ? "running" : storage);
+        if (capacity.checked()) {
+            // information, not a reason to be taken out of service: a host short of a limit holds fewer databases
+            var shortfalls = capacity.findings();
+            response.withData("hostCapacity", shortfalls.isEmpty() ? "ok" : "short of "
+                    + String.join(", ", shortfalls.stream().map(f -> f.what()).toList()) + " (see the server log)");
+        }
         return response.build();
     }
 }

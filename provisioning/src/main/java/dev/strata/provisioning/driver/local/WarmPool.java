@@ -203,7 +203,17 @@ public class WarmPool {
     }
 
     private void startOne(SpareServers driver, Engine engine, String version) {
-        int port = ports.allocate();
+        int port;
+        try {
+            port = ports.allocate();
+        } catch (dev.strata.domain.shared.UnprocessableException full) {
+            // the range is full: looked at again after a pause, not at every pass (each look binds every port of it)
+            LOG.warning("no port for a spare " + engine.wireName() + " server (next try in " + RETRY_AFTER.toSeconds() + " s): " + full.getMessage());
+            synchronized (this) {
+                failedUntil.put(engine, Instant.now().plus(RETRY_AFTER));
+            }
+            return;
+        }
         InstanceSpec spare = new InstanceSpec(LocalInstances.spareId(engine, version, port), SPARE_WORKSPACE, null, engine, version,
                 CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null, port, PostgresLocalDriver.SPARE_OWNER,
                 PostgresLocalDriver.SPARE_OWNER, SecretBox.randomPassword(32), SecretBox.randomPassword(32), false, null);

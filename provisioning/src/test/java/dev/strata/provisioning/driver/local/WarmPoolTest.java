@@ -167,6 +167,26 @@ class WarmPoolTest {
     }
 
     @Test
+    void aFullPortRangeIsLookedAtAgainAfterAPauseNotAtEveryPass() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        WarmPool pool = newPool();
+        pool.ports = new PortAllocator() {
+            @Override
+            public synchronized int allocate() {
+                asked.incrementAndGet();
+                throw new dev.strata.domain.shared.UnprocessableException("no free port left in STRATA_PORT_RANGE 20000-20001");
+            }
+        };
+        pool.maintain(Set.of(), background);
+        background.submit(() -> { }).get(); // the pool's start of a spare has run (one thread, in order)
+        pool.maintain(Set.of(), background);
+        background.submit(() -> { }).get();
+
+        assertThat(asked).hasValue(1);
+        assertThat(pool.freeSpares()).isEmpty();
+    }
+
+    @Test
     void aSpareIsStartedInTheBackgroundAndHoldsNoUserRoleOrData() throws Exception {
         WarmPool pool = newPool();
         InstanceSpec spare = awaitSpare(pool, Set.of());

@@ -10,6 +10,9 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>every other one (local servers are started detached so that they outlive the control plane, and a restarted
  *     Strata adopts the ones that kept running) by one listing of {@code /proc} per {@link #probe}: a pid that is no
  *     longer listed has exited;</li>
- * <li>a server that listens on a known port and died is caught by one read of the host's listening TCP sockets
- *     ({@code /proc/net/tcp} and {@code tcp6}) per probe: the kernel closes a process's sockets the moment it dies,
+ * <li>a server that listens on a known port and died is caught by a read of the host's listening TCP sockets
+ *     ({@code /proc/net/tcp} and {@code tcp6}) every second: the kernel closes a process's sockets the moment it dies,
  *     while its entry in {@code /proc} stays until its parent reaps it — for detached servers that is the host's
  *     init, which may take seconds (1-2 s on the machine of bench/scale). Only a server whose port no longer
  *     listens gets a closer look, which tells a dead one from one that is alive;</li>
@@ -53,6 +56,11 @@ final class ServerExits {
     private final File proc;
     private final int closeLooks;
     private final List<Path> socketTables = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
+    /** How often the socket tables are read (the timer thread only: the buffer, the last answer and its time). */
+    private final Duration tableInterval;
+    private ByteBuffer tableBuffer = ByteBuffer.allocate(1 << 16);
+    private Set<Integer> listening;
+    private long tableRead;
 
     ServerExits() {
         this(50);
@@ -60,8 +68,14 @@ final class ServerExits {
 
     /** {@code closeLooks}: how many watched processes are looked at closely (zombie, pid reuse) per probe. */
     ServerExits(int closeLooks) {
+        this(closeLooks, Duration.ofSeconds(1));
+    }
+
+    /** {@code tableInterval}: how often the host's listening sockets are read at most. */
+    ServerExits(int closeLooks, Duration tableInterval) {
         this.proc = new File("/proc");
         this.closeLooks = closeLooks;
+        this.tableInterval = tableInterval;
     }
 
     /**
@@ -147,37 +161,107 @@ final class ServerExits {
         return gone;
     }
 
-    /** The TCP ports something on this host listens on, or null when the socket tables cannot be read. */
+    /**
+     * The TCP ports something on this host listens on, or null when the socket tables cannot be read. The kernel
+     * walks its whole socket hash for each read (7-11 ms of CPU per table on the bench/scale machine, with 100 or
+     * with 1,000 listening servers alike), so the tables are read at most every {@link #tableInterval}: the last answer serves
+     * the probes in between, and a server that died meanwhile is seen at the next read.
+     */
     private Set<Integer> listeningPorts() {
+        long now = System.nanoTime();
+        if (listening != null && now - tableRead < tableInterval.toNanos()) {
+            return null; // nothing new to look at until the next read
+        }
         Set<Integer> ports = new HashSet<>();
         try {
+            // IPv4 first (servers listen on 127.0.0.1 unless told otherwise); the IPv6 table only when a watched
+            // server's port is not in it: each read walks the kernel's whole socket hash, whatever the sockets' number
             for (Path table : socketTables) {
                 if (Files.exists(table)) {
-                    listeningPorts(Files.readAllLines(table), ports);
+                    listeningPorts(tableBuffer.array(), read(table), ports);
+                }
+                if (watched.values().stream().allMatch(w -> w.child() || w.port() <= 0 || ports.contains(w.port()))) {
+                    break;
                 }
             }
+            tableRead = now;
+            listening = ports;
             return ports;
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
+    /** Reads {@code table} whole into {@link #tableBuffer} (grown as needed); its length. */
+    private int read(Path table) throws IOException {
+        try (FileChannel ch = FileChannel.open(table)) {
+            tableBuffer.clear();
+            while (ch.read(tableBuffer) > 0) {
+                if (!tableBuffer.hasRemaining()) {
+                    ByteBuffer bigger = ByteBuffer.allocate(tableBuffer.capacity() * 2);
+                    tableBuffer.flip();
+                    bigger.put(tableBuffer);
+                    tableBuffer = bigger;
+                }
+            }
+            return tableBuffer.position();
+        }
+    }
+
     /**
      * Adds to {@code into} the local ports of the sockets in state LISTEN ({@code 0A}) of a {@code /proc/net/tcp} or
-     * {@code tcp6} table: {@code "  sl  local_address rem_address   st …"}, then one socket per line, e.g.
-     * {@code "   0: 0100007F:3C8C 00000000:0000 0A …"} (address and port in hex).
+     * {@code tcp6} table ({@code length} bytes of {@code b}): a header line, then one socket per line, e.g.
+     * {@code "   0: 0100007F:3C8C 00000000:0000 0A …"} (slot, local address:port, remote address:port, state; hex).
+     * Scanned byte by byte: no string per line.
      */
-    static void listeningPorts(List<String> table, Set<Integer> into) {
-        for (String line : table) {
-            String[] f = line.trim().split("\\s+", 5);
-            if (f.length < 4 || !f[0].endsWith(":") || !"0A".equals(f[3])) {
-                continue;
+    static void listeningPorts(byte[] b, int length, Set<Integer> into) {
+        int i = 0;
+        while (i < length) {
+            int end = i;
+            while (end < length && b[end] != '\n') {
+                end++;
             }
-            int colon = f[1].lastIndexOf(':');
-            if (colon > 0) {
-                into.add(Integer.parseInt(f[1].substring(colon + 1), 16));
+            int p = skipSpaces(b, i, end);
+            int slot = token(b, p, end); // "0:" (the header's first word is "sl")
+            if (slot > p && b[slot - 1] == ':') {
+                int local = skipSpaces(b, slot, end);
+                int localEnd = token(b, local, end);
+                int remote = skipSpaces(b, localEnd, end);
+                int state = skipSpaces(b, token(b, remote, end), end);
+                if (state + 2 <= end && b[state] == '0' && b[state + 1] == 'A' && localEnd - local > 5 && b[localEnd - 5] == ':') {
+                    into.add(hex(b, localEnd - 4, localEnd));
+                }
             }
+            i = end + 1;
         }
+    }
+
+    /** {@link #listeningPorts(byte[], int, Set)} of a table's text (tests). */
+    static void listeningPorts(String table, Set<Integer> into) {
+        byte[] b = table.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        listeningPorts(b, b.length, into);
+    }
+
+    private static int skipSpaces(byte[] b, int i, int end) {
+        while (i < end && b[i] == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int token(byte[] b, int i, int end) {
+        while (i < end && b[i] != ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int hex(byte[] b, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 16 + Character.digit(b[i], 16);
+        }
+        return v;
     }
 
     private void gone(String key, Watched w) {

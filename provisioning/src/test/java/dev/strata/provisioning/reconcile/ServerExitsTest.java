@@ -172,12 +172,12 @@ class ServerExitsTest {
     @Test
     void theListeningPortsOfASocketTable() {
         Set<Integer> ports = new HashSet<>();
-        ServerExits.listeningPorts(List.of(
+        ServerExits.listeningPorts(String.join("\n",
                 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
                 "   0: 0100007F:3C8C 00000000:0000 0A 00000000:00000000 00:00000000 00000000   999        0 1 1 0 100 0 0 10 0",
                 "   1: 0100007F:2710 0100007F:9C40 01 00000000:00000000 00:00000000 00000000   999        0 2 1 0 20 4 30 10 -1",
-                "   2: 00000000000000000000000001000000:47BC 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 3"),
-                ports);
+                "  12: 00000000000000000000000001000000:47BC 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 3",
+                ""), ports);
         assertThat(ports).containsExactlyInAnyOrder(0x3C8C, 0x47BC); // LISTEN only; 0x2710 is a connection (01)
     }
 }

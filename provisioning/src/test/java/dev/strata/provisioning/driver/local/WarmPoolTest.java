@@ -434,12 +434,18 @@ class WarmPoolTest {
         assertThat(spare.engine()).isEqualTo(Engine.MYSQL);
         Path spareDir = instances.dir(spare);
         long sparePid = Long.parseLong(Files.readString(spareDir.resolve("mariadbd.pid")).trim());
-        // no user but MariaDB's own accounts and Strata's (root over the socket as the servers' account), no database but the system ones
-        CommandResult users = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
-                "-u", account.name(), "--batch", "--skip-column-names"),
-                "SELECT user FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys', '', '" + account.name() + "');\nSHOW DATABASES;\n", Duration.ofSeconds(30));
-        assertThat(users.ok()).as(users.output()).isTrue();
-        assertThat(users.output().lines().toList()).containsExactlyInAnyOrder("information_schema", "mysql", "performance_schema", "sys");
+        // no user but MariaDB's own accounts and Strata's (root over the socket as the servers' account; the spare's
+        // admin from the loopback address, with the spare's password), no database but the system ones
+        String users = "SELECT concat(user, '@', host) FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys', '', '" + account.name() + "');\n";
+        CommandResult spareUsers = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), users + "SHOW DATABASES;\n", Duration.ofSeconds(30));
+        assertThat(spareUsers.ok()).as(spareUsers.output()).isTrue();
+        assertThat(spareUsers.output().lines().toList()).containsExactlyInAnyOrder(MariaDbLocalDriver.SPARE_ADMIN + "@127.0.0.1",
+                "information_schema", "mysql", "performance_schema", "sys");
+        // nothing of it in the binary log (which is shipped to the backup repository)
+        CommandResult binlog = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), "SHOW BINLOG EVENTS;\n", Duration.ofSeconds(30));
+        assertThat(binlog.output()).doesNotContain(MariaDbLocalDriver.SPARE_ADMIN);
 
         InstanceSpec[] made = new InstanceSpec[1];
         OptionalInt port = pool.assign(Engine.MYSQL, mariadbVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = mariadbDatabase("db_pooled_my", p));
@@ -449,6 +455,19 @@ class WarmPoolTest {
             s.execute("CREATE TABLE t (x int)");
             s.execute("INSERT INTO t VALUES (9)");
         }
+        // the spare's admin is gone: its password opens nothing; the users are a cold create's
+        Properties spareAdmin = new Properties();
+        spareAdmin.setProperty("user", MariaDbLocalDriver.SPARE_ADMIN);
+        spareAdmin.setProperty("password", spare.adminPassword());
+        assertThatThrownBy(() -> new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spare.port() + "/", spareAdmin).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        CommandResult assigned = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), users, Duration.ofSeconds(30));
+        assertThat(assigned.output().lines().toList()).containsExactly(db.username() + "@%");
+        CommandResult events = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), "SHOW BINLOG EVENTS;\n", Duration.ofSeconds(30));
+        assertThat(events.ok()).as(events.output()).isTrue();
+        assertThat(events.output()).doesNotContain(MariaDbLocalDriver.SPARE_ADMIN).doesNotContain(db.password());
         InstanceObservation observed = mariadb.ensureRunning(db);
         assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
         Path inst = dataDir.resolve("instances").resolve("db_pooled_my");

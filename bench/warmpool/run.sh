@@ -23,7 +23,7 @@ export STRATA_METADATA_PORT=${WARMPOOL_METADATA_PORT:-24099} STRATA_PORT_RANGE=$
 export STRATA_BOOTSTRAP_API_KEY=strata_sk_warmPoolBenchKey0000000000000000001 STRATA_SKIP_BUILD=1 STRATA_DATA_DIR=$data
 sizes=${WARMPOOL_SIZES:-0 $pool}
 out=${WARMPOOL_OUT:-$root/bench/warmpool/results.md}
-command="$(env | grep -E '^WARMPOOL_' | sort | tr '\n' ' ')bench/warmpool/run.sh"
+command="$({ env | grep -E '^WARMPOOL_' || true; } | sort | tr '\n' ' ')bench/warmpool/run.sh"
 runner=""
 sampler=""
 loadlog=$(mktemp)

@@ -332,7 +332,8 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             throw new IllegalStateException("the spare Redis server cannot take the user " + target.username() + " (Strata's or Redis's own)");
         }
         // no "reset": a new user made by ACL SETUSER starts from what a user of redis.conf starts from (reset would add
-        // sanitize-payload, which a cold create's user does not have); that the user is new is checked first
+        // sanitize-payload, which a cold create's user does not have). The commands are pipelined, so those after a
+        // check that fails (DBSIZE, the user new) run too: harmless, a spare that fails any of them is thrown away
         List<String> user = new java.util.ArrayList<>(List.of("ACL", "SETUSER", target.username(), "on", ">" + target.password()));
         user.addAll(USER_RULES);
         List<String[]> commands = List.of(

@@ -165,13 +165,17 @@ public class Databases {
         String password = SecretBox.randomPassword(32);
         String adminPassword = SecretBox.randomPassword(32);
         boolean needsTlsPort = drivers.forEngine(engine).needsTlsPort();
-        // a spare of the warm pool takes the users and passwords now, before its port (the database's from now on) is published
-        Integer port = fromPool && !needsTlsPort ? spare(wsId, req.projectId(), engine, version, cpu, memory, storage, storageClass, user, dbName,
-                password, adminPassword) : null;
+        // a spare of the warm pool takes the users and passwords now, before its ports (the database's from now on) are published
+        dev.strata.provisioning.driver.local.WarmPool.Ports spare = fromPool ? spare(wsId, req.projectId(), engine, version, cpu, memory,
+                storage, storageClass, user, dbName, password, adminPassword) : null;
+        if (spare != null && needsTlsPort != (spare.tlsPort() != null)) {
+            throw new IllegalStateException("the spare server's ports do not fit a database of " + engine.wireName()); // never: spares are made as databases are
+        }
+        Integer port = spare != null ? Integer.valueOf(spare.port()) : null;
         if (port == null && drivers.forEngine(engine).needsPort()) {
             port = ports.allocate();
         }
-        Integer tlsPort = needsTlsPort ? ports.allocate() : null;
+        Integer tlsPort = spare != null ? spare.tlsPort() : needsTlsPort ? Integer.valueOf(ports.allocate()) : null;
         InstanceIdentity identity = new InstanceIdentity(port, user, dbName, secrets.seal(password), secrets.seal(adminPassword), tlsPort);
         Database db = Database.create(wsId, req.projectId(), name, slug, engine, version, cpu, memory, storage,
                 storageClass, identity, Instant.now());
@@ -183,11 +187,11 @@ public class Databases {
         return db;
     }
 
-    private Integer spare(String wsId, String projectId, Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory,
-                          StorageSize storage, String storageClass, String user, String dbName, String password, String adminPassword) {
-        java.util.OptionalInt port = warmPool.assign(engine, version, cpu, memory, p -> new dev.strata.domain.database.InstanceSpec("new", wsId,
-                projectId, engine, version, cpu, memory, storage, storageClass, p, user, dbName, password, adminPassword, false, null));
-        return port.isPresent() ? port.getAsInt() : null;
+    private dev.strata.provisioning.driver.local.WarmPool.Ports spare(String wsId, String projectId, Engine engine, String version,
+            CpuQuantity cpu, MemoryQuantity memory, StorageSize storage, String storageClass, String user, String dbName, String password,
+            String adminPassword) {
+        return warmPool.take(engine, version, cpu, memory, p -> new dev.strata.domain.database.InstanceSpec("new", wsId, projectId, engine,
+                version, cpu, memory, storage, storageClass, p.port(), user, dbName, password, adminPassword, false, p.tlsPort())).orElse(null);
     }
 
     /**

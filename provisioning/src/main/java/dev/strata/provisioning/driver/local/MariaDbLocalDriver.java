@@ -290,8 +290,18 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
     }
 
     /**
+     * Strata's user on a spare, for its assignment only: over TCP from the loopback address, with the spare's own
+     * password (in Strata's memory only), dropped by the assignment itself.
+     */
+    static final String SPARE_ADMIN = "strata_spare_admin";
+    private static final String SPARE_ADMIN_ACCOUNT = literal(SPARE_ADMIN) + "@'127.0.0.1'";
+
+    /**
      * A spare: made and started as a database's server is (template copy, settings, TLS files), without an
-     * application user or database: root (the run-as account over the socket) is its only user.
+     * application user or database: its users are MariaDB's own (root: the run-as account over the socket) and
+     * {@value #SPARE_ADMIN}, made by its {@code --init-file} (not written to the binary log), through which Strata
+     * assigns it in-process: a {@code mariadb} client started as the account (runuser, then the client) cost two
+     * processes per create, the dearest part of an assignment on a busy host.
      */
     @Override
     public void startSpare(InstanceSpec spare) {
@@ -309,7 +319,15 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             certificates.ensure(spare);
             writeSettings(spare, inst);
             if (pid(inst) == null) {
-                start(inst, List.of());
+                Path setUp = inst.resolve(SETUP_FILE);
+                instances.writePrivate(setUp, "SET sql_log_bin = 0;\n"
+                        + "CREATE USER " + SPARE_ADMIN_ACCOUNT + " IDENTIFIED BY " + literal(spare.adminPassword()) + ";\n"
+                        + "GRANT ALL PRIVILEGES ON *.* TO " + SPARE_ADMIN_ACCOUNT + " WITH GRANT OPTION;\n");
+                try {
+                    start(inst, List.of("--init-file=" + setUp));
+                } finally {
+                    Files.deleteIfExists(setUp);
+                }
             }
             certificates.reloaded(spare);
         } catch (IOException e) {
@@ -317,14 +335,33 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         }
     }
 
-    /** The database's user and database, made on the running spare over its socket (the SQL on standard input). */
+    /**
+     * The database's user and database, made on the running spare over one connection as {@value #SPARE_ADMIN},
+     * which drops itself last: afterwards the spare has the users a cold create's server has, and the spare's
+     * password opens nothing. Not written to the binary log (nothing before a backup is ever replayed from it, and
+     * the statements hold a password): no binary log fsync per statement either.
+     */
     @Override
     public void assignSpare(InstanceSpec spare, InstanceSpec target) {
-        try {
-            admin(instances.dir(spare), setUp(target));
-        } catch (IllegalStateException e) {
+        Properties p = new Properties();
+        p.setProperty("user", SPARE_ADMIN);
+        p.setProperty("password", spare.adminPassword());
+        p.setProperty("connectTimeout", "3000");
+        p.setProperty("socketTimeout", "30000");
+        if (config.tlsMode() == TlsMode.REQUIRE) {
+            p.setProperty("sslMode", "verify-ca");
+            p.setProperty("serverSslCert", certificates.authorityFile(spare).toString());
+        }
+        try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spare.port() + "/", p);
+             Statement s = c.createStatement()) {
+            s.execute("SET sql_log_bin = 0");
+            s.execute("CREATE DATABASE " + ident(target.databaseName()) + " CHARACTER SET utf8mb4");
+            s.execute("CREATE USER " + account(target) + " IDENTIFIED BY " + literal(target.password()));
+            s.execute("GRANT ALL PRIVILEGES ON " + ident(target.databaseName()) + ".* TO " + account(target));
+            s.execute("DROP USER " + SPARE_ADMIN_ACCOUNT);
+        } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("the spare MariaDB server did not take the database's user: "
-                    + String.valueOf(e.getMessage()).replace(target.password(), "***"));
+                    + String.valueOf(e.getMessage()).replace(target.password(), "***").replace(spare.adminPassword(), "***"));
         }
     }
 

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 @DriverPlace("local")
-public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, dev.strata.domain.database.ClientConnections {
+public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapability, dev.strata.domain.database.ClientConnections,
+        SpareServers {
 
     static final String ADMIN_USER = "strata_admin";
     private static final java.time.Duration BACKUP_TIMEOUT = java.time.Duration.ofHours(6);
@@ -96,6 +97,8 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             if (installed == null || !installed.equals(spec.version())) {
                 return InstanceObservation.failed("Redis " + spec.version() + " is not installed on this host");
             }
+            // a spare of the warm pool that took this database's user when it was created: its directory becomes ours
+            boolean adopted = instances.adoptSpare(spec);
             // no instance directory yet: no process can work in it, none is looked for (a look reads all of /proc)
             String busy = Files.exists(instances.dir(spec)) ? instances.busy(spec, pid(instances.dir(spec))) : null;
             if (busy != null) {
@@ -112,10 +115,14 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             boolean renewed = certificates.ensure(spec);
             boolean changed = writeSettings(spec, inst);
             Long pid = pid(inst);
-            if (pid != null && changed && !InstanceFiles.terminate(pid, 60_000)) {
+            // an adopted spare runs with the database's user, passwords, memory and ports already (given when it was
+            // assigned); only the paths in the new redis.conf differ (its former directory's, now a link to this
+            // one), which the server needs at its next start only: it is not restarted
+            boolean restart = changed && !(adopted && pid != null);
+            if (pid != null && restart && !InstanceFiles.terminate(pid, 60_000)) {
                 return InstanceObservation.failed("redis-server (pid " + pid + ") did not stop for a restart");
             }
-            if (pid == null || changed) {
+            if (pid == null || restart) {
                 start(spec, inst);
             } else if (renewed && servesTls(spec)) {
                 // setting a TLS file, even to the same path, makes Redis load its certificate and key again: no restart
@@ -127,6 +134,9 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
             }
             if (renewed) {
                 certificates.reloaded(spec);
+            }
+            if (adopted) {
+                instances.spareAdopted(spec);
             }
             return observe(spec);
         } catch (IOException e) {
@@ -167,6 +177,11 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
 
     @Override
     public void delete(InstanceSpec spec) {
+        try {
+            instances.adoptSpare(spec); // a spare assigned to it and not yet adopted goes with it
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the spare server of " + spec.id() + ": " + e.getMessage(), e);
+        }
         instances.deleteWithServer(spec);
     }
 
@@ -220,7 +235,8 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
                 + "maxmemory-policy noeviction\n"
                 + "io-threads " + Math.min(8, cores) + "\n"
                 + "user default off\n"
-                + "user " + spec.username() + " on >" + spec.password() + " ~* &* +@all -@admin +config|get\n"
+                // a spare of the warm pool has no application user until it is assigned (assignSpare)
+                + (isSpare(spec) ? "" : "user " + spec.username() + " on >" + spec.password() + " " + String.join(" ", USER_RULES) + "\n")
                 // Strata's own: backups (redis-cli --rdb needs the replication commands)
                 + "user " + ADMIN_USER + " on >" + spec.adminPassword() + " ~* &* +@all\n";
         Path file = inst.resolve("redis.conf");
@@ -234,8 +250,11 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
     private void start(InstanceSpec spec, Path inst) {
         account.startDetached(List.of(server(), inst.resolve("redis.conf").toString()), inst.resolve("console.log"));
         long started = System.currentTimeMillis();
+        // a spare has no application user: it is ready when Strata's admin is answered
+        String user = isSpare(spec) ? ADMIN_USER : spec.username();
+        String password = isSpare(spec) ? spec.adminPassword() : spec.password();
         while (true) {
-            if (Resp.ping("127.0.0.1", spec.port(), spec.username(), spec.password(), mainPortTls()) == null) {
+            if (Resp.ping("127.0.0.1", spec.port(), user, password, mainPortTls()) == null) {
                 return;
             }
             long waited = System.currentTimeMillis() - started;
@@ -251,6 +270,97 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
 
     private static Long pid(Path inst) {
         return InstanceFiles.livePid(inst.resolve("redis.pid"), "redis-server");
+    }
+
+    /** The application user's rules after its password: every key and channel, every command but administration. */
+    private static final List<String> USER_RULES = List.of("~*", "&*", "+@all", "-@admin", "+config|get");
+
+    private static boolean isSpare(InstanceSpec spec) {
+        return spec.id().startsWith(LocalInstances.SPARE_PREFIX);
+    }
+
+    // --- spare servers of the warm pool ---
+
+    @Override
+    public Engine engine() {
+        return Engine.REDIS;
+    }
+
+    /**
+     * A spare: made and started as a database's server is (settings, TLS files, its ports: in prefer mode a TLS port
+     * of its own, which becomes the database's TLS port), with no application user: the default user is off and
+     * Strata's admin, with the spare's own password (in memory only), is its only user. No one else can connect,
+     * so it holds no data.
+     */
+    @Override
+    public void startSpare(InstanceSpec spare) {
+        try {
+            String installed = installedVersion();
+            if (installed == null || !installed.equals(spare.version())) {
+                throw new IllegalStateException("Redis " + spare.version() + " is not installed on this host");
+            }
+            if (config.tlsMode() == TlsMode.PREFER && spare.tlsPort() == null) {
+                throw new IllegalStateException("a Redis spare needs a TLS port in STRATA_TLS_MODE=prefer");
+            }
+            Path inst = instances.prepare(spare);
+            Path data = inst.resolve("data");
+            if (!Files.isDirectory(data)) {
+                Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                account.own(data);
+            }
+            certificates.ensure(spare);
+            writeSettings(spare, inst);
+            if (pid(inst) == null) {
+                start(spare, inst);
+            }
+            certificates.reloaded(spare);
+        } catch (IOException e) {
+            throw new IllegalStateException("Redis " + spare.version() + " spare: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One connection to the spare as Strata's admin, with the spare's password: checks it is empty and has no such user, makes the
+     * database's user with its password and the rules a cold create writes into redis.conf, sets the database's memory
+     * limit, clears what the spare's own commands left in the statistics and logs, and gives the admin the database's
+     * admin password (the spare's is gone: no one can use it any more). The ports are the spare's, which the
+     * database was given. Passwords never appear in the messages.
+     */
+    @Override
+    public void assignSpare(InstanceSpec spare, InstanceSpec target) {
+        if (target.username().equals(ADMIN_USER) || target.username().equals("default")) {
+            throw new IllegalStateException("the spare Redis server cannot take the user " + target.username() + " (Strata's or Redis's own)");
+        }
+        // no "reset": a new user made by ACL SETUSER starts from what a user of redis.conf starts from (reset would add
+        // sanitize-payload, which a cold create's user does not have). The commands are pipelined, so those after a
+        // check that fails (DBSIZE, the user new) run too: harmless, a spare that fails any of them is thrown away
+        List<String> user = new java.util.ArrayList<>(List.of("ACL", "SETUSER", target.username(), "on", ">" + target.password()));
+        user.addAll(USER_RULES);
+        List<String[]> commands = List.of(
+                new String[] {"DBSIZE"},
+                new String[] {"ACL", "GETUSER", target.username()},
+                user.toArray(String[]::new),
+                new String[] {"CONFIG", "SET", "maxmemory", String.valueOf(target.memory().bytes())},
+                new String[] {"CONFIG", "RESETSTAT"},
+                new String[] {"SLOWLOG", "RESET"},
+                new String[] {"ACL", "LOG", "RESET"},
+                new String[] {"ACL", "SETUSER", ADMIN_USER, "resetpass", ">" + target.adminPassword()});
+        // ACL GETUSER of a user that does not exist: a null reply ($-1; *-1 in some versions)
+        List<String> expected = List.of(":0", "-1", "+OK", "+OK", "+OK", "+OK", "+OK", "+OK");
+        try {
+            List<String> answers = Resp.calls("127.0.0.1", spare.port(), ADMIN_USER, spare.adminPassword(), mainPortTls(), commands);
+            for (int i = 0; i < commands.size(); i++) {
+                String answer = answers.get(i);
+                if (!(expected.get(i).equals("-1") ? answer.equals("$-1") || answer.equals("*-1") : expected.get(i).equals(answer))) {
+                    throw new IllegalStateException(commands.get(i)[0] + " " + (commands.get(i).length > 1 ? commands.get(i)[1] : "")
+                            + " answered " + answers.get(i));
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            String m = String.valueOf(e.getMessage()).replace(target.password(), "***").replace(target.adminPassword(), "***")
+                    .replace(spare.adminPassword(), "***");
+            throw new IllegalStateException("the spare Redis server did not take the database's user: " + m);
+        }
     }
 
     private static String server() {

@@ -65,6 +65,50 @@ final class Resp {
     }
 
     /**
+     * AUTH, then {@code commands} on the same connection (pipelined); the first reply line of each, in order
+     * ({@code +OK}, {@code :0}, {@code -ERR ...}). Only commands whose replies are one line (simple strings, integers,
+     * errors) may be sent. An AUTH that fails is an IOException saying so.
+     */
+    static java.util.List<String> calls(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls,
+                                        java.util.List<String[]> commands) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port), 2_000);
+            plain.setSoTimeout(5_000);
+            Socket s = plain;
+            if (tls != null) {
+                javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
+                javax.net.ssl.SSLParameters params = secure.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(params);
+                secure.startHandshake();
+                s = secure;
+            }
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.write(command("AUTH", user, password));
+            for (String[] c : commands) {
+                all.write(command(c));
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(all.toByteArray());
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String auth = in.readLine();
+            if (!"+OK".equals(auth)) {
+                throw new IOException("AUTH answered " + auth);
+            }
+            java.util.List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                String answer = in.readLine();
+                if (answer == null) {
+                    throw new IOException("the server closed the connection after " + i + " of " + commands.size() + " commands");
+                }
+                answers.add(answer);
+            }
+            return answers;
+        }
+    }
+
+    /**
      * The client connections of other users than {@code user} ({@code CLIENT LIST} as {@code user}, who must be
      * allowed it: Strata's admin); throws when the server does not answer.
      */

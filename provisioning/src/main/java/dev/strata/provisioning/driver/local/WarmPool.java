@@ -28,13 +28,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Spare, already started servers per engine ({@code STRATA_WARM_POOL_<ENGINE>}, of the engine's default version and
- * the default size), so that a new database is a running server given its users rather than a server made and
+ * Spare, already started servers per engine ({@code STRATA_WARM_POOL_<ENGINE>}: PostgreSQL, MySQL and Redis; of the
+ * engine's default version and the default size), so that a new database is a running server given its users rather than a server made and
  * started: hosted platforms' pre-warmed compute. A spare lives in {@code STRATA_DATA_DIR/spares/<engine>-<version>-<port>/}
  * on a port of {@code STRATA_PORT_RANGE} and holds no user data and no user credentials (its admin password is
  * Strata's, kept in memory only). It is never a database: not in the metadata database, never listed by the API.
@@ -110,20 +111,33 @@ public class WarmPool {
         return Math.max(1, (cpu.millicores() + 999) / 1000);
     }
 
+    /** A spare's ports, the database's from the moment it is assigned: its port, and its TLS port (a local Redis in prefer mode) or null. */
+    public record Ports(int port, Integer tlsPort) {
+    }
+
+    /**
+     * As {@link #take} for an engine whose servers have one port (PostgreSQL, MariaDB): the spare's port, given to
+     * {@code target} and returned.
+     */
+    public OptionalInt assign(Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory, IntFunction<InstanceSpec> target) {
+        Optional<Ports> ports = take(engine, version, cpu, memory, p -> target.apply(p.port()));
+        return ports.isPresent() ? OptionalInt.of(ports.get().port()) : OptionalInt.empty();
+    }
+
     /**
      * A free spare of {@code engine} {@code version} for a database of {@code cpu} and {@code memory} (the spare's
      * server was started with the settings they make: the same memory, the same whole cores), given the users and
-     * passwords of {@code target} (called with the spare's port): the port, which is the database's from now on.
+     * passwords of {@code target} (called with the spare's ports): the ports, which are the database's from now on.
      * Empty when there is no such spare or it could not take the users (it is then thrown away): the database is
      * made the ordinary way.
      */
-    public OptionalInt assign(Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory, IntFunction<InstanceSpec> target) {
+    public Optional<Ports> take(Engine engine, String version, CpuQuantity cpu, MemoryQuantity memory, Function<Ports, InstanceSpec> target) {
         if (!"local".equals(config.driver()) || size(engine) == 0) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         Optional<Target> driver = target(engine);
         if (driver.isEmpty()) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         InstanceSpec spare;
         synchronized (this) {
@@ -132,22 +146,24 @@ public class WarmPool {
                             && cores(s.cpu()) == cores(cpu))
                     .findFirst().orElse(null);
             if (spare == null) {
-                return OptionalInt.empty();
+                return Optional.empty();
             }
             free.remove(spare.id());
             claimed.put(spare.id(), Instant.now());
         }
+        long started = System.nanoTime();
         try {
-            InstanceSpec to = target.apply(spare.port());
+            Ports ports = new Ports(spare.port(), spare.tlsPort());
+            InstanceSpec to = target.apply(ports);
             driver.get().driver().assignSpare(spare, to);
             instances.writePrivate(instances.dir(spare).resolve(LocalInstances.ASSIGNED), LocalInstances.assignedTo(to) + "\n");
             InstanceSpec taken = spare;
-            LOG.fine(() -> "spare " + taken.id() + " assigned");
-            return OptionalInt.of(spare.port());
+            LOG.info(() -> "spare " + taken.id() + " assigned in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return Optional.of(ports);
         } catch (IOException | RuntimeException e) {
             LOG.warning("spare " + spare.id() + " could not be assigned, the database is made without it: " + e.getMessage());
             discard(spare.id());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
     }
 
@@ -204,8 +220,11 @@ public class WarmPool {
 
     private void startOne(SpareServers driver, Engine engine, String version) {
         int port;
+        Integer tlsPort;
         try {
             port = ports.allocate();
+            // a second port where the engine serves TLS on one of its own (a local Redis in prefer mode): the database's TLS port later
+            tlsPort = driver instanceof EngineDriver d && d.needsTlsPort() ? ports.allocate() : null;
         } catch (dev.strata.domain.shared.UnprocessableException full) {
             // the range is full: looked at again after a pause, not at every pass (each look binds every port of it)
             LOG.warning("no port for a spare " + engine.wireName() + " server (next try in " + RETRY_AFTER.toSeconds() + " s): " + full.getMessage());
@@ -216,7 +235,7 @@ public class WarmPool {
         }
         InstanceSpec spare = new InstanceSpec(LocalInstances.spareId(engine, version, port), SPARE_WORKSPACE, null, engine, version,
                 CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null, port, PostgresLocalDriver.SPARE_OWNER,
-                PostgresLocalDriver.SPARE_OWNER, SecretBox.randomPassword(32), SecretBox.randomPassword(32), false, null);
+                PostgresLocalDriver.SPARE_OWNER, SecretBox.randomPassword(32), SecretBox.randomPassword(32), false, tlsPort);
         synchronized (this) {
             starting.put(spare.id(), engine);
         }

@@ -44,8 +44,12 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf("postgresInstalled")
 class WarmPoolTest {
 
-    /** Below the kernel's ephemeral ports and outside the ranges of other suites on this machine. */
-    private static final AtomicInteger PORTS = new AtomicInteger(21000 + (int) (ProcessHandle.current().pid() % 40) * 20);
+    /**
+     * Below the kernel's ephemeral ports and outside the ranges of other suites on this machine; {@code
+     * -Dstrata.test.ports=<first>} puts them where the machine's user says (ports are taken one after the other).
+     */
+    private static final AtomicInteger PORTS = new AtomicInteger(Integer.getInteger("strata.test.ports",
+            21000 + (int) (ProcessHandle.current().pid() % 40) * 20));
 
     private Path dataDir;
     private StrataConfig config;
@@ -53,6 +57,8 @@ class WarmPoolTest {
     private LocalInstances instances;
     private PostgresLocalDriver driver;
     private MariaDbLocalDriver mariadb;
+    private RedisLocalDriver redis;
+    private ServerCertificates certificates;
     private volatile int poolSize = 1;
     private final List<WarmPool> pools = new ArrayList<>();
     private final List<InstanceSpec> databases = new ArrayList<>();
@@ -81,7 +87,7 @@ class WarmPoolTest {
 
             @Override
             public int warmPoolSize(Engine engine) {
-                return engine == Engine.POSTGRESQL || engine == Engine.MYSQL ? poolSize : 0;
+                return poolSize;
             }
         };
         account = new HostAccount(config);
@@ -91,7 +97,7 @@ class WarmPoolTest {
         ServerTemplates templates = new ServerTemplates();
         templates.config = config;
         templates.account = account;
-        ServerCertificates certificates = new ServerCertificates();
+        certificates = new ServerCertificates();
         certificates.config = config;
         certificates.instances = instances;
         certificates.account = account;
@@ -109,13 +115,22 @@ class WarmPoolTest {
         mariadb.instances = instances;
         mariadb.templates = templates;
         mariadb.certificates = certificates;
+        redis = new RedisLocalDriver();
+        redis.config = config;
+        redis.account = account;
+        redis.instances = instances;
+        redis.certificates = certificates;
     }
 
     @AfterEach
     void tearDown() throws IOException {
         background.shutdownNow();
         for (InstanceSpec db : databases) {
-            (db.engine() == Engine.MYSQL ? mariadb : driver).delete(db);
+            switch (db.engine()) {
+                case MYSQL -> mariadb.delete(db);
+                case REDIS -> redis.delete(db);
+                default -> driver.delete(db);
+            }
         }
         // every spare left: what the pool's sweep does with spares that are no one's
         poolSize = 0;
@@ -136,7 +151,12 @@ class WarmPoolTest {
                 if (engine != only) {
                     return Optional.empty();
                 }
-                return engine == Engine.POSTGRESQL ? Optional.of(new Target(driver, "15")) : Optional.of(new Target(mariadb, mariadbVersion()));
+                return switch (engine) {
+                    case POSTGRESQL -> Optional.of(new Target(driver, "15"));
+                    case MYSQL -> Optional.of(new Target(mariadb, mariadbVersion()));
+                    case REDIS -> Optional.of(new Target(redis, redisVersion()));
+                    default -> Optional.empty();
+                };
             }
         };
         pool.config = config;
@@ -368,25 +388,50 @@ class WarmPoolTest {
     @Test
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
     void timingOfColdAndPooledPostgresDatabases() {
+        timing(Engine.POSTGRESQL, "15", driver, (id, p) -> database(id, p.port()));
+    }
+
+    /** As {@link #timingOfColdAndPooledPostgresDatabases} for MariaDB. */
+    @Test
+    @EnabledIf("mariadbInstalled")
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
+    void timingOfColdAndPooledMariaDbDatabases() {
+        timing(Engine.MYSQL, mariadbVersion(), mariadb, (id, p) -> mariadbDatabase(id, p.port()));
+    }
+
+    /** As {@link #timingOfColdAndPooledPostgresDatabases} for Redis. */
+    @Test
+    @EnabledIf("redisInstalled")
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
+    void timingOfColdAndPooledRedisDatabases() {
+        timing(Engine.REDIS, redisVersion(), redis, (id, p) -> redisDatabase(id, p.port(), p.tlsPort()));
+    }
+
+    private void timing(Engine engine, String version, dev.strata.domain.database.EngineDriver d,
+                        java.util.function.BiFunction<String, WarmPool.Ports, InstanceSpec> database) {
         int n = Integer.getInteger("strata.timing");
-        WarmPool pool = newPool();
+        WarmPool pool = newPool(engine);
         awaitSpare(pool, Set.of());
-        ready(driver.ensureRunning(database("db_cold_first", PORTS.getAndIncrement())));
+        ready(d.ensureRunning(database.apply(engine.wireName() + "_cold_first", coldPorts(d))));
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            ready(driver.ensureRunning(database("db_cold_" + i, PORTS.getAndIncrement())));
+            ready(d.ensureRunning(database.apply("db_cold_" + i, coldPorts(d))));
             long cold = System.nanoTime() - t0;
             awaitSpare(pool, Set.of());
             InstanceSpec[] made = new InstanceSpec[1];
             long t1 = System.nanoTime();
             String warmId = "db_warm_" + i;
-            pool.assign(Engine.POSTGRESQL, "15", CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = database(warmId, p)).orElseThrow();
+            pool.take(engine, version, CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = database.apply(warmId, p)).orElseThrow();
             long t2 = System.nanoTime();
-            ready(driver.ensureRunning(made[0]));
+            ready(d.ensureRunning(made[0]));
             long t3 = System.nanoTime();
-            System.out.printf("TIMING cold %d ms | assign %d ms, adopt+ready %d ms, total %d ms | load %s%n", cold / 1_000_000,
+            System.out.printf("TIMING %s cold %d ms | assign %d ms, adopt+ready %d ms, total %d ms | load %s%n", engine.wireName(), cold / 1_000_000,
                     (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t3 - t1) / 1_000_000, loadAvg());
         }
+    }
+
+    private static WarmPool.Ports coldPorts(dev.strata.domain.database.EngineDriver d) {
+        return new WarmPool.Ports(PORTS.getAndIncrement(), d.needsTlsPort() ? PORTS.getAndIncrement() : null);
     }
 
     private static String loadAvg() {
@@ -409,12 +454,18 @@ class WarmPoolTest {
         assertThat(spare.engine()).isEqualTo(Engine.MYSQL);
         Path spareDir = instances.dir(spare);
         long sparePid = Long.parseLong(Files.readString(spareDir.resolve("mariadbd.pid")).trim());
-        // no user but MariaDB's own accounts and Strata's (root over the socket as the servers' account), no database but the system ones
-        CommandResult users = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
-                "-u", account.name(), "--batch", "--skip-column-names"),
-                "SELECT user FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys', '', '" + account.name() + "');\nSHOW DATABASES;\n", Duration.ofSeconds(30));
-        assertThat(users.ok()).as(users.output()).isTrue();
-        assertThat(users.output().lines().toList()).containsExactlyInAnyOrder("information_schema", "mysql", "performance_schema", "sys");
+        // no user but MariaDB's own accounts and Strata's (root over the socket as the servers' account; the spare's
+        // admin from the loopback address, with the spare's password), no database but the system ones
+        String users = "SELECT concat(user, '@', host) FROM mysql.user WHERE user NOT IN ('root', 'mysql', 'mariadb.sys', '', '" + account.name() + "');\n";
+        CommandResult spareUsers = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), users + "SHOW DATABASES;\n", Duration.ofSeconds(30));
+        assertThat(spareUsers.ok()).as(spareUsers.output()).isTrue();
+        assertThat(spareUsers.output().lines().toList()).containsExactlyInAnyOrder(MariaDbLocalDriver.SPARE_ADMIN + "@127.0.0.1",
+                "information_schema", "mysql", "performance_schema", "sys");
+        // nothing of it in the binary log (which is shipped to the backup repository)
+        CommandResult binlog = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), "SHOW BINLOG EVENTS;\n", Duration.ofSeconds(30));
+        assertThat(binlog.output()).doesNotContain(MariaDbLocalDriver.SPARE_ADMIN);
 
         InstanceSpec[] made = new InstanceSpec[1];
         OptionalInt port = pool.assign(Engine.MYSQL, mariadbVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> made[0] = mariadbDatabase("db_pooled_my", p));
@@ -424,6 +475,19 @@ class WarmPoolTest {
             s.execute("CREATE TABLE t (x int)");
             s.execute("INSERT INTO t VALUES (9)");
         }
+        // the spare's admin is gone: its password opens nothing; the users are a cold create's
+        Properties spareAdmin = new Properties();
+        spareAdmin.setProperty("user", MariaDbLocalDriver.SPARE_ADMIN);
+        spareAdmin.setProperty("password", spare.adminPassword());
+        assertThatThrownBy(() -> new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spare.port() + "/", spareAdmin).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        CommandResult assigned = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), users, Duration.ofSeconds(30));
+        assertThat(assigned.output().lines().toList()).containsExactly(db.username() + "@%");
+        CommandResult events = account.runAsAccount(List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + spareDir.resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names"), "SHOW BINLOG EVENTS;\n", Duration.ofSeconds(30));
+        assertThat(events.ok()).as(events.output()).isTrue();
+        assertThat(events.output()).doesNotContain(MariaDbLocalDriver.SPARE_ADMIN).doesNotContain(db.password());
         InstanceObservation observed = mariadb.ensureRunning(db);
         assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
         Path inst = dataDir.resolve("instances").resolve("db_pooled_my");
@@ -438,6 +502,173 @@ class WarmPoolTest {
         mariadb.delete(db);
         assertThat(spareDir).doesNotExist();
         assertThat(HostProcesses.read(sparePid)).isNull();
+    }
+
+    // --- Redis ---
+
+    @Test
+    @EnabledIf("redisInstalled")
+    void aRedisSpareHoldsNoUserPasswordOrDataAndBecomesTheDatabasesServerWithoutARestart() throws Exception {
+        WarmPool pool = newPool(Engine.REDIS);
+        InstanceSpec spare = awaitSpare(pool, Set.of());
+        assertThat(spare.engine()).isEqualTo(Engine.REDIS);
+        Path spareDir = instances.dir(spare);
+        assertThat(spareDir).isEqualTo(dataDir.resolve("spares").resolve("spare-redis-" + redisVersion() + "-" + spare.port()));
+        assertThat(dataDir.resolve("instances")).doesNotExist();
+        // TLS is on (prefer): like a database, the spare serves TLS on a port of its own, which its database will have
+        assertThat(spare.tlsPort()).isNotNull();
+        assertThat(Resp.ping("127.0.0.1", spare.tlsPort(), RedisLocalDriver.ADMIN_USER, spare.adminPassword(), tls())).isNull();
+        long sparePid = redis.serverPid(spare);
+        // its only users: the default one (off) and Strata's admin with the spare's own password; no key
+        assertThat(redisCli(spare.port(), RedisLocalDriver.ADMIN_USER, spare.adminPassword(), "ACL", "USERS"))
+                .containsExactlyInAnyOrder("default", RedisLocalDriver.ADMIN_USER);
+        assertThat(redisCli(spare.port(), RedisLocalDriver.ADMIN_USER, spare.adminPassword(), "DBSIZE")).containsExactly("0");
+        assertThat(Resp.ping("127.0.0.1", spare.port(), PostgresLocalDriver.SPARE_OWNER, spare.password())).contains("WRONGPASS");
+        assertThat(Files.readString(spareDir.resolve("redis.conf"))).doesNotContain(PostgresLocalDriver.SPARE_OWNER).doesNotContain(spare.password());
+
+        InstanceSpec[] made = new InstanceSpec[1];
+        Optional<WarmPool.Ports> ports = pool.take(Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
+                p -> made[0] = redisDatabase("db_pooled_redis", p.port(), p.tlsPort()));
+        assertThat(ports).contains(new WarmPool.Ports(spare.port(), spare.tlsPort()));
+        InstanceSpec db = made[0];
+        assertThat(db.tlsPort()).isEqualTo(spare.tlsPort());
+
+        // the database's credentials work on both ports before its first reconcile: its ports are published only now
+        assertThat(Resp.ping("127.0.0.1", db.port(), db.username(), db.password())).isNull();
+        assertThat(Resp.ping("127.0.0.1", db.tlsPort(), db.username(), db.password(), tls())).isNull();
+        assertThat(Resp.call("127.0.0.1", db.port(), db.username(), db.password(), null, "SET", "k", "v")).isEqualTo("+OK");
+        assertThat(Resp.call("127.0.0.1", db.port(), db.username(), db.password(), null, "CONFIG", "SET", "maxmemory", "1")).startsWith("-NOPERM");
+        // the spare's admin password is gone; the database's admin password is Strata's now
+        assertThat(Resp.ping("127.0.0.1", db.port(), RedisLocalDriver.ADMIN_USER, spare.adminPassword())).contains("WRONGPASS");
+        assertThat(redisCli(db.port(), RedisLocalDriver.ADMIN_USER, db.adminPassword(), "CONFIG", "GET", "maxmemory"))
+                .containsExactly("maxmemory", String.valueOf(db.memory().bytes()));
+        assertThat(redisCli(db.port(), RedisLocalDriver.ADMIN_USER, db.adminPassword(), "ACL", "USERS"))
+                .containsExactlyInAnyOrder("default", RedisLocalDriver.ADMIN_USER, db.username());
+        // the user is exactly what a cold create's redis.conf makes: the same line as after the restart below
+        List<String> assignedAcl = redisCli(db.port(), RedisLocalDriver.ADMIN_USER, db.adminPassword(), "ACL", "LIST");
+        assertThat(assignedAcl).anySatisfy(l -> assertThat(l).startsWith("user " + db.username() + " on #").endsWith(" ~* &* +@all -@admin +config|get"));
+
+        InstanceObservation observed = redis.ensureRunning(db);
+        assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
+        Path inst = dataDir.resolve("instances").resolve("db_pooled_redis");
+        assertThat(redis.serverPid(db)).isEqualTo(sparePid);
+        assertThat(inst.resolve(LocalInstances.ASSIGNED)).doesNotExist();
+        assertThat(spareDir).isSymbolicLink();
+        assertThat(spareDir.toRealPath()).isEqualTo(inst.toRealPath());
+        // the database's settings, for the server's next start: its paths, its user and passwords, nothing of the spare's
+        assertThat(Files.readString(inst.resolve("redis.conf"))).contains(inst.toString()).doesNotContain("spares")
+                .contains("user " + db.username() + " on >").doesNotContain(spare.adminPassword()).contains("tls-port " + db.tlsPort());
+        assertThat(Resp.call("127.0.0.1", db.port(), db.username(), db.password(), null, "EXISTS", "k")).isEqualTo(":1");
+        // a second pass is an ordinary one: nothing restarts
+        assertThat(redis.ensureRunning(db).ready()).isTrue();
+        assertThat(redis.serverPid(db)).isEqualTo(sparePid);
+
+        // started again from the database's own files: same credentials, same data, no trace of the spare
+        assertThat(redis.stop(db).failure()).isNull();
+        observed = redis.ensureRunning(db);
+        assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
+        assertThat(redis.serverPid(db)).isNotEqualTo(sparePid);
+        assertThat(Resp.call("127.0.0.1", db.port(), db.username(), db.password(), null, "EXISTS", "k")).isEqualTo(":1");
+        assertThat(Resp.ping("127.0.0.1", db.tlsPort(), db.username(), db.password(), tls())).isNull();
+        assertThat(Resp.ping("127.0.0.1", db.port(), RedisLocalDriver.ADMIN_USER, spare.adminPassword())).contains("WRONGPASS");
+        assertThat(redisCli(db.port(), RedisLocalDriver.ADMIN_USER, db.adminPassword(), "ACL", "LIST")).isEqualTo(assignedAcl);
+
+        long pid = redis.serverPid(db);
+        redis.delete(db);
+        assertThat(spareDir).doesNotExist();
+        assertThat(HostProcesses.read(pid)).isNull();
+    }
+
+    @Test
+    @EnabledIf("redisInstalled")
+    void aRedisSpareThatCannotTakeTheUserIsThrownAwayAndNothingIsPublished() {
+        WarmPool pool = newPool(Engine.REDIS);
+        InstanceSpec spare = awaitSpare(pool, Set.of());
+        // Strata's own user name: the spare refuses it; the create then allocates ports of its own
+        Optional<WarmPool.Ports> ports = pool.take(Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> new InstanceSpec(
+                "db_clash_redis", "ws_test", null, Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, StorageSize.DEFAULT, null,
+                p.port(), RedisLocalDriver.ADMIN_USER, "0", "pw-clash", "admin-clash", false, p.tlsPort()));
+        assertThat(ports).isEmpty();
+        assertThat(instances.dir(spare)).doesNotExist();
+        assertThat(redis.alive(spare)).isFalse();
+        assertThat(pool.freeSpares()).isEmpty();
+    }
+
+    @Test
+    @EnabledIf("redisInstalled")
+    void redisSparesAreNotLeakedNorHandedOutTwiceWhenStrataRestarts() throws Exception {
+        poolSize = 3;
+        WarmPool before = newPool(Engine.REDIS);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            before.maintain(Set.of(), background);
+            return before.freeSpares().size() == 3;
+        });
+        // one spare assigned to a database whose create committed, one to a create that rolled back, one free
+        InstanceSpec[] committed = new InstanceSpec[1];
+        WarmPool.Ports committedPorts = before.take(Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
+                p -> committed[0] = redisDatabase("db_committed_redis", p.port(), p.tlsPort())).orElseThrow();
+        WarmPool.Ports rolledBack = before.take(Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
+                p -> redisDatabase("db_rolled_back_redis", p.port(), p.tlsPort())).orElseThrow();
+        assertThat(before.freeSpares()).hasSize(1);
+        InstanceSpec unassigned = before.freeSpares().get(0);
+        background.shutdown();
+        await().atMost(Duration.ofSeconds(90)).until(background::isTerminated);
+
+        // Strata restarts: a new pool, nothing in memory; the metadata database has the committed database's ports
+        poolSize = 1;
+        WarmPool after = newPool(Engine.REDIS);
+        after.sweep(Set.of(committedPorts.port(), committedPorts.tlsPort()));
+        Path spares = dataDir.resolve("spares");
+        String committedSpare = LocalInstances.spareId(Engine.REDIS, redisVersion(), committedPorts.port());
+        try (var left = Files.list(spares)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly(committedSpare);
+        }
+        assertThat(redis.alive(unassigned)).isFalse();
+        assertThat(HostProcesses.of(spares.resolve(LocalInstances.spareId(Engine.REDIS, redisVersion(), rolledBack.port())))).isEmpty();
+        assertThat(Resp.ping("127.0.0.1", rolledBack.port(), "x", "y")).isNotNull(); // nothing listens there any more
+        assertThat(after.freeSpares()).isEmpty();
+        assertThat(after.take(Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT, p -> redisDatabase("db_second", p.port(),
+                p.tlsPort()))).isEmpty();
+
+        // the committed database's reconcile adopts its spare, with its ports
+        InstanceObservation observed = redis.ensureRunning(committed[0]);
+        assertThat(observed.ready()).as(String.valueOf(observed.failure())).isTrue();
+        assertThat(Resp.ping("127.0.0.1", committedPorts.tlsPort(), committed[0].username(), committed[0].password(), tls())).isNull();
+        assertThat(spares.resolve(committedSpare)).isSymbolicLink();
+        after.sweep(Set.of(committedPorts.port(), committedPorts.tlsPort()));
+        assertThat(redis.alive(committed[0])).isTrue();
+        redis.delete(committed[0]);
+        try (var left = Files.list(spares)) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
+    static boolean redisInstalled() {
+        return Files.isExecutable(Path.of("/usr/bin/redis-server"));
+    }
+
+    private String redisVersion() {
+        return redis.offers().get(0).defaultVersion();
+    }
+
+    private InstanceSpec redisDatabase(String id, int port, Integer tlsPort) {
+        InstanceSpec spec = new InstanceSpec(id, "ws_test", null, Engine.REDIS, redisVersion(), CpuQuantity.DEFAULT, MemoryQuantity.DEFAULT,
+                StorageSize.DEFAULT, null, port, "app_" + port, "0", "redis-password-" + port, "redis-admin-" + port, false, tlsPort);
+        databases.add(spec);
+        return spec;
+    }
+
+    private javax.net.ssl.SSLSocketFactory tls() {
+        return certificates.clientContext().getSocketFactory();
+    }
+
+    /** redis-cli's answer lines (its password from the environment, never argv). */
+    private List<String> redisCli(int port, String user, String password, String... command) {
+        List<String> cli = new ArrayList<>(List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "--user", user, "--no-auth-warning"));
+        cli.addAll(List.of(command));
+        CommandResult r = account.runAsAccount(cli, "", Duration.ofSeconds(30), java.util.Map.of("REDISCLI_AUTH", password));
+        assertThat(r.ok()).as(r.output()).isTrue();
+        return r.output().lines().toList();
     }
 
     static boolean mariadbInstalled() {

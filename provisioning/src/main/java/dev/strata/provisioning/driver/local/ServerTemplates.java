@@ -88,9 +88,11 @@ public class ServerTemplates {
         // system calls per file (18,400 against 11,300 for PostgreSQL's 1,000 files), and on a busy 2-core host
         // system calls are what a copy of small files costs. sync -f (one syncfs) rather than an fsync per file:
         // measured on this host, fsyncing the copy's 1,000 files took 145-850 ms (8 threads: 145-225 ms) against
-        // 37-140 ms for the syncfs; see bench/README.md.
+        // 37-140 ms for the syncfs; see bench/README.md. --reflink=auto: on a file system with shared extents (XFS
+        // with reflink, Btrfs) the copy reads no data at all, which matters when the template's pages are no longer
+        // in the page cache (a host that reclaims idle page cache, as the bench machine's does after 60 s).
         List<String> command = new java.util.ArrayList<>(List.of("sh", "-c",
-                "set -e; cp -R \"$1\" \"$2\"; target=$2; shift 2; if [ $# -gt 0 ]; then \"$@\"; fi; sync -f \"$target\"",
+                "set -e; cp -R --reflink=auto \"$1\" \"$2\"; target=$2; shift 2; if [ $# -gt 0 ]; then \"$@\"; fi; sync -f \"$target\"",
                 "sh", template.data().toString(), target.toString()));
         command.addAll(setUp);
         CommandResult r = account.runAsAccount(command, input, Duration.ofMinutes(3));

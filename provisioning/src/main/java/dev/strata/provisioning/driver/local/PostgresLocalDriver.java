@@ -976,7 +976,8 @@ public class PostgresLocalDriver implements EngineDriver, QuickLiveness, BackupC
     }
 
     private PostgresCluster cluster(InstanceSpec spec) {
-        return new PostgresCluster(account, binRoot().resolve(spec.version()).resolve("bin"), dataDir(spec), instanceDir(spec).resolve("server.log"));
+        return new PostgresCluster(account, binRoot().resolve(spec.version()).resolve("bin"), dataDir(spec), instanceDir(spec).resolve("server.log"),
+                Path.of("/tmp", "strata-" + account.name(), "pg-" + spec.port()));
     }
 
     private static Path binRoot() {

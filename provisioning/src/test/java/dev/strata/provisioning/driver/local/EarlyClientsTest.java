@@ -183,6 +183,37 @@ class EarlyClientsTest {
         time("PostgreSQL", i -> ready(driver.ensureRunning(postgresSpec("db_timing_pg" + i))));
     }
 
+    @Test
+    void aPostmasterKilledButNotYetReapedLeavesNoLockThatStopsItsRestart() throws Exception {
+        PostgresLocalDriver driver = postgres();
+        InstanceSpec spec = postgresSpec("db_early_zombie");
+        ready(driver.ensureRunning(spec));
+        driver.stop(spec);
+        // what a SIGKILLed postmaster leaves until the host's init reaps it: its pid file and its socket's lock file,
+        // both naming a process that is dead but still exists (a zombie: kill(pid, 0) succeeds, so PostgreSQL itself
+        // keeps such a lock and refuses to start)
+        // (of the servers' account, as the postmaster was: PostgreSQL takes a process it may not signal for another's)
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "sleep 0.1 & echo $!; exec sleep 600"));
+        if (ProcessHandle.current().info().user().orElse("").equals("root")) {
+            command.addAll(0, List.of("runuser", "-u", account.name(), "--"));
+        }
+        Process parent = new ProcessBuilder(command).start();
+        cleanups.add(() -> parent.descendants().forEach(ProcessHandle::destroyForcibly));
+        cleanups.add(parent::destroyForcibly);
+        long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(
+                () -> Files.readString(Path.of("/proc", Long.toString(zombie), "stat")).contains(") Z "));
+        Path data = dataDir.resolve("instances").resolve(spec.id()).resolve("data");
+        Path socketLock = Path.of("/tmp", "strata-" + account.name(), "pg-" + spec.port(), ".s.PGSQL." + spec.port() + ".lock");
+        Files.writeString(data.resolve("postmaster.pid"), zombie + "\n" + data + "\n");
+        Files.writeString(socketLock, zombie + "\n" + data + "\n");
+
+        ready(driver.ensureRunning(spec));
+        try (Connection c = postgresConnect(spec)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
     private PostgresLocalDriver postgres() {
         PostgresLocalDriver driver = new PostgresLocalDriver();
         driver.config = config;

@@ -25,7 +25,7 @@ fi
 (cd "$root" && mvn -q -B -o install -Dmaven.test.skip=true -DskipITs)
 export STRATA_TLS_MODE=off STRATA_METADATA_PORT=${SCALE_METADATA_PORT:-9999} STRATA_SKIP_BUILD=1
 source "$root/bench/strata-up.sh"
-rm -f "$root/bench/scale/results.json"
+[ -n "${SCALE_KEEP_RESULTS:-}" ] || rm -f "$root/bench/scale/results.json"   # SCALE_KEEP_RESULTS=1: add to the rows there
 py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3   # Debian's, where apt-get puts python3-matplotlib
 phase() { # engine counts data-dir
   [ -n "$2" ] || return 0

@@ -38,30 +38,7 @@ final class Resp {
      */
     static String call(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls, String... command)
             throws IOException {
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, port), 2_000);
-            plain.setSoTimeout(5_000);
-            Socket s = plain;
-            if (tls != null) {
-                javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
-                javax.net.ssl.SSLParameters params = secure.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
-                secure.setSSLParameters(params);
-                secure.startHandshake();
-                s = secure;
-            }
-            OutputStream out = s.getOutputStream();
-            out.write(command("AUTH", user, password));
-            out.write(command(command));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            String auth = in.readLine();
-            String answer = in.readLine();
-            if (!"+OK".equals(auth)) {
-                throw new IOException("AUTH answered " + auth);
-            }
-            return answer;
-        }
+        return calls(host, port, user, password, tls, java.util.List.<String[]>of(command)).get(0);
     }
 
     /**

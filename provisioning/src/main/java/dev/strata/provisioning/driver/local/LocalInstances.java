@@ -29,6 +29,9 @@ public class LocalInstances {
     @Inject
     HostAccount account;
 
+    @Inject
+    DeferredRemovals removals;
+
     private final Map<String, long[]> measured = new ConcurrentHashMap<>();
 
     /** Ids of the warm pool's spare servers start with this (a database id never does: {@code db_…}). */
@@ -145,9 +148,9 @@ public class LocalInstances {
      * Removes the instance directory and everything in it, and the link a spare's former path is when the database
      * was a spare ({@link #adoptSpare}); the server must be stopped already. The directory is
      * renamed out of the way at once (the database's path is free, and its files are unreachable from it), and its
-     * files are removed by a process of the lowest CPU and I/O priority: unlinking a thousand files costs the kernel
-     * hundreds of milliseconds on a busy host, which a create running at the same time should not wait for. Leftovers
-     * of a Strata stopped meanwhile are removed by the next Strata ({@link #removeLeftovers}).
+     * files are removed later, when no database is being made ({@link DeferredRemovals}): unlinking a thousand files
+     * costs the kernel hundreds of milliseconds, which a create running at the same time should not wait for.
+     * Leftovers of a Strata stopped meanwhile are removed by the next Strata ({@link #removeLeftovers}).
      */
     public void remove(InstanceSpec spec) {
         Path inst = dir(spec);
@@ -174,12 +177,13 @@ public class LocalInstances {
         } catch (IOException e) {
             aside = null; // removed in place below
         }
-        if (aside == null || !removeInBackground(aside)) {
-            Path gone = aside == null ? inst : aside;
+        if (aside != null) {
+            removals.removeLater(aside);
+        } else {
             try {
-                InstanceFiles.deleteRecursively(gone);
+                InstanceFiles.deleteRecursively(inst);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot remove " + gone + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot remove " + inst + ": " + e.getMessage(), e);
             }
         }
     }
@@ -197,38 +201,9 @@ public class LocalInstances {
             return;
         }
         try (var entries = Files.list(removed)) {
-            entries.forEach(p -> {
-                if (!removeInBackground(p)) {
-                    try {
-                        InstanceFiles.deleteRecursively(p);
-                    } catch (IOException e) {
-                        java.util.logging.Logger.getLogger(LocalInstances.class.getName()).warning("cannot remove " + p + ": " + e.getMessage());
-                    }
-                }
-            });
+            entries.forEach(removals::removeLater);
         } catch (IOException e) {
             java.util.logging.Logger.getLogger(LocalInstances.class.getName()).warning("cannot list " + removed + ": " + e.getMessage());
-        }
-    }
-
-    /** Starts {@code rm -rf} of {@code dir} at the lowest priorities (nice 19, idle I/O class); false when it cannot start. */
-    private static boolean removeInBackground(Path dir) {
-        try {
-            Process p = new ProcessBuilder("nice", "-n", "19", "ionice", "-c", "3", "rm", "-rf", "--", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            p.onExit().thenAccept(done -> {
-                if (done.exitValue() != 0 || Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        InstanceFiles.deleteRecursively(dir);
-                    } catch (IOException e) {
-                        java.util.logging.Logger.getLogger(LocalInstances.class.getName()).warning("cannot remove " + dir + ": " + e.getMessage());
-                    }
-                }
-            });
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -31,6 +31,9 @@ public class ServerTemplates {
     @Inject
     HostAccount account;
 
+    @Inject
+    DeferredRemovals removals;
+
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** A template: its data directory, and the directory around it (for files of the template's own, not copied). */
@@ -95,7 +98,11 @@ public class ServerTemplates {
                 "set -e; cp -R --reflink=auto \"$1\" \"$2\"; target=$2; shift 2; if [ $# -gt 0 ]; then \"$@\"; fi; sync -f \"$target\"",
                 "sh", template.data().toString(), target.toString()));
         command.addAll(setUp);
-        CommandResult r = account.runAsAccount(command, input, Duration.ofMinutes(3));
+        CommandResult r;
+        // no deleted database's files are unlinked while the copy runs (nor for a moment after: the server's start)
+        try (DeferredRemovals.Hold hold = removals.hold()) {
+            r = account.runAsAccount(command, input, Duration.ofMinutes(3));
+        }
         if (!r.ok()) {
             throw new IllegalStateException("copying the template " + template.dir().getFileName() + (setUp.isEmpty() ? "" : " and setting it up")
                     + " failed: " + r.tail());

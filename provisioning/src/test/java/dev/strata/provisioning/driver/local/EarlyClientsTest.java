@@ -80,9 +80,11 @@ class EarlyClientsTest {
         instances = new LocalInstances();
         instances.config = config;
         instances.account = account;
+        instances.removals = new DeferredRemovals();
         templates = new ServerTemplates();
         templates.config = config;
         templates.account = account;
+        templates.removals = new DeferredRemovals();
         certificates = new ServerCertificates();
         certificates.config = config;
         certificates.instances = instances;

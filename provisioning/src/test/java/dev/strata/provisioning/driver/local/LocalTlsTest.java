@@ -95,9 +95,11 @@ class LocalTlsTest {
         LocalInstances instances = new LocalInstances();
         instances.config = config;
         instances.account = account;
+        instances.removals = new DeferredRemovals();
         ServerTemplates templates = new ServerTemplates();
         templates.config = config;
         templates.account = account;
+        templates.removals = new DeferredRemovals();
         certificates = new ServerCertificates();
         certificates.config = config;
         certificates.instances = instances;

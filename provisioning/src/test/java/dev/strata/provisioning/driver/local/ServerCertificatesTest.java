@@ -54,6 +54,7 @@ class ServerCertificatesTest {
         LocalInstances instances = new LocalInstances();
         instances.config = config;
         instances.account = account;
+        instances.removals = new DeferredRemovals();
         certificates = new ServerCertificates();
         certificates.config = config;
         certificates.instances = instances;

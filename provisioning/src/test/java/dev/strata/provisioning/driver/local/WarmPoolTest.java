@@ -94,9 +94,11 @@ class WarmPoolTest {
         instances = new LocalInstances();
         instances.config = config;
         instances.account = account;
+        instances.removals = new DeferredRemovals();
         ServerTemplates templates = new ServerTemplates();
         templates.config = config;
         templates.account = account;
+        templates.removals = new DeferredRemovals();
         certificates = new ServerCertificates();
         certificates.config = config;
         certificates.instances = instances;

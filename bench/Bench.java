@@ -142,7 +142,11 @@ public class Bench {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < MANY; i++) {
             String slug = "many-" + i + "-" + System.nanoTime() % 100000;
-            many.add(field(send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"redis\"}").body(), "id"));
+            Reply created = send("POST", dbs, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"redis\"}");
+            if (created.status() != 201) {
+                throw new IllegalStateException("creating database " + (i + 1) + " of " + MANY + ": " + created.status() + " " + created.body());
+            }
+            many.add(field(created.body(), "id"));
         }
         for (String id : many) {
             awaitStatus(dbs + "/" + id, "ready", Duration.ofMinutes(5));

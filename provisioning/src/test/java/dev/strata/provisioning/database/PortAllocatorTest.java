@@ -74,4 +74,16 @@ class PortAllocatorTest {
                     .hasMessageContaining("(1 port: 0 of databases, 0 being given to creates, 1 taken by other listeners on this host");
         }
     }
+
+    @Test
+    void thePortOfADatabaseCreatedAndDeletedWithinTheMinuteIsFreeAgain() throws IOException {
+        int port = somePort();
+        Set<Integer> used = new java.util.HashSet<>();
+        PortAllocator a = allocator(port, used);
+        assertThat(a.allocate()).isEqualTo(port);
+        used.add(port); // the create committed: the database's row holds the port
+        assertThatThrownBy(a::allocate).hasMessageContaining("(1 port: 1 of databases, 0 being given to creates");
+        used.remove(port); // deleted
+        assertThat(a.allocate()).isEqualTo(port);
+    }
 }

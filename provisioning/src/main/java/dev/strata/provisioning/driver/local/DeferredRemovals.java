@@ -24,11 +24,11 @@ import java.util.logging.Logger;
  * Removes the files of deleted databases (directories {@link LocalInstances#remove} set aside) while no database is
  * being made. Unlinking a deleted PostgreSQL database's thousand files costs the kernel hundreds of milliseconds of
  * CPU, and on this project's 2-core bench host a removal overlapping the next create's template copy and server start
- * made create → ready p50 949 ms; with removals held back, 380 ms (bench/README.md, "Why a create waits for no
- * removal"). So: a create {@link #hold holds} removals from its template copy to its server's start; a removal running
- * when a create begins is paused (SIGSTOP) and resumed (SIGCONT) once no create has been running for {@link #QUIET};
- * queued ones start only then. A removal never waits longer than {@link #MAX_DEFER} (a host that creates without
- * pause still gets its disk back), and one runs at a time, at the lowest CPU and I/O priorities. Directories a
+ * made create → ready p50 949 ms; with removals held back, 242 ms (bench/README.md, "Why a create waits for no
+ * removal"). So: a create {@link #hold holds} removals during its template copy; a removal running when a create
+ * begins is paused (SIGSTOP) and resumed (SIGCONT) once no create has run for {@link #QUIET}; queued ones start only
+ * then. A directory queued longer than {@link #MAX_DEFER} is removed anyway and no create pauses it (a host that
+ * creates without pause still gets its disk back). One removal runs at a time, at the lowest CPU and I/O priorities. Directories a
  * stopped Strata left set aside are queued again by the next one.
  */
 @ApplicationScoped
@@ -37,7 +37,7 @@ public class DeferredRemovals {
     private static final Logger LOG = Logger.getLogger(DeferredRemovals.class.getName());
 
     /** How long after the last create's hold ends removals stay held (the server's start runs on after the copy). */
-    static final Duration QUIET = Duration.ofMillis(750);
+    static final Duration QUIET = Duration.ofSeconds(2);
     /** The longest a directory waits for a quiet moment before it is removed anyway. */
     static final Duration MAX_DEFER = Duration.ofSeconds(30);
     private static final long TICK_MS = 250;
@@ -52,7 +52,7 @@ public class DeferredRemovals {
     private int holds;
     private long lastRelease = System.nanoTime() - QUIET.toNanos();
     private Process running;
-    /** When the running removal started: a paused one is resumed after {@link #MAX_DEFER} whatever creates run. */
+    /** When the running removal's directory was queued: once it is overdue ({@link #MAX_DEFER}) no create pauses it. */
     private long runningSince;
     private boolean paused;
     private boolean tickPending;
@@ -69,7 +69,7 @@ public class DeferredRemovals {
         Process pause = null;
         synchronized (this) {
             holds++;
-            if (running != null && running.isAlive() && !paused) {
+            if (running != null && running.isAlive() && !paused && System.nanoTime() - runningSince < maxDefer.toNanos()) {
                 paused = true;
                 pause = running;
             }
@@ -166,6 +166,7 @@ public class DeferredRemovals {
                 if (next != null && (quiet || now - next.since() >= maxDefer.toNanos())) {
                     queue.poll();
                     start = next.dir();
+                    runningSince = next.since();
                 }
             }
             if (resume == null && start == null && queue.isEmpty() && running == null) {
@@ -189,9 +190,8 @@ public class DeferredRemovals {
             boolean pause;
             synchronized (this) {
                 running = p;
-                runningSince = System.nanoTime();
-                // a create that began while the removal started: pause it at once
-                pause = holds > 0;
+                // a create that began while the removal started: pause it at once (unless it is overdue)
+                pause = holds > 0 && System.nanoTime() - runningSince < maxDefer.toNanos();
                 paused = pause;
             }
             if (pause) {

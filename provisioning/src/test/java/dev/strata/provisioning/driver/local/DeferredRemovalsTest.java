@@ -32,7 +32,7 @@ class DeferredRemovalsTest {
         DeferredRemovals.Hold hold = removals.hold();
         removals.removeLater(dir);
         // held: not removed while the hold lasts (three times the quiet period plus several ticks)
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> Files.exists(dir.resolve("f0")));
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(15)).until(() -> Files.exists(dir.resolve("f0")));
         hold.close();
         hold.close(); // harmless
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir));
@@ -49,7 +49,7 @@ class DeferredRemovalsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> state(pid), s -> s == null || s.equals("T"));
         if (state(pid) != null) {
             long left = countFiles(dir);
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> countFiles(dir) == left);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(15)).until(() -> countFiles(dir) == left);
         }
         hold.close();
         await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir));

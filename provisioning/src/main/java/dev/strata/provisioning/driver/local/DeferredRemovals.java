@@ -109,6 +109,32 @@ public class DeferredRemovals {
         }
     }
 
+    /**
+     * Ends removals of directories under {@code removedDir} that a killed Strata left behind: one it had paused stays
+     * stopped for ever otherwise. Their directories are queued again by the caller.
+     */
+    public static int endOrphans(Path removedDir) {
+        String prefix = removedDir.toString() + "/";
+        int ended = 0;
+        File[] procs = new File("/proc").listFiles((d, name) -> name.chars().allMatch(Character::isDigit));
+        if (procs == null) {
+            return 0;
+        }
+        for (File proc : procs) {
+            try {
+                String[] argv = new String(Files.readAllBytes(proc.toPath().resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0");
+                if (argv.length >= 4 && argv[argv.length - 4].endsWith("rm") && argv[argv.length - 3].equals("-rf")
+                        && argv[argv.length - 2].equals("--") && argv[argv.length - 1].startsWith(prefix)) {
+                    ProcessHandle.of(Long.parseLong(proc.getName())).ifPresent(ProcessHandle::destroyForcibly);
+                    ended++;
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or not ours to read
+            }
+        }
+        return ended;
+    }
+
     /** The pid of the removal running now, or null. */
     synchronized Long runningPid() {
         return running != null && running.isAlive() ? running.pid() : null;

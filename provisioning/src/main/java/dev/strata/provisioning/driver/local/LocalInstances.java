@@ -200,6 +200,7 @@ public class LocalInstances {
         if (!Files.isDirectory(removed)) {
             return;
         }
+        DeferredRemovals.endOrphans(removed);
         try (var entries = Files.list(removed)) {
             entries.forEach(removals::removeLater);
         } catch (IOException e) {

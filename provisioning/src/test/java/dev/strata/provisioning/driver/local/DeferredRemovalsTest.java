@@ -66,6 +66,24 @@ class DeferredRemovalsTest {
         }
     }
 
+    @Test
+    void aRemovalAKilledStrataLeftPausedIsEnded() throws Exception {
+        Path removed = Files.createDirectories(tmp.resolve("removed"));
+        Path dir = tree("removed/db_x-1", 40_000);
+        // what a killed Strata leaves: the rm of a set-aside directory, stopped
+        Process rm = new ProcessBuilder("rm", "-rf", "--", dir.toString()).start();
+        new ProcessBuilder("kill", "-STOP", Long.toString(rm.pid())).start().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "T".equals(state(rm.pid())));
+        Process unrelated = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertThat(DeferredRemovals.endOrphans(removed)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rm.isAlive());
+            assertThat(unrelated.isAlive()).isTrue();
+        } finally {
+            unrelated.destroyForcibly();
+        }
+    }
+
     private Path tree(String name, int files) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         for (int i = 0; i < files; i++) {

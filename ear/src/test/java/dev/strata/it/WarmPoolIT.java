@@ -68,18 +68,25 @@ class WarmPoolIT {
         // the pool refills with a spare of another port
         await().atMost(Duration.ofSeconds(60)).until(() -> awaitSpares().stream().anyMatch(s -> !s.endsWith("-" + port)));
         List<String> beforeCrash = freeSpares();
+        // a spare is known by its server's processes: a replacement may get the same port, hence the same name
+        List<Long> oldSpareProcesses = new java.util.ArrayList<>();
+        for (String old : beforeCrash) {
+            oldSpareProcesses.addAll(Host.anyProcessOfDir(SPARES.resolve(old)));
+        }
+        assertThat(oldSpareProcesses).isNotEmpty();
 
         ControlPlane.kill();
         ControlPlane.start();
         dbs.awaitStatus(id, "ready", Duration.ofSeconds(90));
         // the spares of the killed control plane are gone (their processes too), new ones replace them
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(oldSpareProcesses).noneMatch(Host::isRunning);
             List<String> now = freeSpares();
-            assertThat(now).isNotEmpty().doesNotContainAnyElementsOf(beforeCrash);
+            assertThat(now).isNotEmpty();
+            for (String spare : now) {
+                assertThat(Host.anyProcessOfDir(SPARES.resolve(spare))).isNotEmpty().doesNotContainAnyElementsOf(oldSpareProcesses);
+            }
         });
-        for (String old : beforeCrash) {
-            assertThat(Host.anyProcessOfDir(SPARES.resolve(old))).isEmpty();
-        }
         assertThat(Host.serverProcesses(id)).containsExactly(pid);
         assertThat(TestDatabases.queryOne(jdbc, "SELECT v FROM t")).isEqualTo("pooled");
 

@@ -289,6 +289,8 @@ class ListsAndBucketsIT {
             }
             assertThat(web.getPageSource()).doesNotContain(env.get("STORAGE_SECRET"));
             browser.screenshot("36-bucket");
+            ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('usageExamples').scrollIntoView()");
+            browser.screenshot("37-bucket-examples");
 
             // the download link is a presigned URL to the S3 endpoint: it returns the object's bytes
             WebElement row = web.findElement(By.xpath("//table[@id='objects']//tr[td[1]/code[text()='docs/hello.txt']]"));

@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * Backs {@code databases/index.xhtml}: the same paging, filters and search as the API, all in the address
- * ({@code ?page=&engine=&status=&search=}, and {@code limit=} for another page size than 10), so a view can be bookmarked and a reload shows the same page. A value the
- * list refuses (page=abc, engine=foo, a page past the end) is named in a message and left out; never an error page.
+ * ({@code ?page=&engine=&status=&search=}, and {@code limit=} for another page size than 10), so a view can be
+ * bookmarked and a reload shows the same page. A value the list refuses (page=abc, engine=foo, a page past the end)
+ * is named in a message and left out; never an error page.
  */
 @Named("databaseList")
 @RequestScoped

@@ -13,4 +13,7 @@ public interface ApiKeyRepository {
     java.util.List<ApiKey> ofWorkspace(String workspaceId);
 
     java.util.Optional<ApiKey> find(String workspaceId, String keyId);
+
+    /** Forgets a key (only a revoked one is ever removed). */
+    void remove(ApiKey key);
 }

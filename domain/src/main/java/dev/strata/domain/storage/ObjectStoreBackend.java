@@ -10,6 +10,14 @@ public interface ObjectStoreBackend {
     /** The URL applications use ({@code STORAGE_ENDPOINT}); path-style addressing. */
     String endpoint();
 
+    /**
+     * Where Strata itself reaches the store (same protocol and signatures as {@link #endpoint()}); the public one
+     * unless the store is nearer to Strata than to its users (the embedded endpoint: its loopback address).
+     */
+    default String internalEndpoint() {
+        return endpoint();
+    }
+
     /** The region clients should sign for ({@code STORAGE_REGION}). */
     String region();
 

@@ -58,6 +58,19 @@ public class ApiKeys {
         key.revoke(Instant.now());
     }
 
+    /**
+     * Removes a revoked key from the workspace's list (its row goes; it was refused already and stays refused: no
+     * key has its hash any more). An active key is refused: revoke it first, so removing never cuts off a client.
+     */
+    public void remove(Caller caller, String keyId) {
+        ApiKey key = keys.find(caller.workspaceId(), keyId)
+                .orElseThrow(() -> new dev.strata.domain.shared.NotFoundException("API key", keyId));
+        if (key.isActive()) {
+            throw new dev.strata.domain.shared.ConflictException("the key " + key.name() + " is active: revoke it first");
+        }
+        keys.remove(key);
+    }
+
     static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));

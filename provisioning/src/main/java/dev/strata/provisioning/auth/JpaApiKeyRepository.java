@@ -34,4 +34,9 @@ public class JpaApiKeyRepository implements ApiKeyRepository {
     public Optional<ApiKey> find(String workspaceId, String keyId) {
         return Optional.ofNullable(em.find(ApiKey.class, keyId)).filter(k -> k.workspaceId().equals(workspaceId));
     }
+
+    @Override
+    public void remove(ApiKey key) {
+        em.remove(key);
+    }
 }

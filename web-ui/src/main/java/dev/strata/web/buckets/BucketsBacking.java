@@ -8,15 +8,21 @@ import dev.strata.provisioning.storage.Buckets;
 import dev.strata.web.Messages;
 import dev.strata.web.security.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.List;
 import java.util.Map;
 
-/** Backs {@code buckets/index.xhtml}: every bucket of the workspace, create and delete, how to connect. */
+/**
+ * Backs {@code buckets/index.xhtml}: every bucket of the workspace, create and delete (each redirecting to the list:
+ * a reload repeats nothing), how to connect.
+ */
 @Named("bucketList")
 @RequestScoped
 public class BucketsBacking {
+
+    private static final String LIST = "/buckets/index.xhtml?faces-redirect=true";
 
     @Inject
     Buckets buckets;
@@ -29,13 +35,21 @@ public class BucketsBacking {
 
     private String projectId;
     private String name;
+    private List<Project> projectList;
+    private List<Bucket> bucketList;
 
     public List<Bucket> getBuckets() {
-        return buckets.list(user.caller(), null);
+        if (bucketList == null) {
+            bucketList = buckets.list(user.caller(), null);
+        }
+        return bucketList;
     }
 
     public List<Project> getProjects() {
-        return projects.list(user.caller());
+        if (projectList == null) {
+            projectList = projects.list(user.caller());
+        }
+        return projectList;
     }
 
     public String projectName(String id) {
@@ -50,23 +64,33 @@ public class BucketsBacking {
         return buckets.region();
     }
 
-    public void create() {
+    public String create() {
         try {
             Bucket b = buckets.create(user.caller(), projectId, name);
-            Messages.info("Bucket " + b.name().value() + " created");
-            name = null;
+            Messages.info("Bucket " + b.name().value() + " created in " + projectName(b.projectId()));
+            Messages.keepForRedirect();
+            return LIST;
         } catch (DomainException e) {
             Messages.show(e, Map.of("name", "create:name", "projectId", "create:project"));
+            return null;
         }
     }
 
-    public void delete(String bucketId) {
+    public String delete(String bucketId) {
         try {
             buckets.delete(user.caller(), bucketId);
             Messages.info("Bucket emptied and deleted");
+            Messages.keepForRedirect();
+            return LIST;
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
+    }
+
+    /** Whether the input {@code clientId} has a message: its aria-invalid. */
+    public boolean invalid(String clientId) {
+        return !FacesContext.getCurrentInstance().getMessageList(clientId).isEmpty();
     }
 
     public String getProjectId() { return projectId; }

@@ -35,6 +35,9 @@ public class DatabaseBacking implements Serializable {
     @Inject
     transient dev.strata.provisioning.event.EventLog events;
 
+    @Inject
+    transient dev.strata.provisioning.project.Projects projects;
+
     private String id;
     private transient Database db;
     private boolean gone;
@@ -95,29 +98,56 @@ public class DatabaseBacking implements Serializable {
         return caCertificates.available();
     }
 
-    public void resize() {
+    /** Resize, sleep and wake redirect to this page (post-redirect-get): a reload repeats nothing. */
+    private String self() {
+        Messages.keepForRedirect();
+        return "/databases/detail.xhtml?faces-redirect=true&id=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public String resize() {
         try {
             db = databases.update(user.caller(), user.getWorkspaceId(), id, new DatabaseChanges(null, cpu, memory, storageGb));
             Messages.info("Resizing: the server restarts with the new settings");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, FIELDS);
             refresh();
+            return null;
         }
     }
 
-    public void sleep() {
+    public String sleep() {
         try {
             db = databases.sleep(user.caller(), user.getWorkspaceId(), id);
+            Messages.info("The database is going to sleep: its server stops, its data is kept");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
     }
 
-    public void wake() {
+    public String wake() {
         try {
             db = databases.wake(user.caller(), user.getWorkspaceId(), id);
+            Messages.info("The database is waking up");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
+        }
+    }
+
+    /** The name of the database's project (its id when the project cannot be read). */
+    public String getProjectName() {
+        Database d = getDb();
+        if (d == null || d.projectId() == null) {
+            return "";
+        }
+        try {
+            return projects.get(user.caller(), d.projectId()).name();
+        } catch (NotFoundException e) {
+            return d.projectId();
         }
     }
 

@@ -90,24 +90,32 @@ public class ProjectBacking implements Serializable {
         }
     }
 
+    /** Actions that succeed redirect to this page (post-redirect-get): a reload repeats nothing. */
+    private String self() {
+        Messages.keepForRedirect();
+        return "/projects/detail.xhtml?faces-redirect=true&id=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Chooses {@code databaseId} for {@code DATABASE_URL}. */
-    public void choosePrimary(String databaseId) {
-        primary(databaseId);
+    public String choosePrimary(String databaseId) {
+        return primary(databaseId);
     }
 
     /**
      * Returns {@code DATABASE_URL} to the default rule (a method of its own: EL would turn a null argument into "").
      */
-    public void useDefaultPrimary() {
-        primary(null);
+    public String useDefaultPrimary() {
+        return primary(null);
     }
 
-    private void primary(String databaseId) {
+    private String primary(String databaseId) {
         try {
             projects.choosePrimaryDatabase(user.caller(), id, databaseId);
             Messages.info(databaseId == null ? "DATABASE_URL follows the default rule again" : "DATABASE_URL now points at this database");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
     }
 
@@ -119,31 +127,37 @@ public class ProjectBacking implements Serializable {
         return buckets.endpoint();
     }
 
-    public void addDatabase() {
+    public String addDatabase() {
         try {
             Database db = databases.createForProject(user.caller(), new NewDatabase(id, null, null, engine, null, null, null, null, null));
             Messages.info("Database " + db.name() + " is being created");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of("engine", "addDatabase:engine"));
+            return null;
         }
     }
 
-    public void addBucket() {
+    public String addBucket() {
         try {
             Bucket b = buckets.create(user.caller(), id, bucketName);
             Messages.info("Bucket " + b.name().value() + " created");
             bucketName = null;
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of("name", "addBucket:bucketName"));
+            return null;
         }
     }
 
-    public void deleteBucket(String bucketId) {
+    public String deleteBucket(String bucketId) {
         try {
             buckets.delete(user.caller(), bucketId);
             Messages.info("Bucket deleted");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
     }
 
@@ -160,38 +174,44 @@ public class ProjectBacking implements Serializable {
         this.autoSleepMinutes = autoSleepMinutes;
     }
 
-    public void saveAutoSleep() {
+    public String saveAutoSleep() {
         String typed = autoSleepMinutes == null ? "" : autoSleepMinutes.trim();
         if (!typed.matches("\\d{1,5}")) {
             Messages.show(new dev.strata.domain.shared.InvalidInputException("autoSleepMinutes",
                     "Enter a whole number of minutes from 0 (never) to " + Project.MAX_AUTO_SLEEP_MINUTES), Map.of("autoSleepMinutes", "idle:autoSleepMinutes"));
-            return;
+            return null;
         }
         try {
             Project p = projects.update(user.caller(), id, false, null, Integer.parseInt(typed));
             Messages.info(p.autoSleepMinutes() == 0 ? "Databases of this project no longer sleep by themselves"
                     : "Databases of this project sleep after " + p.autoSleepMinutes() + " minute(s) without clients");
             autoSleepMinutes = null;
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of("autoSleepMinutes", "idle:autoSleepMinutes"));
+            return null;
         }
     }
 
-    public void sleep() {
+    public String sleep() {
         try {
             projects.sleep(user.caller(), id);
             Messages.info("The project is going to sleep: its databases stop, data kept; buckets stay live");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
     }
 
-    public void wake() {
+    public String wake() {
         try {
             projects.wake(user.caller(), id);
             Messages.info("The project is waking up");
+            return self();
         } catch (DomainException e) {
             Messages.show(e, Map.of());
+            return null;
         }
     }
 

@@ -261,6 +261,12 @@ public class EmbeddedObjectStore implements ObjectStoreBackend {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
+    /** Strata's own requests stay on the loopback address, like its internal clients'. */
+    @Override
+    public String internalEndpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
     @Override
     public String region() {
         return Settings.get("STRATA_S3_REGION").orElse("us-east-1");

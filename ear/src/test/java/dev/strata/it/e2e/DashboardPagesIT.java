@@ -250,7 +250,16 @@ class DashboardPagesIT {
                 failures.add(where + ": scrolls sideways, " + scrollWidth + " px wide in a " + width + " px viewport; widest: " + fit.get("offenders"));
             }
             Results axe = new AxeBuilder().analyze(web);
-            List<Rule> blocking = axe.getViolations().stream().filter(r -> BLOCKING.contains(r.getImpact())).toList();
+            if (axe.isErrored() || axe.getPasses() == null || axe.getPasses().isEmpty()) {
+                failures.add(where + ": axe-core did not run: " + axe.getErrorMessage());
+            }
+            List<Rule> violations = axe.getViolations() == null ? List.of() : axe.getViolations();
+            List<Rule> minor = violations.stream().filter(r -> !BLOCKING.contains(r.getImpact())).toList();
+            if (!minor.isEmpty()) {
+                // moderate and minor findings do not fail the build; they are in the test's output to work on
+                System.out.println("axe-core, " + where + ":\n" + minor.stream().map(DashboardPagesIT::describe).collect(Collectors.joining("\n")));
+            }
+            List<Rule> blocking = violations.stream().filter(r -> BLOCKING.contains(r.getImpact())).toList();
             if (!blocking.isEmpty()) {
                 failures.add(where + ": axe-core found\n" + blocking.stream().map(DashboardPagesIT::describe).collect(Collectors.joining("\n")));
             }

@@ -37,4 +37,20 @@ public final class Tenants {
         }
         return wsId;
     }
+
+    /** One more API key (named {@code name}, revoked or not) of the existing workspace {@code wsId}. */
+    public static void insertKey(String wsId, String name, String key, boolean revoked) throws Exception {
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        try (Connection c = Metadata.connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO strata_api_key (id, version, workspace_id, name, display_prefix, secret_hash, created_at, revoked_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, "key_" + com.github.f4b6a3.ulid.UlidCreator.getUlid().toLowerCase());
+            ps.setString(2, wsId);
+            ps.setString(3, name);
+            ps.setString(4, key.substring(0, Math.min(key.length(), 18)));
+            ps.setString(5, hash);
+            ps.setTimestamp(6, Timestamp.from(Instant.now()));
+            ps.setTimestamp(7, revoked ? Timestamp.from(Instant.now()) : null);
+            ps.executeUpdate();
+        }
+    }
 }

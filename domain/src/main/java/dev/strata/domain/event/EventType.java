@@ -21,7 +21,9 @@ public enum EventType {
     DATABASE_RESTORED("database.restored"),
     DATABASE_BRANCHED("database.branched"),
     BACKUP_COMPLETED("backup.completed"),
-    BACKUP_FAILED("backup.failed");
+    BACKUP_FAILED("backup.failed"),
+    /** A person had a secret shown or copied in the dashboard (data: resource, field, action, user; never the value). */
+    SECRET_REVEALED("secret.revealed");
 
     public static final String CHOICES = Arrays.stream(values()).map(EventType::wireName).collect(Collectors.joining(", "));
 

@@ -25,7 +25,7 @@ class EventTest {
         assertThat(EventType.values()).extracting(EventType::wireName).containsExactly("project.created", "project.deleted",
                 "project.slept", "project.woke", "database.created", "database.status_changed", "database.restarted",
                 "database.resized", "database.slept", "database.woke", "database.deleted", "database.restored",
-                "database.branched", "backup.completed", "backup.failed");
+                "database.branched", "backup.completed", "backup.failed", "secret.revealed");
     }
 
     @Test

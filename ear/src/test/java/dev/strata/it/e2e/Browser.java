@@ -61,6 +61,8 @@ public final class Browser implements AutoCloseable {
     private final Path profile;
     private final long startMillis;
     private boolean closed;
+    private int viewportWidth;
+    private int viewportHeight;
 
     private Browser(ChromeDriver driver, Path profile, long startMillis) {
         this.driver = driver;
@@ -158,6 +160,41 @@ public final class Browser implements AutoCloseable {
             throw new UncheckedIOException("cannot write screenshot " + target, e);
         }
         return target;
+    }
+
+    /**
+     * Makes the page's viewport {@code width}×{@code height} CSS pixels: the window is resized and, as a window has a
+     * minimum size and a frame, the viewport is set exactly through the DevTools protocol (chromedriver's own
+     * command; no DevTools bindings needed). Below 700 px wide it is a phone's (mobile: the page's
+     * {@code <meta name="viewport">} applies, as on a real phone).
+     */
+    public Browser viewport(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(Math.max(width, 500), height + 100));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", width < 700));
+        viewportWidth = width;
+        viewportHeight = height;
+        return this;
+    }
+
+    /**
+     * A PNG of the whole page at the current viewport width (the viewport made as tall as the page, up to 8000 px,
+     * then back) at {@code <it.screenshots.dir>/<name>.png}.
+     */
+    public Path screenshotFullPage(String name) {
+        if (viewportWidth == 0) {
+            return screenshot(name);
+        }
+        Number tall = (Number) driver.executeScript("return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)");
+        int height = Math.min(8000, Math.max(viewportHeight, tall == null ? 0 : tall.intValue()));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", viewportWidth, "height", height,
+                "deviceScaleFactor", 1, "mobile", viewportWidth < 700));
+        try {
+            return screenshot(name);
+        } finally {
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", viewportWidth, "height", viewportHeight,
+                    "deviceScaleFactor", 1, "mobile", viewportWidth < 700));
+        }
     }
 
     /** How long {@link #start()} took: chromedriver and Chromium up, session created. */

@@ -108,6 +108,8 @@ class DashboardIT {
         String databaseUrl = web.getCurrentUrl();
         assertThat(web.findElement(By.id("uri")).getText()).contains("••••••••");
         web.findElement(By.id("revealUri")).click();
+        // fetched from the server on the click (the page does not carry it)
+        browser.await().until(d -> !d.findElement(By.id("uri")).getText().contains("••••"));
         assertThat(web.findElement(By.id("uri")).getText()).startsWith("postgresql://").doesNotContain("••••");
         web.findElement(By.id("copyUri")).click();
         browser.await().until(ExpectedConditions.textToBe(By.id("copyUri"), "Copied"));

@@ -90,7 +90,7 @@ class ChartsIT {
             for (String chart : List.of("storage", "connections", "backups")) {
                 assertDrawn("canvas-" + chart);
             }
-            assertThat(column("table-backups", "Completed")).hasSize(24).containsOnly("0", "1").filteredOn("1"::equals).hasSize(1);
+            assertThat(column("table-backups", "Completed")).as(outerHtml("chart-backups")).hasSize(24).containsOnly("0", "1").filteredOn("1"::equals).hasSize(1);
             assertThat(column("table-backups", "Failed")).containsOnly("0");
             assertThat(web.findElement(By.id("empty-restarts")).getText()).contains("No data yet").contains("no restarts in the last day");
             assertThat(web.findElement(By.id("canvas-backups")).getAttribute("aria-label"))
@@ -111,7 +111,7 @@ class ChartsIT {
             // an unknown range: said so, the day shown
             browser.open(page + "&range=month");
             assertThat(web.findElement(By.id("rangeMessage")).getText()).contains("range must be day or week").contains("month");
-            assertThat(column("table-backups", "Completed")).hasSize(24);
+            assertThat(column("table-backups", "Completed")).as(outerHtml("chart-backups")).hasSize(24);
 
             // on a phone: nothing wider than the screen
             web.manage().window().setSize(new Dimension(360, 800));
@@ -192,6 +192,11 @@ class ChartsIT {
                 .isLessThanOrEqualTo(((Number) widths.get("box")).longValue());
         assertThat(((Number) widths.get("right")).longValue()).as("charts at 360 px " + widths)
                 .isLessThanOrEqualTo(((Number) widths.get("viewport")).longValue());
+    }
+
+    private String outerHtml(String id) {
+        return String.valueOf(((JavascriptExecutor) web).executeScript(
+                "var e = document.getElementById(arguments[0]); return e ? e.outerHTML : 'no element ' + arguments[0];", id));
     }
 
     private void showUsage() {

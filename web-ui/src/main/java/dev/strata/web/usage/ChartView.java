@@ -12,9 +12,10 @@ import java.util.Locale;
 
 /**
  * One chart as the page shows it: the figures as JSON for the canvas ({@code data-chart}), the same figures as table
- * rows, a text alternative for the canvas, and what to say when there is nothing to draw.
+ * rows, a text alternative for the canvas, and what to say when there is nothing to draw ({@code nothingToDraw}: EL
+ * reserves the word "empty").
  */
-public record ChartView(String key, String title, boolean empty, String emptyText, String ariaLabel, String json,
+public record ChartView(String key, String title, boolean nothingToDraw, String emptyText, String ariaLabel, String json,
                         List<String> headers, List<Row> rows) {
 
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);

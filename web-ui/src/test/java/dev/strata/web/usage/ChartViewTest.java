@@ -24,7 +24,7 @@ class ChartViewTest {
         UsageChart chart = new UsageChart("backups", "Backups", UsageChart.Kind.BAR, UsageChart.Unit.COUNT, ends,
                 List.of(new UsageChart.Series("Completed", completed), new UsageChart.Series("Failed", Collections.nCopies(24, 0L))));
         ChartView view = ChartView.of(chart, UsageRange.DAY, new Formats());
-        assertThat(view.empty()).isFalse();
+        assertThat(view.nothingToDraw()).isFalse();
         assertThat(view.headers()).containsExactly("Completed", "Failed");
         assertThat(view.rows()).hasSize(24);
         assertThat(view.rows().get(23)).isEqualTo(new ChartView.Row("2026-12-06 15:00", List.of("2", "0")));
@@ -63,7 +63,7 @@ class ChartViewTest {
         List<Instant> ends = UsageRange.DAY.ends(NOW);
         ChartView view = ChartView.of(new UsageChart("restarts", "Restarts", UsageChart.Kind.BAR, UsageChart.Unit.COUNT, ends,
                 List.of(new UsageChart.Series("Restarts", Collections.nCopies(24, 0L)))), UsageRange.DAY, new Formats());
-        assertThat(view.empty()).isTrue();
+        assertThat(view.nothingToDraw()).isTrue();
         assertThat(view.emptyText()).isEqualTo("No data yet: no restarts in the last day.");
     }
 }

@@ -40,21 +40,29 @@ public enum UsageRange {
         return java.util.Optional.empty();
     }
 
-    /** Where the range starts when it ends at {@code now}. */
+    /** Where the range starts when it ends at {@code now}: one step before its first end. */
     public Instant start(Instant now) {
-        return now.minus(span);
+        return ends(now).get(0).minus(step);
     }
 
     /**
-     * The ends of the range's steps, oldest first, the last one {@code now}: a figure "at" a step is its value at
-     * that moment, a count "in" a step counts what happened after the previous end up to this one.
+     * The ends of the range's steps, oldest first: whole steps in UTC (on the hour for a day, at 00, 06, 12 and
+     * 18 h for a week), the last one {@code now}. A figure "at" an end is its value at that moment, a count "in" a
+     * step counts what happened after the previous end up to this one.
      */
     public List<Instant> ends(Instant now) {
         int n = (int) (span.toSeconds() / step.toSeconds());
-        List<Instant> out = new ArrayList<>(n);
-        for (int i = n - 1; i >= 0; i--) {
-            out.add(now.minus(step.multipliedBy(i)));
+        long stepSeconds = step.toSeconds();
+        long floor = Math.floorDiv(now.getEpochSecond(), stepSeconds) * stepSeconds;
+        Instant last = Instant.ofEpochSecond(floor);
+        if (!last.isBefore(now)) {
+            last = last.minus(step);
         }
+        List<Instant> out = new ArrayList<>(n);
+        for (int i = n - 2; i >= 0; i--) {
+            out.add(last.minus(step.multipliedBy(i)));
+        }
+        out.add(now);
         return out;
     }
 }

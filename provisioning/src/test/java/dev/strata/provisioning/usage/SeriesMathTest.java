@@ -18,7 +18,19 @@ class SeriesMathTest {
         List<Instant> ends = UsageRange.DAY.ends(NOW);
         assertThat(ends).hasSize(24).first().isEqualTo(Instant.parse("2026-12-05T16:00:00Z"));
         assertThat(ends).last().isEqualTo(NOW);
-        assertThat(UsageRange.WEEK.ends(NOW)).hasSize(28).first().isEqualTo(Instant.parse("2026-11-29T21:00:00Z"));
+        assertThat(UsageRange.DAY.start(NOW)).isEqualTo(Instant.parse("2026-12-05T15:00:00Z"));
+        assertThat(UsageRange.WEEK.ends(NOW)).hasSize(28).first().isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+    }
+
+    @Test
+    void stepsEndOnWholeHoursOrQuarterDaysAndTheLastEndIsNow() {
+        Instant later = Instant.parse("2026-12-06T15:52:10Z");
+        List<Instant> day = UsageRange.DAY.ends(later);
+        assertThat(day).hasSize(24).endsWith(Instant.parse("2026-12-06T14:00:00Z"), Instant.parse("2026-12-06T15:00:00Z"), later);
+        assertThat(day.get(0)).isEqualTo(Instant.parse("2026-12-05T17:00:00Z"));
+        List<Instant> week = UsageRange.WEEK.ends(later);
+        assertThat(week).hasSize(28).endsWith(Instant.parse("2026-12-06T06:00:00Z"), Instant.parse("2026-12-06T12:00:00Z"), later);
+        assertThat(UsageRange.WEEK.start(later)).isEqualTo(Instant.parse("2026-11-29T18:00:00Z"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.it.Api;
 import dev.strata.it.Deployments;
+import dev.strata.it.Host;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The usage charts in a real headless Chromium against the deployed EAR (the usage history sampled every 10 s there):
- * a Redis database's page draws storage, connections and backups (after a manual backup the table counts it), says
- * "No data yet" for restarts, switches to the week with a link, refuses an unknown range with a message; the
+ * a Redis database's page says "No data yet" for restarts until its server is killed (then counts the restart), draws
+ * storage, connections and backups (after a manual backup the table counts it), switches to the week with a link, refuses an unknown range with a message; the
  * project page draws its object storage; the overview draws the databases by status with the counts the API gives;
  * no chart page scrolls sideways at 360 px. Screenshots land in target/screenshots.
  */
@@ -75,6 +76,7 @@ class ChartsIT {
             String page = Api.BASE + "/databases/detail.xhtml?id=" + id;
             browser.open(page);
             browser.await(Duration.ofSeconds(90)).until(ExpectedConditions.textToBe(By.id("status"), "ready"));
+            assertThat(web.findElement(By.id("empty-restarts")).getText()).contains("No data yet").contains("no restarts in the last day");
 
             // a manual backup, finished
             Api.Reply requested = api.post("/api/v1/workspaces/" + ws + "/databases/" + id + "/backups", "");
@@ -82,17 +84,25 @@ class ChartsIT {
             String backupPath = "/api/v1/workspaces/" + ws + "/backups/" + requested.text("id");
             browser.await(Duration.ofSeconds(120)).until(d -> "completed".equals(api.get(backupPath).text("status")));
 
+            // a server that dies is restarted by the health check: the restart is counted
+            long pid = Host.serverProcesses(id).get(0);
+            Host.kill9(pid);
+            browser.await(Duration.ofSeconds(60)).until(d -> {
+                d.navigate().to(page);
+                return !d.findElements(By.id("canvas-restarts")).isEmpty();
+            });
+
             // the connections are sampled (every 10 s here): reload until the first sample is drawn
             browser.await(Duration.ofSeconds(60)).until(d -> {
                 d.navigate().to(page);
                 return !d.findElements(By.id("canvas-connections")).isEmpty();
             });
-            for (String chart : List.of("storage", "connections", "backups")) {
+            for (String chart : List.of("storage", "connections", "restarts", "backups")) {
                 assertDrawn("canvas-" + chart);
             }
             assertThat(column("table-backups", "Completed")).as(outerHtml("chart-backups")).hasSize(24).containsOnly("0", "1").filteredOn("1"::equals).hasSize(1);
             assertThat(column("table-backups", "Failed")).containsOnly("0");
-            assertThat(web.findElement(By.id("empty-restarts")).getText()).contains("No data yet").contains("no restarts in the last day");
+            assertThat(column("table-restarts", "Restarts")).hasSize(24).containsOnly("0", "1").filteredOn("1"::equals).hasSize(1);
             assertThat(web.findElement(By.id("canvas-backups")).getAttribute("aria-label"))
                     .contains("Bar chart of backups over the last day").contains("Completed: 1 in total");
             assertThat(web.findElement(By.id("range-day")).getAttribute("aria-current")).isEqualTo("page");

@@ -76,6 +76,9 @@ public class UsageChartsBacking {
 
     /** The charts of database {@code id} (the page's view parameter, kept across its form posts). */
     public List<ChartView> databaseCharts(String id) {
+        if (id == null || id.isBlank()) {
+            return List.of(); // the include requested on its own: no database
+        }
         if (databaseCharts == null) {
             try {
                 databaseCharts = history.ofDatabase(user.caller(), user.getWorkspaceId(), id, getRange(), now).stream()
@@ -89,6 +92,9 @@ public class UsageChartsBacking {
 
     /** The object storage chart of project {@code id}; null when there is no such project. */
     public ChartView projectChart(String id) {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
         if (projectChart == null) {
             try {
                 projectChart = ChartView.of(history.ofProject(user.caller(), id, getRange(), now), getRange(), fmt);

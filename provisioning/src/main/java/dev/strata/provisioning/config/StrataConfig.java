@@ -111,6 +111,11 @@ public class StrataConfig {
         return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_IDLE_CHECK_SECONDS").orElse("30")));
     }
 
+    /** {@code STRATA_USAGE_SAMPLE_SECONDS} (300): how often the usage history the dashboard charts is sampled (a figure is stored only when it changed). */
+    public Duration usageSampleInterval() {
+        return Duration.ofSeconds(Math.max(1, Long.parseLong(Settings.get("STRATA_USAGE_SAMPLE_SECONDS").orElse("300"))));
+    }
+
     /** {@code STRATA_AUTO_SLEEP_MINUTE_SECONDS} (60): the length of an autoSleepMinutes minute; for tests only. */
     public Duration autoSleepMinute() {
         return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_AUTO_SLEEP_MINUTE_SECONDS").orElse("60")));

@@ -87,8 +87,10 @@ public record BackupTimeline(String from, String to, List<Marker> markers, Band 
         if (window != null && window.pointInTime() && window.earliest() != null && window.latest() != null) {
             double x1 = axis.x(window.earliest());
             double x2 = axis.x(window.latest().isAfter(now) ? now : window.latest());
-            band = new Band(num(x1), num(Math.max(2, x2 - x1)), MOMENT.format(dev.strata.provisioning.backup.Backups.shownUp(window.earliest())),
-                    MOMENT.format(window.latest()));
+            Instant earliest = dev.strata.provisioning.backup.Backups.shownUp(window.earliest());
+            // right after the first base backup "now" may still be within the second the window's start is rounded up to
+            Instant latest = window.latest().isBefore(earliest) ? earliest : window.latest();
+            band = new Band(num(x1), num(Math.max(2, x2 - x1)), MOMENT.format(earliest), MOMENT.format(latest));
         }
         StringBuilder s = new StringBuilder("Backups from ").append(DAY.format(from)).append(" to ").append(DAY.format(now)).append(": ")
                 .append(count(backups.size(), "backup")).append(" (").append(completed).append(" completed, ").append(failed)

@@ -119,7 +119,7 @@ public class BranchesBacking implements Serializable {
         if (!w.pointInTime() || w.earliest() == null) {
             return w.message();
         }
-        return LOCAL.format(Backups.shownUp(w.earliest())).replace('T', ' ') + " – " + LOCAL.format(w.latest()).replace('T', ' ') + " (UTC)";
+        return getMin().replace('T', ' ') + " – " + getMax().replace('T', ' ') + " (UTC)";
     }
 
     /** Whether a moment can be chosen (a continuous archive and a base backup). */
@@ -133,7 +133,13 @@ public class BranchesBacking implements Serializable {
     }
 
     public String getMax() {
-        return isPointInTime() ? LOCAL.format(getWindow().latest().truncatedTo(ChronoUnit.SECONDS)) : "";
+        if (!isPointInTime()) {
+            return "";
+        }
+        // never before the start, which is rounded up to the second (right after the first base backup they meet)
+        Instant latest = getWindow().latest().truncatedTo(ChronoUnit.SECONDS);
+        Instant earliest = Backups.shownUp(getWindow().earliest());
+        return LOCAL.format(latest.isBefore(earliest) ? earliest : latest);
     }
 
     /** The parent of a branch when it still exists, else null (the page then says it was deleted). */

@@ -155,7 +155,8 @@ class DataProtectionPagesIT {
             web.findElement(By.id("pitr:reviewRestore")).click();
             WebElement confirm = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("pitrConfirm")));
             assertThat(web.getCurrentUrl()).contains("restoreAt=");
-            assertThat(confirm.getText()).contains("stopped").contains("A safety backup is taken first").contains("Stop and restore");
+            assertThat(confirm.getText()).contains("stopped").contains("A safety backup is taken first");
+            assertThat(web.findElement(By.id("confirmPitr:confirm")).getAttribute("value")).isEqualTo("Stop and restore");
             web.navigate().refresh();
             browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("pitrConfirm")));
             browser.screenshot("33-pitr-confirm");

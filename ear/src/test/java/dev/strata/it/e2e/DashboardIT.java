@@ -304,7 +304,7 @@ class DashboardIT {
             assertThat(api.get(base + "/" + id + "/backup-policy").text("schedule")).isEqualTo("15 4 * * *");
 
             // restore into a new database from the list
-            web.findElement(By.xpath("//input[@value='Restore to new…']")).click();
+            web.findElement(By.cssSelector("#backupList a[data-restore-new]")).click();
             browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("restoreNew:newName"))).sendKeys("Ledger copy");
             web.findElement(By.id("restoreNew:newSlug")).sendKeys("ui-ledger-copy");
             web.findElement(By.id("restoreNew:createFromBackup")).click();
@@ -359,17 +359,17 @@ class DashboardIT {
             String earliest = moment.getAttribute("min");
             web.findElement(By.id("branch:branchName")).sendKeys("Orders old");
             web.findElement(By.id("branch:branchSlug")).sendKeys("ui-orders-old");
+            web.findElement(By.cssSelector("input[name='branch:branchFrom'][value='moment']")).click();
             ((org.openqa.selenium.JavascriptExecutor) web).executeScript(
                     "document.getElementById('branch:branchPoint').value = '2000-01-01T00:00:00'; document.getElementById('branch').noValidate = true;");
             web.findElement(By.id("branch:makeBranch")).click();
             WebElement refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#branch .field-error")));
             assertThat(refusal.getText()).contains("outside the recovery window").contains("which is " + earliest + "Z to ");
             assertThat(api.get(base + "/" + id + "/branches").json().path("data")).as("nothing created").isEmpty();
-            // and so is an in-place restore to it, confirmed
+            // and so is an in-place restore to it (refused before its confirmation step)
             ((org.openqa.selenium.JavascriptExecutor) web).executeScript(
                     "document.getElementById('pitr:restorePoint').value = '2000-01-01T00:00:00'; document.getElementById('pitr').noValidate = true;");
-            web.findElement(By.id("pitr:restoreToPoint")).click();
-            web.switchTo().alert().accept();
+            web.findElement(By.id("pitr:reviewRestore")).click();
             refusal = browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pitr .field-error")));
             assertThat(refusal.getText()).contains("outside the recovery window").contains("which is " + earliest + "Z to ");
             assertThat(web.findElement(By.id("status")).getText()).isEqualTo("ready");
@@ -381,6 +381,8 @@ class DashboardIT {
             WebElement slug = web.findElement(By.id("branch:branchSlug"));
             slug.clear();
             slug.sendKeys("ui-orders-branch");
+            web.findElement(By.cssSelector("input[name='branch:branchFrom'][value='now']")).click();
+            // the refused moment is still in its input (to be corrected), and below the input's min the browser would not submit
             ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('branch:branchPoint').value = '';");
             web.findElement(By.id("branch:makeBranch")).click();
             browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders branch"));
@@ -395,7 +397,7 @@ class DashboardIT {
             // the parent lists it, with a link to it, which opens it
             web.findElement(By.id("parentLink")).click();
             browser.await().until(ExpectedConditions.textToBe(By.id("dbName"), "Orders"));
-            assertThat(web.findElement(By.id("branchList")).getText()).contains("Orders branch").contains("ready");
+            assertThat(web.findElement(By.id("branchTree")).getText()).contains("Orders branch").contains("ready");
             ((org.openqa.selenium.JavascriptExecutor) web).executeScript("document.getElementById('branchesSection').scrollIntoView()");
             browser.screenshot("23-branches");
             WebElement link = web.findElement(By.linkText("Orders branch"));

@@ -244,6 +244,21 @@ public class Backups {
             throw new InvalidInputException("backupId", "backupId (a backup to restore) or pointInTime (a moment to restore to) is required");
         }
         Database db = databases.findForChange(caller, wsId, dbId);
+        return restoreAfterSafetyBackup(db, restorableInPlace(wsId, db, backupId), null);
+    }
+
+    /**
+     * What {@link #restoreInPlace} would refuse, asked without changing anything (the dashboard's confirmation step):
+     * the backup that would be restored, or the same exception the restore would throw.
+     */
+    public Backup checkRestoreInPlace(Caller caller, String wsId, String dbId, String backupId) {
+        if (backupId == null || backupId.isBlank()) {
+            throw new InvalidInputException("backupId", "backupId (a backup to restore) is required");
+        }
+        return restorableInPlace(wsId, databases.find(caller, wsId, dbId), backupId);
+    }
+
+    private Backup restorableInPlace(String wsId, Database db, String backupId) {
         Backup b;
         try {
             b = find(wsId, backupId.trim());
@@ -257,7 +272,7 @@ public class Backups {
                     + "; database " + db.id() + " runs " + db.engine().wireName() + " " + db.engineVersion());
         }
         requireRestorableInPlace(db);
-        return restoreAfterSafetyBackup(db, b, null);
+        return b;
     }
 
     /** An in-place restore needs a backupable database that is not updating and is not being copied into a branch. */
@@ -420,12 +435,62 @@ public class Backups {
     }
 
     /**
+     * What {@link #restoreInPlaceAt} would refuse, asked without changing anything (the dashboard's confirmation
+     * step): the moment, parsed, or the same exception the restore would throw.
+     */
+    public Instant checkRestoreInPlaceAt(Caller caller, String wsId, String dbId, String pointInTime) {
+        Instant t = parsePointInTime(pointInTime);
+        Database db = databases.find(caller, wsId, dbId);
+        requireRestorableInPlace(db);
+        baseFor(db, t, Instant.now());
+        return t;
+    }
+
+    /**
      * A branch of a database (201): a new database with the parent's data at {@code pointInTime} (a base backup
      * replayed up to it), or, when omitted, at the present (a backup of the parent taken now, which for an engine
      * without a continuous archive is the snapshot the issue speaks of).
      */
     public Database branch(Caller caller, String wsId, String parentId, String name, String slug, String pointInTime) {
-        Database branch = makeBranch(caller, wsId, parentId, name, slug, pointInTime);
+        return branched(makeBranch(caller, wsId, parentId, name, slug, pointInTime));
+    }
+
+    /**
+     * A branch of a database made from one of its completed backups (201): the data as that backup holds it, its
+     * branch point the moment the backup completed. Works for every engine that restores backups, with or without a
+     * continuous archive.
+     */
+    public Database branchFromBackup(Caller caller, String wsId, String parentId, String name, String slug, String backupId) {
+        if (backupId == null || backupId.isBlank()) {
+            throw new InvalidInputException("backupId", "backupId (a backup of the database to branch from) is required");
+        }
+        Database parent = databases.findForChange(caller, wsId, parentId);
+        if (parent.deletionRequested()) {
+            throw new ConflictException("database " + parent.id() + " is being deleted; it cannot be branched");
+        }
+        Backup b;
+        try {
+            b = find(wsId, backupId.trim());
+        } catch (NotFoundException e) {
+            throw new UnprocessableException("backupId", "backup " + Shown.text(backupId) + " does not exist in this workspace");
+        }
+        if (!b.databaseId().equals(parent.id())) {
+            throw new UnprocessableException("backupId", "backup " + b.id() + " is of database " + b.databaseId() + ", not of " + parent.id());
+        }
+        b.requireRestorable();
+        requireRestorer(b);
+        if (!b.engineVersion().equals(parent.engineVersion())) {
+            throw new UnprocessableException("backupId", "backup " + b.id() + " is of " + b.engine().wireName() + " " + b.engineVersion()
+                    + "; database " + parent.id() + " runs " + parent.engineVersion());
+        }
+        Database db = databases.createBranch(caller, wsId, parent, name, slug, b.completedAt(),
+                "branch of " + parent.id() + ": made from its backup " + b.id());
+        db.restoreFrom(b.id(), null);
+        return branched(db);
+    }
+
+    /** Records on the parent that {@code branch} was made. */
+    private Database branched(Database branch) {
         Database parent = databaseRows.findById(branch.parentId()).orElseThrow();
         events.record(dev.strata.domain.event.EventType.DATABASE_BRANCHED, parent, "Database " + parent.name() + " was branched into "
                         + branch.name() + " (" + branch.id() + ") at " + branch.branchPoint().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),

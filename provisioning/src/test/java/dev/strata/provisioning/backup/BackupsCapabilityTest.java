@@ -141,4 +141,46 @@ class BackupsCapabilityTest {
         assertThat(window.earliest()).isEqualTo(pruned);
         assertThat(window.contains(now.minusSeconds(3600))).isFalse();
     }
+
+    @Test
+    void theConfirmationStepsChecksRefuseWhatTheRestoreWouldRefuseAndChangeNothing() {
+        Database db = ready(Engine.POSTGRESQL);
+        Backups backups = service(db, new CloudNativePgDriver(cluster(true)));
+        assertThatThrownBy(() -> backups.checkRestoreInPlaceAt(CALLER, "ws_1", db.id(), "2026-12-05T10:00:00Z"))
+                .isInstanceOf(UnprocessableException.class).hasMessageContaining("CloudNativePG restores only into a new cluster");
+        assertThatThrownBy(() -> backups.checkRestoreInPlaceAt(CALLER, "ws_1", db.id(), "yesterday"))
+                .isInstanceOf(dev.strata.domain.shared.InvalidInputException.class).hasMessageContaining("RFC 3339");
+        assertThatThrownBy(() -> backups.checkRestoreInPlace(CALLER, "ws_1", db.id(), " "))
+                .isInstanceOf(dev.strata.domain.shared.InvalidInputException.class).hasMessageContaining("backupId");
+        assertThat(db.restoreBackupId()).as("nothing asked of the database").isNull();
+    }
+
+    @Test
+    void aBranchFromABackupTakesOnlyACompletedBackupOfTheParent() {
+        Database db = ready(Engine.POSTGRESQL);
+        Database other = ready(Engine.POSTGRESQL);
+        Instant now = Instant.now();
+        dev.strata.domain.backup.BackupPolicy policy = dev.strata.domain.backup.BackupPolicy.defaults(db.id(), "ws_1", "v1:sealed", now, now);
+        dev.strata.domain.backup.Backup ofOther = dev.strata.domain.backup.Backup.request(other, dev.strata.domain.backup.BackupTrigger.MANUAL,
+                policy, now);
+        dev.strata.domain.backup.Backup running = dev.strata.domain.backup.Backup.request(db, dev.strata.domain.backup.BackupTrigger.MANUAL,
+                policy, now);
+        running.start(now);
+        Backups backups = service(db, new CloudNativePgDriver(cluster(true)));
+        backups.backups = (dev.strata.domain.backup.BackupRepository) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.strata.domain.backup.BackupRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find")) {
+                        return java.util.stream.Stream.of(ofOther, running).filter(b -> b.id().equals(args[1])).findFirst();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        assertThatThrownBy(() -> backups.branchFromBackup(CALLER, "ws_1", db.id(), "b", "b", null))
+                .isInstanceOf(dev.strata.domain.shared.InvalidInputException.class).hasMessageContaining("backupId");
+        assertThatThrownBy(() -> backups.branchFromBackup(CALLER, "ws_1", db.id(), "b", "b", "bkp_01jzzzzzzzzzzzzzzzzzzzzzzz"))
+                .isInstanceOf(UnprocessableException.class).hasMessageContaining("does not exist in this workspace");
+        assertThatThrownBy(() -> backups.branchFromBackup(CALLER, "ws_1", db.id(), "b", "b", ofOther.id()))
+                .isInstanceOf(UnprocessableException.class).hasMessageContaining("is of database " + other.id());
+        assertThatThrownBy(() -> backups.branchFromBackup(CALLER, "ws_1", db.id(), "b", "b", running.id()))
+                .isInstanceOf(dev.strata.domain.shared.ConflictException.class).hasMessageContaining("only a completed backup");
+    }
 }

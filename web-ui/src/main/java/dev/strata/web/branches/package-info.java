@@ -1,2 +1,5 @@
-/** Point-in-time restore and branches in the dashboard: the recovery window, Branch, the branch list, Reset from parent. */
+/**
+ * Point-in-time restore and branches in the dashboard: the recovery window, Branch (from now, a backup or a moment),
+ * the confirmed point-in-time restore, the branch tree, Reset from parent.
+ */
 package dev.strata.web.branches;

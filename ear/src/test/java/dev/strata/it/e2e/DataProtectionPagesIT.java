@@ -106,7 +106,7 @@ class DataProtectionPagesIT {
             assertThat(web.findElement(By.id("windowEarliest")).getText()).matches(MOMENT);
             assertThat(web.findElement(By.id("windowLatest")).getText()).matches(MOMENT);
             scrollTo("backupsSection");
-            browser.screenshot("30-backup-timeline");
+            browser.screenshot("40-backup-timeline");
 
             // a phone: the timeline and both sections fit 360 px without scrolling sideways
             ChromeDriver chrome = (ChromeDriver) web;
@@ -128,7 +128,7 @@ class DataProtectionPagesIT {
                 assertThat((String) wide).as(section + " at 360 px").isEmpty();
             }
             scrollTo("backupsSection");
-            browser.screenshot("31-backup-timeline-360px");
+            browser.screenshot("41-backup-timeline-360px");
             chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 
             // a moment outside the window (past the browser's own check): refused next to the input, nothing changes
@@ -147,7 +147,7 @@ class DataProtectionPagesIT {
             assertThat(web.findElement(By.id("status")).getText()).isEqualTo("ready");
             assertThat(backupCount(id)).as("no safety backup for a refused restore").isEqualTo(1);
             scrollTo("branchesSection");
-            browser.screenshot("32-pitr-refused");
+            browser.screenshot("42-pitr-refused");
 
             // a moment inside: a confirmation page of its own (an address), which says what happens; cancel changes nothing
             js.executeScript("document.getElementById('pitr:restorePoint').value = arguments[0];",
@@ -159,7 +159,7 @@ class DataProtectionPagesIT {
             assertThat(web.findElement(By.id("confirmPitr:confirm")).getAttribute("value")).isEqualTo("Stop and restore");
             web.navigate().refresh();
             browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("pitrConfirm")));
-            browser.screenshot("33-pitr-confirm");
+            browser.screenshot("43-pitr-confirm");
             web.findElement(By.id("cancelPitr")).click();
             browser.await().until(ExpectedConditions.invisibilityOfElementLocated(By.id("pitrConfirm")));
             assertThat(web.findElement(By.id("status")).getText()).isEqualTo("ready");
@@ -215,7 +215,7 @@ class DataProtectionPagesIT {
             assertThat(confirm.getText()).contains("stopped").contains("A safety backup is taken first");
             assertThat(web.findElement(By.id("status")).getText()).isEqualTo("ready");
             assertThat(backupCount(id)).isEqualTo(before);
-            browser.screenshot("37-restore-confirm");
+            browser.screenshot("47-restore-confirm");
             web.findElement(By.id("confirmRestore:confirm")).click();
             assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-info"))).getText())
                     .contains("Restoring").contains("a safety backup is taken first");
@@ -242,7 +242,7 @@ class DataProtectionPagesIT {
             String bookmark = web.getCurrentUrl();
             web.navigate().refresh();
             assertThat(new Select(web.findElement(By.id("filterStatus"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("completed");
-            browser.screenshot("38-backups-filtered");
+            browser.screenshot("48-backups-filtered");
             // a bad filter typed into the address: a message, an empty list, no error page
             browser.open(bookmark.replace("status=completed", "status=bogus"));
             assertThat(browser.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".msg-error"))).getText())

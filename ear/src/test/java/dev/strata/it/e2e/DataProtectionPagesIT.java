@@ -203,7 +203,7 @@ class DataProtectionPagesIT {
                     }
                 }
                 scrollTo("branchesSection");
-                browser.screenshot(at.equals(id) ? "34-branch-tree-root" : at.equals(child) ? "35-branch-tree-child" : "36-branch-tree-grandchild");
+                browser.screenshot(at.equals(id) ? "44-branch-tree-root" : at.equals(child) ? "45-branch-tree-child" : "46-branch-tree-grandchild");
             }
             assertThat(web.findElement(By.cssSelector("#branchTree li[data-id='" + child + "']")).getText()).contains("Journal from backup")
                     .contains("ready").containsPattern("branched at " + MOMENT);

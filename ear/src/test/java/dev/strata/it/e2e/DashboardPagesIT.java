@@ -105,6 +105,12 @@ class DashboardPagesIT {
         Tenants.insertKey(ws, "pages old", "strata_sk_pagesRevoked" + System.nanoTime(), true);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "ready".equals(api.get("/api/v1/workspaces/" + ws + "/databases/" + databaseId).text("status")));
+        // a completed backup: the database page then links to its restore confirmation and "restore to new" pages
+        Api.Reply backup = api.post("/api/v1/workspaces/" + ws + "/databases/" + databaseId + "/backups", "");
+        assertThat(backup.status()).as(backup.raw()).isEqualTo(202);
+        String backupPath = "/api/v1/workspaces/" + ws + "/backups/" + backup.text("id");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "completed".equals(api.get(backupPath).text("status")));
 
         browser = Browser.start();
         web = browser.driver();
@@ -141,6 +147,8 @@ class DashboardPagesIT {
         Map<String, String> visited = crawl(failures);
         assertThat(visited.keySet()).as("pages found by the crawl")
                 .anyMatch(k -> k.startsWith("/projects/detail.xhtml")).anyMatch(k -> k.startsWith("/databases/detail.xhtml"))
+                .anyMatch(k -> k.startsWith("/databases/detail.xhtml") && k.contains("restore"))
+                .anyMatch(k -> k.startsWith("/buckets/detail.xhtml"))
                 .contains("/", "/projects/", "/databases/", "/buckets/", "/keys/");
         assertThat(failures).as("pages that scroll sideways or have serious accessibility findings, of %s", visited.values())
                 .isEmpty();

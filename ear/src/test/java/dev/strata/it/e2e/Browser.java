@@ -134,6 +134,19 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /** Fills the sign-in form the current page shows with {@code user} and {@code password} and submits it. */
+    public Browser signIn(String user, String password) {
+        driver.findElement(org.openqa.selenium.By.id("login:username")).sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.id("login:password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.id("login:signIn")).click();
+        return this;
+    }
+
+    /** The dashboard's administrator (the password the test server was given) signs in on the current page. */
+    public Browser signInAsAdmin() {
+        return signIn("admin", System.getProperty("it.admin.password"));
+    }
+
     /** A wait of {@link #WAIT} on this browser: {@code browser.await().until(ExpectedConditions...)}; see {@link #await(Duration)}. */
     public WebDriverWait await() {
         return await(WAIT);

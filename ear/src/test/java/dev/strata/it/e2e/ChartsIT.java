@@ -34,7 +34,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 @RunAsClient
 class ChartsIT {
 
-    private static final String ADMIN_PASSWORD = System.getProperty("it.admin.password");
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -215,8 +214,6 @@ class ChartsIT {
 
     private void signIn() {
         browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
-        web.findElement(By.id("login:username")).sendKeys("admin");
-        web.findElement(By.id("login:password")).sendKeys(ADMIN_PASSWORD);
-        web.findElement(By.id("login:signIn")).click();
+        browser.signInAsAdmin();
     }
 }

@@ -423,8 +423,6 @@ class DashboardIT {
     }
 
     private void signIn(String user, String password) {
-        web.findElement(By.id("login:username")).sendKeys(user);
-        web.findElement(By.id("login:password")).sendKeys(password);
-        web.findElement(By.id("login:signIn")).click();
+        browser.signIn(user, password);
     }
 }

@@ -63,7 +63,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardPagesIT {
 
-    private static final String ADMIN_PASSWORD = System.getProperty("it.admin.password");
     private static final int MAX_PAGES = 60;
     private static final int DESKTOP_WIDTH = 1400;
     private static final int DESKTOP_HEIGHT = 900;
@@ -489,9 +488,7 @@ class DashboardPagesIT {
         if (!web.getCurrentUrl().contains("/login.xhtml")) {
             return;
         }
-        web.findElement(By.id("login:username")).sendKeys("admin");
-        web.findElement(By.id("login:password")).sendKeys(ADMIN_PASSWORD);
-        web.findElement(By.id("login:signIn")).click();
+        browser.signInAsAdmin();
         browser.await().until(d -> !d.getCurrentUrl().contains("/login.xhtml"));
     }
 }

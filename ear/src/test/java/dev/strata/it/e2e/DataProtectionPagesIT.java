@@ -35,7 +35,6 @@ import org.openqa.selenium.support.ui.Select;
 @RunAsClient
 class DataProtectionPagesIT {
 
-    private static final String ADMIN_PASSWORD = System.getProperty("it.admin.password");
     private static final String MOMENT = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC";
 
     @Deployment(testable = false)
@@ -281,9 +280,7 @@ class DataProtectionPagesIT {
 
     private void signIn() {
         browser.await().until(ExpectedConditions.urlContains("/login.xhtml"));
-        web.findElement(By.id("login:username")).sendKeys("admin");
-        web.findElement(By.id("login:password")).sendKeys(ADMIN_PASSWORD);
-        web.findElement(By.id("login:signIn")).click();
+        browser.signInAsAdmin();
         browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
     }
 }

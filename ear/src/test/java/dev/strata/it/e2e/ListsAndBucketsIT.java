@@ -45,7 +45,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 @RunAsClient
 class ListsAndBucketsIT {
 
-    private static final String ADMIN_PASSWORD = System.getProperty("it.admin.password");
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -63,9 +62,7 @@ class ListsAndBucketsIT {
         browser = Browser.start();
         web = browser.driver();
         browser.open(Api.BASE + "/");
-        web.findElement(By.id("login:username")).sendKeys("admin");
-        web.findElement(By.id("login:password")).sendKeys(ADMIN_PASSWORD);
-        web.findElement(By.id("login:signIn")).click();
+        browser.signInAsAdmin();
         browser.await().until(ExpectedConditions.presenceOfElementLocated(By.id("total")));
     }
 

@@ -114,25 +114,11 @@ public class DeferredRemovals {
      * stopped for ever otherwise. Their directories are queued again by the caller.
      */
     public static int endOrphans(Path removedDir) {
-        String prefix = removedDir.toString() + "/";
-        int ended = 0;
-        File[] procs = new File("/proc").listFiles((d, name) -> name.chars().allMatch(Character::isDigit));
-        if (procs == null) {
-            return 0;
+        List<HostProcesses.HostProcess> orphans = HostProcesses.of(removedDir, p -> p.name().equals("rm"));
+        if (!orphans.isEmpty() && !HostProcesses.kill(orphans, 10_000)) {
+            LOG.warning("removals a killed Strata left behind did not end: " + HostProcesses.describe(orphans));
         }
-        for (File proc : procs) {
-            try {
-                String[] argv = new String(Files.readAllBytes(proc.toPath().resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0");
-                if (argv.length >= 4 && argv[argv.length - 4].endsWith("rm") && argv[argv.length - 3].equals("-rf")
-                        && argv[argv.length - 2].equals("--") && argv[argv.length - 1].startsWith(prefix)) {
-                    ProcessHandle.of(Long.parseLong(proc.getName())).ifPresent(ProcessHandle::destroyForcibly);
-                    ended++;
-                }
-            } catch (IOException | RuntimeException e) {
-                // gone meanwhile, or not ours to read
-            }
-        }
-        return ended;
+        return orphans.size();
     }
 
     /** The pid of the removal running now, or null. */

@@ -64,6 +64,11 @@ public final class HostProcesses {
      * (dead, waiting to be reaped) are not live.
      */
     public static List<HostProcess> of(Path dir) {
+        return of(dir, HostProcess::engine);
+    }
+
+    /** Every live process of {@code dir} (naming it or working in it) that {@code which} accepts. */
+    public static List<HostProcess> of(Path dir, java.util.function.Predicate<HostProcess> which) {
         String d = dir.toAbsolutePath().normalize().toString();
         List<HostProcess> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
@@ -79,7 +84,7 @@ public final class HostProcesses {
                     continue;
                 }
                 HostProcess hp = read(pid);
-                if (hp != null && hp.engine() && (mentions(hp.commandLine(), d) || under(hp.cwd(), d))) {
+                if (hp != null && which.test(hp) && (mentions(hp.commandLine(), d) || under(hp.cwd(), d))) {
                     found.add(hp);
                 }
             }

@@ -65,6 +65,8 @@ public class IdleSleep {
 
     /** When each candidate was last seen with a client (or first seen at all). */
     private final Map<String, Instant> lastBusy = new ConcurrentHashMap<>();
+    /** The databases whose clients could not be counted, warned about once until a count works again. */
+    private final java.util.Set<String> uncounted = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> ticking;
 
     @PostConstruct
@@ -92,6 +94,7 @@ public class IdleSleep {
             return;
         }
         lastBusy.keySet().retainAll(candidates.keySet());
+        uncounted.retainAll(candidates.keySet());
         Instant now = Instant.now();
         candidates.forEach((id, minutes) -> {
             Instant since = lastBusy.computeIfAbsent(id, k -> now);
@@ -104,10 +107,18 @@ public class IdleSleep {
                 }
                 clients = Math.max(counter.clientConnections(work.get().spec()), frontDoor.connections(id));
             } catch (RuntimeException e) {
-                // a server that cannot be asked is not known to be idle
+                // a server that cannot be asked is not known to be idle: it does not sleep while this lasts. Said once
+                // per database (the messages are the drivers', which never hold a password), then at FINE
                 lastBusy.put(id, now);
-                LOG.fine(() -> "idle sleep: database " + id + ": " + e.getMessage());
+                if (uncounted.add(id)) {
+                    LOG.warning("idle sleep: cannot count the clients of database " + id + ", so it does not sleep by itself: " + e.getMessage());
+                } else {
+                    LOG.fine(() -> "idle sleep: database " + id + ": " + e.getMessage());
+                }
                 return;
+            }
+            if (uncounted.remove(id)) {
+                LOG.info(() -> "idle sleep: the clients of database " + id + " are counted again");
             }
             if (clients > 0) {
                 lastBusy.put(id, now);

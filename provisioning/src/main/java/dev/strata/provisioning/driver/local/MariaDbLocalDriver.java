@@ -150,11 +150,7 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         p.setProperty("password", spec.password());
         p.setProperty("connectTimeout", "3000");
         p.setProperty("socketTimeout", "10000");
-        if (config.tlsMode() == TlsMode.REQUIRE) {
-            // plain TCP is refused: the health check verifies the server against Strata's authority, as clients can
-            p.setProperty("sslMode", "verify-ca");
-            p.setProperty("serverSslCert", certificates.authorityFile(spec).toString());
-        }
+        tcpTls(p, spec);
         try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
@@ -172,6 +168,7 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         p.setProperty("password", spec.password());
         p.setProperty("connectTimeout", "3000");
         p.setProperty("socketTimeout", "10000");
+        tcpTls(p, spec);
         try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spec.port() + "/" + spec.databaseName(), p);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()")) {
@@ -179,6 +176,17 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
             return rs.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot count the connections: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Strata's own TCP connections to the server: in {@code STRATA_TLS_MODE=require}, where plain TCP is refused, over
+     * TLS with the server verified against Strata's authority, as clients can.
+     */
+    private void tcpTls(Properties p, InstanceSpec spec) {
+        if (config.tlsMode() == TlsMode.REQUIRE) {
+            p.setProperty("sslMode", "verify-ca");
+            p.setProperty("serverSslCert", certificates.authorityFile(spec).toString());
         }
     }
 
@@ -348,10 +356,7 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
         p.setProperty("password", spare.adminPassword());
         p.setProperty("connectTimeout", "3000");
         p.setProperty("socketTimeout", "30000");
-        if (config.tlsMode() == TlsMode.REQUIRE) {
-            p.setProperty("sslMode", "verify-ca");
-            p.setProperty("serverSslCert", certificates.authorityFile(spare).toString());
-        }
+        tcpTls(p, spare);
         try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + spare.port() + "/", p);
              Statement s = c.createStatement()) {
             s.execute("SET sql_log_bin = 0");

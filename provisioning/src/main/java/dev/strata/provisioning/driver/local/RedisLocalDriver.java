@@ -162,7 +162,7 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
 
     @Override
     public int clientConnections(InstanceSpec spec) {
-        return Resp.clientsOtherThan("127.0.0.1", spec.port(), ADMIN_USER, spec.adminPassword());
+        return Resp.clientsOtherThan("127.0.0.1", spec.port(), ADMIN_USER, spec.adminPassword(), mainPortTls());
     }
 
     @Override

@@ -48,18 +48,7 @@ final class Resp {
      */
     static java.util.List<String> calls(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls,
                                         java.util.List<String[]> commands) throws IOException {
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, port), 2_000);
-            plain.setSoTimeout(5_000);
-            Socket s = plain;
-            if (tls != null) {
-                javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
-                javax.net.ssl.SSLParameters params = secure.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                secure.setSSLParameters(params);
-                secure.startHandshake();
-                s = secure;
-            }
+        try (Socket s = open(host, port, tls)) {
             java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             all.write(command("AUTH", user, password));
             for (String[] c : commands) {
@@ -86,13 +75,36 @@ final class Resp {
     }
 
     /**
-     * The client connections of other users than {@code user} ({@code CLIENT LIST} as {@code user}, who must be
-     * allowed it: Strata's admin); throws when the server does not answer.
+     * A connection to the server, over TLS when {@code tls} is not null (the server verified against the factory's
+     * authority, its host name included; the TLS socket closes the plain one).
      */
-    static int clientsOtherThan(String host, int port, String user, String password) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 2_000);
-            s.setSoTimeout(5_000);
+    private static Socket open(String host, int port, javax.net.ssl.SSLSocketFactory tls) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(host, port), 2_000);
+            plain.setSoTimeout(5_000);
+            if (tls == null) {
+                return plain;
+            }
+            javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
+            javax.net.ssl.SSLParameters params = secure.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(params);
+            secure.startHandshake();
+            return secure;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The client connections of other users than {@code user} ({@code CLIENT LIST} as {@code user}, who must be
+     * allowed it: Strata's admin), over TLS when {@code tls} is not null (a server that speaks TLS only); throws
+     * when the server does not answer.
+     */
+    static int clientsOtherThan(String host, int port, String user, String password, javax.net.ssl.SSLSocketFactory tls) {
+        try (Socket s = open(host, port, tls)) {
             OutputStream out = s.getOutputStream();
             out.write(command("AUTH", user, password));
             out.write(command("CLIENT", "LIST"));

@@ -323,6 +323,11 @@ class LocalTlsTest {
         try (Connection c = DriverManager.getConnection(mariadb.connection(spec).jdbcUrl().replace("localhost", "127.0.0.1"))) {
             assertThat(status(c, "Ssl_version")).as("the jdbcUrl of require mode asks for TLS").startsWith("TLSv1.");
         }
+        // idle sleep counts the clients over TLS too (plain TCP is refused)
+        assertThat(mariadb.clientConnections(spec)).isZero();
+        try (Connection open = maria(30427, "verify-full")) {
+            assertThat(mariadb.clientConnections(spec)).isEqualTo(1);
+        }
     }
 
     // --- Redis ---
@@ -380,5 +385,17 @@ class LocalTlsTest {
                 "--user", RedisLocalDriver.ADMIN_USER, "--no-auth-warning", "--tls", "--cacert", certificates.authorityFile(spec).toString(), "PING"),
                 "", Duration.ofSeconds(30), java.util.Map.of("REDISCLI_AUTH", "admin-password-1"));
         assertThat(cli.output()).as(cli.tail()).contains("PONG");
+
+        // idle sleep counts the clients over TLS too (the port speaks nothing else)
+        assertThat(redis.clientConnections(spec)).isZero();
+        try (Socket plain = new Socket("127.0.0.1", 30429); SSLSocket open = (SSLSocket) certificates.clientContext().getSocketFactory()
+                .createSocket(plain, "localhost", 30429, true)) {
+            open.getOutputStream().write("*3\r\n$4\r\nAUTH\r\n$3\r\napp\r\n$14\r\napp-password-1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            open.getOutputStream().flush();
+            byte[] ok = new byte[5];
+            new DataInputStream(open.getInputStream()).readFully(ok);
+            assertThat(new String(ok, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+            assertThat(redis.clientConnections(spec)).isEqualTo(1);
+        }
     }
 }

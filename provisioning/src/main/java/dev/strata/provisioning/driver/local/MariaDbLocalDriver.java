@@ -375,10 +375,14 @@ public class MariaDbLocalDriver implements EngineDriver, QuickLiveness, BackupCa
 
     /**
      * The application database and user, with this database's password (a restored server has the source's user with
-     * the source's password: this database's own from here). Idempotent: run at every start of the server.
+     * the source's password: this database's own from here), not written to the binary log. Idempotent: run at every
+     * start of the server.
      */
     private static String setUp(InstanceSpec spec) {
-        return "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
+        // not written to the binary log, as the spare's statements are not: they hold the password, and the binary
+        // log is shipped to the backup repository
+        return "SET sql_log_bin = 0;\n"
+                + "CREATE DATABASE IF NOT EXISTS " + ident(spec.databaseName()) + " CHARACTER SET utf8mb4;\n"
                 + "CREATE USER IF NOT EXISTS " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
                 + "ALTER USER " + account(spec) + " IDENTIFIED BY " + literal(spec.password()) + ";\n"
                 + "GRANT ALL PRIVILEGES ON " + ident(spec.databaseName()) + ".* TO " + account(spec) + ";\n";

@@ -269,6 +269,42 @@ class EarlyClientsTest {
         assertThat(inst.resolve(MariaDbLocalDriver.SETUP_FILE)).doesNotExist();
     }
 
+    /**
+     * The user's password is in the statements of the server's {@code --init-file} (every start) and of the set-up
+     * a running server is given; none of them reaches the binary log, which is shipped to the backup repository.
+     */
+    @Test
+    void theBinaryLogHoldsNoPasswordAfterAColdCreateARestartAndAPass() throws Exception {
+        MariaDbLocalDriver driver = mariadb();
+        InstanceSpec spec = mariadbSpec("db_early_my_binlog");
+        ready(driver.ensureRunning(spec));
+        String secret = "app-password-" + spec.port();
+        try (Connection c = mariadbConnect(spec); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (x int)"); // the binary log is on: this is in it
+        }
+        assertThat(binlogEvents(spec)).contains("CREATE TABLE t").doesNotContain(secret).doesNotContainIgnoringCase("IDENTIFIED");
+
+        driver.stop(spec);
+        ready(driver.ensureRunning(spec)); // started again: the --init-file runs again
+        ready(driver.ensureRunning(spec)); // running and unchanged: the set-up is given over the socket
+        assertThat(binlogEvents(spec)).contains("CREATE TABLE t").doesNotContain(secret).doesNotContainIgnoringCase("IDENTIFIED");
+    }
+
+    /** Every event of every binary log file of the server (SHOW BINLOG EVENTS alone reads the first file only). */
+    private String binlogEvents(InstanceSpec spec) {
+        List<String> client = List.of("/usr/bin/mariadb", "--no-defaults", "--socket=" + instances.dir(spec).resolve("mariadbd.sock"),
+                "-u", account.name(), "--batch", "--skip-column-names");
+        CommandResult logs = account.runAsAccount(client, "SHOW BINARY LOGS;\n", Duration.ofSeconds(30));
+        assertThat(logs.ok()).as(logs.output()).isTrue();
+        StringBuilder sql = new StringBuilder();
+        logs.output().lines().map(l -> l.split("\t")[0]).filter(n -> !n.isBlank())
+                .forEach(n -> sql.append("SHOW BINLOG EVENTS IN '").append(n).append("';\n"));
+        assertThat(sql).as("the server writes a binary log").isNotEmpty();
+        CommandResult events = account.runAsAccount(client, sql.toString(), Duration.ofSeconds(30));
+        assertThat(events.ok()).as(events.output()).isTrue();
+        return events.output();
+    }
+
     @Test
     @EnabledIfSystemProperty(named = "strata.timing", matches = "\\d+")
     void timingOfANewMariaDbDatabase() {

@@ -116,6 +116,13 @@ public class Database extends WorkspaceOwned {
     @Column(name = "tls_port")
     private Integer tlsPort;
 
+    /**
+     * The loopback port the server takes TLS connections on once the database has slept, while Strata's front door
+     * holds {@link #tlsPort} as it holds {@link #port}; null: the server listens on {@link #tlsPort} itself (or has none).
+     */
+    @Column(name = "server_tls_port")
+    private Integer serverTlsPort;
+
     @Column(name = "username", nullable = false, length = 63)
     private String username;
 
@@ -386,10 +393,14 @@ public class Database extends WorkspaceOwned {
         return !deletionRequested && observedGeneration == generation && !failing;
     }
 
-    /** What the driver works with: the port is the one the server itself listens on ({@link #serverPort} once fronted). */
+    /**
+     * What the driver works with: the ports are the ones the server itself listens on ({@link #serverPort} and
+     * {@link #serverTlsPort} once fronted).
+     */
     public InstanceSpec spec(String password, String adminPassword) {
         return new InstanceSpec(id(), workspaceId(), projectId, engine, engineVersion, cpu(), memory(), storage(), storageClass,
-                serverPort != null ? serverPort : port, username, databaseName, password, adminPassword, sleepRequested, tlsPort);
+                serverPort != null ? serverPort : port, username, databaseName, password, adminPassword, sleepRequested,
+                serverTlsPort != null ? serverTlsPort : tlsPort);
     }
 
     /** What clients are told (connection info, environment): the public port, whoever holds it. */
@@ -407,6 +418,22 @@ public class Database extends WorkspaceOwned {
 
     public Integer serverPort() {
         return serverPort;
+    }
+
+    /** From now on the server takes TLS connections on {@code loopbackPort} and Strata's front door holds {@link #tlsPort}. */
+    public void frontTlsWith(int loopbackPort) {
+        if (tlsPort != null && serverTlsPort == null) {
+            serverTlsPort = loopbackPort;
+        }
+    }
+
+    /** Whether the database has a TLS port the front door does not hold yet. */
+    public boolean tlsPortUnfronted() {
+        return tlsPort != null && serverTlsPort == null;
+    }
+
+    public Integer serverTlsPort() {
+        return serverTlsPort;
     }
 
     /**

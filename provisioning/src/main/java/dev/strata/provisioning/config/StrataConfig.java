@@ -106,6 +106,33 @@ public class StrataConfig {
         return v.equals("true");
     }
 
+    /**
+     * {@code STRATA_FRONT_DOOR_MAX_PER_PORT} (200): how many client connections Strata's front door holds at once on
+     * one port of a database (passed through or waiting for a wake); more are refused (closed at once). Each
+     * connection passed through costs two threads of Strata's JVM.
+     */
+    public int frontDoorMaxPerPort() {
+        return positive("STRATA_FRONT_DOOR_MAX_PER_PORT", 200);
+    }
+
+    /** {@code STRATA_FRONT_DOOR_MAX_CONNECTIONS} (1000): as {@link #frontDoorMaxPerPort()}, for all the front door's ports together. */
+    public int frontDoorMaxConnections() {
+        return positive("STRATA_FRONT_DOOR_MAX_CONNECTIONS", 1000);
+    }
+
+    private static int positive(String name, int byDefault) {
+        String v = Settings.get(name).orElse(String.valueOf(byDefault)).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalStateException(name + " must be a whole number of at least 1 (got '" + v + "')");
+    }
+
     /** {@code STRATA_IDLE_CHECK_SECONDS} (30): how often databases of projects with autoSleepMinutes are checked for clients. */
     public Duration idleCheckInterval() {
         return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_IDLE_CHECK_SECONDS").orElse("30")));

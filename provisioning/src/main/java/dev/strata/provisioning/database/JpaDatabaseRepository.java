@@ -124,6 +124,7 @@ public class JpaDatabaseRepository implements DatabaseRepository {
         Set<Integer> used = new HashSet<>(em.createQuery("select d.port from Database d where d.port is not null", Integer.class).getResultList());
         used.addAll(em.createQuery("select d.serverPort from Database d where d.serverPort is not null", Integer.class).getResultList());
         used.addAll(em.createQuery("select d.tlsPort from Database d where d.tlsPort is not null", Integer.class).getResultList());
+        used.addAll(em.createQuery("select d.serverTlsPort from Database d where d.serverTlsPort is not null", Integer.class).getResultList());
         return used;
     }
 

@@ -49,7 +49,7 @@ public class ReconcileSteps {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
                 d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId(), d.cloneSourceId(),
-                d.port(), d.serverPort()));
+                d.port(), d.serverPort(), d.tlsPort(), d.serverTlsPort()));
     }
 
     /** The spec of a branch's parent to copy from: empty when it is gone or being deleted. */
@@ -83,16 +83,21 @@ public class ReconcileSteps {
     }
 
     /**
-     * The loopback port a sleeping database's server listens on from now on, so that Strata's front door can hold
-     * its public port (allocated from STRATA_PORT_RANGE the first time); empty when the database is gone.
+     * The loopback ports a sleeping database's server listens on from now on, so that Strata's front door can hold
+     * its public port and its TLS port if it has one (allocated from STRATA_PORT_RANGE the first time); empty when
+     * the database is gone.
      */
-    public Optional<Integer> frontPort(String id) {
-        return databases.findById(id).filter(d -> !d.deletionRequested() && d.port() != null).map(d -> {
+    public Optional<Work> frontPorts(String id) {
+        Optional<Database> db = databases.findById(id).filter(d -> !d.deletionRequested() && d.port() != null);
+        db.ifPresent(d -> {
             if (d.serverPort() == null) {
                 d.frontWith(ports.allocate());
             }
-            return d.serverPort();
+            if (d.tlsPortUnfronted()) {
+                d.frontTlsWith(ports.allocate());
+            }
         });
+        return db.isEmpty() ? Optional.empty() : snapshot(id);
     }
 
     /**

@@ -383,7 +383,7 @@ public class Reconciler {
                 observed = driver.ensureRunning(work.spec());
             }
             if (observed.ready() && work.fronted() && !work.sleepRequested()) {
-                frontDoor.ready(id, config.bindAddress(), work.publicPort(), work.serverPort());
+                frontDoor.ready(id, config.bindAddress(), work.frontedPorts());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "database " + id + ": " + e.getMessage(), e);
@@ -438,9 +438,10 @@ public class Reconciler {
         if (!driver.needsPort() || work.publicPort() == null || !config.wakeOnConnect()) {
             return;
         }
-        Integer serverPort = work.serverPort() != null ? work.serverPort() : steps.frontPort(work.id()).orElse(null);
-        if (serverPort != null) {
-            frontDoor.sleeping(work.id(), config.bindAddress(), work.publicPort(), serverPort, this::wakeForConnection);
+        // the server is stopped: its ports can move (a database fronted before its TLS port was gets that one too)
+        Work fronted = work.fullyFronted() ? work : steps.frontPorts(work.id()).orElse(null);
+        if (fronted != null && fronted.fronted()) {
+            frontDoor.sleeping(work.id(), config.bindAddress(), fronted.frontedPorts(), this::wakeForConnection);
         }
     }
 

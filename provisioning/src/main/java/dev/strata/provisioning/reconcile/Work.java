@@ -5,10 +5,30 @@ import dev.strata.domain.database.InstanceSpec;
 
 /** A snapshot of one database taken in a short transaction, worked on outside any transaction. */
 public record Work(String id, Engine engine, long generation, boolean converged, boolean deletionRequested,
-            boolean sleepRequested, InstanceSpec spec, String restoreBackupId, String cloneSourceId, Integer publicPort, Integer serverPort) {
+            boolean sleepRequested, InstanceSpec spec, String restoreBackupId, String cloneSourceId, Integer publicPort, Integer serverPort,
+            Integer publicTlsPort, Integer serverTlsPort) {
 
     /** Whether Strata's front door holds the public port (the server listens on {@link #serverPort}). */
     public boolean fronted() {
         return serverPort != null && publicPort != null;
+    }
+
+    /**
+     * The ports the front door holds, each with the server's loopback port behind it: the public port, and the TLS
+     * port of a database that has one (a local Redis in prefer mode) once it is fronted too. Empty when not fronted.
+     */
+    public java.util.List<dev.strata.provisioning.wake.FrontDoor.Ports> frontedPorts() {
+        if (!fronted()) {
+            return java.util.List.of();
+        }
+        var main = new dev.strata.provisioning.wake.FrontDoor.Ports(publicPort, serverPort);
+        return publicTlsPort != null && serverTlsPort != null
+                ? java.util.List.of(main, new dev.strata.provisioning.wake.FrontDoor.Ports(publicTlsPort, serverTlsPort))
+                : java.util.List.of(main);
+    }
+
+    /** Whether every port of the database is fronted (a database fronted before its TLS port was: not yet). */
+    public boolean fullyFronted() {
+        return fronted() && (publicTlsPort == null || serverTlsPort != null);
     }
 }

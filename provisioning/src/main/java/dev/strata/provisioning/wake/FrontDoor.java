@@ -31,9 +31,15 @@ import java.util.logging.Logger;
  * is awake, connections are passed through at once; while its server restarts (a crash), they wait rather than being
  * refused. So an application sees a delay, never an error, and nobody has to call {@code /wake}.
  * <p>
+ * A database may have more than one port held: a local Redis in {@code STRATA_TLS_MODE=prefer} has its TLS port
+ * held too (a door each, the server's loopback port behind each); a connection to either wakes it.
+ * <p>
  * One selector thread accepts on every held port; each connection that is passed through has two copying threads
  * (a database woken by its clients is a small one). Connections pass through Strata's process: they end when Strata
- * stops, and clients reconnect (to a server that kept running).
+ * stops, and clients reconnect (to a server that kept running). So that no one can exhaust Strata's threads through a
+ * port, the connections held at once (passed through or waiting) are capped per port
+ * ({@code STRATA_FRONT_DOOR_MAX_PER_PORT}) and in all ({@code STRATA_FRONT_DOOR_MAX_CONNECTIONS}): a connection
+ * beyond either is closed at once.
  */
 @ApplicationScoped
 public class FrontDoor {
@@ -45,15 +51,30 @@ public class FrontDoor {
     @Resource
     ManagedThreadFactory managedThreads;
 
+    @jakarta.inject.Inject
+    dev.strata.provisioning.config.StrataConfig config;
+
+    /** The caps on connections held at once: per door, and in all (read from the settings when the first door opens). */
+    private volatile int maxPerDoor;
+    private volatile int maxTotal;
+    /** The connections held now by every door (passed through or waiting). */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Where the front door listens, and what it does when a sleeping database is called. */
     private ThreadFactory threads;
+    /** The doors by key: the database's id for its public port, id#1 for its second (TLS) port. */
     private final Map<String, Door> doors = new ConcurrentHashMap<>();
     private Selector selector;
     private Thread acceptor;
     private volatile boolean closed;
 
-    /** A database's door: its public port, the server's loopback port, and the connections waiting for it. */
+    /** One port of a database held by the front door, and the server's loopback port behind it. */
+    public record Ports(int publicPort, int serverPort) {
+    }
+
+    /** A database's door: one of its public ports, the server's loopback port behind it, and the connections waiting for it. */
     private final class Door {
+        final String key;
         final String databaseId;
         final int publicPort;
         volatile int serverPort;
@@ -65,10 +86,15 @@ public class FrontDoor {
         volatile Consumer<String> waker;
         final List<Waiting> waiting = new ArrayList<>();
         final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
+        /** The connections this door holds now: passed through or waiting. */
+        final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        /** When a refusal was last logged (one warning a minute per door at most). */
+        volatile long refusalLogged;
         /** The sockets of connections passed through (closed when the door closes). */
         final java.util.Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
-        Door(String databaseId, int publicPort, int serverPort, ServerSocketChannel listener) {
+        Door(String key, String databaseId, int publicPort, int serverPort, ServerSocketChannel listener) {
+            this.key = key;
             this.databaseId = databaseId;
             this.publicPort = publicPort;
             this.serverPort = serverPort;
@@ -79,7 +105,15 @@ public class FrontDoor {
     private record Waiting(SocketChannel client, long since) {
     }
 
-    /** For tests outside a container: plain daemon threads. */
+    /** For tests outside a container: plain daemon threads, the caps given. */
+    public static FrontDoor standalone(int maxPerDoor, int maxTotal) {
+        FrontDoor f = standalone();
+        f.maxPerDoor = maxPerDoor;
+        f.maxTotal = maxTotal;
+        return f;
+    }
+
+    /** For tests outside a container: plain daemon threads, the default caps. */
     public static FrontDoor standalone() {
         FrontDoor f = new FrontDoor();
         f.threads = r -> {
@@ -96,36 +130,79 @@ public class FrontDoor {
      * listens on it: the caller tries again at its next pass).
      */
     public boolean sleeping(String databaseId, String bindAddress, int publicPort, int serverPort, Consumer<String> waker) {
-        Door d = door(databaseId, bindAddress, publicPort, serverPort);
-        if (d == null) {
-            return false;
+        return sleeping(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)), waker);
+    }
+
+    /**
+     * As {@link #sleeping(String, String, int, int, Consumer)} for each of the database's ports (the public port
+     * first); a connection to any of them wakes it. Doors of ports no longer given are closed.
+     */
+    public boolean sleeping(String databaseId, String bindAddress, List<Ports> ports, Consumer<String> waker) {
+        boolean all = true;
+        for (Door d : doors(databaseId, bindAddress, ports)) {
+            if (d == null) {
+                all = false;
+                continue;
+            }
+            d.waker = waker;
+            synchronized (d.waiting) {
+                d.open = false;
+                d.asleep = true;
+            }
         }
-        d.waker = waker;
-        synchronized (d.waiting) {
-            d.open = false;
-            d.asleep = true;
-        }
-        return true;
+        return all;
     }
 
     /** The database's server answers on {@code serverPort}: waiting connections go through, and new ones at once. */
     public boolean ready(String databaseId, String bindAddress, int publicPort, int serverPort) {
-        Door d = door(databaseId, bindAddress, publicPort, serverPort);
-        if (d == null) {
-            return false;
+        return ready(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)));
+    }
+
+    /** As {@link #ready(String, String, int, int)} for each of the database's ports (the public port first). */
+    public boolean ready(String databaseId, String bindAddress, List<Ports> ports) {
+        List<Door> ds = doors(databaseId, bindAddress, ports);
+        boolean all = true;
+        for (int i = 0; i < ds.size(); i++) {
+            Door d = ds.get(i);
+            if (d == null) {
+                all = false;
+                continue;
+            }
+            d.serverPort = ports.get(i).serverPort();
+            d.asleep = false;
+            List<Waiting> go;
+            synchronized (d.waiting) {
+                d.open = true; // under the lock: a connection arriving now is either drained here or passed at once
+                go = new ArrayList<>(d.waiting);
+                d.waiting.clear();
+            }
+            for (Waiting w : go) {
+                passThrough(d, w.client());
+            }
         }
-        d.serverPort = serverPort;
-        d.asleep = false;
-        List<Waiting> go;
-        synchronized (d.waiting) {
-            d.open = true; // under the lock: a connection arriving now is either drained here or passed at once
-            go = new ArrayList<>(d.waiting);
-            d.waiting.clear();
+        return all;
+    }
+
+    /** The doors of {@code ports} (null where a port cannot be held now); doors of the database's other ports are closed. */
+    private List<Door> doors(String databaseId, String bindAddress, List<Ports> ports) {
+        List<Door> out = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            out.add(door(key(databaseId, i), databaseId, bindAddress, ports.get(i).publicPort(), ports.get(i).serverPort()));
         }
-        for (Waiting w : go) {
-            passThrough(d, w.client());
+        for (Door d : doorsOf(databaseId)) {
+            if (!out.contains(d) && doors.remove(d.key, d)) {
+                closeDoor(d);
+            }
         }
-        return true;
+        return out;
+    }
+
+    private static String key(String databaseId, int index) {
+        return index == 0 ? databaseId : databaseId + "#" + index;
+    }
+
+    private List<Door> doorsOf(String databaseId) {
+        return doors.values().stream().filter(d -> d.databaseId.equals(databaseId)).toList();
     }
 
     /**
@@ -133,8 +210,7 @@ public class FrontDoor {
      * passed to a server that may not answer.
      */
     public void hold(String databaseId) {
-        Door d = doors.get(databaseId);
-        if (d != null) {
+        for (Door d : doorsOf(databaseId)) {
             synchronized (d.waiting) {
                 d.open = false;
                 d.asleep = false;
@@ -142,11 +218,12 @@ public class FrontDoor {
         }
     }
 
-    /** The database is deleted: its port is released, waiting connections closed. */
+    /** The database is deleted: its ports are released, waiting connections closed. */
     public void close(String databaseId) {
-        Door d = doors.remove(databaseId);
-        if (d != null) {
-            closeDoor(d);
+        for (Door d : doorsOf(databaseId)) {
+            if (doors.remove(d.key, d)) {
+                closeDoor(d);
+            }
         }
     }
 
@@ -155,17 +232,21 @@ public class FrontDoor {
         return doors.containsKey(databaseId);
     }
 
-    /** Connections of the database passed through now (for idle detection and tests). */
+    /** The database's ports Strata holds (the public port first). */
+    public List<Integer> heldPorts(String databaseId) {
+        return doorsOf(databaseId).stream().sorted(java.util.Comparator.comparing(d -> d.key)).map(d -> d.publicPort).toList();
+    }
+
+    /** Connections of the database passed through now, on all its ports (for idle detection and tests). */
     public int connections(String databaseId) {
-        Door d = doors.get(databaseId);
-        return d == null ? 0 : d.passing.get();
+        return doorsOf(databaseId).stream().mapToInt(d -> d.passing.get()).sum();
     }
 
     @PreDestroy
     public void shutdown() {
         closed = true;
-        for (String id : List.copyOf(doors.keySet())) {
-            close(id);
+        for (Door d : List.copyOf(doors.values())) {
+            close(d.databaseId);
         }
         Selector s = selector;
         if (s != null) {
@@ -177,19 +258,19 @@ public class FrontDoor {
         }
     }
 
-    private Door door(String databaseId, String bindAddress, int publicPort, int serverPort) {
-        Door existing = doors.get(databaseId);
+    private Door door(String key, String databaseId, String bindAddress, int publicPort, int serverPort) {
+        Door existing = doors.get(key);
         if (existing != null && existing.publicPort == publicPort) {
             existing.serverPort = serverPort;
             return existing;
         }
         synchronized (this) {
-            existing = doors.get(databaseId);
+            existing = doors.get(key);
             if (existing != null && existing.publicPort == publicPort) {
                 return existing;
             }
-            if (existing != null) {
-                close(databaseId);
+            if (existing != null && doors.remove(key, existing)) {
+                closeDoor(existing);
             }
             ensureAcceptor();
             ServerSocketChannel listener = null;
@@ -198,8 +279,8 @@ public class FrontDoor {
                 listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
                 listener.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), publicPort), 128);
                 listener.configureBlocking(false);
-                Door d = new Door(databaseId, publicPort, serverPort, listener);
-                doors.put(databaseId, d);
+                Door d = new Door(key, databaseId, publicPort, serverPort, listener);
+                doors.put(key, d);
                 selector.wakeup();
                 synchronized (registrations) {
                     registrations.add(d);
@@ -226,6 +307,11 @@ public class FrontDoor {
     private void ensureAcceptor() {
         if (acceptor != null) {
             return;
+        }
+        if (maxPerDoor == 0) {
+            dev.strata.provisioning.config.StrataConfig settings = config != null ? config : new dev.strata.provisioning.config.StrataConfig();
+            maxPerDoor = settings.frontDoorMaxPerPort();
+            maxTotal = settings.frontDoorMaxConnections();
         }
         try {
             selector = Selector.open();
@@ -282,6 +368,10 @@ public class FrontDoor {
     }
 
     private void arrived(Door d, SocketChannel client) {
+        if (!admitted(d)) {
+            quietly(client);
+            return;
+        }
         boolean open;
         synchronized (d.waiting) {
             open = d.open;
@@ -294,7 +384,7 @@ public class FrontDoor {
             return;
         }
         if (d.asleep) {
-            d.asleep = false;
+            doorsOf(d.databaseId).forEach(other -> other.asleep = false); // one wake, whichever port was called
             Consumer<String> waker = d.waker;
             if (waker != null) {
                 LOG.info(() -> "a client connected to sleeping database " + d.databaseId + ": waking it");
@@ -303,11 +393,47 @@ public class FrontDoor {
                         waker.accept(d.databaseId);
                     } catch (RuntimeException e) {
                         LOG.warning("waking database " + d.databaseId + " for a connection failed: " + e.getMessage());
-                        d.asleep = true; // the next connection tries again
+                        doorsOf(d.databaseId).forEach(other -> other.asleep = true); // the next connection tries again
                     }
                 }).start();
             }
         }
+    }
+
+    /** Whether the door may hold one more connection (counted if so), within its cap and the front door's. */
+    private boolean admitted(Door d) {
+        if (d.held.incrementAndGet() > maxPerDoor) {
+            d.held.decrementAndGet();
+            refused(d, "its port's " + maxPerDoor + " (STRATA_FRONT_DOOR_MAX_PER_PORT)");
+            return false;
+        }
+        if (held.incrementAndGet() > maxTotal) {
+            held.decrementAndGet();
+            d.held.decrementAndGet();
+            refused(d, "the front door's " + maxTotal + " in all (STRATA_FRONT_DOOR_MAX_CONNECTIONS)");
+            return false;
+        }
+        return true;
+    }
+
+    /** A connection the door held has ended (or was closed): one place less is taken. */
+    private void ended(Door d) {
+        d.held.decrementAndGet();
+        held.decrementAndGet();
+    }
+
+    private static void refused(Door d, String cap) {
+        long now = System.currentTimeMillis();
+        if (now - d.refusalLogged > 60_000) {
+            d.refusalLogged = now;
+            LOG.warning("front door of database " + d.databaseId + ": a connection to port " + d.publicPort + " was refused, it would exceed "
+                    + cap + " connections held at once (more refusals in the next minute are not logged)");
+        }
+    }
+
+    /** Connections held now by all the front door's ports (passed through or waiting). */
+    public int held() {
+        return held.get();
     }
 
     /** Connections that waited too long are closed (the database did not wake). */
@@ -319,6 +445,7 @@ public class FrontDoor {
                     if (now - w.since() > WAIT_MS) {
                         LOG.warning("database " + d.databaseId + " did not wake within " + WAIT_MS / 1000 + " s; closing a waiting connection");
                         quietly(w.client());
+                        ended(d);
                         return true;
                     }
                     return false;
@@ -342,6 +469,7 @@ public class FrontDoor {
                 LOG.fine(() -> "front door of " + d.databaseId + ": server not reachable: " + e.getMessage());
                 quietly(clientChannel);
                 closeQuietly(server);
+                ended(d);
                 return;
             }
             d.passing.incrementAndGet();
@@ -358,6 +486,7 @@ public class FrontDoor {
                 Thread.currentThread().interrupt();
             } finally {
                 d.passing.decrementAndGet();
+                ended(d);
                 d.sockets.remove(c);
                 d.sockets.remove(server);
                 closeQuietly(c);
@@ -406,7 +535,10 @@ public class FrontDoor {
             release(d);
         }
         synchronized (d.waiting) {
-            d.waiting.forEach(w -> quietly(w.client()));
+            d.waiting.forEach(w -> {
+                quietly(w.client());
+                ended(d);
+            });
             d.waiting.clear();
         }
         d.sockets.forEach(FrontDoor::closeQuietly);

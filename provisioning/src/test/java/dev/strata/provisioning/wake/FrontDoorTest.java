@@ -35,6 +35,8 @@ class FrontDoorTest {
     private final int serverPort = NEXT.getAndIncrement();
     /** Where the server listens after its restart. */
     private final int restartedPort = NEXT.getAndIncrement();
+    /** Ports 30430-30449 for the tests that need more (a second door, its server): two at a time. */
+    private static final AtomicInteger MORE = new AtomicInteger(30430);
 
     private final FrontDoor door = FrontDoor.standalone();
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
@@ -102,6 +104,95 @@ class FrontDoorTest {
         try (ServerSocket again = new ServerSocket()) {
             again.setReuseAddress(true); // as database servers do (connections that ended may be in TIME_WAIT)
             again.bind(new InetSocketAddress("127.0.0.1", publicPort)); // the port is free for the database's own server
+        }
+    }
+
+    @Test
+    void aDatabaseWithASecondPortIsWokenThroughEitherAndItsConnectionsAreCountedOnBoth() throws Exception {
+        int tlsPublic = MORE.getAndIncrement();
+        int tlsServer = MORE.getAndIncrement();
+        List<FrontDoor.Ports> ports = List.of(new FrontDoor.Ports(publicPort, serverPort), new FrontDoor.Ports(tlsPublic, tlsServer));
+        AtomicInteger wakes = new AtomicInteger();
+        assertTrue(door.sleeping("db_6", "127.0.0.1", ports, id -> {
+            wakes.incrementAndGet();
+            CompletableFuture.runAsync(() -> {
+                echoServer(serverPort);
+                echoServer(tlsServer);
+                door.ready("db_6", "127.0.0.1", ports);
+            }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        }));
+        assertEquals(List.of(publicPort, tlsPublic), door.heldPorts("db_6"));
+        // the first connection comes to the second port: it wakes the database, and a connection to the first port
+        // made meanwhile waits for the same wake
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> roundTrip(tlsPublic, "over tls"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> wakes.get() == 1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> roundTrip(publicPort, "plain"));
+        assertEquals("over tls", second.get(10, TimeUnit.SECONDS));
+        assertEquals("plain", first.get(10, TimeUnit.SECONDS));
+        assertEquals(1, wakes.get());
+        try (Socket a = new Socket("127.0.0.1", publicPort); Socket b = new Socket("127.0.0.1", tlsPublic)) {
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals("x", readLine(s.getInputStream()));
+            }
+            assertEquals(2, door.connections("db_6"));
+        }
+        door.close("db_6");
+        assertEquals(List.of(), door.heldPorts("db_6"));
+        assertTrue(assertThrowsConnect(tlsPublic), "the second port is released too");
+    }
+
+    @Test
+    void connectionsBeyondTheCapOfAPortOrOfTheFrontDoorAreRefusedAndTheirPlacesComeBack() throws Exception {
+        FrontDoor capped = FrontDoor.standalone(2, 3);
+        int otherPublic = MORE.getAndIncrement();
+        int otherServer = MORE.getAndIncrement();
+        try {
+            echoServer(serverPort);
+            echoServer(otherServer);
+            capped.ready("db_7", "127.0.0.1", publicPort, serverPort);
+            capped.ready("db_8", "127.0.0.1", otherPublic, otherServer);
+            try (Socket a = connected(publicPort); Socket b = connected(publicPort)) {
+                // the port's cap: two
+                assertTrue(refused(publicPort), "a third connection to the port is refused");
+                assertEquals(2, capped.connections("db_7"));
+                try (Socket c = connected(otherPublic)) {
+                    // the front door's cap: three in all, though db_8's port has room
+                    assertTrue(refused(otherPublic), "a fourth connection in all is refused");
+                    assertEquals(3, capped.held());
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> capped.held() == 2);
+                try (Socket c = connected(otherPublic)) {
+                    assertEquals(3, capped.held());
+                }
+            }
+            // the places come back when connections end
+            await().atMost(Duration.ofSeconds(5)).until(() -> capped.held() == 0);
+            try (Socket a = connected(publicPort); Socket b = connected(publicPort)) {
+                assertEquals(2, capped.connections("db_7"));
+            }
+        } finally {
+            capped.shutdown();
+        }
+    }
+
+    /** A connection through the door, checked with a round trip (so it is passed through, not merely accepted). */
+    private static Socket connected(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("x", readLine(s.getInputStream()));
+        return s;
+    }
+
+    /** Whether a connection to the port is closed by the door without an answer. */
+    private static boolean refused(int port) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketException e) {
+            return true; // reset: closed by the door before the write reached it
         }
     }
 

@@ -210,7 +210,8 @@ public final class HostCapacity {
 
     /**
      * One line about what was checked: how many servers and databases the range holds. A Redis database with
-     * {@code STRATA_TLS_MODE=prefer} takes a second port, and a database that has slept with wake on connect one more.
+     * {@code STRATA_TLS_MODE=prefer} takes a second port, and a database that has slept with wake on connect one more
+     * per port (its server's loopback port behind each port the front door holds).
      */
     public static String summary(Asked asked, List<Finding> findings) {
         if (asked.portRange() == null) {
@@ -218,11 +219,13 @@ public final class HostCapacity {
         }
         int n = asked.servers();
         int forDatabases = Math.max(0, n - asked.warmPoolSpares());
-        int worst = 1 + (asked.redisTlsPort() && asked.engines().contains(Engine.REDIS) ? 1 : 0) + (asked.wakeOnConnect() ? 1 : 0);
+        boolean redisTls = asked.redisTlsPort() && asked.engines().contains(Engine.REDIS);
+        // a port per port the front door holds: a Redis database's TLS port is held too, its server moves both
+        int worst = (1 + (redisTls ? 1 : 0)) * (asked.wakeOnConnect() ? 2 : 1);
         String held = worst == 1 ? fmt(forDatabases) + " databases" : "from " + fmt(forDatabases / worst) + " to " + fmt(forDatabases) + " databases ("
-                + (asked.redisTlsPort() && asked.engines().contains(Engine.REDIS) ? "a Redis database takes a second port for TLS" : "")
-                + (asked.redisTlsPort() && asked.engines().contains(Engine.REDIS) && asked.wakeOnConnect() ? ", " : "")
-                + (asked.wakeOnConnect() ? "a database that has slept one more for wake on connect" : "") + ")";
+                + (redisTls ? "a Redis database takes a second port for TLS" : "")
+                + (redisTls && asked.wakeOnConnect() ? ", " : "")
+                + (asked.wakeOnConnect() ? "a database that has slept one more for wake on connect" + (redisTls ? " per port" : "") : "") + ")";
         return "host capacity: STRATA_PORT_RANGE " + asked.portRange().first() + "-" + asked.portRange().last() + " holds " + fmt(n) + " ports: "
                 + (asked.warmPoolSpares() > 0 ? asked.warmPoolSpares() + " for the warm pools' spares, " : "") + held
                 + "; limits checked for " + fmt(n) + " database servers: "

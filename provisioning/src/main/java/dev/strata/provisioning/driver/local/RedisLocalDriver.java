@@ -204,7 +204,9 @@ public class RedisLocalDriver implements EngineDriver, QuickLiveness, BackupCapa
 
     /**
      * TLS settings: the certificate from Strata's authority on the TLS port (a separate one in prefer mode, the
-     * only one in require mode: {@code port 0} closes the plain one). Clients need no certificate of their own.
+     * only one in require mode: {@code port 0} closes the plain one). Clients need no certificate of their own. The
+     * spec's ports are the server's: once the database has slept, loopback ports behind the front door, which holds
+     * the public port and the public TLS port.
      */
     private String tlsSettings(InstanceSpec spec) {
         if (!servesTls(spec)) {

@@ -175,7 +175,8 @@ class HostCapacityTest {
     @Test
     void theSummarySaysHowManyDatabasesTheRangeHolds() {
         assertThat(HostCapacity.summary(asked("15432-16431"), List.of()))
-                .contains("holds 1,000 ports", "from 333 to 1,000 databases", "a Redis database takes a second port for TLS",
+                .contains("holds 1,000 ports", "from 250 to 1,000 databases", "a Redis database takes a second port for TLS",
+                        "a database that has slept one more for wake on connect per port",
                         "limits checked for 1,000 database servers: this host holds them");
         Asked pgPool = new Asked(PortRange.parse("15432-16431"), null, 2, true, false, EnumSet.of(Engine.POSTGRESQL), Map.of());
         assertThat(HostCapacity.summary(pgPool, List.of(new Finding("pid-max", "…"))))

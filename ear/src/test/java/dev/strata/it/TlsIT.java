@@ -147,7 +147,8 @@ class TlsIT {
         }
     }
 
-    private static SSLContext trusting(String pem) throws Exception {
+    /** A TLS context that trusts Strata's authority {@code pem} only (for Jedis over TLS). */
+    static SSLContext trusting(String pem) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("strata-ca", CertificateFactory.getInstance("X.509")

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,11 +23,15 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import javax.net.ssl.SSLParameters;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
  * Scale to zero as applications meet it: a sleeping project's databases (PostgreSQL, MariaDB, Redis) are woken by
- * their clients' first connection, which succeeds after a delay (no error, nobody calls /wake); connections opened
+ * their clients' first connection, which succeeds after a delay (no error, nobody calls /wake), over TLS too
+ * (PostgreSQL verify-full, Redis on its TLS port, both against the CA); connections opened
  * at once while it wakes all succeed; idle sleep (autoSleepMinutes; one "minute" is 3 s in the ITs) puts databases
  * without clients to sleep and leaves a database with an open connection awake.
  */
@@ -58,6 +64,10 @@ class WakeOnConnectIT {
             String pgUrl = dbs.connection(pg).path("jdbcUrl").asText();
             String myUrl = dbs.connection(my).path("jdbcUrl").asText();
             String rdUri = dbs.connection(rd).path("uri").asText();
+            String rdTlsUri = dbs.connection(rd).path("tlsUri").asText();
+            assertThat(rdTlsUri).startsWith("rediss://");
+            String rdUser = dbs.connection(rd).path("username").asText();
+            String rdPassword = dbs.connection(rd).path("password").asText();
             sql(pgUrl, "CREATE TABLE visits (n int)", "INSERT INTO visits VALUES (7)");
             sql(myUrl, "CREATE TABLE visits (n int)", "INSERT INTO visits VALUES (7)");
             try (Jedis j = new Jedis(URI.create(rdUri))) {
@@ -72,11 +82,30 @@ class WakeOnConnectIT {
             }
             assertThat(dbs.connection(pg).path("jdbcUrl").asText()).isEqualTo(pgUrl);
 
-            // each first connection wakes its database and succeeds, with the data, no error on the way
-            assertThat(queryInt(pgUrl, "SELECT n FROM visits")).isEqualTo(7);
+            // each first connection wakes its database and succeeds, with the data, no error on the way; PostgreSQL's
+            // with sslmode=verify-full against the CA, Redis's over TLS on its TLS port (REDIS_TLS_URL), verified
+            // against the CA with the host name: the front door holds that port too
+            String pem = api.get("/api/v1/workspaces/" + api.workspaceId() + "/ca.pem").raw();
+            Path caFile = Files.createTempFile("strata-ca", ".pem");
+            Files.writeString(caFile, pem);
+            try {
+                try (Connection c = DriverManager.getConnection(pgUrl + "&sslmode=verify-full&sslrootcert=" + caFile);
+                     Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n, (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) FROM visits")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(7);
+                    assertThat(rs.getBoolean(2)).as("over TLS").isTrue();
+                }
+            } finally {
+                Files.deleteIfExists(caFile);
+            }
             assertThat(queryInt(myUrl, "SELECT n FROM visits")).isEqualTo(7);
-            try (Jedis j = new Jedis(URI.create(rdUri))) {
-                j.getConnection().setSoTimeout(60_000);
+            assertThat(Host.serverProcesses(rd)).as("Redis still sleeps").isEmpty();
+            URI tls = URI.create(rdTlsUri);
+            SSLParameters verifyHost = new SSLParameters();
+            verifyHost.setEndpointIdentificationAlgorithm("HTTPS");
+            try (Jedis j = new Jedis(new HostAndPort(tls.getHost(), tls.getPort()), DefaultJedisClientConfig.builder()
+                    .user(rdUser).password(rdPassword).ssl(true).sslSocketFactory(TlsIT.trusting(pem).getSocketFactory())
+                    .sslParameters(verifyHost).socketTimeoutMillis(60_000).build())) {
                 assertThat(j.get("visits")).isEqualTo("7");
             }
             for (String id : ids) {
@@ -128,8 +157,12 @@ class WakeOnConnectIT {
             }
             dbs.awaitStatus(pg, "sleeping", Duration.ofSeconds(60));
             assertThat(Host.serverProcesses(pg)).isEmpty();
-            // and it wakes again on the next connection
+            // and it wakes again on the next connection (Redis on its plain port this time)
             assertThat(queryInt(pgUrl, "SELECT n FROM visits")).isEqualTo(7);
+            try (Jedis j = new Jedis(URI.create(rdUri))) {
+                j.getConnection().setSoTimeout(60_000);
+                assertThat(j.get("visits")).isEqualTo("7");
+            }
 
             // without idle sleep a database stays awake
             assertThat(api.patch("/api/v1/projects/" + project, "{\"autoSleepMinutes\":0}").status()).isEqualTo(200);

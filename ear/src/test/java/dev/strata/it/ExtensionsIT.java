@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PostgreSQL extensions as a database owner meets them: the allow-listed ones are created with a plain
- * {@code CREATE EXTENSION} by the (non-superuser) owner and work, one outside the list is refused, and
+ * {@code CREATE EXTENSION} by the (non-superuser) owner and work (pgvector wherever its control file is installed,
+ * as .ci/run makes sure), one outside the list is refused, and
  * {@code GET /api/v1/engines} lists what each version offers. Needs Debian's pgextwlist (.ci/run installs it).
  */
 @ExtendWith(ArquillianExtension.class)
@@ -88,9 +89,19 @@ class ExtensionsIT {
                 assertThat(scalar(s, "SELECT uuid_generate_v4()::text")).matches("[0-9a-f-]{36}");
                 s.execute("CREATE EXTENSION citext");
                 assertThat(scalar(s, "SELECT ('Hello'::citext = 'hello'::citext)::text")).isEqualTo("true");
+                s.execute("CREATE EXTENSION pg_trgm");
+                assertThat(scalar(s, "SELECT show_trgm('cat')::text")).isEqualTo("{\"  c\",\" ca\",\"at \",cat}");
+                assertThat(Double.parseDouble(scalar(s, "SELECT similarity('postgres', 'postgis')"))).isBetween(0.1, 0.9);
+                s.execute("CREATE EXTENSION hstore");
+                assertThat(scalar(s, "SELECT ('a=>1, b=>2'::hstore -> 'b')")).isEqualTo("2");
 
-                // pgvector where installed (.ci/run builds it on Debian 12, which does not package it): offered, and it works
-                if (installed(version).contains("vector")) {
+                // pgvector where installed (.ci/run builds it for every PostgreSQL major on Debian 12, which does not
+                // package it): this host has its control file exactly when the server offers it, and then it works. No
+                // silent pass: a server that does not offer what is installed fails here, and what it offers is run
+                boolean vectorHere = installed(version).contains("vector");
+                assertThat(offered(version).contains("vector")).as("the server offers vector for PostgreSQL " + version
+                        + " exactly when this host has /usr/share/postgresql/" + version + "/extension/vector.control").isEqualTo(vectorHere);
+                if (vectorHere) {
                     s.execute("CREATE EXTENSION vector");
                     s.execute("CREATE TABLE items (id int PRIMARY KEY, embedding vector(3))");
                     s.execute("INSERT INTO items VALUES (1, '[1,2,3]'), (2, '[4,5,6]'), (3, '[1,2,4]')");
@@ -118,6 +129,18 @@ class ExtensionsIT {
                 dbs.deleteAndAwaitGone(id);
             }
         }
+    }
+
+    /** The extensions {@code GET /api/v1/engines} says the server offers for a PostgreSQL major. */
+    private List<String> offered(String version) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : api.get("/api/v1/engines").json().path("data")) {
+            if (e.path("engine").asText().equals("postgresql")) {
+                e.path("extensions").path(version).forEach(x -> out.add(x.asText()));
+            }
+        }
+        assertThat(out).as("PostgreSQL " + version + " is offered with extensions").isNotEmpty();
+        return out;
     }
 
     /** The allow-listed extensions whose control file this host has for a PostgreSQL major (Debian's layout). */

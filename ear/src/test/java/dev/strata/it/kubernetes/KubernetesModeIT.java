@@ -167,6 +167,9 @@ class KubernetesModeIT {
         if (conventional.containsKey(engine)) {
             assertThat(apiEnv).containsEntry(conventional.get(engine), conn.text("uri"));
         }
+        // each operator issues its own certificates: Strata has no CA certificate to put in the environment
+        assertThat(apiEnv).doesNotContainKey("DATABASE_CA_CERT");
+        assertThat(dotenv.raw()).doesNotContain("DATABASE_CA_CERT");
         await().atMost(Duration.ofSeconds(30)).until(() -> secret(envSecret), s -> apiEnv.equals(s));
 
         // resize: storage grows on the resource; shrinking is refused before anything is written
@@ -277,6 +280,17 @@ class KubernetesModeIT {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> api.get(db).status() == 404 && api.get(copy).status() == 404);
         assertThat(operators.lastError()).isNull();
+    }
+
+    @Test
+    void theCaCertificateIsNotStratasToHandOut() {
+        Api.Reply pem = api.get("/api/v1/workspaces/" + ws + "/ca.pem");
+        assertThat(pem.status()).as(pem.raw()).isEqualTo(409);
+        assertThat(pem.contentType()).startsWith("application/problem+json");
+        assertThat(pem.json().path("status").asInt()).isEqualTo(409);
+        assertThat(pem.json().path("detail").asText()).contains("Kubernetes mode", "operator").doesNotContain("BEGIN CERTIFICATE");
+        // a workspace the caller does not see is still a 404, not a hint that it exists
+        assertThat(api.get("/api/v1/workspaces/ws_00000000000000000000000000/ca.pem").status()).isEqualTo(404);
     }
 
     @Test

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue 16: a client that has a database's connection details from the moment it was created (the connection
  * endpoint answers at once, as the project's DATABASE_URL does) and connects in a loop while the database is
  * provisioned sees "connection refused" or "starting up" until it works, never an authentication, unknown-database
- * or host-not-allowed error that would send the user hunting for a credentials bug that is not there.
+ * or host-not-allowed error (Redis: WRONGPASS, NOAUTH) that would send the user hunting for a credentials bug that is
+ * not there.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -44,7 +45,7 @@ class ProvisioningErrorsIT {
     private final TestDatabases dbs = new TestDatabases(api, api.workspaceId());
 
     @ParameterizedTest(name = "a new {0} database")
-    @ValueSource(strings = {"postgresql", "mysql"})
+    @ValueSource(strings = {"postgresql", "mysql", "redis"})
     void earlyClientsOfANewDatabaseSeeNoCredentialsError(String engine) throws Exception {
         String slug = "early-" + engine.substring(0, 2) + "-" + suffix();
         String id = dbs.create(slug, "{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"engine\":\"" + engine + "\"}");
@@ -118,7 +119,10 @@ class ProvisioningErrorsIT {
      * message, with how often it was seen.
      */
     private Map<String, Integer> connectUntilReady(String id) throws Exception {
-        String url = dbs.connection(id).path("jdbcUrl").asText();
+        com.fasterxml.jackson.databind.JsonNode connection = dbs.connection(id);
+        String url = connection.path("jdbcUrl").asText();
+        // Redis has no JDBC URL: Jedis with the URI (its user and password: AUTH at each connect), then PING
+        java.net.URI redis = url.isEmpty() ? java.net.URI.create(connection.path("uri").asText()) : null;
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         List<String> statuses = Collections.synchronizedList(new ArrayList<>());
@@ -143,8 +147,16 @@ class ProvisioningErrorsIT {
         try {
             while (true) {
                 boolean wasReady = ready.get();
-                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-                    s.execute("SELECT 1");
+                try {
+                    if (redis != null) {
+                        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(redis, 2_000)) {
+                            assertThat(j.ping()).isEqualTo("PONG");
+                        }
+                    } else {
+                        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                            s.execute("SELECT 1");
+                        }
+                    }
                     successes++;
                     if (wasReady) {
                         break;
@@ -152,6 +164,14 @@ class ProvisioningErrorsIT {
                 } catch (SQLException e) {
                     failures.merge(e.getSQLState() + "/" + e.getErrorCode() + " " + String.valueOf(e.getMessage()).replaceAll("\\(conn=\\d+\\) ", ""),
                             1, Integer::sum);
+                } catch (redis.clients.jedis.exceptions.JedisException e) {
+                    // the server's own error first (WRONGPASS, NOAUTH, ...), else what the client met (refused, reset)
+                    Throwable root = e;
+                    while (root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    failures.merge("redis/" + e.getClass().getSimpleName() + " " + e.getMessage()
+                            + (root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")"), 1, Integer::sum);
                 }
                 assertThat(System.nanoTime()).as("%s ready and connectable within 3 minutes; statuses %s, failures %s", id, statuses, failures)
                         .isLessThan(deadline);
@@ -169,7 +189,8 @@ class ProvisioningErrorsIT {
         String f = failure.toLowerCase(Locale.ROOT);
         return f.matches("(28p01|28000|3d000)/.*") || f.matches("[^ ]*/(1044|1045|1049|1130) .*")
                 || f.contains("password authentication failed") || f.contains("does not exist") || f.contains("no pg_hba.conf entry")
-                || f.contains("access denied") || f.contains("unknown database") || f.contains("is not allowed to connect");
+                || f.contains("access denied") || f.contains("unknown database") || f.contains("is not allowed to connect")
+                || f.contains("wrongpass") || f.contains("noauth") || f.contains("noperm") || f.contains("invalid username-password");
     }
 
     private static String suffix() {

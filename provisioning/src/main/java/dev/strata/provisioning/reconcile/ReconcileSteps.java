@@ -84,16 +84,16 @@ public class ReconcileSteps {
 
     /**
      * The loopback ports a sleeping database's server listens on from now on, so that Strata's front door can hold
-     * its public port and its TLS port if it has one (allocated from STRATA_PORT_RANGE the first time); empty when
-     * the database is gone.
+     * its public port and, when {@code tls}, its TLS port if it has one (allocated from STRATA_PORT_RANGE the first
+     * time); empty when the database is gone.
      */
-    public Optional<Work> frontPorts(String id) {
+    public Optional<Work> frontPorts(String id, boolean tls) {
         Optional<Database> db = databases.findById(id).filter(d -> !d.deletionRequested() && d.port() != null);
         db.ifPresent(d -> {
             if (d.serverPort() == null) {
                 d.frontWith(ports.allocate());
             }
-            if (d.tlsPortUnfronted()) {
+            if (tls && d.tlsPortUnfronted()) {
                 d.frontTlsWith(ports.allocate());
             }
         });

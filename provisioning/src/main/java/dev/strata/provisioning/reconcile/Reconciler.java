@@ -383,7 +383,7 @@ public class Reconciler {
                 observed = driver.ensureRunning(work.spec());
             }
             if (observed.ready() && work.fronted() && !work.sleepRequested()) {
-                frontDoor.ready(id, config.bindAddress(), work.frontedPorts());
+                frontDoor.ready(id, config.bindAddress(), work.frontedPorts(driver.needsTlsPort()));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "database " + id + ": " + e.getMessage(), e);
@@ -439,9 +439,11 @@ public class Reconciler {
             return;
         }
         // the server is stopped: its ports can move (a database fronted before its TLS port was gets that one too)
-        Work fronted = work.fullyFronted() ? work : steps.frontPorts(work.id()).orElse(null);
+        // (the TLS port only where the server has one now: a local Redis in STRATA_TLS_MODE=prefer)
+        boolean tls = driver.needsTlsPort();
+        Work fronted = work.fullyFronted(tls) ? work : steps.frontPorts(work.id(), tls).orElse(null);
         if (fronted != null && fronted.fronted()) {
-            frontDoor.sleeping(work.id(), config.bindAddress(), fronted.frontedPorts(), this::wakeForConnection);
+            frontDoor.sleeping(work.id(), config.bindAddress(), fronted.frontedPorts(tls), this::wakeForConnection);
         }
     }
 

@@ -15,20 +15,21 @@ public record Work(String id, Engine engine, long generation, boolean converged,
 
     /**
      * The ports the front door holds, each with the server's loopback port behind it: the public port, and the TLS
-     * port of a database that has one (a local Redis in prefer mode) once it is fronted too. Empty when not fronted.
+     * port of a database that has one (a local Redis in prefer mode) once it is fronted too, when {@code tls}: the
+     * server serves that port now. Empty when not fronted.
      */
-    public java.util.List<dev.strata.provisioning.wake.FrontDoor.Ports> frontedPorts() {
+    public java.util.List<dev.strata.provisioning.wake.FrontDoor.Ports> frontedPorts(boolean tls) {
         if (!fronted()) {
             return java.util.List.of();
         }
         var main = new dev.strata.provisioning.wake.FrontDoor.Ports(publicPort, serverPort);
-        return publicTlsPort != null && serverTlsPort != null
+        return tls && publicTlsPort != null && serverTlsPort != null
                 ? java.util.List.of(main, new dev.strata.provisioning.wake.FrontDoor.Ports(publicTlsPort, serverTlsPort))
                 : java.util.List.of(main);
     }
 
     /** Whether every port of the database is fronted (a database fronted before its TLS port was: not yet). */
-    public boolean fullyFronted() {
-        return fronted() && (publicTlsPort == null || serverTlsPort != null);
+    public boolean fullyFronted(boolean tls) {
+        return fronted() && (!tls || publicTlsPort == null || serverTlsPort != null);
     }
 }

@@ -578,6 +578,34 @@ class DatabaseTest {
         }
 
         @Test
+        void once_fronted_the_driver_gets_the_servers_own_ports_and_clients_the_public_ones() {
+            Database db = Database.create("ws_1", "prj_1", "Cache", new Slug("cache"), Engine.REDIS, "7.0",
+                    CpuQuantity.parse("250m"), MemoryQuantity.parse("512Mi"), new StorageSize(10), null,
+                    new InstanceIdentity(15432, "cache_app", "0", "v1:sealed-app", "v1:sealed-admin", 15433), T0);
+            assertThat(db.tlsPortUnfronted()).isTrue();
+
+            db.frontWith(15500);
+            db.frontTlsWith(15501);
+            db.frontTlsWith(15600); // once only: the server keeps the port it was given
+
+            assertThat(db.tlsPortUnfronted()).isFalse();
+            assertThat(db.spec("a", "b").port()).isEqualTo(15500);
+            assertThat(db.spec("a", "b").tlsPort()).isEqualTo(15501);
+            assertThat(db.publicSpec("a").port()).isEqualTo(15432);
+            assertThat(db.publicSpec("a").tlsPort()).isEqualTo(15433);
+        }
+
+        @Test
+        void a_database_without_a_tls_port_gets_no_server_tls_port() {
+            Database db = readyDatabase();
+            db.frontTlsWith(15501);
+
+            assertThat(db.tlsPortUnfronted()).isFalse();
+            assertThat(db.serverTlsPort()).isNull();
+            assertThat(db.spec("a", "b").tlsPort()).isNull();
+        }
+
+        @Test
         void to_string_hides_the_passwords() {
             InstanceSpec spec = readyDatabase().spec("app-Secret-123", "admin-Secret-456");
 

@@ -449,6 +449,7 @@ class S3FrontTest {
         assertThat(head.objectLockModeAsString()).isEqualTo("COMPLIANCE");
         assertThat(head.objectLockRetainUntilDate()).isEqualTo(until);
         assertThat(head.objectLockLegalHoldStatusAsString()).isEqualTo("ON");
+        assertThat(head.metadata()).as("what the upload kept is no user metadata of the object").isEmpty();
         assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("big")).tagSet())
                 .extracting(t -> t.key() + "=" + t.value()).containsExactly("kind=backup");
         assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("big").versionId(version)

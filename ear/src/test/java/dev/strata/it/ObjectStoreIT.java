@@ -171,10 +171,16 @@ class ObjectStoreIT {
                 assertThat(bucketNames(project)).doesNotContain("it.dots." + RUN);
                 assertThat(s3.listBuckets().buckets()).extracting(Bucket::name).doesNotContain("it.dots." + RUN);
 
-                // MaxBuckets pages the listing
+                // MaxBuckets pages the listing: two pages of one, then no token, together the whole listing in order
                 var first = s3.listBuckets(r -> r.maxBuckets(1));
                 assertThat(first.buckets()).hasSize(1);
                 assertThat(first.continuationToken()).isNotNull();
+                var second = s3.listBuckets(r -> r.maxBuckets(1).continuationToken(first.continuationToken()));
+                assertThat(second.buckets()).hasSize(1);
+                assertThat(second.continuationToken()).isNull();
+                assertThat(java.util.stream.Stream.concat(first.buckets().stream(), second.buckets().stream()).map(Bucket::name))
+                        .containsExactly("it-first-" + RUN, made)
+                        .containsExactlyElementsOf(s3.listBuckets().buckets().stream().map(Bucket::name).toList());
 
                 s3.putObject(r -> r.bucket(made).key("k"), RequestBody.fromString("v"));
                 S3Exception notEmpty = (S3Exception) catchThrowable(() -> s3.deleteBucket(r -> r.bucket(made)));

@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Issue 19's lists and bucket pages in a real headless Chromium: the database list's filters and paging live in the
  * address (a bookmark or a reload shows the same view; bad values get a message), creating an API key is
  * post-redirect-get (a reload shows no secret and creates nothing), sleep asks first, revoked keys can be removed,
- * and a bucket's page lists the objects put with the AWS SDK, each with a presigned link that downloads its bytes.
+ * a bucket's page lists the objects put with the AWS SDK, each with a presigned link that downloads its bytes, and a
+ * bucket created through S3 with a project key is on the bucket list under its project, with its page.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -256,11 +257,7 @@ class ListsAndBucketsIT {
             // objects put with the AWS SDK (SigV4, the project's key)
             Map<String, String> env = storageEnv(project);
             List<String> many = new ArrayList<>();
-            try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(env.get("STORAGE_ENDPOINT")))
-                    .region(Region.of(env.get("STORAGE_REGION"))).forcePathStyle(true)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(env.get("STORAGE_KEY"), env.get("STORAGE_SECRET"))))
-                    .build()) {
+            try (S3Client s3 = s3(env)) {
                 s3.putObject(r -> r.bucket(bucketName).key("docs/hello.txt"), RequestBody.fromString("hello from " + RUN));
                 s3.putObject(r -> r.bucket(bucketName).key("docs/second file.txt"), RequestBody.fromString("second"));
                 for (int i = 0; i < 50; i++) {
@@ -328,6 +325,23 @@ class ListsAndBucketsIT {
             bucketRow.findElement(By.cssSelector("input[value='Delete']")).click();
             web.switchTo().alert().dismiss();
             assertThat(api.get("/api/v1/storage/buckets?projectId=" + project).json().path("data")).hasSize(1);
+
+            // a bucket made through S3 with the project's key is the project's on the dashboard too: listed under
+            // the project, and its page shows what was put into it
+            String madeByS3 = "ui-s3-made-" + RUN;
+            try (S3Client s3 = s3(env)) {
+                s3.createBucket(r -> r.bucket(madeByS3));
+                s3.putObject(r -> r.bucket(madeByS3).key("from-s3.txt"), RequestBody.fromString("made through S3"));
+            }
+            browser.open(Api.BASE + "/buckets/index.xhtml");
+            WebElement madeRow = web.findElement(By.xpath("//table[@id='buckets']//tr[td[1]/a[text()='" + madeByS3 + "']]"));
+            assertThat(madeRow.findElement(By.xpath("td[2]")).getText()).isEqualTo("Objects " + RUN);
+            madeRow.findElement(By.linkText(madeByS3)).click();
+            browser.await().until(ExpectedConditions.textToBe(By.id("bucketName"), madeByS3));
+            assertThat(web.getCurrentUrl()).contains("/buckets/detail.xhtml?id=bkt_");
+            assertThat(objectKeys()).containsExactly("from-s3.txt");
+            assertThat(web.findElement(By.id("usageObjects")).getText()).isEqualTo("1");
+            browser.screenshot("38-bucket-made-through-s3");
         } finally {
             api.delete("/api/v1/projects/" + project);
         }
@@ -349,6 +363,14 @@ class ListsAndBucketsIT {
         Api.Reply r = api.post("/api/v1/projects", "{\"name\":\"" + name + "\"}");
         assertThat(r.status()).as(r.raw()).isEqualTo(201);
         return r.text("id");
+    }
+
+    private static S3Client s3(Map<String, String> env) {
+        return S3Client.builder().endpointOverride(URI.create(env.get("STORAGE_ENDPOINT")))
+                .region(Region.of(env.get("STORAGE_REGION"))).forcePathStyle(true)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(env.get("STORAGE_KEY"), env.get("STORAGE_SECRET"))))
+                .build();
     }
 
     private Map<String, String> storageEnv(String project) {

@@ -246,7 +246,9 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     /**
      * Makes a write that the store published (by renaming its temporary file over the key) survive a power loss
      * before it is acknowledged: the file's bytes and attributes, then each directory up to the bucket, so the
-     * rename itself is on disk.
+     * rename itself is on disk, and so are the directories the store made for it. The temporary file itself was
+     * forced before the rename ({@code SealedFileSystemProvider.move}): a published name never points at bytes that
+     * are not on disk yet.
      */
     private void durable(String container, String encodedKey) {
         Path bucket = root.resolve(container);

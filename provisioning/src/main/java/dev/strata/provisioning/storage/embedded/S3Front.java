@@ -149,7 +149,7 @@ final class S3Front implements Filter {
                             .ifPresent(f -> ObjectLock.requireDeletable(f, bypass(req)));
                 }
                 if (key != null && req.getMethod().equals("POST") && query.containsKey("uploads")) {
-                    createUpload(req, res, chain, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
+                    createUpload(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
                             req.getHeader("x-amz-object-lock-retain-until-date")).orElse(null),
                             Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase).orElse(null),
                             req.getHeader("x-amz-tagging") == null ? null : ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
@@ -193,20 +193,25 @@ final class S3Front implements Filter {
             }
             if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploads")
                     && req.getHeader("x-amz-tagging") != null) {
-                createUpload(req, res, chain, new Pending(null, null, ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
-                return;
-            }
-            if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploadId")
-                    && pendingUploads.containsKey(query.get("uploadId"))) {
-                Pending pending = pendingUploads.get(query.get("uploadId"));
+                Map<String, String> tags = ObjectTags.fromHeader(req.getHeader("x-amz-tagging"));
                 KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
-                chain.doFilter(req, res);
-                if (res.getStatus() == 200 && signer != null && signer.projectId() != null && pending.tags() != null) {
-                    pendingUploads.remove(query.get("uploadId"));
-                    ObjectTags.file(locator.projectDir(signer.projectId()).resolve(bucket), key, null)
-                            .ifPresent(f -> ObjectTags.write(f, pending.tags()));
+                if (signer != null && signer.projectId() != null && locator.hasBucket(signer.projectId(), bucket)) {
+                    createUpload(req, res, chain, locator.projectDir(signer.projectId()).resolve(bucket), key, new Pending(null, null, tags));
+                    return;
                 }
-                return;
+            }
+            if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploadId")) {
+                KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
+                java.nio.file.Path bucketDir = signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)
+                        ? null : locator.projectDir(signer.projectId()).resolve(bucket);
+                Optional<Pending> pending = bucketDir == null ? Optional.empty() : Pending.of(bucketDir, key, query.get("uploadId"));
+                if (pending.isPresent() && pending.get().tags() != null) {
+                    chain.doFilter(req, res);
+                    if (res.getStatus() == 200) {
+                        ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, pending.get().tags()));
+                    }
+                    return;
+                }
             }
             if (key != null && signed(req, query)) {
                 Runnable after = objectWrite(req, res, query, bucket, key);
@@ -686,7 +691,9 @@ final class S3Front implements Filter {
         Optional<ObjectLock.Retention> retention;
         Optional<Boolean> hold;
         if (complete) {
-            Pending pending = pendingUploads.remove(query.get("uploadId"));
+            // read now: s3proxy removes the upload's stub when the completion succeeds (a failed one keeps it, and
+            // with it what CreateMultipartUpload asked for, for the retry)
+            Pending pending = Pending.of(bucketDir, key, query.get("uploadId")).orElse(null);
             retention = pending == null ? Optional.empty() : Optional.ofNullable(pending.retention());
             hold = pending == null ? Optional.empty() : Optional.ofNullable(pending.hold());
             if (pending != null && pending.tags() != null) {
@@ -714,16 +721,55 @@ final class S3Front implements Filter {
         });
     }
 
+    /**
+     * What CreateMultipartUpload asked of the object that the upload's completion makes (retention, legal hold,
+     * tags), kept in the extended attributes of the upload's stub file, the store's own record of an unfinished upload
+     * ({@code .mpus-<upload id>-<encoded key>-stub} in the bucket directory): they live exactly as long as the
+     * upload does, across restarts of Strata and failed completions, and go with it when it is completed, aborted
+     * (AbortMultipartUpload, a lifecycle rule, the bucket's deletion) or swept.
+     */
     private record Pending(ObjectLock.Retention retention, Boolean hold, Map<String, String> tags) {
+
+        /** s3proxy's upload ids (UUIDs); anything else names no stub, and is never a path. */
+        private static final java.util.regex.Pattern UPLOAD_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+        private static Optional<java.nio.file.Path> stub(java.nio.file.Path bucketDir, String key, String uploadId) {
+            if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(bucketDir.resolve(".mpus-" + uploadId + "-" + KeyCodec.encode(key) + "-stub"));
+        }
+
+        /** What the upload {@code uploadId} of {@code key} keeps; empty when it is no upload (any more) or keeps nothing. */
+        static Optional<Pending> of(java.nio.file.Path bucketDir, String key, String uploadId) {
+            return stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).map(f -> new Pending(
+                    ObjectLock.retention(f).orElse(null), ObjectLock.legalHold(f).orElse(null),
+                    Optional.of(ObjectTags.read(f)).filter(t -> !t.isEmpty()).orElse(null)))
+                    .filter(p -> p.retention() != null || p.hold() != null || p.tags() != null);
+        }
+
+        /** Records this beside the upload that s3proxy has just created. */
+        void keep(java.nio.file.Path bucketDir, String key, String uploadId) {
+            java.nio.file.Path f = stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).orElseThrow(() ->
+                    new IllegalStateException("the multipart upload " + uploadId + " has no stub file in " + bucketDir));
+            if (retention != null) {
+                ObjectLock.setRetention(f, retention, true);
+            }
+            if (hold != null) {
+                ObjectLock.setLegalHold(f, hold);
+            }
+            if (tags != null) {
+                ObjectTags.write(f, tags);
+            }
+        }
     }
 
     /**
      * CreateMultipartUpload with lock or tagging headers: s3proxy creates the upload; its answer is read for the
-     * upload id, under which the headers wait for the completion (in memory: an upload completed after a restart
-     * of Strata gets the bucket's default retention and no tags).
+     * upload id, beside whose stub file the headers wait for the completion ({@link Pending}).
      */
-    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Pending pending)
-            throws IOException, ServletException {
+    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+                              String key, Pending pending) throws IOException, ServletException {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
             private java.io.PrintWriter writer;
@@ -774,15 +820,12 @@ final class S3Front implements Filter {
         if (res.getStatus() == 200) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
             if (m.find()) {
-                pendingUploads.put(m.group(1), pending);
+                pending.keep(bucketDir, key, m.group(1));
             }
         }
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
     }
-
-    /** Lock headers of CreateMultipartUpload, by upload id, until the upload completes (kept in memory). */
-    private final Map<String, Pending> pendingUploads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** DeleteObjects in a bucket with Object Lock: each version is checked, locked ones are answered AccessDenied. */
     private void multiDeleteLocked(HttpServletRequest req, HttpServletResponse res, String uri, String bucket, String project) throws IOException {

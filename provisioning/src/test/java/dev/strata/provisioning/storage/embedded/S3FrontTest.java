@@ -415,6 +415,64 @@ class S3FrontTest {
         assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("big").versionId(vb)))).statusCode()).isEqualTo(403);
     }
 
+    /**
+     * What CreateMultipartUpload asks of the object (retention, legal hold, tags) outlives a completion that fails
+     * and a restart of the endpoint, reaches the object the retried completion makes, and goes with an aborted upload.
+     */
+    @Test
+    void aMultipartUploadKeepsItsLockAndTagsThroughAFailedCompletionAndARestartUntilItCompletes() throws Exception {
+        s3.createBucket(b -> b.bucket("vault").objectLockEnabledForBucket(true));
+        s3.createBucket(b -> b.bucket("plain"));
+        Instant until = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String locked = s3.createMultipartUpload(b -> b.bucket("vault").key("big").objectLockMode("COMPLIANCE")
+                .objectLockRetainUntilDate(until).objectLockLegalHoldStatus("ON").tagging("kind=backup")).uploadId();
+        String tagged = s3.createMultipartUpload(b -> b.bucket("plain").key("big").tagging("kind=log&day=monday")).uploadId();
+        String lockedPart = s3.uploadPart(b -> b.bucket("vault").key("big").uploadId(locked).partNumber(1), RequestBody.fromString("part")).eTag();
+        String taggedPart = s3.uploadPart(b -> b.bucket("plain").key("big").uploadId(tagged).partNumber(1), RequestBody.fromString("part")).eTag();
+
+        // a completion naming a part that was never uploaded fails, and changes nothing
+        for (String bucket : new String[] {"vault", "plain"}) {
+            String id = bucket.equals("vault") ? locked : tagged;
+            var failed = (S3Exception) catchThrowable(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("big").uploadId(id)
+                    .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1)
+                            .eTag("\"0123456789abcdef0123456789abcdef\"").build()))));
+            assertThat(failed.statusCode()).as(bucket).isEqualTo(400);
+            assertThat(failed.awsErrorDetails().errorCode()).as(bucket).isEqualTo("InvalidPart");
+        }
+
+        stop();
+        start();
+
+        String version = s3.completeMultipartUpload(b -> b.bucket("vault").key("big").uploadId(locked).multipartUpload(m -> m.parts(
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(lockedPart).build()))).versionId();
+        var head = s3.headObject(b -> b.bucket("vault").key("big").versionId(version));
+        assertThat(head.objectLockModeAsString()).isEqualTo("COMPLIANCE");
+        assertThat(head.objectLockRetainUntilDate()).isEqualTo(until);
+        assertThat(head.objectLockLegalHoldStatusAsString()).isEqualTo("ON");
+        assertThat(head.metadata()).as("what the upload kept is no user metadata of the object").isEmpty();
+        assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("big")).tagSet())
+                .extracting(t -> t.key() + "=" + t.value()).containsExactly("kind=backup");
+        assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("big").versionId(version)
+                .bypassGovernanceRetention(true)))).statusCode()).isEqualTo(403);
+
+        s3.completeMultipartUpload(b -> b.bucket("plain").key("big").uploadId(tagged).multipartUpload(m -> m.parts(
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(taggedPart).build())));
+        assertThat(s3.getObjectTagging(b -> b.bucket("plain").key("big")).tagSet())
+                .extracting(t -> t.key() + "=" + t.value()).containsExactlyInAnyOrder("kind=log", "day=monday");
+
+        // an aborted upload leaves nothing behind, its settings neither; a later upload of the key starts clean
+        String aborted = s3.createMultipartUpload(b -> b.bucket("plain").key("gone").tagging("kind=scratch")).uploadId();
+        s3.abortMultipartUpload(b -> b.bucket("plain").key("gone").uploadId(aborted));
+        try (var files = Files.walk(data.resolve("objects/buckets"))) {
+            assertThat(files.map(Path::toString)).noneMatch(f -> f.contains(aborted));
+        }
+        String next = s3.createMultipartUpload(b -> b.bucket("plain").key("gone")).uploadId();
+        String nextPart = s3.uploadPart(b -> b.bucket("plain").key("gone").uploadId(next).partNumber(1), RequestBody.fromString("p")).eTag();
+        s3.completeMultipartUpload(b -> b.bucket("plain").key("gone").uploadId(next).multipartUpload(m -> m.parts(
+                software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(nextPart).build())));
+        assertThat(s3.getObjectTagging(b -> b.bucket("plain").key("gone")).tagSet()).isEmpty();
+    }
+
     @Test
     void aBucketWithoutObjectLockRefusesLockRequests() {
         s3.createBucket(b -> b.bucket("plain"));

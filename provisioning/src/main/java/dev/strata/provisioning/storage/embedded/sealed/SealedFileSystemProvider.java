@@ -186,9 +186,31 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
         }
     }
 
+    /**
+     * A rename that publishes a file survives a power cut with the file's content: s3proxy writes every object (a
+     * PUT, a completed multipart upload, a copy) to a temporary file that it never forces, then renames it over the
+     * key. Forcing only after the rename leaves a window in which the journal holds the new name but the disk not yet
+     * its bytes (delayed allocation: a zero-length or short object under the new name, with the ETag and data key of
+     * the whole one). So the source's bytes and attributes go to disk first, then the rename, then the directory
+     * that holds the new name.
+     */
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
-        Files.move(real(source), real(target), options);
+        Path from = real(source);
+        Path to = real(target);
+        if (Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+            force(from);
+        }
+        Files.move(from, to, options);
+        if (to.getParent() != null) {
+            force(to.getParent());
+        }
+    }
+
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     @Override

@@ -315,6 +315,54 @@ class SealedObjectsTest {
         assertThat(s3.getObjectAsBytes(b -> b.bucket("bkt").key("k").versionId(older)).asByteArray()).isEqualTo(first);
     }
 
+    /**
+     * What a power cut would find: the filesystem's own map of the file (FIEMAP, through e2fsprogs' filefrag). A
+     * file written and not yet forced has blocks still waiting for delayed allocation, i.e. not on disk; an object
+     * that a PUT or a completed multipart upload published must have none. The store here is s3proxy's alone,
+     * without {@link dev.strata.provisioning.storage.embedded.EncodedKeyBlobStore}'s flush after the write, so only
+     * forcing the temporary file before the rename can make it so.
+     */
+    @Test
+    void anObjectIsOnDiskBeforeTheRenameThatPublishesItMakesItVisible() throws Exception {
+        Path bucket = Files.createDirectories(root.resolve("bkt"));
+        start(new VersioningFilesystemBlobStore(sealed.wrap(root)));
+        // A sync of the whole filesystem by anything else on the host (another test's database server, say) flushes
+        // every file, and would make the objects look forced whatever the store did: an attempt counts only when
+        // the control, written just before and never forced, is still waiting for allocation after it.
+        for (int attempt = 0; attempt < 10; attempt++) {
+            int n = attempt;
+            Path notForced = bucket.resolve("written-not-forced-" + n);
+            try (var out = Files.newOutputStream(sealed.wrap(notForced))) {
+                out.write(random(256 * 1024, 5));
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(waitingForAllocation(notForced),
+                    "the filesystem under " + root + " shows no delayed allocation (ext4 and xfs do), so what is on disk cannot be told from what is cached");
+
+            s3.putObject(b -> b.bucket("bkt").key("put-" + n), RequestBody.fromBytes(random(256 * 1024, 6)));
+            String upload = s3.createMultipartUpload(b -> b.bucket("bkt").key("mpu-" + n)).uploadId();
+            String etag = s3.uploadPart(b -> b.bucket("bkt").key("mpu-" + n).uploadId(upload).partNumber(1),
+                    RequestBody.fromBytes(random(256 * 1024, 7))).eTag();
+            s3.completeMultipartUpload(b -> b.bucket("bkt").key("mpu-" + n).uploadId(upload)
+                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+
+            if (waitingForAllocation(notForced)) {
+                assertThat(waitingForAllocation(bucket.resolve("put-" + n))).as("a PUT's object has blocks not yet on disk").isFalse();
+                assertThat(waitingForAllocation(bucket.resolve("mpu-" + n))).as("a completed upload's object has blocks not yet on disk").isFalse();
+                return;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.abort("every attempt was cut by a flush of the whole filesystem: what the store forced cannot be told");
+    }
+
+    /** Whether part of {@code file} is in the page cache only: an extent that filefrag flags delalloc or unknown_loc. */
+    private static boolean waitingForAllocation(Path file) throws Exception {
+        Process p = new ProcessBuilder("filefrag", "-v", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("filefrag -v %s: %s", file, out).isZero();
+        assertThat(out).as("filefrag maps %s", file).contains("extent");
+        return out.contains("delalloc") || out.contains("unknown_loc");
+    }
+
     @Test
     void theCounterAdvancesAcross128BitsAndWrapsLikeCounterMode() {
         byte[] max = new byte[16];

@@ -245,6 +245,14 @@ public class StrataConfig {
         return s;
     }
 
+    /**
+     * {@code STRATA_METRICS_TOKEN} (unset): when set, {@code /metrics} answers only scrapes that send
+     * {@code Authorization: Bearer <token>}. Read at each scrape (a secret: never logged).
+     */
+    public Optional<String> metricsToken() {
+        return Settings.get("STRATA_METRICS_TOKEN");
+    }
+
     /** The largest warm pool per engine: each spare is a whole server (memory, a port) held for creates to come. */
     public static final int WARM_POOL_MAX = 16;
 

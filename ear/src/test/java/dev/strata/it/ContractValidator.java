@@ -119,7 +119,8 @@ public final class ContractValidator {
     /** What is wrong with the response (empty: nothing). */
     List<String> problems(String method, String path, int status, String contentType, String body) {
         String bare = path.indexOf('?') >= 0 ? path.substring(0, path.indexOf('?')) : path;
-        String verb = method.toUpperCase(Locale.ROOT);
+        // methods are case-sensitive (RFC 9110 9.1): "get" is no GET, and the server answers it 405
+        String verb = method;
         Operation op = operations.stream().filter(o -> o.method().equals(verb) && o.path().matcher(bare).matches())
                 .findFirst().orElse(null);
         if (op == null) {

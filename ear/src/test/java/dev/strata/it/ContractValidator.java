@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The contract test: every response the integration tests receive (through {@link Api#send}) is checked against the
+ * The contract test: every response the integration tests receive (through {@link Api#send}, and HostileInputIT's
+ * and ApiFuzzIT's own clients' answers under {@code /api/v1}) is checked against the
  * API's OpenAPI document ({@code api/src/main/resources/META-INF/openapi.yaml}) for its path template, method and
  * status: documented status, content type and body schema. A response to a path or method the document does not
  * have (the fuzz tests send junk) is only checked for what every error of the API promises: a 4xx or 5xx under

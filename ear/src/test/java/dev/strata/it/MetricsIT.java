@@ -194,13 +194,41 @@ class MetricsIT {
     }
 
     /**
-     * The backup series of a real backup of this test's Redis, read back from the metadata database by the scrape
-     * (MetricsQueries' JPQL against PostgreSQL): last result 1, last success the backup's completion time, an age that
-     * grows from there; and backup.completed in the event log.
+     * The backup series of real backups of this test's Redis, read back from the metadata database by the scrape
+     * (MetricsQueries' JPQL against PostgreSQL): after a failed one, last result 0 and no success series, and
+     * backup.failed in the event log; after a good one, last result 1, last success the backup's completion time, an
+     * age that grows from there, and backup.completed.
      */
     @Test
     void aBackupShowsInTheBackupSeriesAndTheEventLog() throws Exception {
         Map<String, String> ours = Map.of("database_id", id, "engine", "redis");
+        // first a backup that fails: a directory (not empty) where the driver puts the snapshot it asks Redis for
+        java.nio.file.Path blocker = Host.instanceDir(id).resolve("backup.rdb");
+        java.nio.file.Files.createDirectories(blocker);
+        java.nio.file.Files.writeString(blocker.resolve("in-the-way"), "MetricsIT");
+        try {
+            Api.Reply doomed = api.post(dbs.path(id) + "/backups", "");
+            assertThat(doomed.status()).as(doomed.raw()).isEqualTo(202);
+            String failedBackup = "/api/v1/workspaces/" + ws + "/backups/" + doomed.text("id");
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(api.get(failedBackup).text("status")).isIn("pending", "running", "failed").isEqualTo("failed"));
+            Scrape afterFailure = scrape();
+            assertThat(afterFailure.named("strata_backup_last_result", ours)).singleElement().satisfies(x -> assertThat(x.value()).isZero());
+            assertThat(afterFailure.named("strata_backup_last_success_timestamp_seconds", ours)).as("never succeeded").isEmpty();
+            assertThat(afterFailure.named("strata_backup_age_seconds", ours)).as("never succeeded").isEmpty();
+            JsonNode failed = api.get(events() + "?databaseId=" + id + "&type=backup.failed").json();
+            assertThat(failed.path("data")).as(failed.toString()).singleElement().satisfies(e -> {
+                assertThat(e.path("backupId").asText()).isEqualTo(doomed.text("id"));
+                assertThat(e.path("data").path("trigger").asText()).isEqualTo("manual");
+                assertThat(e.path("data").path("error").asText()).isNotBlank();
+                assertThat(e.path("message").asText()).contains("failed");
+            });
+        } finally {
+            java.nio.file.Files.deleteIfExists(blocker.resolve("in-the-way"));
+            java.nio.file.Files.deleteIfExists(blocker);
+        }
+
+        // then one that succeeds
         Api.Reply requested = api.post(dbs.path(id) + "/backups", "");
         assertThat(requested.status()).as(requested.raw()).isEqualTo(202);
         String backup = "/api/v1/workspaces/" + ws + "/backups/" + requested.text("id");

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The contract test: every response the integration tests receive (through {@link Api#send}) is checked against the
+ * The contract test: every response the integration tests receive (through {@link Api#send}, and HostileInputIT's
+ * and ApiFuzzIT's own clients' answers under {@code /api/v1}) is checked against the
  * API's OpenAPI document ({@code api/src/main/resources/META-INF/openapi.yaml}) for its path template, method and
  * status: documented status, content type and body schema. A response to a path or method the document does not
  * have (the fuzz tests send junk) is only checked for what every error of the API promises: a 4xx or 5xx under
@@ -119,7 +120,8 @@ public final class ContractValidator {
     /** What is wrong with the response (empty: nothing). */
     List<String> problems(String method, String path, int status, String contentType, String body) {
         String bare = path.indexOf('?') >= 0 ? path.substring(0, path.indexOf('?')) : path;
-        String verb = method.toUpperCase(Locale.ROOT);
+        // methods are case-sensitive (RFC 9110 9.1): "get" is no GET, and the server answers it 405
+        String verb = method;
         Operation op = operations.stream().filter(o -> o.method().equals(verb) && o.path().matcher(bare).matches())
                 .findFirst().orElse(null);
         if (op == null) {

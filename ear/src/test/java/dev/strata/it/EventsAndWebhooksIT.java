@@ -256,6 +256,41 @@ class EventsAndWebhooksIT {
         assertThat(api.get(hooks + "/" + webhookId).status()).isEqualTo(200);
     }
 
+    /** ?projectId= narrows to one project's events; in a workspace of its own (no webhook here gets these events). */
+    @Test
+    void theProjectIdFilterNarrowsToOneProjectsEvents() throws Exception {
+        String key = "strata_sk_projevents" + System.nanoTime();
+        String otherWs = Tenants.insertWorkspaceWithKey(key, false);
+        Api own = new Api(key);
+        Api.Reply a = own.post("/api/v1/projects", "{\"name\":\"Events A\"}");
+        Api.Reply b = own.post("/api/v1/projects", "{\"name\":\"Events B\"}");
+        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        assertThat(b.status()).as(b.raw()).isEqualTo(201);
+        String projectA = a.text("id");
+        String projectB = b.text("id");
+        Api.Reply slept = own.post("/api/v1/projects/" + projectA + "/sleep", "");
+        assertThat(slept.status()).as(slept.raw()).isIn(200, 202);
+
+        String events = "/api/v1/workspaces/" + otherWs + "/events";
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(types(own.get(events + "?projectId=" + projectA).json())).contains("project.slept"));
+        JsonNode ofA = own.get(events + "?projectId=" + projectA + "&limit=100").json();
+        assertThat(types(ofA)).containsExactly("project.slept", "project.created");
+        assertThat(ofA.path("meta").path("total").asInt()).isEqualTo(2);
+        ofA.path("data").forEach(e -> assertThat(e.path("projectId").asText()).isEqualTo(projectA));
+        JsonNode ofB = own.get(events + "?projectId=" + projectB).json();
+        assertThat(types(ofB)).containsExactly("project.created");
+        assertThat(ofB.path("data").get(0).path("projectId").asText()).isEqualTo(projectB);
+        assertThat(ofB.path("data").get(0).path("message").asText()).contains("Events B");
+        // with the other filters
+        assertThat(types(own.get(events + "?projectId=" + projectA + "&type=project.created").json())).containsExactly("project.created");
+        assertThat(types(own.get(events + "?projectId=" + projectB + "&type=project.slept").json())).isEmpty();
+        // unfiltered: both projects' events; an unknown project: none; another workspace's project: none here
+        assertThat(own.get(events + "?limit=100").json().path("meta").path("total").asInt()).isEqualTo(3);
+        assertThat(own.get(events + "?projectId=proj_00000000000000000000000000").json().path("meta").path("total").asInt()).isZero();
+        assertThat(api.get("/api/v1/workspaces/" + ws + "/events?projectId=" + projectA).json().path("meta").path("total").asInt()).isZero();
+    }
+
     @Test
     void webhookInputIsValidatedAndDangerousUrlsAreRefused() {
         assertProblem(api.post(hooks, "{\"url\":\"ftp://example.com/\",\"events\":[\"*\"]}"), 400, "url");

@@ -82,6 +82,12 @@ class HostileInputIT {
                 if (problem != null) {
                     wrong.add(h + " → " + r.statusCode() + " " + type + ": " + problem + " " + clip(r.body()));
                 }
+                // the contract test, as for every Api answer: the status is one the operation documents, the body a Problem
+                List<String> broken = ContractValidator.shared().problems(h.method(), h.path(), r.statusCode(), type, r.body());
+                if (!broken.isEmpty()) {
+                    wrong.add(h + " → " + r.statusCode() + " " + type + ": not as the OpenAPI document says: " + String.join("; ", broken)
+                            + " " + clip(r.body()));
+                }
             }
             assertThat(wrong).as("requests not answered with a 4xx problem+json (%d of %d; statuses %s)",
                     wrong.size(), requests.size(), byStatus).isEmpty();

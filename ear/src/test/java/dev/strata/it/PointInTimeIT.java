@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -179,6 +180,41 @@ class PointInTimeIT {
             assertThat(afterRestore.has("earliest")).as(afterRestore.toString()).isFalse();
             assertThat(afterRestore.path("message").asText()).contains("since the in-place restore");
             assertProblem(api.post(path + "/restore", "{\"pointInTime\":\"" + t + "\"}"), 422, "pointInTime", "since the in-place restore");
+
+            // the event log (issue 17): the parent's branches, its backups and the in-place restore, each with what it names
+            String events = "/api/v1/workspaces/" + ws + "/events?databaseId=" + id + "&limit=100";
+            JsonNode branched = api.get(events + "&type=database.branched").json().path("data");
+            List<String> branchIds = new ArrayList<>();
+            branched.forEach(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("database.branched");
+                assertThat(e.path("databaseId").asText()).isEqualTo(id);
+                assertThat(e.path("data").path("branchPoint").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+                branchIds.add(e.path("data").path("branchId").asText());
+            });
+            assertThat(branchIds).containsExactlyInAnyOrder(branchAtT, branchNow, asleep.text("id"));
+            JsonNode atTEvent = StreamSupport.stream(branched.spliterator(), false)
+                    .filter(e -> e.path("data").path("branchId").asText().equals(branchAtT)).findFirst().orElseThrow();
+            assertThat(Instant.parse(atTEvent.path("data").path("branchPoint").asText())).isEqualTo(Instant.parse(atT.text("branchPoint")));
+            assertThat(atTEvent.path("message").asText()).contains("Orders at T").contains(branchAtT);
+
+            JsonNode restored = api.get(events + "&type=database.restored").json().path("data");
+            assertThat(restored).as(restored.toString()).hasSize(1);
+            assertThat(restored.get(0).path("backupId").asText()).as("the base backup the restore started from").isEqualTo(base);
+            assertThat(restored.get(0).path("data").path("backupId").asText()).isEqualTo(base);
+            assertThat(Instant.parse(restored.get(0).path("data").path("targetTime").asText()))
+                    .isBetween(Instant.parse(t).minusSeconds(1), Instant.parse(t).plusSeconds(1));
+
+            JsonNode completed = api.get(events + "&type=backup.completed").json().path("data");
+            assertThat(StreamSupport.stream(completed.spliterator(), false).map(e -> e.path("backupId").asText()))
+                    .contains(base).containsAll(backupsOf(id).stream().filter(b -> b.path("status").asText().equals("completed"))
+                            .map(b -> b.path("id").asText()).toList());
+            assertThat(StreamSupport.stream(completed.spliterator(), false).map(e -> e.path("data").path("trigger").asText()))
+                    .contains("manual", "pre-restore");
+            // in the order they happened
+            List<String> order = new ArrayList<>(StreamSupport.stream(api.get(events).json().path("data").spliterator(), false)
+                    .map(e -> e.path("type").asText()).toList());
+            java.util.Collections.reverse(order);
+            assertThat(order).containsSubsequence("database.created", "backup.completed", "database.branched", "database.restored");
 
             // a branch has backups of its own, and sleeps and wakes with its data
             String own = api.post(dbs.path(branchAtT) + "/backups", "").text("id");

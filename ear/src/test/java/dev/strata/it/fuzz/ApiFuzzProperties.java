@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.it.Api;
+import dev.strata.it.ContractValidator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -96,6 +97,7 @@ class ApiFuzzProperties {
         if (req.api() && req.auth() != Auth.VALID) {
             assertThat(a.status() / 100).as("status class without a valid key: %s → %s", req, a.head()).isNotEqualTo(2);
         }
+        checkContract(req.method(), req.path() + req.query(), a);
         if (a.status() >= 400) {
             if (req.api() || !a.header("content-type").startsWith("text/html")) {
                 assertProblem(req, a);
@@ -131,6 +133,10 @@ class ApiFuzzProperties {
             return; // closing a connection that never became a request is a clear answer too
         }
         assertThat(a.status()).as("status of %s: %s", shown, a.head()).isLessThan(500);
+        String[] line = new String(raw.get2(), StandardCharsets.ISO_8859_1).split("\r\n", 2)[0].split(" ", -1);
+        if (line.length == 3 && line[0].matches("[A-Z]+") && line[2].matches("HTTP/1\\.[01]")) {
+            checkContract(line[0], line[1], a); // a request line the server reads as such
+        }
         if (a.status() >= 400) {
             assertThat(a.header("content-type")).as("content type of %s: %s", shown, a.head()).startsWith("application/problem+json");
             if (!new String(raw.get2(), StandardCharsets.ISO_8859_1).startsWith("HEAD ")) {
@@ -163,6 +169,18 @@ class ApiFuzzProperties {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(250))
                 .until(() -> !api.get(list).raw().contains("\"deleting\""));
         return f.state().get();
+    }
+
+    /**
+     * The contract test every {@code Api} answer gets (ContractValidator): an answer under /api/v1 has a status its
+     * operation documents, with the documented content type and body (a Problem for an error); an answer to a path or
+     * method the document does not have is at least a Problem. HEAD answers have no body to check.
+     */
+    private static void checkContract(String method, String target, RawHttp.Answer a) {
+        if (!a.answered() || method.equals("HEAD") || !(target.equals("/api/v1") || target.startsWith("/api/v1/") || target.startsWith("/api/v1?"))) {
+            return;
+        }
+        ContractValidator.shared().check(method, target, a.status(), a.header("content-type"), a.bodyText());
     }
 
     private static void assertProblem(Req req, RawHttp.Answer a) {

@@ -256,38 +256,28 @@ public class StrataConfig {
         return Settings.get("STRATA_METADATA_PORT").map(v -> Integer.parseInt(v.trim()));
     }
 
-    /** {@code STRATA_WEBHOOK_DISPATCH_MS} (1000): how often due webhook deliveries are looked for (and after each event). */
-    public Duration webhookDispatchInterval() {
-        return Duration.ofMillis(Long.parseLong(Settings.get("STRATA_WEBHOOK_DISPATCH_MS").orElse("1000").trim()));
-    }
+    private volatile dev.strata.provisioning.event.WebhookSettings webhookSettings;
 
-    /** {@code STRATA_WEBHOOK_RETRY_BASE_SECONDS} (10): the first wait before a failed delivery is sent again (doubling, at most 1 h). */
-    public Duration webhookRetryBase() {
-        return Duration.ofSeconds(Long.parseLong(Settings.get("STRATA_WEBHOOK_RETRY_BASE_SECONDS").orElse("10").trim()));
-    }
-
-    /** {@code STRATA_WEBHOOK_GIVE_UP_HOURS} (26): a delivery is given up once its first attempt is older than this. */
-    public Duration webhookGiveUpAfter() {
-        return Duration.ofHours(Long.parseLong(Settings.get("STRATA_WEBHOOK_GIVE_UP_HOURS").orElse("26").trim()));
+    /**
+     * The STRATA_WEBHOOK_* settings ({@link dev.strata.provisioning.event.WebhookSettings}), parsed and checked at the
+     * first call (the webhook dispatcher's start) and kept: an {@link IllegalStateException} naming a bad setting then
+     * fails the deployment, and every later reader gets the checked values.
+     */
+    public dev.strata.provisioning.event.WebhookSettings webhookSettings() {
+        dev.strata.provisioning.event.WebhookSettings s = webhookSettings;
+        if (s == null) {
+            s = dev.strata.provisioning.event.WebhookSettings.read(Settings::get);
+            webhookSettings = s;
+        }
+        return s;
     }
 
     /**
-     * {@code STRATA_WEBHOOK_ALLOWED_NETWORKS} (empty): comma-separated CIDRs that webhook URLs may resolve into although
-     * they are loopback, private, link-local and the like ({@code 10.1.0.0/16,127.0.0.1/32}).
+     * {@code STRATA_METRICS_TOKEN} (unset): when set, {@code /metrics} answers only scrapes that send
+     * {@code Authorization: Bearer <token>}. Read at each scrape (a secret: never logged).
      */
-    public java.util.List<dev.strata.provisioning.event.Cidr> webhookAllowedNetworks() {
-        return java.util.Arrays.stream(Settings.get("STRATA_WEBHOOK_ALLOWED_NETWORKS").orElse("").split(","))
-                .map(String::trim).filter(v -> !v.isEmpty())
-                .map(v -> dev.strata.provisioning.event.Cidr.parse("STRATA_WEBHOOK_ALLOWED_NETWORKS", v)).toList();
-    }
-
-    /** {@code STRATA_WEBHOOK_ALLOW_CONTROL_PLANE} (false): whether webhook URLs may point at Strata's own ports on this machine. */
-    public boolean webhookAllowControlPlane() {
-        String v = Settings.get("STRATA_WEBHOOK_ALLOW_CONTROL_PLANE").orElse("false").trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalStateException("STRATA_WEBHOOK_ALLOW_CONTROL_PLANE must be true or false (got '" + v + "')");
-        }
-        return v.equals("true");
+    public Optional<String> metricsToken() {
+        return Settings.get("STRATA_METRICS_TOKEN");
     }
 
     /** The largest warm pool per engine: each spare is a whole server (memory, a port) held for creates to come. */

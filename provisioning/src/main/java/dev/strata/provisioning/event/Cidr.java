@@ -12,13 +12,13 @@ public record Cidr(byte[] network, int prefix, String text) {
         int slash = t.indexOf('/');
         String host = slash < 0 ? t : t.substring(0, slash);
         if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalStateException(setting + ": " + t + " is not a network such as 10.0.0.0/8 or fd00::/8");
+            throw new IllegalStateException(setting + ": " + t + " is not a network such as 10.0.0.0/8 or fd00::/8 (separate several by commas)");
         }
         byte[] bytes;
         try {
             bytes = InetAddress.getByName(host).getAddress(); // a literal: no lookup
         } catch (UnknownHostException e) {
-            throw new IllegalStateException(setting + ": " + t + " is not a network such as 10.0.0.0/8 or fd00::/8");
+            throw new IllegalStateException(setting + ": " + t + " is not a network such as 10.0.0.0/8 or fd00::/8 (separate several by commas)");
         }
         int max = bytes.length * 8;
         int prefix;
@@ -28,7 +28,8 @@ public record Cidr(byte[] network, int prefix, String text) {
             prefix = -1;
         }
         if (prefix < 0 || prefix > max) {
-            throw new IllegalStateException(setting + ": the prefix length of " + t + " must be between 0 and " + max);
+            throw new IllegalStateException(setting + ": the prefix length of " + t + " must be between 0 and " + max
+                    + " (networks such as 10.0.0.0/8 or fd00::/8, separated by commas)");
         }
         return new Cidr(bytes, prefix, t);
     }

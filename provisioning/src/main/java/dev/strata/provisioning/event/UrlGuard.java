@@ -15,8 +15,9 @@ import java.util.function.Predicate;
 /**
  * The SSRF guard of webhook URLs: which URLs Strata may POST to. A URL's host is resolved and every address it
  * resolves to must be a public one, or lie inside an allowed network (STRATA_WEBHOOK_ALLOWED_NETWORKS); loopback,
- * link-local (169.254.169.254, the cloud metadata service, among them), private, unique-local, any-local and multicast
- * addresses are refused otherwise. Even inside an allowed network, Strata's own ports on this machine (dashboard and
+ * link-local (169.254.169.254, the cloud metadata service, among them), private, unique-local, any-local, multicast,
+ * shared, reserved, benchmarking and IETF-assignment addresses, and IPv6 addresses carrying such an IPv4 address (NAT64,
+ * 6to4, IPv4-compatible), are refused otherwise. Even inside an allowed network, Strata's own ports on this machine (dashboard and
  * API, Payara's admin port, the S3 endpoint, the metadata database, the database port range) are refused unless
  * STRATA_WEBHOOK_ALLOW_CONTROL_PLANE is true. Checked when a webhook is created and again before each delivery.
  */
@@ -147,7 +148,57 @@ public final class UrlGuard {
         if (b.length == 4 && (b[0] & 0xff) == 255 && (b[1] & 0xff) == 255 && (b[2] & 0xff) == 255 && (b[3] & 0xff) == 255) {
             return "the broadcast address";
         }
+        if (b.length == 4 && (b[0] & 0xff) == 192 && b[1] == 0 && b[2] == 0) {
+            return "an IETF protocol assignment address (192.0.0.0/24)";
+        }
+        if (b.length == 4 && (b[0] & 0xff) == 198 && (b[1] & 0xfe) == 18) {
+            return "a benchmarking address (198.18.0.0/15)";
+        }
+        if (b.length == 4 && (b[0] & 0xf0) == 240) {
+            return "a reserved address (240.0.0.0/4)";
+        }
+        if (b.length == 16) {
+            return embeddedKind(b);
+        }
         return null;
+    }
+
+    /**
+     * IPv6 addresses that carry an IPv4 address a gateway or the host's stack may turn them into: NAT64
+     * ({@code 64:ff9b::/96}) and 6to4 ({@code 2002::/16}) are refused when the IPv4 address they carry is; the
+     * deprecated IPv4-compatible form ({@code ::a.b.c.d}) always. (IPv4-mapped {@code ::ffff:a.b.c.d} arrives as the
+     * IPv4 address itself.)
+     */
+    private static String embeddedKind(byte[] b) {
+        if (zeros(b, 0, 12)) {
+            return "an IPv4-compatible IPv6 address (::a.b.c.d, deprecated)";
+        }
+        if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zeros(b, 4, 12)) {
+            return carried("a NAT64 address (64:ff9b::/96)", b, 12);
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return carried("a 6to4 address (2002::/16)", b, 2);
+        }
+        return null;
+    }
+
+    private static String carried(String what, byte[] b, int from) {
+        try {
+            InetAddress v4 = InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, from, from + 4));
+            String kind = specialKind(v4);
+            return kind == null ? null : what + " of " + v4.getHostAddress() + ", " + kind;
+        } catch (UnknownHostException e) {
+            return null; // four bytes are always an address
+        }
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int port(URI uri) {

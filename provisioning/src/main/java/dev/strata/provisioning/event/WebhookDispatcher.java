@@ -75,14 +75,18 @@ public class WebhookDispatcher {
     private HttpClient http;
     private String holder;
     private ScheduledExecutorService ticker;
+    private WebhookSettings settings;
 
     @PostConstruct
     void start() {
+        // the STRATA_WEBHOOK_* settings are checked here, once: a bad one fails the deployment, naming it, rather than
+        // every delivery (lost after the give-up time) or every webhook create (a 500) later
+        settings = config.webhookSettings();
         holder = "strata-" + UUID.randomUUID();
         senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SENDERS), threads);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        long every = config.webhookDispatchInterval().toMillis();
+        long every = settings.dispatchInterval().toMillis();
         // each instance of Strata ticks for itself; the claims keep them from sending a delivery twice. A thread of
         // its own, not an EJB timer: Payara's EJB timer service keeps its (here empty) store in an embedded H2
         // database whose lock file a killed server leaves behind, and waited seconds for it at every start after a
@@ -164,12 +168,7 @@ public class WebhookDispatcher {
         Integer status = null;
         String error = null;
         URI uri = URI.create(s.url());
-        String refused;
-        try {
-            refused = guard.refusal(uri);
-        } catch (RuntimeException e) {
-            refused = "the webhook settings cannot be read: " + e.getMessage(); // e.g. a bad STRATA_WEBHOOK_ALLOWED_NETWORKS
-        }
+        String refused = guard.refusal(uri);
         if (refused != null) {
             error = "not sent: " + refused;
         } else {
@@ -202,7 +201,7 @@ public class WebhookDispatcher {
             LOG.fine(() -> "webhook delivery " + s.deliveryId() + " to " + s.webhookId() + " failed: " + why);
         }
         try {
-            steps.finish(s.deliveryId(), holder, status, error, config.webhookRetryBase(), config.webhookGiveUpAfter());
+            steps.finish(s.deliveryId(), holder, status, error, settings.retryBase(), settings.giveUpAfter());
             kick(); // the next delivery of the same database may be waiting for this one
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "webhook delivery " + s.deliveryId() + ": the outcome was not recorded (it is sent again): " + e.getMessage());

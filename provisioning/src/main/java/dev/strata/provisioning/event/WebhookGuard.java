@@ -30,7 +30,8 @@ public class WebhookGuard {
     public String refusal(URI uri) {
         Set<Integer> fixed = OwnPorts.configured(config.httpPort(), config.s3Port(), config.s3TlsPort(), metadataPort());
         Set<Integer> listening = OwnPorts.listening();
-        UrlGuard guard = new UrlGuard(config.webhookAllowedNetworks(), config.webhookAllowControlPlane(),
+        WebhookSettings settings = config.webhookSettings(); // checked at start (WebhookDispatcher)
+        UrlGuard guard = new UrlGuard(settings.allowedNetworks(), settings.allowControlPlane(),
                 port -> OwnPorts.own(port, fixed, config.portRange(), listening), WebhookGuard::local, InetAddress::getAllByName);
         return guard.refusal(uri);
     }

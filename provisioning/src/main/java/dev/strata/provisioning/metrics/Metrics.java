@@ -94,6 +94,8 @@ public class Metrics {
         return series.contentType(accept);
     }
 
+    private volatile boolean storageFailing;
+
     private void measureStorageSoon() {
         long now = System.nanoTime();
         if (storageMeasuredAt != Long.MIN_VALUE && now - storageMeasuredAt < STORAGE_EVERY.toNanos() || !measuring.compareAndSet(false, true)) {
@@ -107,8 +109,19 @@ public class Metrics {
                         fresh.put(e.getKey(), new ScrapeFigures.ObjectStorage(e.getValue().bytes(), e.getValue().objects()));
                     }
                     storage = fresh;
+                    if (storageFailing) {
+                        storageFailing = false;
+                        LOG.info("metrics: the object store is measured again");
+                    }
                 } catch (RuntimeException e) {
-                    LOG.fine(() -> "metrics: measuring the object store failed: " + e);
+                    // a WARNING when it starts failing, not at every measurement: the figures shown are then stale
+                    if (!storageFailing) {
+                        storageFailing = true;
+                        LOG.log(java.util.logging.Level.WARNING, "metrics: measuring the object store failed (strata_object_storage_* keep"
+                                + " their last figures until it works again): " + e, e);
+                    } else {
+                        LOG.fine(() -> "metrics: measuring the object store failed again: " + e);
+                    }
                 } finally {
                     storageMeasuredAt = System.nanoTime();
                     measuring.set(false);

@@ -210,12 +210,25 @@ public final class StrataSeries {
             return Labels.of("database_id", b.databaseId(), "engine", b.engine());
         }
 
-        private static <T> T read(String what, java.util.function.Supplier<T> source) {
+        /** What failed at the last scrape: said at WARNING when it starts failing, not at every scrape (Prometheus scrapes every 15 s). */
+        private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private <T> T read(String what, java.util.function.Supplier<T> source) {
             try {
-                return source.get();
+                T value = source.get();
+                if (failing.remove(what)) {
+                    LOG.info(() -> "metrics: " + what + " available again");
+                }
+                return value;
             } catch (RuntimeException e) {
-                // the metadata database restarting, a measurement failing: this scrape goes without these series
-                LOG.fine(() -> "metrics: " + what + " unavailable: " + e);
+                // the metadata database restarting, a measurement failing, a broken query: this scrape goes without
+                // these series; a WARNING the first time, so that series gone for good do not go unnoticed
+                if (failing.add(what)) {
+                    LOG.log(java.util.logging.Level.WARNING, "metrics: " + what + " unavailable (the series are left out of scrapes"
+                            + " until it is available again): " + e, e);
+                } else {
+                    LOG.fine(() -> "metrics: " + what + " still unavailable: " + e);
+                }
                 return null;
             }
         }

@@ -79,6 +79,41 @@ class UrlGuardTest {
     }
 
     @Test
+    void reservedRangesAndIpv6FormsCarryingASpecialIpv4AreRefused() {
+        UrlGuard g = guard("", false);
+        assertThat(refusal(g, "http://192.0.0.8/")).isEqualTo(
+                "url resolves to 192.0.0.8, an IETF protocol assignment address (192.0.0.0/24); set STRATA_WEBHOOK_ALLOWED_NETWORKS to allow it");
+        assertThat(refusal(g, "http://198.18.0.1/")).contains("a benchmarking address (198.18.0.0/15)");
+        assertThat(refusal(g, "http://198.19.255.254/")).contains("a benchmarking address");
+        assertThat(refusal(g, "http://240.0.0.1/")).contains("a reserved address (240.0.0.0/4)");
+        assertThat(refusal(g, "http://254.1.2.3/")).contains("a reserved address");
+        assertThat(refusal(g, "http://255.255.255.255/")).contains("the broadcast address");
+        // NAT64 and 6to4 carry an IPv4 address: refused when it is special, allowed when it is public
+        assertThat(refusal(g, "http://[64:ff9b::7f00:1]/")).isEqualTo("url resolves to 64:ff9b:0:0:0:0:7f00:1, a NAT64 address"
+                + " (64:ff9b::/96) of 127.0.0.1, a loopback address; set STRATA_WEBHOOK_ALLOWED_NETWORKS to allow it");
+        assertThat(refusal(g, "http://[64:ff9b::a9fe:a9fe]/")).contains("a NAT64 address (64:ff9b::/96) of 169.254.169.254, a link-local address");
+        assertThat(refusal(g, "http://[64:ff9b::10.0.0.1]/")).contains("of 10.0.0.1, a private (site-local) address");
+        assertThat(refusal(g, "http://[64:ff9b::5db8:d822]/")).isNull(); // 93.184.216.34
+        assertThat(refusal(g, "http://[2002:a9fe:a9fe::1]/")).contains("a 6to4 address (2002::/16) of 169.254.169.254, a link-local address");
+        assertThat(refusal(g, "http://[2002:7f00:1::]/")).contains("of 127.0.0.1, a loopback address");
+        assertThat(refusal(g, "http://[2002:c0a8:101::1]/")).contains("of 192.168.1.1, a private (site-local) address");
+        assertThat(refusal(g, "http://[2002:5db8:d822::1]/")).isNull();
+        // the deprecated IPv4-compatible form, whatever it carries
+        assertThat(refusal(g, "http://[::127.0.0.1]/")).contains("an IPv4-compatible IPv6 address (::a.b.c.d, deprecated)");
+        assertThat(refusal(g, "http://[::10.0.0.1]/")).contains("an IPv4-compatible IPv6 address");
+        assertThat(refusal(g, "http://[::93.184.216.34]/")).contains("an IPv4-compatible IPv6 address");
+        // neighbours of the new ranges stay public
+        assertThat(refusal(g, "http://192.0.1.1/")).isNull();
+        assertThat(refusal(g, "http://198.20.0.1/")).isNull();
+        assertThat(refusal(g, "http://198.17.255.255/")).isNull();
+        assertThat(refusal(g, "http://239.255.255.255/")).contains("a multicast address");
+        assertThat(refusal(g, "http://[64:ff9b:1::7f00:1]/")).isNull(); // not the well-known prefix
+        // an operator can still allow them
+        assertThat(refusal(guard("198.18.0.0/15,64:ff9b::/96", false), "http://198.18.0.1/")).isNull();
+        assertThat(refusal(guard("198.18.0.0/15,64:ff9b::/96", false), "http://[64:ff9b::7f00:1]:3000/")).isNull();
+    }
+
+    @Test
     void anAllowedNetworkLetsItsAddressesThroughButNotOthers() {
         UrlGuard g = guard("127.0.0.1/32,10.1.0.0/16", false);
         assertThat(refusal(g, "http://127.0.0.1:3000/")).isNull();

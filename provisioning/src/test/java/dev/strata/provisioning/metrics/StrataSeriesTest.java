@@ -84,6 +84,46 @@ class StrataSeriesTest {
     }
 
     @Test
+    void aFailingMetadataQueryIsAWarningOnceNotAtEveryScrape() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(StrataSeries.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        handler.setLevel(java.util.logging.Level.ALL);
+        log.addHandler(handler);
+        try {
+            figures.metadataDown = true;
+            scrape(null);
+            scrape(null);
+            scrape(null);
+            List<String> warnings = records.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING).map(r -> r.getMessage()).toList();
+            assertThat(warnings).hasSize(2) // databases by engine and status, backup outcomes: once each
+                    .anySatisfy(m -> assertThat(m).startsWith("metrics: backup outcomes unavailable").contains("connection refused"))
+                    .anySatisfy(m -> assertThat(m).startsWith("metrics: databases by engine and status unavailable"));
+            figures.metadataDown = false;
+            assertThat(scrape(null)).contains("strata_backup_last_result");
+            figures.metadataDown = true;
+            scrape(null);
+            // failing again after a recovery is said again
+            assertThat(records.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)).hasSize(4);
+        } finally {
+            log.removeHandler(handler);
+        }
+    }
+
+    @Test
     void countersAndHistograms() throws Exception {
         series.reconcilePass(Duration.ofMillis(3));
         series.reconcilePass(Duration.ofMillis(40));

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
+import dev.strata.provisioning.storage.embedded.sealed.Publication;
 import org.gaul.s3proxy.checksum.ChunkedInputStream;
 
 /**
@@ -156,16 +157,13 @@ final class S3Front implements Filter {
                     return;
                 }
                 if (key != null) {
-                    Runnable after = lockedWrite(req, res, query, bucket, key, lockProject.get());
-                    if (after != null) {
-                        Runnable tags = objectWrite(req, res, query, bucket, key);
-                        chain.doFilter(req, res);
-                        if (res.getStatus() == 200) {
-                            if (tags != null) {
-                                tags.run();
-                            }
-                            after.run();
-                        }
+                    Publication.Attach lock = lockedWrite(req, res, query, bucket, key, lockProject.get());
+                    if (lock != null) {
+                        Publication.Attach tags = objectWrite(req, res, query, bucket, key);
+                        publish(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, tags == null ? lock : f -> {
+                            tags.to(f);
+                            lock.to(f);
+                        });
                         return;
                     }
                 }
@@ -206,20 +204,16 @@ final class S3Front implements Filter {
                         ? null : locator.projectDir(signer.projectId()).resolve(bucket);
                 Optional<Pending> pending = bucketDir == null ? Optional.empty() : Pending.of(bucketDir, key, query.get("uploadId"));
                 if (pending.isPresent() && pending.get().tags() != null) {
-                    chain.doFilter(req, res);
-                    if (res.getStatus() == 200) {
-                        ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, pending.get().tags()));
-                    }
+                    Map<String, String> tags = pending.get().tags();
+                    publish(req, res, chain, bucketDir, key, f -> ObjectTags.write(f, tags));
                     return;
                 }
             }
             if (key != null && signed(req, query)) {
-                Runnable after = objectWrite(req, res, query, bucket, key);
-                if (after != null) {
-                    chain.doFilter(req, res);
-                    if (res.getStatus() == 200) {
-                        after.run();
-                    }
+                Publication.Attach tags = objectWrite(req, res, query, bucket, key);
+                if (tags != null) {
+                    // objectWrite answers only for a signer whose project has the bucket
+                    publish(req, res, chain, locator.projectDir(locator.entry(claimedKey(req, query)).projectId()).resolve(bucket), key, tags);
                     return;
                 }
             }
@@ -665,11 +659,12 @@ final class S3Front implements Filter {
     }
 
     /**
-     * A write (PUT, copy, CreateMultipartUpload, CompleteMultipartUpload) into a bucket with Object Lock: the lock
-     * headers (or the bucket's default retention) are applied to the new version once s3proxy stored it; a
-     * multipart upload's are kept from its creation to its completion. GET/HEAD answer the version's lock headers.
+     * A write (PUT, copy, CreateMultipartUpload, CompleteMultipartUpload) into a bucket with Object Lock: returns what
+     * the new version's file gets before it is published ({@link #publish}): the lock headers (or the bucket's default
+     * retention), and for a completion what CreateMultipartUpload asked (kept from the upload's creation to its
+     * completion, tags included). GET/HEAD answer the version's lock headers (and get null).
      */
-    private Runnable lockedWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key,
+    private Publication.Attach lockedWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key,
                                  String project) {
         java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
         String method = req.getMethod();
@@ -690,35 +685,28 @@ final class S3Front implements Filter {
         }
         Optional<ObjectLock.Retention> retention;
         Optional<Boolean> hold;
+        Map<String, String> tags = null;
         if (complete) {
             // read now: s3proxy removes the upload's stub when the completion succeeds (a failed one keeps it, and
             // with it what CreateMultipartUpload asked for, for the retry)
             Pending pending = Pending.of(bucketDir, key, query.get("uploadId")).orElse(null);
             retention = pending == null ? Optional.empty() : Optional.ofNullable(pending.retention());
             hold = pending == null ? Optional.empty() : Optional.ofNullable(pending.hold());
-            if (pending != null && pending.tags() != null) {
-                Map<String, String> tags = pending.tags();
-                java.nio.file.Path dir = bucketDir;
-                Optional<ObjectLock.Retention> r0 = retention;
-                Optional<Boolean> h0 = hold;
-                Optional<ObjectLock.Retention> applied0 = r0.isPresent() ? r0
-                        : configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).map(ObjectLock::parseConfig).flatMap(c -> c.defaultFrom(java.time.Instant.now()));
-                return () -> ObjectTags.file(dir, key, null).ifPresent(f -> {
-                    ObjectTags.write(f, tags);
-                    applied0.ifPresent(r -> ObjectLock.setRetention(f, r, true));
-                    h0.ifPresent(on -> ObjectLock.setLegalHold(f, on));
-                });
-            }
+            tags = pending == null ? null : pending.tags();
         } else {
             retention = ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"), req.getHeader("x-amz-object-lock-retain-until-date"));
             hold = Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase);
         }
         Optional<ObjectLock.Retention> applied = retention.isPresent() ? retention
                 : configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).map(ObjectLock::parseConfig).flatMap(c -> c.defaultFrom(java.time.Instant.now()));
-        return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> {
+        Map<String, String> kept = tags;
+        return f -> {
+            if (kept != null) {
+                ObjectTags.write(f, kept);
+            }
             applied.ifPresent(r -> ObjectLock.setRetention(f, r, true));
             hold.ifPresent(on -> ObjectLock.setLegalHold(f, on));
-        });
+        };
     }
 
     /**
@@ -957,10 +945,10 @@ final class S3Front implements Filter {
 
     /**
      * For a signed object request s3proxy answers: the tag count on GET/HEAD (before), the tags of a PUT's
-     * {@code x-amz-tagging} header or of a copy's source (validated before, written after s3proxy stored the object).
-     * Returns what to do once s3proxy answered 200, or null.
+     * {@code x-amz-tagging} header or of a copy's source (validated before, written on the object's file before it
+     * is published: {@link #publish}). Returns what to write on that file, or null.
      */
-    private Runnable objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
+    private Publication.Attach objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
         KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
         if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
             return null;
@@ -986,7 +974,7 @@ final class S3Front implements Filter {
                 return null;
             }
             Map<String, String> tags = ObjectTags.fromHeader(header);
-            return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, tags));
+            return f -> ObjectTags.write(f, tags);
         }
         Map<String, String> tags;
         if ("REPLACE".equalsIgnoreCase(req.getHeader("x-amz-tagging-directive"))) {
@@ -994,7 +982,24 @@ final class S3Front implements Filter {
         } else {
             tags = copySourceTags(signer.projectId(), copySource);
         }
-        return () -> ObjectTags.file(bucketDir, key, null).ifPresent(f -> ObjectTags.write(f, tags));
+        return f -> ObjectTags.write(f, tags);
+    }
+
+    /**
+     * Hands a write (PUT, copy, CompleteMultipartUpload) on to s3proxy with what its object must carry ({@code
+     * attach}: tags, retention, legal hold) expected at its publication: {@link Publication} has it written on the
+     * store's temporary file before that file is forced and renamed to the key. The version is never visible
+     * without them, not even after a crash, and they never land on the version another write of the key published.
+     */
+    private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+                                String key, Publication.Attach attach) throws IOException, ServletException {
+        try (Publication.Scope scope = Publication.expect(bucketDir.resolve(KeyCodec.encode(key)), attach)) {
+            chain.doFilter(req, res);
+            if (res.getStatus() == 200 && !scope.attached()) {
+                LOG.warning(() -> req.getMethod() + " " + req.getRequestURI() + " was answered 200 without publishing a file at its key "
+                        + "through the sealed file system: its tags or Object Lock settings were not set");
+            }
+        }
     }
 
     /**

@@ -75,7 +75,11 @@ class S3FrontTest {
                 return dev.strata.domain.storage.StorageQuota.NONE;
             }
         };
-        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs, null);
+        // the projects' files encrypted at rest, as EmbeddedObjectStore keeps them (the same master key across restarts)
+        var master = new dev.strata.provisioning.secrets.SecretBox(new byte[32]);
+        var sealed = new dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem(new dev.strata.provisioning.storage.embedded.sealed.DataKeys(
+                master, new dev.strata.provisioning.storage.embedded.sealed.KmsKeys(objects.resolve("kms-keys"), master, java.util.List.of())));
+        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs, sealed);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -413,6 +417,99 @@ class S3FrontTest {
         String vb = s3.completeMultipartUpload(b -> b.bucket("vault").key("big").uploadId(id).multipartUpload(m -> m.parts(
                 software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(etag).build()))).versionId();
         assertThat(((S3Exception) catchThrowable(() -> s3.deleteObject(b -> b.bucket("vault").key("big").versionId(vb)))).statusCode()).isEqualTo(403);
+    }
+
+    /**
+     * Concurrent writes of one key in a versioned bucket with Object Lock (PUTs and copies, each asking its own
+     * retention, legal hold and tags): every version carries what its own write asked, and the key's current version
+     * is never seen without a retention (the attributes are on the file before it is published, not set afterwards on
+     * whatever version is current by then).
+     */
+    @Test
+    void concurrentWritesOfOneLockedKeyEachGetTheirOwnRetentionAndTagsFromTheFirstMoment() throws Exception {
+        s3.createBucket(b -> b.bucket("vault").objectLockEnabledForBucket(true));
+        s3.createBucket(b -> b.bucket("src"));
+        s3.putObject(b -> b.bucket("src").key("seed"), RequestBody.fromString("seed"));
+        Instant base = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        int writers = 6;
+        int rounds = 8;
+        record Wrote(String versionId, String mode, Instant until, boolean hold, String tag) {
+        }
+        var wrote = new java.util.concurrent.ConcurrentLinkedQueue<Wrote>();
+        var seenWithout = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        s3.putObject(b -> b.bucket("vault").key("k").objectLockMode("GOVERNANCE").objectLockRetainUntilDate(base).tagging("by=first"),
+                RequestBody.fromString("first"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers + 1);
+        try {
+            // the key's file as the store publishes it, read where it lies: a file at the key, the same file (inode) before
+            // and after its attributes were read, that has no retention was visible without one
+            Path current = data.resolve("objects/buckets/proj_a/vault").resolve(KeyCodec.encode("k"));
+            var watcher = pool.submit(() -> {
+                while (!done.get()) {
+                    Object before;
+                    try {
+                        before = Files.readAttributes(current, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+                    } catch (java.nio.file.NoSuchFileException between) {
+                        continue; // s3proxy moves the current version aside, then renames the new one into place
+                    }
+                    boolean retained = ObjectLock.retention(current).isPresent();
+                    boolean tagged = !ObjectTags.read(current).isEmpty();
+                    Object after;
+                    try {
+                        after = Files.readAttributes(current, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+                    } catch (java.nio.file.NoSuchFileException between) {
+                        continue;
+                    }
+                    if (before.equals(after) && (!retained || !tagged)) {
+                        seenWithout.add(Xattrs.read(current, "user.version-id").orElse("?") + (retained ? "" : " without retention")
+                                + (tagged ? "" : " without tags"));
+                    }
+                }
+                return null;
+            });
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        String mode = (writer + r) % 2 == 0 ? "GOVERNANCE" : "COMPLIANCE";
+                        Instant until = base.plusSeconds(60L * (writer * rounds + r + 1));
+                        boolean hold = writer % 3 == 0;
+                        String tag = "w" + writer + "r" + r;
+                        String version;
+                        if (r % 2 == 0) {
+                            version = s3.putObject(b -> b.bucket("vault").key("k").objectLockMode(mode).objectLockRetainUntilDate(until)
+                                    .objectLockLegalHoldStatus(hold ? "ON" : "OFF").tagging("by=" + tag), RequestBody.fromString(tag)).versionId();
+                        } else {
+                            version = s3.copyObject(b -> b.sourceBucket("src").sourceKey("seed").destinationBucket("vault").destinationKey("k")
+                                    .objectLockMode(mode).objectLockRetainUntilDate(until).objectLockLegalHoldStatus(hold ? "ON" : "OFF")
+                                    .taggingDirective("REPLACE").tagging("by=" + tag)).versionId();
+                        }
+                        wrote.add(new Wrote(version, mode, until, hold, tag));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+            done.set(true);
+            watcher.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(wrote).hasSize(writers * rounds);
+        assertThat(seenWithout).as("versions published without their retention or tags").isEmpty();
+        for (Wrote w : wrote) {
+            var head = s3.headObject(b -> b.bucket("vault").key("k").versionId(w.versionId()));
+            assertThat(head.objectLockModeAsString()).as(w.tag()).isEqualTo(w.mode());
+            assertThat(head.objectLockRetainUntilDate()).as(w.tag()).isEqualTo(w.until());
+            assertThat(head.objectLockLegalHoldStatusAsString()).as(w.tag()).isEqualTo(w.hold() ? "ON" : "OFF");
+            assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("k").versionId(w.versionId())).tagSet())
+                    .as(w.tag()).extracting(t -> t.key() + "=" + t.value()).containsExactly("by=" + w.tag());
+        }
     }
 
     /**

@@ -168,6 +168,10 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
+        // s3proxy publishes a write with If-None-Match: * by linking its temporary file to the key
+        if (Files.isRegularFile(real(existing), LinkOption.NOFOLLOW_LINKS)) {
+            Publication.publishing(real(existing), real(link));
+        }
         Files.createLink(real(link), real(existing));
     }
 
@@ -192,13 +196,15 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
      * key. Forcing only after the rename leaves a window in which the journal holds the new name but the disk not yet
      * its bytes (delayed allocation: a zero-length or short object under the new name, with the ETag and data key of
      * the whole one). So the source's bytes and attributes go to disk first, then the rename, then the directory
-     * that holds the new name.
+     * that holds the new name. What the write's request expects its object to carry ({@link Publication}: Object
+     * Lock retention and legal hold, tags) is written on the source first, so it is never visible without them.
      */
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
         Path from = real(source);
         Path to = real(target);
         if (Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+            Publication.publishing(from, to);
             force(from);
         }
         Files.move(from, to, options);

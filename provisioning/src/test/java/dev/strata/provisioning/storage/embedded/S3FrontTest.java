@@ -510,6 +510,18 @@ class S3FrontTest {
             assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("k").versionId(w.versionId())).tagSet())
                     .as(w.tag()).extracting(t -> t.key() + "=" + t.value()).containsExactly("by=" + w.tag());
         }
+
+        // a write with If-None-Match: * is published by a link rather than a rename: its attributes come the same way
+        Instant once = base.plusSeconds(7);
+        String v = s3.putObject(b -> b.bucket("vault").key("once").ifNoneMatch("*").objectLockMode("COMPLIANCE")
+                .objectLockRetainUntilDate(once).tagging("by=once"), RequestBody.fromString("once")).versionId();
+        var head = s3.headObject(b -> b.bucket("vault").key("once").versionId(v));
+        assertThat(head.objectLockModeAsString()).isEqualTo("COMPLIANCE");
+        assertThat(head.objectLockRetainUntilDate()).isEqualTo(once);
+        assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("once")).tagSet()).extracting(t -> t.key() + "=" + t.value())
+                .containsExactly("by=once");
+        assertThat(((S3Exception) catchThrowable(() -> s3.putObject(b -> b.bucket("vault").key("once").ifNoneMatch("*"),
+                RequestBody.fromString("again")))).statusCode()).isEqualTo(412);
     }
 
     /**

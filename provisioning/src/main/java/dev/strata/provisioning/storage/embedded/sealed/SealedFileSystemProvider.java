@@ -168,11 +168,16 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
-        // s3proxy publishes a write with If-None-Match: * by linking its temporary file to the key
+        // s3proxy publishes a write with If-None-Match: * by linking its temporary file to the key: forced first, as
+        // a rename's source is (see move), and the directory after
         if (Files.isRegularFile(real(existing), LinkOption.NOFOLLOW_LINKS)) {
             Publication.publishing(real(existing), real(link));
+            force(real(existing));
         }
         Files.createLink(real(link), real(existing));
+        if (real(link).getParent() != null) {
+            force(real(link).getParent());
+        }
     }
 
     @Override

@@ -281,6 +281,11 @@ public class StrataConfig {
         return dev.strata.provisioning.event.EventRetention.read(Settings::get);
     }
 
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600): how often event retention runs; for tests only. */
+    public Duration eventRetentionInterval() {
+        return dev.strata.provisioning.event.EventRetention.interval(Settings::get);
+    }
+
     /**
      * {@code STRATA_METRICS_TOKEN} (unset): when set, {@code /metrics} answers only scrapes that send
      * {@code Authorization: Bearer <token>}. Read at each scrape (a secret: never logged).

@@ -47,6 +47,7 @@ public class EventRetention {
     /** Rows per transaction: a batch takes milliseconds, and locks no row that anything else is waiting for. */
     static final int BATCH = 1000;
     static final Duration FIRST = Duration.ofMinutes(1);
+    /** How often it runs unless {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} says otherwise (for tests only). */
     static final Duration EVERY = Duration.ofHours(1);
 
     @Resource
@@ -74,12 +75,18 @@ public class EventRetention {
         return Duration.ofDays(WebhookSettings.whole(setting, SETTING, DAYS_DEFAULT, DAYS_MIN, "days"));
     }
 
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600, at least 1): how often it runs; the first run comes no later either. */
+    public static Duration interval(Function<String, Optional<String>> setting) {
+        return Duration.ofSeconds(WebhookSettings.whole(setting, "STRATA_EVENT_RETENTION_INTERVAL_SECONDS", EVERY.toSeconds(), 1, "seconds"));
+    }
+
     @PostConstruct
     void start() {
         // checked here, once: a bad value fails the deployment, naming the setting
         retention = config.eventRetention();
+        long every = config.eventRetentionInterval().toMillis();
         pruner = Executors.newSingleThreadScheduledExecutor(threads);
-        pruner.scheduleWithFixedDelay(this::pruneQuietly, FIRST.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        pruner.scheduleWithFixedDelay(this::pruneQuietly, Math.min(FIRST.toMillis(), every), every, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

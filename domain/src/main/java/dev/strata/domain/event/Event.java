@@ -18,7 +18,8 @@ import java.time.Instant;
 @Table(name = "strata_event", indexes = {
         @Index(name = "ix_event_workspace_time", columnList = "workspace_id, occurred_at"),
         @Index(name = "ix_event_database", columnList = "database_id, id"),
-        @Index(name = "ix_event_project", columnList = "project_id, id")})
+        @Index(name = "ix_event_project", columnList = "project_id, id"),
+        @Index(name = "ix_event_time", columnList = "occurred_at")})
 public class Event extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "evt";

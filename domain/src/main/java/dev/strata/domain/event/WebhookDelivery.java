@@ -20,7 +20,8 @@ import java.time.Instant;
 @Table(name = "strata_webhook_delivery", indexes = {
         @Index(name = "ix_delivery_webhook", columnList = "webhook_id, id"),
         @Index(name = "ix_delivery_order", columnList = "webhook_id, ordering_key, status, id"),
-        @Index(name = "ix_delivery_due", columnList = "status, next_attempt_at")})
+        @Index(name = "ix_delivery_due", columnList = "status, next_attempt_at"),
+        @Index(name = "ix_delivery_created", columnList = "created_at")})
 public class WebhookDelivery extends WorkspaceOwned {
 
     public static final String ID_PREFIX = "dlv";

@@ -273,6 +273,20 @@ public class StrataConfig {
     }
 
     /**
+     * {@code STRATA_EVENT_RETENTION_DAYS} (90, at least 1): how long events and finished webhook deliveries are kept
+     * ({@link dev.strata.provisioning.event.EventRetention}, which reads it at start: an {@link IllegalStateException}
+     * naming a bad value fails the deployment).
+     */
+    public Duration eventRetention() {
+        return dev.strata.provisioning.event.EventRetention.read(Settings::get);
+    }
+
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600): how often event retention runs; for tests only. */
+    public Duration eventRetentionInterval() {
+        return dev.strata.provisioning.event.EventRetention.interval(Settings::get);
+    }
+
+    /**
      * {@code STRATA_METRICS_TOKEN} (unset): when set, {@code /metrics} answers only scrapes that send
      * {@code Authorization: Bearer <token>}. Read at each scrape (a secret: never logged).
      */

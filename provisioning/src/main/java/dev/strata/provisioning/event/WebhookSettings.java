@@ -49,7 +49,11 @@ public record WebhookSettings(Duration dispatchInterval, Duration retryBase, Dur
         return new WebhookSettings(dispatch, base, giveUp, networks, control.equals("true"));
     }
 
-    private static long whole(Function<String, Optional<String>> setting, String name, long fallback, long min, String unit) {
+    /**
+     * The whole number {@code name} gives (at least {@code min}, at most {@link Integer#MAX_VALUE}), {@code fallback}
+     * when unset; also for other settings checked at start ({@link EventRetention}).
+     */
+    static long whole(Function<String, Optional<String>> setting, String name, long fallback, long min, String unit) {
         Optional<String> raw = setting.apply(name);
         if (raw.isEmpty()) {
             return fallback;

@@ -32,6 +32,8 @@ import javax.sql.DataSource;
  * renamed {@code strata.mv.db.imported-<time>} (mode 0600).</li>
  * <li>Columns that became wider (the schema generation adds tables and columns but never changes one): a
  * {@code storageClass} may have 253 characters.</li>
+ * <li>Indexes added to tables that already existed (the schema generation creates indexes with new tables only): those
+ * event retention deletes by ({@code ix_event_time}, {@code ix_delivery_created}).</li>
  * </ul>
  */
 @Singleton
@@ -55,6 +57,17 @@ public class MetadataUpgrade {
         em.getMetamodel(); // the persistence unit is deployed, so its tables exist
         importLegacy();
         widen("strata_database", "storage_class", 253);
+        index("ix_event_time", "strata_event", "occurred_at");
+        index("ix_delivery_created", "strata_webhook_delivery", "created_at");
+    }
+
+    /** Creates the index unless it exists (names and columns are constants of this class, never input). */
+    private void index(String name, String table, String column) {
+        try (Connection c = metadata.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (" + column + ")");
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating the index " + name + " on " + table + " failed: " + e.getMessage(), e);
+        }
     }
 
     private void widen(String table, String column, int length) {

@@ -1,0 +1,139 @@
+package dev.strata.provisioning.event;
+
+import dev.strata.provisioning.config.StrataConfig;
+import dev.strata.provisioning.reconcile.Reconciler;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the event log and the webhook deliveries for {@code STRATA_EVENT_RETENTION_DAYS} (90): once an hour (the
+ * first time a minute after start) the control plane that holds the reconciler's lease deletes the finished
+ * deliveries (succeeded or given up) and then the events older than that, in batches of {@value #BATCH} rows, each in
+ * a transaction of its own ({@link RetentionSteps}). A pending delivery is never deleted, nor the event it is to send.
+ * <p>
+ * A thread of its own, as the webhook dispatcher's ticker: a backlog of many batches never holds up a reconciler pass
+ * or another component on the shared scheduler, and no EJB timer store is needed. It stops between batches when
+ * Strata stops or this control plane loses the lease.
+ */
+@Singleton
+@Startup
+@DependsOn("Reconciler")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class EventRetention {
+
+    private static final Logger LOG = Logger.getLogger(EventRetention.class.getName());
+    public static final String SETTING = "STRATA_EVENT_RETENTION_DAYS";
+    public static final long DAYS_DEFAULT = 90;
+    public static final long DAYS_MIN = 1;
+    /** Rows per transaction: a batch takes milliseconds, and locks no row that anything else is waiting for. */
+    static final int BATCH = 1000;
+    static final Duration FIRST = Duration.ofMinutes(1);
+    /** How often it runs unless {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} says otherwise (for tests only). */
+    static final Duration EVERY = Duration.ofHours(1);
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    RetentionSteps steps;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    StrataConfig config;
+
+    private ScheduledExecutorService pruner;
+    private Duration retention;
+    private volatile boolean stopping;
+
+    /**
+     * {@code STRATA_EVENT_RETENTION_DAYS} as {@code setting} gives it: a whole number of days, at least 1.
+     *
+     * @throws IllegalStateException naming the setting, its form and what it is, for a bad value
+     */
+    public static Duration read(Function<String, Optional<String>> setting) {
+        return Duration.ofDays(WebhookSettings.whole(setting, SETTING, DAYS_DEFAULT, DAYS_MIN, "days"));
+    }
+
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600, at least 1): how often it runs; the first run comes no later either. */
+    public static Duration interval(Function<String, Optional<String>> setting) {
+        return Duration.ofSeconds(WebhookSettings.whole(setting, "STRATA_EVENT_RETENTION_INTERVAL_SECONDS", EVERY.toSeconds(), 1, "seconds"));
+    }
+
+    @PostConstruct
+    void start() {
+        // checked here, once: a bad value fails the deployment, naming the setting
+        retention = config.eventRetention();
+        long every = config.eventRetentionInterval().toMillis();
+        pruner = Executors.newSingleThreadScheduledExecutor(threads);
+        pruner.scheduleWithFixedDelay(this::pruneQuietly, Math.min(FIRST.toMillis(), every), every, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        if (pruner != null) {
+            pruner.shutdownNow();
+        }
+    }
+
+    /** A run that never throws: an exception would end the schedule. */
+    private void pruneQuietly() {
+        try {
+            prune();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "event retention: this run failed (the next one tries again): " + e.getMessage());
+        }
+    }
+
+    void prune() {
+        if (stopping || !reconciler.leader()) {
+            return;
+        }
+        Instant before = Instant.now().minus(retention);
+        BooleanSupplier carryOn = () -> !stopping && reconciler.leader();
+        // deliveries first: an event whose deliveries are all finished is then deleted in the same run
+        long deliveries = drain(max -> steps.finishedDeliveries(before, max), carryOn);
+        long events = drain(max -> steps.events(before, max), carryOn);
+        if (deliveries + events > 0) {
+            LOG.info(() -> "event retention: deleted " + events + " events and " + deliveries + " finished webhook deliveries from before "
+                    + before + " (" + retention.toDays() + " days)");
+        }
+    }
+
+    /**
+     * Runs {@code batch} (given the most rows it may delete, answering how many it did) until a batch deletes fewer
+     * than {@value #BATCH} (nothing older is left) or {@code carryOn} says stop; how many rows were deleted in all.
+     */
+    static long drain(IntUnaryOperator batch, BooleanSupplier carryOn) {
+        long total = 0;
+        while (carryOn.getAsBoolean()) {
+            int n = batch.applyAsInt(BATCH);
+            total += n;
+            if (n < BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+}

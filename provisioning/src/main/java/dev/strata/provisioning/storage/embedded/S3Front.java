@@ -159,7 +159,7 @@ final class S3Front implements Filter {
                 if (key != null) {
                     Publication.Attach lock = lockedWrite(req, res, query, bucket, key, lockProject.get());
                     if (lock != null) {
-                        Publication.Attach tags = objectWrite(req, res, query, bucket, key);
+                        Publication.Attach tags = Optional.ofNullable(objectWrite(req, res, query, bucket, key)).map(ObjectWrite::attach).orElse(null);
                         publish(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, tags == null ? lock : f -> {
                             tags.to(f);
                             lock.to(f);
@@ -210,10 +210,9 @@ final class S3Front implements Filter {
                 }
             }
             if (key != null && signed(req, query)) {
-                Publication.Attach tags = objectWrite(req, res, query, bucket, key);
-                if (tags != null) {
-                    // objectWrite answers only for a signer whose project has the bucket
-                    publish(req, res, chain, locator.projectDir(locator.entry(claimedKey(req, query)).projectId()).resolve(bucket), key, tags);
+                ObjectWrite write = objectWrite(req, res, query, bucket, key);
+                if (write != null && write.attach() != null) {
+                    publish(req, res, chain, write.bucketDir(), key, write.attach());
                     return;
                 }
             }
@@ -946,9 +945,11 @@ final class S3Front implements Filter {
     /**
      * For a signed object request s3proxy answers: the tag count on GET/HEAD (before), the tags of a PUT's
      * {@code x-amz-tagging} header or of a copy's source (validated before, written on the object's file before it
-     * is published: {@link #publish}). Returns what to write on that file, or null.
+     * is published: {@link #publish}). Returns null when no signer's project has the bucket; otherwise the bucket's
+     * directory (resolved once, so a key revoked meanwhile cannot make it fail later) and what to write on that file
+     * (null: nothing).
      */
-    private Publication.Attach objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
+    private ObjectWrite objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
         KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
         if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
             return null;
@@ -962,19 +963,19 @@ final class S3Front implements Filter {
                 ObjectTags.file(bucketDir, key, query.get("versionId")).map(ObjectTags::read).filter(t -> !t.isEmpty())
                         .ifPresent(t -> res.setHeader("x-amz-tagging-count", String.valueOf(t.size())));
             }
-            return null;
+            return new ObjectWrite(bucketDir, null);
         }
         if (!method.equals("PUT") || query.containsKey("uploadId") || query.containsKey("partNumber") || query.containsKey("acl")) {
-            return null;
+            return new ObjectWrite(bucketDir, null);
         }
         String copySource = req.getHeader("x-amz-copy-source");
         String header = req.getHeader("x-amz-tagging");
         if (copySource == null) {
             if (header == null) {
-                return null;
+                return new ObjectWrite(bucketDir, null);
             }
             Map<String, String> tags = ObjectTags.fromHeader(header);
-            return f -> ObjectTags.write(f, tags);
+            return new ObjectWrite(bucketDir, f -> ObjectTags.write(f, tags));
         }
         Map<String, String> tags;
         if ("REPLACE".equalsIgnoreCase(req.getHeader("x-amz-tagging-directive"))) {
@@ -982,7 +983,11 @@ final class S3Front implements Filter {
         } else {
             tags = copySourceTags(signer.projectId(), copySource);
         }
-        return f -> ObjectTags.write(f, tags);
+        return new ObjectWrite(bucketDir, f -> ObjectTags.write(f, tags));
+    }
+
+    /** What {@link #objectWrite} found: the signer's bucket directory, and what the write's object must carry (or null). */
+    private record ObjectWrite(java.nio.file.Path bucketDir, Publication.Attach attach) {
     }
 
     /**

@@ -219,7 +219,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         try (var files = Files.walk(bucket)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String name = f.getFileName().toString();
-                if (name.startsWith(".mpus-") || name.startsWith(stub)) {
+                if (name.startsWith(UploadStub.PREFIX) || name.startsWith(stub)) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -409,7 +409,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         List<Long> seams = request.multipartUpload() == null ? List.of()
                 : request.multipartUpload().parts().stream().map(p -> sizes.getOrDefault(p.partNumber(), -1L)).toList();
         // the parts are opened and the object sealed with the client's key when the upload has one (SSE-C)
-        java.nio.file.Path stub = root.resolve(request.bucket()).resolve(".mpus-" + mpu.id() + "-" + key + "-stub");
+        Path stub = UploadStub.path(root.resolve(request.bucket()), mpu.id(), key);
         String kms = Xattrs.read(stub, "user.sse-algorithm").filter(a -> a.startsWith("aws:kms"))
                 .flatMap(a -> Xattrs.read(stub, "user.sse-kms-key-id")).orElse(null);
         CompleteMultipartUploadResponse done = RequestKeys.with(request.sseCustomerKey(), request.sseCustomerKey(), kms,

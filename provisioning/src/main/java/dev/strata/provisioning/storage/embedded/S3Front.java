@@ -711,7 +711,7 @@ final class S3Front implements Filter {
     /**
      * What CreateMultipartUpload asked of the object that the upload's completion makes (retention, legal hold,
      * tags), kept in the extended attributes of the upload's stub file, the store's own record of an unfinished upload
-     * ({@code .mpus-<upload id>-<encoded key>-stub} in the bucket directory): they live exactly as long as the
+     * ({@link UploadStub} in the bucket directory): they live exactly as long as the
      * upload does, across restarts of Strata and failed completions, and go with it when it is completed, aborted
      * (AbortMultipartUpload, a lifecycle rule, the bucket's deletion) or swept.
      */
@@ -724,7 +724,7 @@ final class S3Front implements Filter {
             if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
                 return Optional.empty();
             }
-            return Optional.of(bucketDir.resolve(".mpus-" + uploadId + "-" + KeyCodec.encode(key) + "-stub"));
+            return Optional.of(UploadStub.path(bucketDir, uploadId, KeyCodec.encode(key)));
         }
 
         /** What the upload {@code uploadId} of {@code key} keeps; empty when it is no upload (any more) or keeps nothing. */

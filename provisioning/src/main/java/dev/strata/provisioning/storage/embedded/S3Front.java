@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import dev.strata.provisioning.storage.embedded.sealed.Publication;
 import org.gaul.s3proxy.checksum.ChunkedInputStream;
 
@@ -85,7 +89,7 @@ final class S3Front implements Filter {
                 CachedBody cached = new CachedBody(req, body(req));
                 String xml = new String(cached.body, StandardCharsets.UTF_8);
                 if (xml.contains("aws:kms")) {
-                    var m = java.util.regex.Pattern.compile("<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>").matcher(xml);
+                    var m = Pattern.compile("<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>").matcher(xml);
                     kmsKeyUsable(m.find() ? m.group(1).trim() : null);
                 }
                 chain.doFilter(cached, res);
@@ -200,7 +204,7 @@ final class S3Front implements Filter {
             }
             if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploadId")) {
                 KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
-                java.nio.file.Path bucketDir = signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)
+                Path bucketDir = signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)
                         ? null : locator.projectDir(signer.projectId()).resolve(bucket);
                 Optional<Pending> pending = bucketDir == null ? Optional.empty() : Pending.of(bucketDir, key, query.get("uploadId"));
                 if (pending.isPresent() && pending.get().tags() != null) {
@@ -378,9 +382,9 @@ final class S3Front implements Filter {
             throw new S3Failure(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
         }
         String versionId = query.get("versionId");
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 new S3Failure(404, "NoSuchKey", "The specified key does not exist."));
-        long total = java.nio.file.Files.size(file);
+        long total = Files.size(file);
         Optional<long[]> seams = PartSeams.read(file);
         long offset = 0;
         long length = total;
@@ -623,7 +627,7 @@ final class S3Front implements Filter {
         if (configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).isEmpty()) {
             throw new S3Failure(400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
         }
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
                         : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
         res.setHeader("x-amz-request-id", requestId());
@@ -665,7 +669,7 @@ final class S3Front implements Filter {
      */
     private Publication.Attach lockedWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key,
                                  String project) {
-        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
         String method = req.getMethod();
         if (method.equals("GET") || method.equals("HEAD")) {
             ObjectTags.file(bucketDir, key, query.get("versionId")).ifPresent(f -> {
@@ -718,9 +722,9 @@ final class S3Front implements Filter {
     private record Pending(ObjectLock.Retention retention, Boolean hold, Map<String, String> tags) {
 
         /** s3proxy's upload ids (UUIDs); anything else names no stub, and is never a path. */
-        private static final java.util.regex.Pattern UPLOAD_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
+        private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-        private static Optional<java.nio.file.Path> stub(java.nio.file.Path bucketDir, String key, String uploadId) {
+        private static Optional<Path> stub(Path bucketDir, String key, String uploadId) {
             if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
                 return Optional.empty();
             }
@@ -728,16 +732,16 @@ final class S3Front implements Filter {
         }
 
         /** What the upload {@code uploadId} of {@code key} keeps; empty when it is no upload (any more) or keeps nothing. */
-        static Optional<Pending> of(java.nio.file.Path bucketDir, String key, String uploadId) {
-            return stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).map(f -> new Pending(
+        static Optional<Pending> of(Path bucketDir, String key, String uploadId) {
+            return stub(bucketDir, key, uploadId).filter(Files::isRegularFile).map(f -> new Pending(
                     ObjectLock.retention(f).orElse(null), ObjectLock.legalHold(f).orElse(null),
                     Optional.of(ObjectTags.read(f)).filter(t -> !t.isEmpty()).orElse(null)))
                     .filter(p -> p.retention() != null || p.hold() != null || p.tags() != null);
         }
 
         /** Records this beside the upload that s3proxy has just created. */
-        void keep(java.nio.file.Path bucketDir, String key, String uploadId) {
-            java.nio.file.Path f = stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).orElseThrow(() ->
+        void keep(Path bucketDir, String key, String uploadId) {
+            Path f = stub(bucketDir, key, uploadId).filter(Files::isRegularFile).orElseThrow(() ->
                     new IllegalStateException("the multipart upload " + uploadId + " has no stub file in " + bucketDir));
             if (retention != null) {
                 ObjectLock.setRetention(f, retention, true);
@@ -755,7 +759,7 @@ final class S3Front implements Filter {
      * CreateMultipartUpload with lock or tagging headers: s3proxy creates the upload; its answer is read for the
      * upload id, beside whose stub file the headers wait for the completion ({@link Pending}).
      */
-    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Path bucketDir,
                               String key, Pending pending) throws IOException, ServletException {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
@@ -805,7 +809,7 @@ final class S3Front implements Filter {
         wrapper.flushBuffer();
         byte[] body = captured.toByteArray();
         if (res.getStatus() == 200) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
             if (m.find()) {
                 pending.keep(bucketDir, key, m.group(1));
             }
@@ -822,7 +826,7 @@ final class S3Front implements Filter {
         }
         org.w3c.dom.Element root = S3Xml.parse(body, "Delete");
         boolean quiet = "true".equalsIgnoreCase(S3Xml.text(root, "Quiet"));
-        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
         var store = locator.projectStore(project);
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"" + S3Xml.NS + "\">");
         for (org.w3c.dom.Element o : S3Xml.children(root, "Object")) {
@@ -914,7 +918,7 @@ final class S3Front implements Filter {
             throws IOException {
         byte[] body = body(req);
         String project = signedOwner(req, uri, body, bucket);
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
                         : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
         res.setHeader("x-amz-request-id", requestId());
@@ -954,7 +958,7 @@ final class S3Front implements Filter {
         if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
             return null;
         }
-        java.nio.file.Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
+        Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
         String method = req.getMethod();
         expirationHeader(res, signer.projectId(), bucket, bucketDir, key, method);
         if (method.equals("GET") || method.equals("HEAD")) {
@@ -987,7 +991,7 @@ final class S3Front implements Filter {
     }
 
     /** What {@link #objectWrite} found: the signer's bucket directory, and what the write's object must carry (or null). */
-    private record ObjectWrite(java.nio.file.Path bucketDir, Publication.Attach attach) {
+    private record ObjectWrite(Path bucketDir, Publication.Attach attach) {
     }
 
     /**
@@ -996,7 +1000,7 @@ final class S3Front implements Filter {
      * store's temporary file before that file is forced and renamed to the key. The version is never visible
      * without them, not even after a crash, and they never land on the version another write of the key published.
      */
-    private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+    private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Path bucketDir,
                                 String key, Publication.Attach attach) throws IOException, ServletException {
         try (Publication.Scope scope = Publication.expect(bucketDir.resolve(KeyCodec.encode(key)), attach)) {
             chain.doFilter(req, res);
@@ -1011,7 +1015,7 @@ final class S3Front implements Filter {
      * S3's {@code x-amz-expiration} on PUT, GET and HEAD of an object a lifecycle rule will expire: when
      * ({@code expiry-date}, as the rule computes it from the object's date) and which rule ({@code rule-id}).
      */
-    private void expirationHeader(HttpServletResponse res, String project, String bucket, java.nio.file.Path bucketDir, String key, String method) {
+    private void expirationHeader(HttpServletResponse res, String project, String bucket, Path bucketDir, String key, String method) {
         if (!method.equals("PUT") && !method.equals("GET") && !method.equals("HEAD")) {
             return;
         }
@@ -1029,7 +1033,7 @@ final class S3Front implements Filter {
             java.time.Instant from = java.time.Instant.now();
             if (!method.equals("PUT")) {
                 try {
-                    from = java.nio.file.Files.getLastModifiedTime(bucketDir.resolve(KeyCodec.encode(key))).toInstant();
+                    from = Files.getLastModifiedTime(bucketDir.resolve(KeyCodec.encode(key))).toInstant();
                 } catch (IOException absent) {
                     return;
                 }

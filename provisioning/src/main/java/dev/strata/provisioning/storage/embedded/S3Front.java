@@ -24,7 +24,9 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.strata.provisioning.storage.embedded.sealed.Publication;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.gaul.s3proxy.checksum.ChunkedInputStream;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 
 /**
  * What Strata answers in front of s3proxy on the S3 endpoint (a servlet filter in s3proxy's own Jetty): the bucket
@@ -154,7 +156,7 @@ final class S3Front implements Filter {
                             .ifPresent(f -> ObjectLock.requireDeletable(f, bypass(req)));
                 }
                 if (key != null && req.getMethod().equals("POST") && query.containsKey("uploads")) {
-                    createUpload(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
+                    createUpload(req, res, chain, lockProject.get(), bucket, key, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
                             req.getHeader("x-amz-object-lock-retain-until-date")).orElse(null),
                             Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase).orElse(null),
                             req.getHeader("x-amz-tagging") == null ? null : ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
@@ -198,7 +200,7 @@ final class S3Front implements Filter {
                 Map<String, String> tags = ObjectTags.fromHeader(req.getHeader("x-amz-tagging"));
                 KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
                 if (signer != null && signer.projectId() != null && locator.hasBucket(signer.projectId(), bucket)) {
-                    createUpload(req, res, chain, locator.projectDir(signer.projectId()).resolve(bucket), key, new Pending(null, null, tags));
+                    createUpload(req, res, chain, signer.projectId(), bucket, key, new Pending(null, null, tags));
                     return;
                 }
             }
@@ -757,10 +759,13 @@ final class S3Front implements Filter {
 
     /**
      * CreateMultipartUpload with lock or tagging headers: s3proxy creates the upload; its answer is read for the
-     * upload id, beside whose stub file the headers wait for the completion ({@link Pending}).
+     * upload id, beside whose stub file the headers wait for the completion ({@link Pending}). When they cannot be
+     * kept there, the upload is aborted and the client told so (500 InternalError): an upload that would complete
+     * without its lock or tags is never left behind.
      */
-    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Path bucketDir,
+    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, String project, String bucket,
                               String key, Pending pending) throws IOException, ServletException {
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
             private java.io.PrintWriter writer;
@@ -811,7 +816,21 @@ final class S3Front implements Filter {
         if (res.getStatus() == 200) {
             Matcher m = Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
             if (m.find()) {
-                pending.keep(bucketDir, key, m.group(1));
+                String uploadId = m.group(1);
+                try {
+                    pending.keep(bucketDir, key, uploadId);
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "the multipart upload " + uploadId + " of " + bucket + "/" + key + " could not keep its Object Lock settings "
+                            + "or tags (" + e + "); it is aborted");
+                    try {
+                        locator.projectStore(project).abortMultipartUpload(new MultipartUpload(uploadId,
+                                CreateMultipartUploadRequest.builder().bucket(bucket).key(key).build()));
+                    } catch (RuntimeException abortFailed) {
+                        LOG.warning(() -> "the multipart upload " + uploadId + " of " + bucket + "/" + key + " could not be aborted: " + abortFailed);
+                    }
+                    throw new S3Failure(500, "InternalError", "The multipart upload could not record its Object Lock settings or tags, "
+                            + "so it was not created. Please try again.");
+                }
             }
         }
         res.setContentLength(body.length);

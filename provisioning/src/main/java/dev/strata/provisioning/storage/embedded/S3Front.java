@@ -766,53 +766,9 @@ final class S3Front implements Filter {
     private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, String project, String bucket,
                               String key, Pending pending) throws IOException, ServletException {
         Path bucketDir = locator.projectDir(project).resolve(bucket);
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
-            private java.io.PrintWriter writer;
-
-            @Override
-            public jakarta.servlet.ServletOutputStream getOutputStream() {
-                return new jakarta.servlet.ServletOutputStream() {
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public void write(int b) {
-                        captured.write(b);
-                    }
-                };
-            }
-
-            @Override
-            public java.io.PrintWriter getWriter() {
-                if (writer == null) {
-                    writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(captured, StandardCharsets.UTF_8));
-                }
-                return writer;
-            }
-
-            @Override
-            public void flushBuffer() {
-                if (writer != null) {
-                    writer.flush();
-                }
-            }
-
-            @Override
-            public void setContentLength(int len) {
-                // set below, once the body is known
-            }
-        };
+        Captured wrapper = new Captured(res);
         chain.doFilter(req, wrapper);
-        wrapper.flushBuffer();
-        byte[] body = captured.toByteArray();
+        byte[] body = wrapper.body();
         if (res.getStatus() == 200) {
             Matcher m = Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
             if (m.find()) {
@@ -833,8 +789,78 @@ final class S3Front implements Filter {
                 }
             }
         }
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
+        wrapper.send();
+    }
+
+    /**
+     * A response whose body s3proxy writes into memory (not committed), so that what it answered can still be
+     * replaced by an error; {@link #send} writes it out.
+     */
+    private static final class Captured extends jakarta.servlet.http.HttpServletResponseWrapper {
+        private final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        private java.io.PrintWriter writer;
+
+        Captured(HttpServletResponse res) {
+            super(res);
+        }
+
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() {
+            return new jakarta.servlet.ServletOutputStream() {
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void write(int b) {
+                    captured.write(b);
+                }
+            };
+        }
+
+        @Override
+        public java.io.PrintWriter getWriter() {
+            if (writer == null) {
+                writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(captured, StandardCharsets.UTF_8));
+            }
+            return writer;
+        }
+
+        @Override
+        public void flushBuffer() {
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+
+        @Override
+        public void setContentLength(int len) {
+            // set by send, once the body is known
+        }
+
+        @Override
+        public void setContentLengthLong(long len) {
+            // set by send, once the body is known
+        }
+
+        /** What s3proxy answered as the body. */
+        byte[] body() {
+            flushBuffer();
+            return captured.toByteArray();
+        }
+
+        /** Writes the answer out. */
+        void send() throws IOException {
+            byte[] body = body();
+            getResponse().setContentLength(body.length);
+            getResponse().getOutputStream().write(body);
+        }
     }
 
     /** DeleteObjects in a bucket with Object Lock: each version is checked, locked ones are answered AccessDenied. */
@@ -1021,13 +1047,39 @@ final class S3Front implements Filter {
      */
     private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Path bucketDir,
                                 String key, Publication.Attach attach) throws IOException, ServletException {
+        Captured captured = new Captured(res);
         try (Publication.Scope scope = Publication.expect(bucketDir.resolve(KeyCodec.encode(key)), attach)) {
-            chain.doFilter(req, res);
+            chain.doFilter(req, captured);
             if (res.getStatus() == 200 && !scope.attached()) {
-                LOG.warning(() -> req.getMethod() + " " + req.getRequestURI() + " was answered 200 without publishing a file at its key "
-                        + "through the sealed file system: its tags or Object Lock settings were not set");
+                afterPublication(req, res, bucketDir, key, attach);
             }
         }
+        captured.send();
+    }
+
+    /**
+     * Fails closed when a write was answered 200 without its file being published through the sealed file system
+     * (so without what it must carry): sets that on the version the answer names (its {@code x-amz-version-id}; the
+     * key's current file in a bucket without versioning), with a WARNING, or answers 500 InternalError when it cannot.
+     * A write in an Object Lock bucket is never acknowledged without its retention or legal hold.
+     */
+    private static void afterPublication(HttpServletRequest req, HttpServletResponse res, Path bucketDir, String key, Publication.Attach attach) {
+        String what = req.getMethod() + " " + req.getRequestURI();
+        String versionId = res.getHeader("x-amz-version-id");
+        Path file = ObjectTags.file(bucketDir, key, versionId).orElse(null);
+        try {
+            if (file == null) {
+                throw new IOException("no file holds the version " + (versionId == null ? "(current)" : versionId) + " it answered");
+            }
+            attach.to(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> what + " was answered 200 without publishing a file at its key through the sealed file system, and its "
+                    + "tags or Object Lock settings cannot be set afterwards either (" + e + "): it is answered 500");
+            throw new S3Failure(500, "InternalError", "The object was stored but its Object Lock settings or tags could not be set. "
+                    + "Please check the object and try again.");
+        }
+        LOG.warning(() -> what + " was answered 200 without publishing a file at its key through the sealed file system: its tags "
+                + "or Object Lock settings were set on the version afterwards");
     }
 
     /**

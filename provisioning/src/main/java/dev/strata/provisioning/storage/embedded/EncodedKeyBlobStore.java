@@ -1,10 +1,8 @@
 package dev.strata.provisioning.storage.embedded;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,7 +217,7 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         try (var files = Files.walk(bucket)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String name = f.getFileName().toString();
-                if (name.startsWith(".mpus-") || name.startsWith(stub)) {
+                if (name.startsWith(UploadStub.PREFIX) || name.startsWith(stub)) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -244,30 +242,42 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
     }
 
     /**
-     * Makes a write that the store published (by renaming its temporary file over the key) survive a power loss
-     * before it is acknowledged: the file's bytes and attributes, then each directory up to the bucket, so the
-     * rename itself is on disk, and so are the directories the store made for it. The temporary file itself was
-     * forced before the rename ({@code SealedFileSystemProvider.move}): a published name never points at bytes that
-     * are not on disk yet.
+     * The topmost directory between the bucket and the file of {@code encodedKey} that does not exist yet (the write
+     * about to be made creates it), or null: see {@link #durable}.
      */
-    private void durable(String container, String encodedKey) {
+    private Path newDirectory(String container, String encodedKey) {
         Path bucket = root.resolve(container);
-        Path file = bucket.resolve(encodedKey);
+        Path missing = null;
+        for (Path dir = bucket.resolve(encodedKey).getParent(); dir != null && dir.startsWith(bucket) && !dir.equals(bucket)
+                && !Files.isDirectory(dir); dir = dir.getParent()) {
+            missing = dir;
+        }
+        return missing;
+    }
+
+    /**
+     * Makes the directories a write created survive a power loss before it is acknowledged. The write itself (its
+     * file, forced before it is renamed or linked to the key, and the directory holding the key) is made durable by
+     * the sealed file system, which publishes it ({@code SealedFileSystemProvider.move}); what remains are the
+     * directories above that one when the write made them ({@code newDirectory}, found before it): each entry of a
+     * new directory, up to the first directory that already existed.
+     */
+    private void durable(String container, String encodedKey, Path newDirectory) {
+        if (newDirectory == null) {
+            return;
+        }
+        Path file = root.resolve(container).resolve(encodedKey);
         try {
-            force(file);
-            for (Path dir = file.getParent(); dir != null && dir.startsWith(bucket); dir = dir.getParent()) {
-                force(dir);
+            for (Path dir = file.getParent().getParent(); dir != null; dir = dir.getParent()) {
+                Durable.force(dir);
+                if (dir.equals(newDirectory.getParent())) {
+                    break;
+                }
             }
         } catch (java.nio.file.NoSuchFileException replacedOrDeleted) {
             // a later write or a delete of the same key got there first; it makes its own state durable
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot flush " + file + " to disk: " + e.getMessage(), e);
-        }
-    }
-
-    private static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
+            throw new java.io.UncheckedIOException("cannot flush the directories of " + file + " to disk: " + e.getMessage(), e);
         }
     }
 
@@ -309,9 +319,10 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         String key = KeyCodec.encode(request.key());
         admitWrite(request.contentLength(), request.bucket(), key);
         String kms = kmsKeyOf(request.bucket(), request.serverSideEncryptionAsString(), request.ssekmsKeyId(), request.sseCustomerKey());
+        Path created = newDirectory(request.bucket(), key);
         PutObjectResponse put = RequestKeys.with(null, request.sseCustomerKey(), kms,
                 () -> delegate().putBlob(request.toBuilder().key(key).build(), payload));
-        durable(request.bucket(), key);
+        durable(request.bucket(), key, created);
         return put;
     }
 
@@ -324,12 +335,13 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         }
         String destination = KeyCodec.encode(request.destinationKey());
         String kms = kmsKeyOf(request.destinationBucket(), request.serverSideEncryptionAsString(), request.ssekmsKeyId(), request.sseCustomerKey());
+        Path created = newDirectory(request.destinationBucket(), destination);
         CopyObjectResponse copied = RequestKeys.with(request.copySourceSSECustomerKey(), request.sseCustomerKey(), kms,
                 () -> delegate().copyBlob(request.toBuilder()
                         .sourceKey(KeyCodec.encode(request.sourceKey()))
                         .destinationKey(destination)
                         .build()));
-        durable(request.destinationBucket(), destination);
+        durable(request.destinationBucket(), destination, created);
         return copied;
     }
 
@@ -409,15 +421,16 @@ final class EncodedKeyBlobStore extends ForwardingBlobStore {
         List<Long> seams = request.multipartUpload() == null ? List.of()
                 : request.multipartUpload().parts().stream().map(p -> sizes.getOrDefault(p.partNumber(), -1L)).toList();
         // the parts are opened and the object sealed with the client's key when the upload has one (SSE-C)
-        java.nio.file.Path stub = root.resolve(request.bucket()).resolve(".mpus-" + mpu.id() + "-" + key + "-stub");
+        Path stub = UploadStub.path(root.resolve(request.bucket()), mpu.id(), key);
         String kms = Xattrs.read(stub, "user.sse-algorithm").filter(a -> a.startsWith("aws:kms"))
                 .flatMap(a -> Xattrs.read(stub, "user.sse-kms-key-id")).orElse(null);
+        Path created = newDirectory(request.bucket(), key);
         CompleteMultipartUploadResponse done = RequestKeys.with(request.sseCustomerKey(), request.sseCustomerKey(), kms,
                 () -> delegate().completeMultipartUpload(encoded(mpu), request.toBuilder().key(key).build()));
         if (!seams.isEmpty() && !seams.contains(-1L)) {
             PartSeams.write(root.resolve(request.bucket()).resolve(key), seams);
         }
-        durable(request.bucket(), key);
+        durable(request.bucket(), key, created);
         return done.key() == null ? done : done.toBuilder().key(request.key()).build();
     }
 

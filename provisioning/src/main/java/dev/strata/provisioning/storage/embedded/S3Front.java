@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import dev.strata.provisioning.storage.embedded.sealed.Publication;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.gaul.s3proxy.checksum.ChunkedInputStream;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 
 /**
  * What Strata answers in front of s3proxy on the S3 endpoint (a servlet filter in s3proxy's own Jetty): the bucket
@@ -85,7 +91,7 @@ final class S3Front implements Filter {
                 CachedBody cached = new CachedBody(req, body(req));
                 String xml = new String(cached.body, StandardCharsets.UTF_8);
                 if (xml.contains("aws:kms")) {
-                    var m = java.util.regex.Pattern.compile("<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>").matcher(xml);
+                    var m = Pattern.compile("<KMSMasterKeyID>([^<]*)</KMSMasterKeyID>").matcher(xml);
                     kmsKeyUsable(m.find() ? m.group(1).trim() : null);
                 }
                 chain.doFilter(cached, res);
@@ -150,7 +156,7 @@ final class S3Front implements Filter {
                             .ifPresent(f -> ObjectLock.requireDeletable(f, bypass(req)));
                 }
                 if (key != null && req.getMethod().equals("POST") && query.containsKey("uploads")) {
-                    createUpload(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
+                    createUpload(req, res, chain, lockProject.get(), bucket, key, new Pending(ObjectLock.fromHeaders(req.getHeader("x-amz-object-lock-mode"),
                             req.getHeader("x-amz-object-lock-retain-until-date")).orElse(null),
                             Optional.ofNullable(req.getHeader("x-amz-object-lock-legal-hold")).map("ON"::equalsIgnoreCase).orElse(null),
                             req.getHeader("x-amz-tagging") == null ? null : ObjectTags.fromHeader(req.getHeader("x-amz-tagging"))));
@@ -159,7 +165,7 @@ final class S3Front implements Filter {
                 if (key != null) {
                     Publication.Attach lock = lockedWrite(req, res, query, bucket, key, lockProject.get());
                     if (lock != null) {
-                        Publication.Attach tags = objectWrite(req, res, query, bucket, key);
+                        Publication.Attach tags = Optional.ofNullable(objectWrite(req, res, query, bucket, key)).map(ObjectWrite::attach).orElse(null);
                         publish(req, res, chain, locator.projectDir(lockProject.get()).resolve(bucket), key, tags == null ? lock : f -> {
                             tags.to(f);
                             lock.to(f);
@@ -194,13 +200,13 @@ final class S3Front implements Filter {
                 Map<String, String> tags = ObjectTags.fromHeader(req.getHeader("x-amz-tagging"));
                 KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
                 if (signer != null && signer.projectId() != null && locator.hasBucket(signer.projectId(), bucket)) {
-                    createUpload(req, res, chain, locator.projectDir(signer.projectId()).resolve(bucket), key, new Pending(null, null, tags));
+                    createUpload(req, res, chain, signer.projectId(), bucket, key, new Pending(null, null, tags));
                     return;
                 }
             }
             if (key != null && signed(req, query) && req.getMethod().equals("POST") && query.containsKey("uploadId")) {
                 KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
-                java.nio.file.Path bucketDir = signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)
+                Path bucketDir = signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)
                         ? null : locator.projectDir(signer.projectId()).resolve(bucket);
                 Optional<Pending> pending = bucketDir == null ? Optional.empty() : Pending.of(bucketDir, key, query.get("uploadId"));
                 if (pending.isPresent() && pending.get().tags() != null) {
@@ -210,10 +216,9 @@ final class S3Front implements Filter {
                 }
             }
             if (key != null && signed(req, query)) {
-                Publication.Attach tags = objectWrite(req, res, query, bucket, key);
-                if (tags != null) {
-                    // objectWrite answers only for a signer whose project has the bucket
-                    publish(req, res, chain, locator.projectDir(locator.entry(claimedKey(req, query)).projectId()).resolve(bucket), key, tags);
+                ObjectWrite write = objectWrite(req, res, query, bucket, key);
+                if (write != null && write.attach() != null) {
+                    publish(req, res, chain, write.bucketDir(), key, write.attach());
                     return;
                 }
             }
@@ -379,9 +384,9 @@ final class S3Front implements Filter {
             throw new S3Failure(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
         }
         String versionId = query.get("versionId");
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 new S3Failure(404, "NoSuchKey", "The specified key does not exist."));
-        long total = java.nio.file.Files.size(file);
+        long total = Files.size(file);
         Optional<long[]> seams = PartSeams.read(file);
         long offset = 0;
         long length = total;
@@ -624,7 +629,7 @@ final class S3Front implements Filter {
         if (configs.read(project, bucket, BucketConfigs.OBJECT_LOCK).isEmpty()) {
             throw new S3Failure(400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
         }
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
                         : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
         res.setHeader("x-amz-request-id", requestId());
@@ -666,7 +671,7 @@ final class S3Front implements Filter {
      */
     private Publication.Attach lockedWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key,
                                  String project) {
-        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
         String method = req.getMethod();
         if (method.equals("GET") || method.equals("HEAD")) {
             ObjectTags.file(bucketDir, key, query.get("versionId")).ifPresent(f -> {
@@ -712,33 +717,33 @@ final class S3Front implements Filter {
     /**
      * What CreateMultipartUpload asked of the object that the upload's completion makes (retention, legal hold,
      * tags), kept in the extended attributes of the upload's stub file, the store's own record of an unfinished upload
-     * ({@code .mpus-<upload id>-<encoded key>-stub} in the bucket directory): they live exactly as long as the
+     * ({@link UploadStub} in the bucket directory): they live exactly as long as the
      * upload does, across restarts of Strata and failed completions, and go with it when it is completed, aborted
      * (AbortMultipartUpload, a lifecycle rule, the bucket's deletion) or swept.
      */
     private record Pending(ObjectLock.Retention retention, Boolean hold, Map<String, String> tags) {
 
         /** s3proxy's upload ids (UUIDs); anything else names no stub, and is never a path. */
-        private static final java.util.regex.Pattern UPLOAD_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
+        private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-        private static Optional<java.nio.file.Path> stub(java.nio.file.Path bucketDir, String key, String uploadId) {
+        private static Optional<Path> stub(Path bucketDir, String key, String uploadId) {
             if (uploadId == null || !UPLOAD_ID.matcher(uploadId).matches()) {
                 return Optional.empty();
             }
-            return Optional.of(bucketDir.resolve(".mpus-" + uploadId + "-" + KeyCodec.encode(key) + "-stub"));
+            return Optional.of(UploadStub.path(bucketDir, uploadId, KeyCodec.encode(key)));
         }
 
         /** What the upload {@code uploadId} of {@code key} keeps; empty when it is no upload (any more) or keeps nothing. */
-        static Optional<Pending> of(java.nio.file.Path bucketDir, String key, String uploadId) {
-            return stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).map(f -> new Pending(
+        static Optional<Pending> of(Path bucketDir, String key, String uploadId) {
+            return stub(bucketDir, key, uploadId).filter(Files::isRegularFile).map(f -> new Pending(
                     ObjectLock.retention(f).orElse(null), ObjectLock.legalHold(f).orElse(null),
                     Optional.of(ObjectTags.read(f)).filter(t -> !t.isEmpty()).orElse(null)))
                     .filter(p -> p.retention() != null || p.hold() != null || p.tags() != null);
         }
 
         /** Records this beside the upload that s3proxy has just created. */
-        void keep(java.nio.file.Path bucketDir, String key, String uploadId) {
-            java.nio.file.Path f = stub(bucketDir, key, uploadId).filter(java.nio.file.Files::isRegularFile).orElseThrow(() ->
+        void keep(Path bucketDir, String key, String uploadId) {
+            Path f = stub(bucketDir, key, uploadId).filter(Files::isRegularFile).orElseThrow(() ->
                     new IllegalStateException("the multipart upload " + uploadId + " has no stub file in " + bucketDir));
             if (retention != null) {
                 ObjectLock.setRetention(f, retention, true);
@@ -754,65 +759,108 @@ final class S3Front implements Filter {
 
     /**
      * CreateMultipartUpload with lock or tagging headers: s3proxy creates the upload; its answer is read for the
-     * upload id, beside whose stub file the headers wait for the completion ({@link Pending}).
+     * upload id, beside whose stub file the headers wait for the completion ({@link Pending}). When they cannot be
+     * kept there, the upload is aborted and the client told so (500 InternalError): an upload that would complete
+     * without its lock or tags is never left behind.
      */
-    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+    private void createUpload(HttpServletRequest req, HttpServletResponse res, FilterChain chain, String project, String bucket,
                               String key, Pending pending) throws IOException, ServletException {
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        jakarta.servlet.http.HttpServletResponseWrapper wrapper = new jakarta.servlet.http.HttpServletResponseWrapper(res) {
-            private java.io.PrintWriter writer;
-
-            @Override
-            public jakarta.servlet.ServletOutputStream getOutputStream() {
-                return new jakarta.servlet.ServletOutputStream() {
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public void write(int b) {
-                        captured.write(b);
-                    }
-                };
-            }
-
-            @Override
-            public java.io.PrintWriter getWriter() {
-                if (writer == null) {
-                    writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(captured, StandardCharsets.UTF_8));
-                }
-                return writer;
-            }
-
-            @Override
-            public void flushBuffer() {
-                if (writer != null) {
-                    writer.flush();
-                }
-            }
-
-            @Override
-            public void setContentLength(int len) {
-                // set below, once the body is known
-            }
-        };
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
+        Captured wrapper = new Captured(res);
         chain.doFilter(req, wrapper);
-        wrapper.flushBuffer();
-        byte[] body = captured.toByteArray();
+        byte[] body = wrapper.body();
         if (res.getStatus() == 200) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(new String(body, StandardCharsets.UTF_8));
             if (m.find()) {
-                pending.keep(bucketDir, key, m.group(1));
+                String uploadId = m.group(1);
+                try {
+                    pending.keep(bucketDir, key, uploadId);
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "the multipart upload " + uploadId + " of " + bucket + "/" + key + " could not keep its Object Lock settings "
+                            + "or tags (" + e + "); it is aborted");
+                    try {
+                        locator.projectStore(project).abortMultipartUpload(new MultipartUpload(uploadId,
+                                CreateMultipartUploadRequest.builder().bucket(bucket).key(key).build()));
+                    } catch (RuntimeException abortFailed) {
+                        LOG.warning(() -> "the multipart upload " + uploadId + " of " + bucket + "/" + key + " could not be aborted: " + abortFailed);
+                    }
+                    throw new S3Failure(500, "InternalError", "The multipart upload could not record its Object Lock settings or tags, "
+                            + "so it was not created. Please try again.");
+                }
             }
         }
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
+        wrapper.send();
+    }
+
+    /**
+     * A response whose body s3proxy writes into memory (not committed), so that what it answered can still be
+     * replaced by an error; {@link #send} writes it out.
+     */
+    private static final class Captured extends jakarta.servlet.http.HttpServletResponseWrapper {
+        private final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        private java.io.PrintWriter writer;
+
+        Captured(HttpServletResponse res) {
+            super(res);
+        }
+
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() {
+            return new jakarta.servlet.ServletOutputStream() {
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void write(int b) {
+                    captured.write(b);
+                }
+            };
+        }
+
+        @Override
+        public java.io.PrintWriter getWriter() {
+            if (writer == null) {
+                writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(captured, StandardCharsets.UTF_8));
+            }
+            return writer;
+        }
+
+        @Override
+        public void flushBuffer() {
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+
+        @Override
+        public void setContentLength(int len) {
+            // set by send, once the body is known
+        }
+
+        @Override
+        public void setContentLengthLong(long len) {
+            // set by send, once the body is known
+        }
+
+        /** What s3proxy answered as the body. */
+        byte[] body() {
+            flushBuffer();
+            return captured.toByteArray();
+        }
+
+        /** Writes the answer out. */
+        void send() throws IOException {
+            byte[] body = body();
+            getResponse().setContentLength(body.length);
+            getResponse().getOutputStream().write(body);
+        }
     }
 
     /** DeleteObjects in a bucket with Object Lock: each version is checked, locked ones are answered AccessDenied. */
@@ -823,7 +871,7 @@ final class S3Front implements Filter {
         }
         org.w3c.dom.Element root = S3Xml.parse(body, "Delete");
         boolean quiet = "true".equalsIgnoreCase(S3Xml.text(root, "Quiet"));
-        java.nio.file.Path bucketDir = locator.projectDir(project).resolve(bucket);
+        Path bucketDir = locator.projectDir(project).resolve(bucket);
         var store = locator.projectStore(project);
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"" + S3Xml.NS + "\">");
         for (org.w3c.dom.Element o : S3Xml.children(root, "Object")) {
@@ -915,7 +963,7 @@ final class S3Front implements Filter {
             throws IOException {
         byte[] body = body(req);
         String project = signedOwner(req, uri, body, bucket);
-        java.nio.file.Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
+        Path file = ObjectTags.file(locator.projectDir(project).resolve(bucket), key, versionId).orElseThrow(() ->
                 versionId == null ? new S3Failure(404, "NoSuchKey", "The specified key does not exist.")
                         : new S3Failure(404, "NoSuchVersion", "The specified version does not exist."));
         res.setHeader("x-amz-request-id", requestId());
@@ -946,14 +994,16 @@ final class S3Front implements Filter {
     /**
      * For a signed object request s3proxy answers: the tag count on GET/HEAD (before), the tags of a PUT's
      * {@code x-amz-tagging} header or of a copy's source (validated before, written on the object's file before it
-     * is published: {@link #publish}). Returns what to write on that file, or null.
+     * is published: {@link #publish}). Returns null when no signer's project has the bucket; otherwise the bucket's
+     * directory (resolved once, so a key revoked meanwhile cannot make it fail later) and what to write on that file
+     * (null: nothing).
      */
-    private Publication.Attach objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
+    private ObjectWrite objectWrite(HttpServletRequest req, HttpServletResponse res, Map<String, String> query, String bucket, String key) {
         KeyDirectory.Entry signer = locator.entry(claimedKey(req, query));
         if (signer == null || signer.projectId() == null || !locator.hasBucket(signer.projectId(), bucket)) {
             return null;
         }
-        java.nio.file.Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
+        Path bucketDir = locator.projectDir(signer.projectId()).resolve(bucket);
         String method = req.getMethod();
         expirationHeader(res, signer.projectId(), bucket, bucketDir, key, method);
         if (method.equals("GET") || method.equals("HEAD")) {
@@ -962,19 +1012,19 @@ final class S3Front implements Filter {
                 ObjectTags.file(bucketDir, key, query.get("versionId")).map(ObjectTags::read).filter(t -> !t.isEmpty())
                         .ifPresent(t -> res.setHeader("x-amz-tagging-count", String.valueOf(t.size())));
             }
-            return null;
+            return new ObjectWrite(bucketDir, null);
         }
         if (!method.equals("PUT") || query.containsKey("uploadId") || query.containsKey("partNumber") || query.containsKey("acl")) {
-            return null;
+            return new ObjectWrite(bucketDir, null);
         }
         String copySource = req.getHeader("x-amz-copy-source");
         String header = req.getHeader("x-amz-tagging");
         if (copySource == null) {
             if (header == null) {
-                return null;
+                return new ObjectWrite(bucketDir, null);
             }
             Map<String, String> tags = ObjectTags.fromHeader(header);
-            return f -> ObjectTags.write(f, tags);
+            return new ObjectWrite(bucketDir, f -> ObjectTags.write(f, tags));
         }
         Map<String, String> tags;
         if ("REPLACE".equalsIgnoreCase(req.getHeader("x-amz-tagging-directive"))) {
@@ -982,7 +1032,11 @@ final class S3Front implements Filter {
         } else {
             tags = copySourceTags(signer.projectId(), copySource);
         }
-        return f -> ObjectTags.write(f, tags);
+        return new ObjectWrite(bucketDir, f -> ObjectTags.write(f, tags));
+    }
+
+    /** What {@link #objectWrite} found: the signer's bucket directory, and what the write's object must carry (or null). */
+    private record ObjectWrite(Path bucketDir, Publication.Attach attach) {
     }
 
     /**
@@ -991,22 +1045,48 @@ final class S3Front implements Filter {
      * store's temporary file before that file is forced and renamed to the key. The version is never visible
      * without them, not even after a crash, and they never land on the version another write of the key published.
      */
-    private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, java.nio.file.Path bucketDir,
+    private static void publish(HttpServletRequest req, HttpServletResponse res, FilterChain chain, Path bucketDir,
                                 String key, Publication.Attach attach) throws IOException, ServletException {
+        Captured captured = new Captured(res);
         try (Publication.Scope scope = Publication.expect(bucketDir.resolve(KeyCodec.encode(key)), attach)) {
-            chain.doFilter(req, res);
+            chain.doFilter(req, captured);
             if (res.getStatus() == 200 && !scope.attached()) {
-                LOG.warning(() -> req.getMethod() + " " + req.getRequestURI() + " was answered 200 without publishing a file at its key "
-                        + "through the sealed file system: its tags or Object Lock settings were not set");
+                afterPublication(req, res, bucketDir, key, attach);
             }
         }
+        captured.send();
+    }
+
+    /**
+     * Fails closed when a write was answered 200 without its file being published through the sealed file system
+     * (so without what it must carry): sets that on the version the answer names (its {@code x-amz-version-id}; the
+     * key's current file in a bucket without versioning), with a WARNING, or answers 500 InternalError when it cannot.
+     * A write in an Object Lock bucket is never acknowledged without its retention or legal hold.
+     */
+    private static void afterPublication(HttpServletRequest req, HttpServletResponse res, Path bucketDir, String key, Publication.Attach attach) {
+        String what = req.getMethod() + " " + req.getRequestURI();
+        String versionId = res.getHeader("x-amz-version-id");
+        Path file = ObjectTags.file(bucketDir, key, versionId).orElse(null);
+        try {
+            if (file == null) {
+                throw new IOException("no file holds the version " + (versionId == null ? "(current)" : versionId) + " it answered");
+            }
+            attach.to(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> what + " was answered 200 without publishing a file at its key through the sealed file system, and its "
+                    + "tags or Object Lock settings cannot be set afterwards either (" + e + "): it is answered 500");
+            throw new S3Failure(500, "InternalError", "The object was stored but its Object Lock settings or tags could not be set. "
+                    + "Please check the object and try again.");
+        }
+        LOG.warning(() -> what + " was answered 200 without publishing a file at its key through the sealed file system: its tags "
+                + "or Object Lock settings were set on the version afterwards");
     }
 
     /**
      * S3's {@code x-amz-expiration} on PUT, GET and HEAD of an object a lifecycle rule will expire: when
      * ({@code expiry-date}, as the rule computes it from the object's date) and which rule ({@code rule-id}).
      */
-    private void expirationHeader(HttpServletResponse res, String project, String bucket, java.nio.file.Path bucketDir, String key, String method) {
+    private void expirationHeader(HttpServletResponse res, String project, String bucket, Path bucketDir, String key, String method) {
         if (!method.equals("PUT") && !method.equals("GET") && !method.equals("HEAD")) {
             return;
         }
@@ -1024,7 +1104,7 @@ final class S3Front implements Filter {
             java.time.Instant from = java.time.Instant.now();
             if (!method.equals("PUT")) {
                 try {
-                    from = java.nio.file.Files.getLastModifiedTime(bucketDir.resolve(KeyCodec.encode(key))).toInstant();
+                    from = Files.getLastModifiedTime(bucketDir.resolve(KeyCodec.encode(key))).toInstant();
                 } catch (IOException absent) {
                     return;
                 }

@@ -79,7 +79,13 @@ class S3FrontTest {
         var master = new dev.strata.provisioning.secrets.SecretBox(new byte[32]);
         var sealed = new dev.strata.provisioning.storage.embedded.sealed.SealedFileSystem(new dev.strata.provisioning.storage.embedded.sealed.DataKeys(
                 master, new dev.strata.provisioning.storage.embedded.sealed.KmsKeys(objects.resolve("kms-keys"), master, java.util.List.of())));
-        locator = new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs, sealed);
+        serve(new ProjectKeyLocator(objects.resolve("buckets"), keys, registry, configs, sealed));
+    }
+
+    /** Serves S3 with Strata's front over {@code locator}'s projects, on a free port. */
+    private void serve(ProjectKeyLocator locator) throws Exception {
+        this.locator = locator;
+        Path objects = data.resolve("objects");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -580,6 +586,48 @@ class S3FrontTest {
         s3.completeMultipartUpload(b -> b.bucket("plain").key("gone").uploadId(next).multipartUpload(m -> m.parts(
                 software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(nextPart).build())));
         assertThat(s3.getObjectTagging(b -> b.bucket("plain").key("gone")).tagSet()).isEmpty();
+    }
+
+    /**
+     * A write whose file is not published through the sealed file system (here: a store without it) never answers
+     * 200 without its lock and tags: they are set on the version the answer names, right after.
+     */
+    @Test
+    void aLockedWriteNotPublishedThroughTheSealedFileSystemStillGetsItsLockAndTags() throws Exception {
+        stop();
+        KeyDirectory keys = id -> "key-a".equals(id) ? Optional.of(new KeyDirectory.Entry("secret-a", "proj_a")) : Optional.empty();
+        BucketRegistry registry = new BucketRegistry() {
+            @Override
+            public boolean created(String projectId, String bucket) {
+                return true;
+            }
+
+            @Override
+            public void deleted(String projectId, String bucket) {
+            }
+
+            @Override
+            public dev.strata.domain.storage.StorageQuota quota(String projectId) {
+                return dev.strata.domain.storage.StorageQuota.NONE;
+            }
+        };
+        Files.createDirectories(data.resolve("objects").resolve("plain"));
+        serve(new ProjectKeyLocator(data.resolve("objects").resolve("plain"), keys, registry, configs, null));
+        s3.createBucket(b -> b.bucket("vault").objectLockEnabledForBucket(true));
+        Instant until = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        s3.putObject(b -> b.bucket("vault").key("old"), RequestBody.fromString("old"));
+        String v = s3.putObject(b -> b.bucket("vault").key("k").objectLockMode("COMPLIANCE").objectLockRetainUntilDate(until)
+                .objectLockLegalHoldStatus("ON").tagging("by=put"), RequestBody.fromString("locked")).versionId();
+        var head = s3.headObject(b -> b.bucket("vault").key("k").versionId(v));
+        assertThat(head.objectLockModeAsString()).isEqualTo("COMPLIANCE");
+        assertThat(head.objectLockRetainUntilDate()).isEqualTo(until);
+        assertThat(head.objectLockLegalHoldStatusAsString()).isEqualTo("ON");
+        assertThat(s3.getObjectTagging(b -> b.bucket("vault").key("k").versionId(v)).tagSet())
+                .extracting(software.amazon.awssdk.services.s3.model.Tag::value).containsExactly("put");
+        // a copy too
+        String c = s3.copyObject(b -> b.sourceBucket("vault").sourceKey("old").destinationBucket("vault").destinationKey("copy")
+                .objectLockMode("GOVERNANCE").objectLockRetainUntilDate(until)).versionId();
+        assertThat(s3.headObject(b -> b.bucket("vault").key("copy").versionId(c)).objectLockModeAsString()).isEqualTo("GOVERNANCE");
     }
 
     @Test

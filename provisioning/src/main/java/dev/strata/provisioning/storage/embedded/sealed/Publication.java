@@ -35,18 +35,28 @@ public final class Publication {
         return scope;
     }
 
+    /**
+     * Whether moving or linking {@code from} to {@code to} publishes a write: s3proxy's temporary file
+     * {@code <name>-<uuid>} beside the key {@code <name>} becomes the key (not, say, an old version moved aside).
+     */
+    static boolean publishes(Path from, Path to) {
+        Path target = to.toAbsolutePath().normalize();
+        Path source = from.toAbsolutePath().normalize();
+        return target.getFileName() != null && source.getFileName() != null && source.getParent() != null
+                && source.getParent().equals(target.getParent())
+                && source.getFileName().toString().startsWith(target.getFileName() + "-");
+    }
+
     /** Called by the provider before {@code from} becomes {@code to}: attaches what is expected if this is that publication. */
     static void publishing(Path from, Path to) throws IOException {
         Scope scope = CURRENT.get();
         if (scope == null || scope.attached || from.getFileName() == null || to.getFileName() == null) {
             return;
         }
-        Path target = to.toAbsolutePath().normalize();
-        Path source = from.toAbsolutePath().normalize();
-        if (!target.equals(scope.target) || !source.getParent().equals(target.getParent())
-                || !source.getFileName().toString().startsWith(target.getFileName() + "-")) {
+        if (!publishes(from, to) || !to.toAbsolutePath().normalize().equals(scope.target)) {
             return;
         }
+        Path target = to.toAbsolutePath().normalize();
         try {
             scope.attach.to(from);
         } catch (UncheckedIOException e) {

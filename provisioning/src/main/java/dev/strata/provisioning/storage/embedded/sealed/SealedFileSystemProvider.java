@@ -1,5 +1,6 @@
 package dev.strata.provisioning.storage.embedded.sealed;
 
+import dev.strata.provisioning.storage.embedded.Durable;
 import dev.strata.provisioning.storage.embedded.Xattrs;
 import java.io.IOException;
 import java.net.URI;
@@ -170,13 +171,14 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
     public void createLink(Path link, Path existing) throws IOException {
         // s3proxy publishes a write with If-None-Match: * by linking its temporary file to the key: forced first, as
         // a rename's source is (see move), and the directory after
-        if (Files.isRegularFile(real(existing), LinkOption.NOFOLLOW_LINKS)) {
+        boolean publishes = Publication.publishes(real(existing), real(link)) && Files.isRegularFile(real(existing), LinkOption.NOFOLLOW_LINKS);
+        if (publishes) {
             Publication.publishing(real(existing), real(link));
-            force(real(existing));
+            Durable.force(real(existing));
         }
         Files.createLink(real(link), real(existing));
-        if (real(link).getParent() != null) {
-            force(real(link).getParent());
+        if (publishes) {
+            Durable.force(real(link).getParent());
         }
     }
 
@@ -201,26 +203,22 @@ public final class SealedFileSystemProvider extends FileSystemProvider {
      * key. Forcing only after the rename leaves a window in which the journal holds the new name but the disk not yet
      * its bytes (delayed allocation: a zero-length or short object under the new name, with the ETag and data key of
      * the whole one). So the source's bytes and attributes go to disk first, then the rename, then the directory
-     * that holds the new name. What the write's request expects its object to carry ({@link Publication}: Object
+     * that holds the new name (only for such a publication, {@link Publication#publishes}: the only layer that
+     * forces a write; other moves, an old version moved aside, are not forced). What the write's request expects its object to carry ({@link Publication}: Object
      * Lock retention and legal hold, tags) is written on the source first, so it is never visible without them.
      */
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
         Path from = real(source);
         Path to = real(target);
-        if (Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+        boolean publishes = Publication.publishes(from, to) && Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS);
+        if (publishes) {
             Publication.publishing(from, to);
-            force(from);
+            Durable.force(from);
         }
         Files.move(from, to, options);
-        if (to.getParent() != null) {
-            force(to.getParent());
-        }
-    }
-
-    private static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
+        if (publishes) {
+            Durable.force(to.getParent());
         }
     }
 

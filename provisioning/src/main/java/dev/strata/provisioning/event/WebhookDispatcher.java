@@ -75,7 +75,7 @@ public class WebhookDispatcher {
     private HttpClient http;
     private String holder;
     private ScheduledExecutorService ticker;
-    private WebhookSettings settings;
+    WebhookSettings settings;
 
     @PostConstruct
     void start() {
@@ -164,23 +164,36 @@ public class WebhookDispatcher {
         }
     }
 
-    private void send(DeliverySteps.Send s) {
+    /**
+     * One attempt at {@code s}, whose outcome is always recorded: anything that goes wrong before the request is sent
+     * (a URL the guard refuses, or an exception from the guard's settings or its query) is the attempt's error, so a
+     * claimed delivery is retried and given up as any failed one, never left pending for ever.
+     */
+    void send(DeliverySteps.Send s) {
         Integer status = null;
         String error = null;
-        URI uri = URI.create(s.url());
-        String refused = guard.refusal(uri);
-        if (refused != null) {
-            error = "not sent: " + refused;
-        } else {
-            long t = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", USER_AGENT)
-                    .header("Strata-Event-Id", s.eventId())
-                    .header("Strata-Event-Type", s.eventType())
-                    .header("Strata-Delivery-Id", s.deliveryId())
-                    .header(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), t, s.body()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(s.body())).build();
+        HttpRequest request = null;
+        try {
+            URI uri = URI.create(s.url());
+            String refused = guard.refusal(uri);
+            if (refused != null) {
+                error = "not sent: " + refused;
+            } else {
+                long t = Instant.now().getEpochSecond();
+                request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", USER_AGENT)
+                        .header("Strata-Event-Id", s.eventId())
+                        .header("Strata-Event-Type", s.eventType())
+                        .header("Strata-Delivery-Id", s.deliveryId())
+                        .header(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), t, s.body()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(s.body())).build();
+            }
+        } catch (RuntimeException e) {
+            error = "not sent: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            LOG.log(Level.WARNING, "webhook delivery " + s.deliveryId() + " was not sent (it is retried): " + error);
+        }
+        if (request != null) {
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                 status = response.statusCode();

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting of Strata, by its environment-variable name. Values are read from the environment or system
@@ -112,25 +113,16 @@ public class StrataConfig {
      * connection passed through costs two threads of Strata's JVM.
      */
     public int frontDoorMaxPerPort() {
-        return positive("STRATA_FRONT_DOOR_MAX_PER_PORT", 200);
+        return positive("STRATA_FRONT_DOOR_MAX_PER_PORT", 200, "connections");
     }
 
     /** {@code STRATA_FRONT_DOOR_MAX_CONNECTIONS} (1000): as {@link #frontDoorMaxPerPort()}, for all the front door's ports together. */
     public int frontDoorMaxConnections() {
-        return positive("STRATA_FRONT_DOOR_MAX_CONNECTIONS", 1000);
+        return positive("STRATA_FRONT_DOOR_MAX_CONNECTIONS", 1000, "connections");
     }
 
-    private static int positive(String name, int byDefault) {
-        String v = Settings.get(name).orElse(String.valueOf(byDefault)).trim();
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalStateException(name + " must be a whole number of at least 1 (got '" + v + "')");
+    private static int positive(String name, int byDefault, String unit) {
+        return (int) Settings.wholeNumber(Settings::get, name, byDefault, 1, unit);
     }
 
     /** {@code STRATA_IDLE_CHECK_SECONDS} (30): how often databases of projects with autoSleepMinutes are checked for clients. */
@@ -256,34 +248,22 @@ public class StrataConfig {
         return Settings.get("STRATA_METADATA_PORT").map(v -> Integer.parseInt(v.trim()));
     }
 
-    private volatile dev.strata.provisioning.event.WebhookSettings webhookSettings;
-
-    /**
-     * The STRATA_WEBHOOK_* settings ({@link dev.strata.provisioning.event.WebhookSettings}), parsed and checked at the
-     * first call (the webhook dispatcher's start) and kept: an {@link IllegalStateException} naming a bad setting then
-     * fails the deployment, and every later reader gets the checked values.
-     */
-    public dev.strata.provisioning.event.WebhookSettings webhookSettings() {
-        dev.strata.provisioning.event.WebhookSettings s = webhookSettings;
-        if (s == null) {
-            s = dev.strata.provisioning.event.WebhookSettings.read(Settings::get);
-            webhookSettings = s;
-        }
-        return s;
-    }
-
     /**
      * {@code STRATA_EVENT_RETENTION_DAYS} (90, at least 1): how long events and finished webhook deliveries are kept
-     * ({@link dev.strata.provisioning.event.EventRetention}, which reads it at start: an {@link IllegalStateException}
-     * naming a bad value fails the deployment).
+     * (event retention reads it at start: an {@link IllegalStateException} naming a bad value fails the deployment).
      */
     public Duration eventRetention() {
-        return dev.strata.provisioning.event.EventRetention.read(Settings::get);
+        return eventRetention(Settings::get);
     }
 
-    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600): how often event retention runs; for tests only. */
+    /** {@link #eventRetention()} as {@code setting} (a name to its value, empty when unset) gives it. */
+    public static Duration eventRetention(Function<String, Optional<String>> setting) {
+        return Duration.ofDays(Settings.wholeNumber(setting, "STRATA_EVENT_RETENTION_DAYS", 90, 1, "days"));
+    }
+
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600, at least 1): how often event retention runs; for tests only. */
     public Duration eventRetentionInterval() {
-        return dev.strata.provisioning.event.EventRetention.interval(Settings::get);
+        return Duration.ofSeconds(Settings.wholeNumber(Settings::get, "STRATA_EVENT_RETENTION_INTERVAL_SECONDS", 3600, 1, "seconds"));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.strata.provisioning.event;
 
-import dev.strata.provisioning.config.StrataConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -64,9 +63,6 @@ public class WebhookDispatcher {
     @Inject
     WebhookGuard guard;
 
-    @Inject
-    StrataConfig config;
-
     private final Semaphore free = new Semaphore(SENDERS);
     private final AtomicBoolean kicked = new AtomicBoolean();
     /** One tick at a time; a tick that finds one running is skipped (the next one comes within the interval). */
@@ -81,7 +77,7 @@ public class WebhookDispatcher {
     void start() {
         // the STRATA_WEBHOOK_* settings are checked here, once: a bad one fails the deployment, naming it, rather than
         // every delivery (lost after the give-up time) or every webhook create (a 500) later
-        settings = config.webhookSettings();
+        settings = guard.settings();
         holder = "strata-" + UUID.randomUUID();
         senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SENDERS), threads);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)

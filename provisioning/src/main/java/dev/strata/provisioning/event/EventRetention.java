@@ -42,6 +42,8 @@ public class EventRetention {
     /** Rows per transaction: a batch takes milliseconds, and locks no row that anything else is waiting for. */
     static final int BATCH = 1000;
     static final Duration FIRST = Duration.ofMinutes(1);
+    /** How long a stop waits for a batch under way to end (a batch takes milliseconds). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     @Resource
     ManagedThreadFactory threads;
@@ -73,6 +75,14 @@ public class EventRetention {
         stopping = true;
         if (pruner != null) {
             pruner.shutdownNow();
+            try {
+                // a batch under way ends its transaction before the bean and its resources go; no other one starts
+                if (!pruner.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warning(() -> "event retention: the batch under way did not end within " + STOP_WAIT.toSeconds() + " s of the stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

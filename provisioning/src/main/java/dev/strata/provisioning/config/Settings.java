@@ -3,6 +3,7 @@ package dev.strata.provisioning.config;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -19,7 +20,7 @@ public final class Settings {
         return get(name, System.getenv(), System.getProperties());
     }
 
-    static Optional<String> get(String name, Map<String, String> env, java.util.Properties props) {
+    static Optional<String> get(String name, Map<String, String> env, Properties props) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {
             v = props.getProperty(name);

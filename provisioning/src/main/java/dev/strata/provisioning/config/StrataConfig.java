@@ -1,11 +1,17 @@
 package dev.strata.provisioning.config;
 
+import dev.strata.domain.database.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Every setting of Strata, by its environment-variable name. Values are read from the environment or system
@@ -55,7 +61,7 @@ public class StrataConfig {
             }
             try {
                 return InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return "127.0.0.1";
             }
         });
@@ -179,9 +185,9 @@ public class StrataConfig {
     /**
      * {@code STRATA_K8S_VERSIONS_<ENGINE>}: the versions offered in Kubernetes mode, newest first, comma-separated.
      */
-    public java.util.List<String> kubernetesVersions(String engine, String defaults) {
-        String raw = Settings.get("STRATA_K8S_VERSIONS_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaults);
-        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    public List<String> kubernetesVersions(String engine, String defaults) {
+        String raw = Settings.get("STRATA_K8S_VERSIONS_" + engine.toUpperCase(Locale.ROOT)).orElse(defaults);
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /**
@@ -189,7 +195,7 @@ public class StrataConfig {
      * standing for the database's version ({@code {tag}}, for the version's pinned tag, is replaced by the driver).
      */
     public String kubernetesImage(String engine, String version, String defaultTemplate) {
-        String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaultTemplate);
+        String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(Locale.ROOT)).orElse(defaultTemplate);
         return template.replace("{version}", version);
     }
 
@@ -214,7 +220,7 @@ public class StrataConfig {
 
     /** Null when the backup object store of Kubernetes mode is configured, else which settings are missing, in words. */
     public String kubernetesBackupStoreMissing() {
-        java.util.List<String> missing = java.util.stream.Stream.of("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
+        List<String> missing = Stream.of("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
                 "STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID", "STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY").filter(n -> Settings.get(n).isEmpty()).toList();
         return missing.isEmpty() ? null : "backups in Kubernetes mode go to an S3-compatible object store that the database pods can reach,"
                 + " and it is not configured: set " + String.join(", ", missing) + " (and STRATA_K8S_BACKUP_S3_REGION unless it is us-east-1)";
@@ -224,8 +230,8 @@ public class StrataConfig {
      * {@code STRATA_K8S_BACKUP_TIMEOUT_MINUTES}: how long a backup through an operator may take before Strata gives
      * up waiting for it (the operator's own resource stays), default 360.
      */
-    public java.time.Duration kubernetesBackupTimeout() {
-        return java.time.Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
+    public Duration kubernetesBackupTimeout() {
+        return Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
     }
 
     /** {@code STRATA_HTTP_PORT} (8080): the dashboard's and API's port; Payara's HTTPS port is the next, its admin port 32 lower. */
@@ -281,7 +287,7 @@ public class StrataConfig {
      * {@code STRATA_WARM_POOL_<ENGINE>} (0): how many spare, already started servers of the engine's default version
      * local mode keeps for new databases ({@code STRATA_WARM_POOL_POSTGRESQL=2}). 0 turns the pool off.
      */
-    public int warmPoolSize(dev.strata.domain.database.Engine engine) {
+    public int warmPoolSize(Engine engine) {
         String name = "STRATA_WARM_POOL_" + engine.name();
         String v = Settings.get(name).orElse("0").trim();
         int n;

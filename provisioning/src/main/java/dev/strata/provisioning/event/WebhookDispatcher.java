@@ -29,6 +29,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -66,7 +67,7 @@ public class WebhookDispatcher {
     private final Semaphore free = new Semaphore(SENDERS);
     private final AtomicBoolean kicked = new AtomicBoolean();
     /** One tick at a time; a tick that finds one running is skipped (the next one comes within the interval). */
-    private final java.util.concurrent.locks.ReentrantLock ticking = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock ticking = new ReentrantLock();
     private ThreadPoolExecutor senders;
     private HttpClient http;
     private String holder;

@@ -1,10 +1,17 @@
 package dev.strata.provisioning.config;
 
+import dev.strata.domain.database.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Every setting of Strata, by its environment-variable name. Values are read from the environment or system
@@ -54,7 +61,7 @@ public class StrataConfig {
             }
             try {
                 return InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return "127.0.0.1";
             }
         });
@@ -112,25 +119,16 @@ public class StrataConfig {
      * connection passed through costs two threads of Strata's JVM.
      */
     public int frontDoorMaxPerPort() {
-        return positive("STRATA_FRONT_DOOR_MAX_PER_PORT", 200);
+        return positive("STRATA_FRONT_DOOR_MAX_PER_PORT", 200, "connections");
     }
 
     /** {@code STRATA_FRONT_DOOR_MAX_CONNECTIONS} (1000): as {@link #frontDoorMaxPerPort()}, for all the front door's ports together. */
     public int frontDoorMaxConnections() {
-        return positive("STRATA_FRONT_DOOR_MAX_CONNECTIONS", 1000);
+        return positive("STRATA_FRONT_DOOR_MAX_CONNECTIONS", 1000, "connections");
     }
 
-    private static int positive(String name, int byDefault) {
-        String v = Settings.get(name).orElse(String.valueOf(byDefault)).trim();
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalStateException(name + " must be a whole number of at least 1 (got '" + v + "')");
+    private static int positive(String name, int byDefault, String unit) {
+        return (int) Settings.wholeNumber(Settings::get, name, byDefault, 1, unit);
     }
 
     /** {@code STRATA_IDLE_CHECK_SECONDS} (30): how often databases of projects with autoSleepMinutes are checked for clients. */
@@ -187,9 +185,9 @@ public class StrataConfig {
     /**
      * {@code STRATA_K8S_VERSIONS_<ENGINE>}: the versions offered in Kubernetes mode, newest first, comma-separated.
      */
-    public java.util.List<String> kubernetesVersions(String engine, String defaults) {
-        String raw = Settings.get("STRATA_K8S_VERSIONS_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaults);
-        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    public List<String> kubernetesVersions(String engine, String defaults) {
+        String raw = Settings.get("STRATA_K8S_VERSIONS_" + engine.toUpperCase(Locale.ROOT)).orElse(defaults);
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /**
@@ -197,7 +195,7 @@ public class StrataConfig {
      * standing for the database's version ({@code {tag}}, for the version's pinned tag, is replaced by the driver).
      */
     public String kubernetesImage(String engine, String version, String defaultTemplate) {
-        String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(java.util.Locale.ROOT)).orElse(defaultTemplate);
+        String template = Settings.get("STRATA_K8S_IMAGE_" + engine.toUpperCase(Locale.ROOT)).orElse(defaultTemplate);
         return template.replace("{version}", version);
     }
 
@@ -222,7 +220,7 @@ public class StrataConfig {
 
     /** Null when the backup object store of Kubernetes mode is configured, else which settings are missing, in words. */
     public String kubernetesBackupStoreMissing() {
-        java.util.List<String> missing = java.util.stream.Stream.of("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
+        List<String> missing = Stream.of("STRATA_K8S_BACKUP_S3_ENDPOINT", "STRATA_K8S_BACKUP_S3_BUCKET",
                 "STRATA_K8S_BACKUP_S3_ACCESS_KEY_ID", "STRATA_K8S_BACKUP_S3_SECRET_ACCESS_KEY").filter(n -> Settings.get(n).isEmpty()).toList();
         return missing.isEmpty() ? null : "backups in Kubernetes mode go to an S3-compatible object store that the database pods can reach,"
                 + " and it is not configured: set " + String.join(", ", missing) + " (and STRATA_K8S_BACKUP_S3_REGION unless it is us-east-1)";
@@ -232,8 +230,8 @@ public class StrataConfig {
      * {@code STRATA_K8S_BACKUP_TIMEOUT_MINUTES}: how long a backup through an operator may take before Strata gives
      * up waiting for it (the operator's own resource stays), default 360.
      */
-    public java.time.Duration kubernetesBackupTimeout() {
-        return java.time.Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
+    public Duration kubernetesBackupTimeout() {
+        return Duration.ofMinutes(Long.parseLong(Settings.get("STRATA_K8S_BACKUP_TIMEOUT_MINUTES").orElse("360")));
     }
 
     /** {@code STRATA_HTTP_PORT} (8080): the dashboard's and API's port; Payara's HTTPS port is the next, its admin port 32 lower. */
@@ -256,34 +254,22 @@ public class StrataConfig {
         return Settings.get("STRATA_METADATA_PORT").map(v -> Integer.parseInt(v.trim()));
     }
 
-    private volatile dev.strata.provisioning.event.WebhookSettings webhookSettings;
-
-    /**
-     * The STRATA_WEBHOOK_* settings ({@link dev.strata.provisioning.event.WebhookSettings}), parsed and checked at the
-     * first call (the webhook dispatcher's start) and kept: an {@link IllegalStateException} naming a bad setting then
-     * fails the deployment, and every later reader gets the checked values.
-     */
-    public dev.strata.provisioning.event.WebhookSettings webhookSettings() {
-        dev.strata.provisioning.event.WebhookSettings s = webhookSettings;
-        if (s == null) {
-            s = dev.strata.provisioning.event.WebhookSettings.read(Settings::get);
-            webhookSettings = s;
-        }
-        return s;
-    }
-
     /**
      * {@code STRATA_EVENT_RETENTION_DAYS} (90, at least 1): how long events and finished webhook deliveries are kept
-     * ({@link dev.strata.provisioning.event.EventRetention}, which reads it at start: an {@link IllegalStateException}
-     * naming a bad value fails the deployment).
+     * (event retention reads it at start: an {@link IllegalStateException} naming a bad value fails the deployment).
      */
     public Duration eventRetention() {
-        return dev.strata.provisioning.event.EventRetention.read(Settings::get);
+        return eventRetention(Settings::get);
     }
 
-    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600): how often event retention runs; for tests only. */
+    /** {@link #eventRetention()} as {@code setting} (a name to its value, empty when unset) gives it. */
+    public static Duration eventRetention(Function<String, Optional<String>> setting) {
+        return Duration.ofDays(Settings.wholeNumber(setting, "STRATA_EVENT_RETENTION_DAYS", 90, 1, "days"));
+    }
+
+    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600, at least 1): how often event retention runs; for tests only. */
     public Duration eventRetentionInterval() {
-        return dev.strata.provisioning.event.EventRetention.interval(Settings::get);
+        return Duration.ofSeconds(Settings.wholeNumber(Settings::get, "STRATA_EVENT_RETENTION_INTERVAL_SECONDS", 3600, 1, "seconds"));
     }
 
     /**
@@ -301,7 +287,7 @@ public class StrataConfig {
      * {@code STRATA_WARM_POOL_<ENGINE>} (0): how many spare, already started servers of the engine's default version
      * local mode keeps for new databases ({@code STRATA_WARM_POOL_POSTGRESQL=2}). 0 turns the pool off.
      */
-    public int warmPoolSize(dev.strata.domain.database.Engine engine) {
+    public int warmPoolSize(Engine engine) {
         String name = "STRATA_WARM_POOL_" + engine.name();
         String v = Settings.get(name).orElse("0").trim();
         int n;

@@ -14,12 +14,10 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,14 +39,11 @@ import java.util.logging.Logger;
 public class EventRetention {
 
     private static final Logger LOG = Logger.getLogger(EventRetention.class.getName());
-    public static final String SETTING = "STRATA_EVENT_RETENTION_DAYS";
-    public static final long DAYS_DEFAULT = 90;
-    public static final long DAYS_MIN = 1;
     /** Rows per transaction: a batch takes milliseconds, and locks no row that anything else is waiting for. */
     static final int BATCH = 1000;
     static final Duration FIRST = Duration.ofMinutes(1);
-    /** How often it runs unless {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} says otherwise (for tests only). */
-    static final Duration EVERY = Duration.ofHours(1);
+    /** How long a stop waits for a batch under way to end (a batch takes milliseconds). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     @Resource
     ManagedThreadFactory threads;
@@ -66,20 +61,6 @@ public class EventRetention {
     private Duration retention;
     private volatile boolean stopping;
 
-    /**
-     * {@code STRATA_EVENT_RETENTION_DAYS} as {@code setting} gives it: a whole number of days, at least 1.
-     *
-     * @throws IllegalStateException naming the setting, its form and what it is, for a bad value
-     */
-    public static Duration read(Function<String, Optional<String>> setting) {
-        return Duration.ofDays(WebhookSettings.whole(setting, SETTING, DAYS_DEFAULT, DAYS_MIN, "days"));
-    }
-
-    /** {@code STRATA_EVENT_RETENTION_INTERVAL_SECONDS} (3600, at least 1): how often it runs; the first run comes no later either. */
-    public static Duration interval(Function<String, Optional<String>> setting) {
-        return Duration.ofSeconds(WebhookSettings.whole(setting, "STRATA_EVENT_RETENTION_INTERVAL_SECONDS", EVERY.toSeconds(), 1, "seconds"));
-    }
-
     @PostConstruct
     void start() {
         // checked here, once: a bad value fails the deployment, naming the setting
@@ -94,6 +75,14 @@ public class EventRetention {
         stopping = true;
         if (pruner != null) {
             pruner.shutdownNow();
+            try {
+                // a batch under way ends its transaction before the bean and its resources go; no other one starts
+                if (!pruner.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warning(() -> "event retention: the batch under way did not end within " + STOP_WAIT.toSeconds() + " s of the stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

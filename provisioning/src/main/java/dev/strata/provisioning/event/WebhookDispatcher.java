@@ -1,6 +1,5 @@
 package dev.strata.provisioning.event;
 
-import dev.strata.provisioning.config.StrataConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -30,6 +29,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -64,24 +64,21 @@ public class WebhookDispatcher {
     @Inject
     WebhookGuard guard;
 
-    @Inject
-    StrataConfig config;
-
     private final Semaphore free = new Semaphore(SENDERS);
     private final AtomicBoolean kicked = new AtomicBoolean();
     /** One tick at a time; a tick that finds one running is skipped (the next one comes within the interval). */
-    private final java.util.concurrent.locks.ReentrantLock ticking = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock ticking = new ReentrantLock();
     private ThreadPoolExecutor senders;
     private HttpClient http;
     private String holder;
     private ScheduledExecutorService ticker;
-    private WebhookSettings settings;
+    WebhookSettings settings;
 
     @PostConstruct
     void start() {
         // the STRATA_WEBHOOK_* settings are checked here, once: a bad one fails the deployment, naming it, rather than
         // every delivery (lost after the give-up time) or every webhook create (a 500) later
-        settings = config.webhookSettings();
+        settings = guard.settings();
         holder = "strata-" + UUID.randomUUID();
         senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SENDERS), threads);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
@@ -164,23 +161,36 @@ public class WebhookDispatcher {
         }
     }
 
-    private void send(DeliverySteps.Send s) {
+    /**
+     * One attempt at {@code s}, whose outcome is always recorded: anything that goes wrong before the request is sent
+     * (a URL the guard refuses, or an exception from the guard's settings or its query) is the attempt's error, so a
+     * claimed delivery is retried and given up as any failed one, never left pending for ever.
+     */
+    void send(DeliverySteps.Send s) {
         Integer status = null;
         String error = null;
-        URI uri = URI.create(s.url());
-        String refused = guard.refusal(uri);
-        if (refused != null) {
-            error = "not sent: " + refused;
-        } else {
-            long t = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", USER_AGENT)
-                    .header("Strata-Event-Id", s.eventId())
-                    .header("Strata-Event-Type", s.eventType())
-                    .header("Strata-Delivery-Id", s.deliveryId())
-                    .header(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), t, s.body()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(s.body())).build();
+        HttpRequest request = null;
+        try {
+            URI uri = URI.create(s.url());
+            String refused = guard.refusal(uri);
+            if (refused != null) {
+                error = "not sent: " + refused;
+            } else {
+                long t = Instant.now().getEpochSecond();
+                request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", USER_AGENT)
+                        .header("Strata-Event-Id", s.eventId())
+                        .header("Strata-Event-Type", s.eventType())
+                        .header("Strata-Delivery-Id", s.deliveryId())
+                        .header(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), t, s.body()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(s.body())).build();
+            }
+        } catch (RuntimeException e) {
+            error = "not sent: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            LOG.log(Level.WARNING, "webhook delivery " + s.deliveryId() + " was not sent (it is retried): " + error);
+        }
+        if (request != null) {
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                 status = response.statusCode();

@@ -1,5 +1,6 @@
 package dev.strata.provisioning.event;
 
+import dev.strata.provisioning.config.Settings;
 import dev.strata.provisioning.config.StrataConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,12 +26,27 @@ public class WebhookGuard {
     EntityManager em;
 
     private volatile Integer metadataPort;
+    private volatile WebhookSettings settings;
+
+    /**
+     * The STRATA_WEBHOOK_* settings, parsed and checked at the first call (the webhook dispatcher's start) and kept: an
+     * {@link IllegalStateException} naming a bad setting then fails the deployment, and every later reader gets the
+     * checked values.
+     */
+    public WebhookSettings settings() {
+        WebhookSettings s = settings;
+        if (s == null) {
+            s = WebhookSettings.read(Settings::get);
+            settings = s;
+        }
+        return s;
+    }
 
     /** Null when Strata may send to {@code uri} now, else why not. */
     public String refusal(URI uri) {
         Set<Integer> fixed = OwnPorts.configured(config.httpPort(), config.s3Port(), config.s3TlsPort(), metadataPort());
         Set<Integer> listening = OwnPorts.listening();
-        WebhookSettings settings = config.webhookSettings(); // checked at start (WebhookDispatcher)
+        WebhookSettings settings = settings(); // checked at start (WebhookDispatcher)
         UrlGuard guard = new UrlGuard(settings.allowedNetworks(), settings.allowControlPlane(),
                 port -> OwnPorts.own(port, fixed, config.portRange(), listening), WebhookGuard::local, InetAddress::getAllByName);
         return guard.refusal(uri);

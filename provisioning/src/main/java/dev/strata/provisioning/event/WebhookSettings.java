@@ -1,5 +1,7 @@
 package dev.strata.provisioning.event;
 
+import static dev.strata.provisioning.config.Settings.wholeNumber;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -7,10 +9,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The STRATA_WEBHOOK_* settings, parsed and checked once when Strata starts ({@link WebhookDispatcher} asks for them
- * at start, so a bad value fails the deployment with a message naming the setting and the form it takes). Everything
- * that sends or vets webhooks reads this record, never the raw settings: a value that was accepted at start cannot
- * fail later, in a delivery or in a request.
+ * The STRATA_WEBHOOK_* settings, parsed and checked once when Strata starts ({@link WebhookDispatcher} asks
+ * {@link WebhookGuard#settings()} for them at start, so a bad value fails the deployment with a message naming the
+ * setting and the form it takes). Everything that sends or vets webhooks reads this record, never the raw settings: a
+ * value that was accepted at start cannot fail later, in a delivery or in a request.
  *
  * @param dispatchInterval  STRATA_WEBHOOK_DISPATCH_MS (1000, at least 100): how often due deliveries are looked for
  * @param retryBase         STRATA_WEBHOOK_RETRY_BASE_SECONDS (10, at least 1): the first wait after a failed attempt
@@ -36,9 +38,9 @@ public record WebhookSettings(Duration dispatchInterval, Duration retryBase, Dur
      * @throws IllegalStateException for the first bad value, naming the setting, what it must be and what it is
      */
     public static WebhookSettings read(Function<String, Optional<String>> setting) {
-        Duration dispatch = Duration.ofMillis(whole(setting, "STRATA_WEBHOOK_DISPATCH_MS", 1000, DISPATCH_MS_MIN, "milliseconds"));
-        Duration base = Duration.ofSeconds(whole(setting, "STRATA_WEBHOOK_RETRY_BASE_SECONDS", 10, RETRY_BASE_SECONDS_MIN, "seconds"));
-        Duration giveUp = Duration.ofHours(whole(setting, "STRATA_WEBHOOK_GIVE_UP_HOURS", 26, GIVE_UP_HOURS_MIN, "hours"));
+        Duration dispatch = Duration.ofMillis(wholeNumber(setting, "STRATA_WEBHOOK_DISPATCH_MS", 1000, DISPATCH_MS_MIN, "milliseconds"));
+        Duration base = Duration.ofSeconds(wholeNumber(setting, "STRATA_WEBHOOK_RETRY_BASE_SECONDS", 10, RETRY_BASE_SECONDS_MIN, "seconds"));
+        Duration giveUp = Duration.ofHours(wholeNumber(setting, "STRATA_WEBHOOK_GIVE_UP_HOURS", 26, GIVE_UP_HOURS_MIN, "hours"));
         List<Cidr> networks = Arrays.stream(setting.apply("STRATA_WEBHOOK_ALLOWED_NETWORKS").orElse("").split(","))
                 .map(String::trim).filter(v -> !v.isEmpty())
                 .map(v -> Cidr.parse("STRATA_WEBHOOK_ALLOWED_NETWORKS", v)).toList();
@@ -47,28 +49,5 @@ public record WebhookSettings(Duration dispatchInterval, Duration retryBase, Dur
             throw new IllegalStateException("STRATA_WEBHOOK_ALLOW_CONTROL_PLANE must be true or false (got '" + control + "')");
         }
         return new WebhookSettings(dispatch, base, giveUp, networks, control.equals("true"));
-    }
-
-    /**
-     * The whole number {@code name} gives (at least {@code min}, at most {@link Integer#MAX_VALUE}), {@code fallback}
-     * when unset; also for other settings checked at start ({@link EventRetention}).
-     */
-    static long whole(Function<String, Optional<String>> setting, String name, long fallback, long min, String unit) {
-        Optional<String> raw = setting.apply(name);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        String v = raw.get().trim();
-        String form = name + " must be a whole number of " + unit + ", at least " + min + " (default " + fallback + ")";
-        long n;
-        try {
-            n = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(form + "; got '" + v + "'");
-        }
-        if (n < min || n > Integer.MAX_VALUE) {
-            throw new IllegalStateException(form + "; got " + n);
-        }
-        return n;
     }
 }

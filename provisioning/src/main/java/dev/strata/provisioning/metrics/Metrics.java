@@ -17,10 +17,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -61,7 +68,7 @@ public class Metrics {
     @PostConstruct
     void start() {
         series = new StrataSeries(new PrometheusRegistry(), new FromMetadataDatabase(), Clock.systemUTC(), true);
-        series.knownEngines(java.util.Arrays.stream(Engine.values()).map(Engine::wireName).toList());
+        series.knownEngines(Arrays.stream(Engine.values()).map(Engine::wireName).toList());
     }
 
     public void reconcilePass(Duration took) {
@@ -117,7 +124,7 @@ public class Metrics {
                     // a WARNING when it starts failing, not at every measurement: the figures shown are then stale
                     if (!storageFailing) {
                         storageFailing = true;
-                        LOG.log(java.util.logging.Level.WARNING, "metrics: measuring the object store failed (strata_object_storage_* keep"
+                        LOG.log(Level.WARNING, "metrics: measuring the object store failed (strata_object_storage_* keep"
                                 + " their last figures until it works again): " + e, e);
                     } else {
                         LOG.fine(() -> "metrics: measuring the object store failed again: " + e);
@@ -146,14 +153,14 @@ public class Metrics {
         }
 
         /** The query's answer, or an exception when it fails or takes longer than {@link #QUERY_WITHIN} (the scrape goes on without it). */
-        private <T> T within(java.util.concurrent.Callable<T> query) {
-            java.util.concurrent.Future<T> answer = workers.submit(query);
+        private <T> T within(Callable<T> query) {
+            Future<T> answer = workers.submit(query);
             try {
-                return answer.get(QUERY_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+                return answer.get(QUERY_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
                 answer.cancel(true);
                 throw new IllegalStateException("no answer from the metadata database within " + QUERY_WITHIN.toSeconds() + " s");
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

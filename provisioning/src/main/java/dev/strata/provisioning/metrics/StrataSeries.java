@@ -29,7 +29,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -211,9 +215,9 @@ public final class StrataSeries {
         }
 
         /** What failed at the last scrape: said at WARNING when it starts failing, not at every scrape (Prometheus scrapes every 15 s). */
-        private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
-        private <T> T read(String what, java.util.function.Supplier<T> source) {
+        private <T> T read(String what, Supplier<T> source) {
             try {
                 T value = source.get();
                 if (failing.remove(what)) {
@@ -224,7 +228,7 @@ public final class StrataSeries {
                 // the metadata database restarting, a measurement failing, a broken query: this scrape goes without
                 // these series; a WARNING the first time, so that series gone for good do not go unnoticed
                 if (failing.add(what)) {
-                    LOG.log(java.util.logging.Level.WARNING, "metrics: " + what + " unavailable (the series are left out of scrapes"
+                    LOG.log(Level.WARNING, "metrics: " + what + " unavailable (the series are left out of scrapes"
                             + " until it is available again): " + e, e);
                 } else {
                     LOG.fine(() -> "metrics: " + what + " still unavailable: " + e);

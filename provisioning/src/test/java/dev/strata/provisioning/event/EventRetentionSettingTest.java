@@ -3,6 +3,7 @@ package dev.strata.provisioning.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.provisioning.config.StrataConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EventRetentionSettingTest {
 
     private static Duration read(Map<String, String> env) {
-        return EventRetention.read(name -> Optional.ofNullable(env.get(name)));
+        return StrataConfig.eventRetention(name -> Optional.ofNullable(env.get(name)));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.strata.web.metrics;
 
 import dev.strata.provisioning.config.StrataConfig;
 import dev.strata.provisioning.metrics.Metrics;
-import dev.strata.provisioning.metrics.MetricsToken;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

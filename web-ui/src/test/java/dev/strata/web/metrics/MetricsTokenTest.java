@@ -1,4 +1,4 @@
-package dev.strata.provisioning.metrics;
+package dev.strata.web.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.strata.provisioning.metrics;
+package dev.strata.web.metrics;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,9 +1,14 @@
 package dev.strata.provisioning.wake;
 
+import dev.strata.provisioning.config.StrataConfig;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -51,14 +57,14 @@ public class FrontDoor {
     @Resource
     ManagedThreadFactory managedThreads;
 
-    @jakarta.inject.Inject
-    dev.strata.provisioning.config.StrataConfig config;
+    @Inject
+    StrataConfig config;
 
-    /** The caps on connections held at once: per door, and in all (read from the settings when the first door opens). */
-    private volatile int maxPerDoor;
-    private volatile int maxTotal;
+    /** The caps on connections held at once: per door, and in all (read from the settings when the front door is created). */
+    private int maxPerDoor;
+    private int maxTotal;
     /** The connections held now by every door (passed through or waiting). */
-    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
 
     /** Where the front door listens, and what it does when a sleeping database is called. */
     private ThreadFactory threads;
@@ -85,9 +91,9 @@ public class FrontDoor {
         volatile boolean asleep;
         volatile Consumer<String> waker;
         final List<Waiting> waiting = new ArrayList<>();
-        final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger passing = new AtomicInteger();
         /** The connections this door holds now: passed through or waiting. */
-        final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger held = new AtomicInteger();
         /** When a refusal was last logged (one warning a minute per door at most). */
         volatile long refusalLogged;
         /** The sockets of connections passed through (closed when the door closes). */
@@ -105,23 +111,37 @@ public class FrontDoor {
     private record Waiting(SocketChannel client, long since) {
     }
 
-    /** For tests outside a container: plain daemon threads, the caps given. */
-    public static FrontDoor standalone(int maxPerDoor, int maxTotal) {
-        FrontDoor f = standalone();
-        f.maxPerDoor = maxPerDoor;
-        f.maxTotal = maxTotal;
-        return f;
+    /**
+     * The caps are read here, when the container creates the front door (at start, see {@link #atStart}): a bad
+     * STRATA_FRONT_DOOR_MAX_* value fails the deployment, naming the setting, rather than every sleep later.
+     */
+    @PostConstruct
+    void readCaps() {
+        maxPerDoor = config.frontDoorMaxPerPort();
+        maxTotal = config.frontDoorMaxConnections();
     }
 
-    /** For tests outside a container: plain daemon threads, the default caps. */
-    public static FrontDoor standalone() {
+    /** Creates the front door when the application starts, so that its settings are checked then. */
+    void atStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // nothing more: being called created the bean (readCaps)
+    }
+
+    /** For tests outside a container: plain daemon threads, the caps given. */
+    public static FrontDoor standalone(int maxPerDoor, int maxTotal) {
         FrontDoor f = new FrontDoor();
+        f.maxPerDoor = maxPerDoor;
+        f.maxTotal = maxTotal;
         f.threads = r -> {
             Thread t = new Thread(r);
             t.setDaemon(true);
             return t;
         };
         return f;
+    }
+
+    /** For tests outside a container: plain daemon threads, caps no test reaches. */
+    public static FrontDoor standalone() {
+        return standalone(Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /**
@@ -307,11 +327,6 @@ public class FrontDoor {
     private void ensureAcceptor() {
         if (acceptor != null) {
             return;
-        }
-        if (maxPerDoor == 0) {
-            dev.strata.provisioning.config.StrataConfig settings = config != null ? config : new dev.strata.provisioning.config.StrataConfig();
-            maxPerDoor = settings.frontDoorMaxPerPort();
-            maxTotal = settings.frontDoorMaxConnections();
         }
         try {
             selector = Selector.open();

@@ -3,8 +3,10 @@ package dev.strata.provisioning.wake;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.provisioning.config.StrataConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,6 +195,19 @@ class FrontDoorTest {
             return s.getInputStream().read() < 0;
         } catch (java.net.SocketException e) {
             return true; // reset: closed by the door before the write reached it
+        }
+    }
+
+    @Test
+    void aBadCapFailsTheFrontDoorWhenItIsCreatedNamingTheSetting() {
+        System.setProperty("STRATA_FRONT_DOOR_MAX_PER_PORT", "0");
+        try {
+            FrontDoor created = new FrontDoor();
+            created.config = new StrataConfig();
+            IllegalStateException e = assertThrows(IllegalStateException.class, created::readCaps);
+            assertTrue(e.getMessage().contains("STRATA_FRONT_DOOR_MAX_PER_PORT"), e.getMessage());
+        } finally {
+            System.clearProperty("STRATA_FRONT_DOOR_MAX_PER_PORT");
         }
     }
 

@@ -398,6 +398,7 @@ public class FrontDoor {
             passThrough(d, client);
             return;
         }
+        LOG.fine(() -> "a connection to port " + d.publicPort + " waits for database " + d.databaseId);
         if (d.asleep) {
             doorsOf(d.databaseId).forEach(other -> other.asleep = false); // one wake, whichever port was called
             Consumer<String> waker = d.waker;

@@ -20,8 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,23 +120,58 @@ class FrontDoorTest {
         int tlsServer = MORE.getAndIncrement();
         List<FrontDoor.Ports> ports = List.of(new FrontDoor.Ports(publicPort, serverPort), new FrontDoor.Ports(tlsPublic, tlsServer));
         AtomicInteger wakes = new AtomicInteger();
+        CountDownLatch woken = new CountDownLatch(1);
         assertTrue(door.sleeping("db_6", "127.0.0.1", ports, id -> {
             wakes.incrementAndGet();
-            CompletableFuture.runAsync(() -> {
-                echoServer(serverPort);
-                echoServer(tlsServer);
-                door.ready("db_6", "127.0.0.1", ports);
-            }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            try {
+                woken.await(); // the wake takes until the test releases it
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            echoServer(serverPort);
+            echoServer(tlsServer);
+            door.ready("db_6", "127.0.0.1", ports);
         }));
         assertEquals(List.of(publicPort, tlsPublic), door.heldPorts("db_6"));
-        // the first connection comes to the second port: it wakes the database, and a connection to the first port
-        // made meanwhile waits for the same wake
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> roundTrip(tlsPublic, "over tls"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> wakes.get() == 1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> roundTrip(publicPort, "plain"));
-        assertEquals("over tls", second.get(10, TimeUnit.SECONDS));
-        assertEquals("plain", first.get(10, TimeUnit.SECONDS));
-        assertEquals(1, wakes.get());
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(FrontDoor.class.getName());
+        Level level = log.getLevel();
+        Handler seen = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        seen.setLevel(Level.FINE);
+        log.setLevel(Level.FINE);
+        log.addHandler(seen);
+        try {
+            // the first connection comes to the second port: it wakes the database; a connection to the first port
+            // made while the wake goes on waits for the same wake (no second one), and both go through once it is ready
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> roundTrip(tlsPublic, "over tls"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> wakes.get() == 1);
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> roundTrip(publicPort, "plain"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> logged.contains("a connection to port " + publicPort + " waits for database db_6"));
+            assertEquals(1, wakes.get(), "the connection to the first port shares the wake the second port's asked for");
+            assertFalse(first.isDone() || second.isDone(), "both wait for the wake");
+            woken.countDown();
+            assertEquals("over tls", second.get(10, TimeUnit.SECONDS));
+            assertEquals("plain", first.get(10, TimeUnit.SECONDS));
+            assertEquals(1, wakes.get());
+        } finally {
+            woken.countDown();
+            log.removeHandler(seen);
+            log.setLevel(level);
+        }
         try (Socket a = new Socket("127.0.0.1", publicPort); Socket b = new Socket("127.0.0.1", tlsPublic)) {
             for (Socket s : List.of(a, b)) {
                 s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));

@@ -145,17 +145,10 @@ public class FrontDoor {
     }
 
     /**
-     * The database sleeps: its public port is held on {@code bindAddress}; the first connection calls
-     * {@code waker} (once per sleep) and waits. Idempotent; false when the port cannot be held now (something else
-     * listens on it: the caller tries again at its next pass).
-     */
-    public boolean sleeping(String databaseId, String bindAddress, int publicPort, int serverPort, Consumer<String> waker) {
-        return sleeping(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)), waker);
-    }
-
-    /**
-     * As {@link #sleeping(String, String, int, int, Consumer)} for each of the database's ports (the public port
-     * first); a connection to any of them wakes it. Doors of ports no longer given are closed.
+     * The database sleeps: its ports (the public port first) are held on {@code bindAddress}; the first connection to
+     * any of them calls {@code waker} (once per sleep) and waits. Doors of ports no longer given are closed.
+     * Idempotent; false when a port cannot be held now (something else listens on it: the caller tries again at its
+     * next pass).
      */
     public boolean sleeping(String databaseId, String bindAddress, List<Ports> ports, Consumer<String> waker) {
         boolean all = true;
@@ -173,12 +166,10 @@ public class FrontDoor {
         return all;
     }
 
-    /** The database's server answers on {@code serverPort}: waiting connections go through, and new ones at once. */
-    public boolean ready(String databaseId, String bindAddress, int publicPort, int serverPort) {
-        return ready(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)));
-    }
-
-    /** As {@link #ready(String, String, int, int)} for each of the database's ports (the public port first). */
+    /**
+     * The database's server answers on the server port of each of its ports (the public port first): waiting
+     * connections go through, and new ones at once.
+     */
     public boolean ready(String databaseId, String bindAddress, List<Ports> ports) {
         List<Door> ds = doors(databaseId, bindAddress, ports);
         boolean all = true;
@@ -245,16 +236,6 @@ public class FrontDoor {
                 closeDoor(d);
             }
         }
-    }
-
-    /** Whether Strata holds the database's public port. */
-    public boolean holds(String databaseId) {
-        return doors.containsKey(databaseId);
-    }
-
-    /** The database's ports Strata holds (the public port first). */
-    public List<Integer> heldPorts(String databaseId) {
-        return doorsOf(databaseId).stream().sorted(java.util.Comparator.comparing(d -> d.key)).map(d -> d.publicPort).toList();
     }
 
     /** Connections of the database passed through now, on all its ports (for idle detection and tests). */
@@ -447,11 +428,6 @@ public class FrontDoor {
         }
     }
 
-    /** Connections held now by all the front door's ports (passed through or waiting). */
-    public int held() {
-        return held.get();
-    }
-
     /** Connections that waited too long are closed (the database did not wake). */
     private void expireWaiting() {
         long now = System.currentTimeMillis();
@@ -501,8 +477,8 @@ public class FrontDoor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                ended(d); // its place is free before it stops counting as passed through
                 d.passing.decrementAndGet();
-                ended(d);
                 d.sockets.remove(c);
                 d.sockets.remove(server);
                 closeQuietly(c);

@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -23,8 +25,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -97,7 +102,7 @@ public class FrontDoor {
         /** When a refusal was last logged (one warning a minute per door at most). */
         volatile long refusalLogged;
         /** The sockets of connections passed through (closed when the door closes). */
-        final java.util.Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+        final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
         Door(String key, String databaseId, int publicPort, int serverPort, ServerSocketChannel listener) {
             this.key = key;
@@ -277,7 +282,7 @@ public class FrontDoor {
             ServerSocketChannel listener = null;
             try {
                 listener = ServerSocketChannel.open();
-                listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 listener.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), publicPort), 128);
                 listener.configureBlocking(false);
                 Door d = new Door(key, databaseId, publicPort, serverPort, listener);
@@ -353,7 +358,7 @@ public class FrontDoor {
                 }
                 expireWaiting();
                 closePending();
-            } catch (java.nio.channels.ClosedSelectorException e) {
+            } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -511,7 +516,7 @@ public class FrontDoor {
      * selector has dropped its key, so the selector thread drops the key and closes the channel.
      */
     private void closeDoor(Door d) {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Selector s = selector;
         if (s != null && acceptor != null && acceptor.isAlive() && Thread.currentThread() != acceptor) {
             synchronized (closing) {
@@ -519,7 +524,7 @@ public class FrontDoor {
             }
             s.wakeup();
             try {
-                done.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                done.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -536,7 +541,7 @@ public class FrontDoor {
         d.sockets.forEach(FrontDoor::closeQuietly);
     }
 
-    private record Closing(Door door, java.util.concurrent.CountDownLatch done) {
+    private record Closing(Door door, CountDownLatch done) {
     }
 
     private final List<Closing> closing = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntPredicate;
@@ -184,7 +185,7 @@ public final class UrlGuard {
 
     private static String carried(String what, byte[] b, int from) {
         try {
-            InetAddress v4 = InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, from, from + 4));
+            InetAddress v4 = InetAddress.getByAddress(Arrays.copyOfRange(b, from, from + 4));
             String kind = specialKind(v4);
             return kind == null ? null : what + " of " + v4.getHostAddress() + ", " + kind;
         } catch (UnknownHostException e) {

@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -63,7 +66,7 @@ public class MetadataUpgrade {
 
     /** Creates the index unless it exists (names and columns are constants of this class, never input). */
     private void index(String name, String table, String column) {
-        try (Connection c = metadata.getConnection(); java.sql.Statement s = c.createStatement()) {
+        try (Connection c = metadata.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (" + column + ")");
         } catch (SQLException e) {
             throw new IllegalStateException("creating the index " + name + " on " + table + " failed: " + e.getMessage(), e);
@@ -72,13 +75,13 @@ public class MetadataUpgrade {
 
     private void widen(String table, String column, int length) {
         try (Connection c = metadata.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT character_maximum_length FROM information_schema.columns"
+             PreparedStatement ps = c.prepareStatement("SELECT character_maximum_length FROM information_schema.columns"
                      + " WHERE table_name = ? AND column_name = ? AND table_schema = current_schema()")) {
             ps.setString(1, table);
             ps.setString(2, column);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getInt(1) > 0 && rs.getInt(1) < length) {
-                    try (java.sql.Statement s = c.createStatement()) {
+                    try (Statement s = c.createStatement()) {
                         s.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE VARCHAR(" + length + ")");
                     }
                     LOG.info(() -> table + "." + column + " widened to " + length + " characters");

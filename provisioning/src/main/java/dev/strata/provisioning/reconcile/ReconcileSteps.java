@@ -4,6 +4,7 @@ import dev.strata.domain.database.Database;
 import dev.strata.domain.database.DatabaseRepository;
 import dev.strata.domain.database.InstanceObservation;
 import dev.strata.provisioning.secrets.SecretBox;
+import dev.strata.provisioning.wake.FrontDoor;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -49,7 +50,7 @@ public class ReconcileSteps {
         return databases.findById(id).map(d -> new Work(d.id(), d.engine(), d.generation(), d.converged(),
                 d.deletionRequested(), d.sleepRequested(),
                 d.spec(secrets.open(d.passwordSealed()), secrets.open(d.adminPasswordSealed())), d.restoreBackupId(), d.cloneSourceId(),
-                d.port(), d.serverPort(), d.tlsPort(), d.serverTlsPort()));
+                d.port(), d.serverPort(), d.tlsPort(), d.serverTlsPort(), d.tlsPortUnfronted()));
     }
 
     /** The spec of a branch's parent to copy from: empty when it is gone or being deleted. */
@@ -83,21 +84,23 @@ public class ReconcileSteps {
     }
 
     /**
-     * The loopback ports a sleeping database's server listens on from now on, so that Strata's front door can hold
-     * its public port and, when {@code tls}, its TLS port if it has one (allocated from STRATA_PORT_RANGE the first
-     * time); empty when the database is gone.
+     * The ports of a sleeping database that Strata's front door holds from now on, each with the loopback port its
+     * server listens on behind it: its public port and, when {@code tls}, its TLS port if it has one (the loopback
+     * ports allocated from STRATA_PORT_RANGE the first time); empty when the database is gone.
      */
-    public Optional<Work> frontPorts(String id, boolean tls) {
+    public List<FrontDoor.Ports> frontPorts(String id, boolean tls) {
         Optional<Database> db = databases.findById(id).filter(d -> !d.deletionRequested() && d.port() != null);
-        db.ifPresent(d -> {
-            if (d.serverPort() == null) {
-                d.frontWith(ports.allocate());
-            }
-            if (tls && d.tlsPortUnfronted()) {
-                d.frontTlsWith(ports.allocate());
-            }
-        });
-        return db.isEmpty() ? Optional.empty() : snapshot(id);
+        if (db.isEmpty()) {
+            return List.of();
+        }
+        Database d = db.get();
+        if (d.serverPort() == null) {
+            d.frontWith(ports.allocate());
+        }
+        if (tls && d.tlsPortUnfronted()) {
+            d.frontTlsWith(ports.allocate());
+        }
+        return Work.frontedPorts(d.port(), d.serverPort(), d.tlsPort(), d.serverTlsPort(), tls);
     }
 
     /**

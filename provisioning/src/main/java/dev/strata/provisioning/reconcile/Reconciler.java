@@ -15,6 +15,7 @@ import dev.strata.provisioning.database.DatabaseChanged;
 import dev.strata.provisioning.driver.EngineDrivers;
 import dev.strata.provisioning.project.Projects;
 import dev.strata.provisioning.storage.Buckets;
+import dev.strata.provisioning.wake.FrontDoor;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -104,7 +106,7 @@ public class Reconciler {
     BackupSteps backupSteps;
 
     @Inject
-    dev.strata.provisioning.wake.FrontDoor frontDoor;
+    FrontDoor frontDoor;
 
     @Inject
     dev.strata.provisioning.database.Databases databases;
@@ -441,9 +443,9 @@ public class Reconciler {
         // the server is stopped: its ports can move (a database fronted before its TLS port was gets that one too)
         // (the TLS port only where the server has one now: a local Redis in STRATA_TLS_MODE=prefer)
         boolean tls = driver.needsTlsPort();
-        Work fronted = work.fullyFronted(tls) ? work : steps.frontPorts(work.id(), tls).orElse(null);
-        if (fronted != null && fronted.fronted()) {
-            frontDoor.sleeping(work.id(), config.bindAddress(), fronted.frontedPorts(tls), this::wakeForConnection);
+        List<FrontDoor.Ports> ports = work.fullyFronted(tls) ? work.frontedPorts(tls) : steps.frontPorts(work.id(), tls);
+        if (!ports.isEmpty()) {
+            frontDoor.sleeping(work.id(), config.bindAddress(), ports, this::wakeForConnection);
         }
     }
 

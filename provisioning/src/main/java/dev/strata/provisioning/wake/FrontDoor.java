@@ -1,15 +1,22 @@
 package dev.strata.provisioning.wake;
 
+import dev.strata.provisioning.config.StrataConfig;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -18,8 +25,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -51,14 +62,14 @@ public class FrontDoor {
     @Resource
     ManagedThreadFactory managedThreads;
 
-    @jakarta.inject.Inject
-    dev.strata.provisioning.config.StrataConfig config;
+    @Inject
+    StrataConfig config;
 
-    /** The caps on connections held at once: per door, and in all (read from the settings when the first door opens). */
-    private volatile int maxPerDoor;
-    private volatile int maxTotal;
+    /** The caps on connections held at once: per door, and in all (read from the settings when the front door is created). */
+    private int maxPerDoor;
+    private int maxTotal;
     /** The connections held now by every door (passed through or waiting). */
-    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
 
     /** Where the front door listens, and what it does when a sleeping database is called. */
     private ThreadFactory threads;
@@ -85,13 +96,13 @@ public class FrontDoor {
         volatile boolean asleep;
         volatile Consumer<String> waker;
         final List<Waiting> waiting = new ArrayList<>();
-        final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger passing = new AtomicInteger();
         /** The connections this door holds now: passed through or waiting. */
-        final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger held = new AtomicInteger();
         /** When a refusal was last logged (one warning a minute per door at most). */
         volatile long refusalLogged;
         /** The sockets of connections passed through (closed when the door closes). */
-        final java.util.Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+        final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
         Door(String key, String databaseId, int publicPort, int serverPort, ServerSocketChannel listener) {
             this.key = key;
@@ -105,17 +116,26 @@ public class FrontDoor {
     private record Waiting(SocketChannel client, long since) {
     }
 
-    /** For tests outside a container: plain daemon threads, the caps given. */
-    public static FrontDoor standalone(int maxPerDoor, int maxTotal) {
-        FrontDoor f = standalone();
-        f.maxPerDoor = maxPerDoor;
-        f.maxTotal = maxTotal;
-        return f;
+    /**
+     * The caps are read here, when the container creates the front door (at start, see {@link #atStart}): a bad
+     * STRATA_FRONT_DOOR_MAX_* value fails the deployment, naming the setting, rather than every sleep later.
+     */
+    @PostConstruct
+    void readCaps() {
+        maxPerDoor = config.frontDoorMaxPerPort();
+        maxTotal = config.frontDoorMaxConnections();
     }
 
-    /** For tests outside a container: plain daemon threads, the default caps. */
-    public static FrontDoor standalone() {
+    /** Creates the front door when the application starts, so that its settings are checked then. */
+    void atStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // nothing more: being called created the bean (readCaps)
+    }
+
+    /** For tests outside a container: plain daemon threads, the caps given. */
+    public static FrontDoor standalone(int maxPerDoor, int maxTotal) {
         FrontDoor f = new FrontDoor();
+        f.maxPerDoor = maxPerDoor;
+        f.maxTotal = maxTotal;
         f.threads = r -> {
             Thread t = new Thread(r);
             t.setDaemon(true);
@@ -124,18 +144,16 @@ public class FrontDoor {
         return f;
     }
 
-    /**
-     * The database sleeps: its public port is held on {@code bindAddress}; the first connection calls
-     * {@code waker} (once per sleep) and waits. Idempotent; false when the port cannot be held now (something else
-     * listens on it: the caller tries again at its next pass).
-     */
-    public boolean sleeping(String databaseId, String bindAddress, int publicPort, int serverPort, Consumer<String> waker) {
-        return sleeping(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)), waker);
+    /** For tests outside a container: plain daemon threads, caps no test reaches. */
+    public static FrontDoor standalone() {
+        return standalone(Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /**
-     * As {@link #sleeping(String, String, int, int, Consumer)} for each of the database's ports (the public port
-     * first); a connection to any of them wakes it. Doors of ports no longer given are closed.
+     * The database sleeps: its ports (the public port first) are held on {@code bindAddress}; the first connection to
+     * any of them calls {@code waker} (once per sleep) and waits. Doors of ports no longer given are closed.
+     * Idempotent; false when a port cannot be held now (something else listens on it: the caller tries again at its
+     * next pass).
      */
     public boolean sleeping(String databaseId, String bindAddress, List<Ports> ports, Consumer<String> waker) {
         boolean all = true;
@@ -153,12 +171,10 @@ public class FrontDoor {
         return all;
     }
 
-    /** The database's server answers on {@code serverPort}: waiting connections go through, and new ones at once. */
-    public boolean ready(String databaseId, String bindAddress, int publicPort, int serverPort) {
-        return ready(databaseId, bindAddress, List.of(new Ports(publicPort, serverPort)));
-    }
-
-    /** As {@link #ready(String, String, int, int)} for each of the database's ports (the public port first). */
+    /**
+     * The database's server answers on the server port of each of its ports (the public port first): waiting
+     * connections go through, and new ones at once.
+     */
     public boolean ready(String databaseId, String bindAddress, List<Ports> ports) {
         List<Door> ds = doors(databaseId, bindAddress, ports);
         boolean all = true;
@@ -227,16 +243,6 @@ public class FrontDoor {
         }
     }
 
-    /** Whether Strata holds the database's public port. */
-    public boolean holds(String databaseId) {
-        return doors.containsKey(databaseId);
-    }
-
-    /** The database's ports Strata holds (the public port first). */
-    public List<Integer> heldPorts(String databaseId) {
-        return doorsOf(databaseId).stream().sorted(java.util.Comparator.comparing(d -> d.key)).map(d -> d.publicPort).toList();
-    }
-
     /** Connections of the database passed through now, on all its ports (for idle detection and tests). */
     public int connections(String databaseId) {
         return doorsOf(databaseId).stream().mapToInt(d -> d.passing.get()).sum();
@@ -276,7 +282,7 @@ public class FrontDoor {
             ServerSocketChannel listener = null;
             try {
                 listener = ServerSocketChannel.open();
-                listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 listener.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), publicPort), 128);
                 listener.configureBlocking(false);
                 Door d = new Door(key, databaseId, publicPort, serverPort, listener);
@@ -307,11 +313,6 @@ public class FrontDoor {
     private void ensureAcceptor() {
         if (acceptor != null) {
             return;
-        }
-        if (maxPerDoor == 0) {
-            dev.strata.provisioning.config.StrataConfig settings = config != null ? config : new dev.strata.provisioning.config.StrataConfig();
-            maxPerDoor = settings.frontDoorMaxPerPort();
-            maxTotal = settings.frontDoorMaxConnections();
         }
         try {
             selector = Selector.open();
@@ -357,7 +358,7 @@ public class FrontDoor {
                 }
                 expireWaiting();
                 closePending();
-            } catch (java.nio.channels.ClosedSelectorException e) {
+            } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -383,6 +384,7 @@ public class FrontDoor {
             passThrough(d, client);
             return;
         }
+        LOG.fine(() -> "a connection to port " + d.publicPort + " waits for database " + d.databaseId);
         if (d.asleep) {
             doorsOf(d.databaseId).forEach(other -> other.asleep = false); // one wake, whichever port was called
             Consumer<String> waker = d.waker;
@@ -429,11 +431,6 @@ public class FrontDoor {
             LOG.warning("front door of database " + d.databaseId + ": a connection to port " + d.publicPort + " was refused, it would exceed "
                     + cap + " connections held at once (more refusals in the next minute are not logged)");
         }
-    }
-
-    /** Connections held now by all the front door's ports (passed through or waiting). */
-    public int held() {
-        return held.get();
     }
 
     /** Connections that waited too long are closed (the database did not wake). */
@@ -485,8 +482,8 @@ public class FrontDoor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                ended(d); // its place is free before it stops counting as passed through
                 d.passing.decrementAndGet();
-                ended(d);
                 d.sockets.remove(c);
                 d.sockets.remove(server);
                 closeQuietly(c);
@@ -519,7 +516,7 @@ public class FrontDoor {
      * selector has dropped its key, so the selector thread drops the key and closes the channel.
      */
     private void closeDoor(Door d) {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Selector s = selector;
         if (s != null && acceptor != null && acceptor.isAlive() && Thread.currentThread() != acceptor) {
             synchronized (closing) {
@@ -527,7 +524,7 @@ public class FrontDoor {
             }
             s.wakeup();
             try {
-                done.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                done.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -544,7 +541,7 @@ public class FrontDoor {
         d.sockets.forEach(FrontDoor::closeQuietly);
     }
 
-    private record Closing(Door door, java.util.concurrent.CountDownLatch done) {
+    private record Closing(Door door, CountDownLatch done) {
     }
 
     private final List<Closing> closing = new ArrayList<>();

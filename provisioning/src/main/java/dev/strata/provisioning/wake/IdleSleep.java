@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ public class IdleSleep {
     /** When each candidate was last seen with a client (or first seen at all). */
     private final Map<String, Instant> lastBusy = new ConcurrentHashMap<>();
     /** The databases whose clients could not be counted, warned about once until a count works again. */
-    private final java.util.Set<String> uncounted = ConcurrentHashMap.newKeySet();
+    private final Set<String> uncounted = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> ticking;
 
     @PostConstruct

@@ -137,7 +137,7 @@ class ReconcilerMetricsTest {
 
             @Override
             public Optional<Work> snapshot(String id) {
-                return Optional.of(new Work(ID, Engine.REDIS, 1, converged, false, sleepRequested, null, null, null, null, null, null, null));
+                return Optional.of(new Work(ID, Engine.REDIS, 1, converged, false, sleepRequested, null, null, null, null, null, null, null, false));
             }
 
             @Override

@@ -133,7 +133,7 @@ class ReconcilerWatchTest {
             public Optional<Work> snapshot(String id) {
                 metadataQueries.incrementAndGet();
                 boolean ready = recordedReady.getOrDefault(id, false);
-                return Optional.of(new Work(id, Engine.REDIS, 1, ready, false, false, spec(id), null, null, null, null, null, null));
+                return Optional.of(new Work(id, Engine.REDIS, 1, ready, false, false, spec(id), null, null, null, null, null, null, false));
             }
 
             @Override

@@ -39,7 +39,7 @@ final class TestReconcilers {
                 return List.of();
             }
         };
-        r.frontDoor = new FrontDoor();
+        r.frontDoor = FrontDoor.standalone();
         r.warmPool = new WarmPool() {
             @Override
             public boolean enabled() {

@@ -159,7 +159,7 @@ public final class StrataSeries {
         return d.toNanos() / 1e9;
     }
 
-    /** The gauges computed at scrape time; a source that fails leaves out its series only (logged at FINE). */
+    /** The gauges computed at scrape time; a source that fails leaves out its series only (a WARNING when it starts failing, once; INFO when it is back). */
     private static final class FromMetadata implements MultiCollector {
 
         private static final List<String> NAMES = List.of("strata_databases", "strata_backup_last_success_timestamp_seconds",

@@ -25,6 +25,12 @@ class DeliveryClaimTest {
     private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
     private static final String DB = "strata_delivery_claim_test_" + ProcessHandle.current().pid();
     private static final Instant NOW = Instant.now();
+    /** The delivery table as EclipseLink creates it from WebhookDelivery (RetentionStepsTest uses it too). */
+    static final String DELIVERY_TABLE = "CREATE TABLE strata_webhook_delivery (id VARCHAR(40) PRIMARY KEY, version BIGINT, workspace_id VARCHAR(40) NOT NULL,"
+            + " created_at TIMESTAMP NOT NULL, webhook_id VARCHAR(40) NOT NULL, event_id VARCHAR(40) NOT NULL, event_type VARCHAR(40) NOT NULL,"
+            + " ordering_key VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP,"
+            + " first_attempt_at TIMESTAMP, last_attempt_at TIMESTAMP, last_status_code INTEGER, last_error VARCHAR(500),"
+            + " lease_until TIMESTAMP, lease_holder VARCHAR(80))";
 
     @BeforeEach
     void freshDatabase() throws Exception {
@@ -34,11 +40,7 @@ class DeliveryClaimTest {
         }
         try (Connection c = connect(); Statement s = c.createStatement()) {
             // as EclipseLink creates it from WebhookDelivery
-            s.execute("CREATE TABLE strata_webhook_delivery (id VARCHAR(40) PRIMARY KEY, version BIGINT, workspace_id VARCHAR(40) NOT NULL,"
-                    + " created_at TIMESTAMP NOT NULL, webhook_id VARCHAR(40) NOT NULL, event_id VARCHAR(40) NOT NULL, event_type VARCHAR(40) NOT NULL,"
-                    + " ordering_key VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP,"
-                    + " first_attempt_at TIMESTAMP, last_attempt_at TIMESTAMP, last_status_code INTEGER, last_error VARCHAR(500),"
-                    + " lease_until TIMESTAMP, lease_holder VARCHAR(80))");
+            s.execute(DELIVERY_TABLE);
         }
     }
 

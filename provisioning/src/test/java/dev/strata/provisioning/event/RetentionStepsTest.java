@@ -43,11 +43,7 @@ class RetentionStepsTest {
                     + " created_at TIMESTAMP NOT NULL, event_type VARCHAR(40) NOT NULL, occurred_at TIMESTAMP NOT NULL, project_id VARCHAR(40),"
                     + " database_id VARCHAR(40), backup_id VARCHAR(40), message VARCHAR(1000) NOT NULL, data_json VARCHAR(4000) NOT NULL)");
             s.execute("CREATE INDEX ix_event_time ON strata_event (occurred_at)");
-            s.execute("CREATE TABLE strata_webhook_delivery (id VARCHAR(40) PRIMARY KEY, version BIGINT, workspace_id VARCHAR(40) NOT NULL,"
-                    + " created_at TIMESTAMP NOT NULL, webhook_id VARCHAR(40) NOT NULL, event_id VARCHAR(40) NOT NULL, event_type VARCHAR(40) NOT NULL,"
-                    + " ordering_key VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP,"
-                    + " first_attempt_at TIMESTAMP, last_attempt_at TIMESTAMP, last_status_code INTEGER, last_error VARCHAR(500),"
-                    + " lease_until TIMESTAMP, lease_holder VARCHAR(80))");
+            s.execute(DeliveryClaimTest.DELIVERY_TABLE);
             s.execute("CREATE INDEX ix_delivery_due ON strata_webhook_delivery (status, next_attempt_at)");
             s.execute("CREATE INDEX ix_delivery_created ON strata_webhook_delivery (created_at)");
         }

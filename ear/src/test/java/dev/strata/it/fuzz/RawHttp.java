@@ -85,9 +85,17 @@ public final class RawHttp {
         return all.toByteArray();
     }
 
-    /** Parses the first response of the connection (status line, headers, body by Content-Length or chunks). */
+    /**
+     * Parses the first final response of the connection (status line, headers, body by Content-Length or chunks).
+     * Interim answers before it ({@code 100 Continue} to {@code Expect: 100-continue}, {@code 103 Early Hints}: any
+     * 1xx but 101) have no body and are skipped, as every HTTP client does (RFC 9110 15.2).
+     */
     static Answer parse(byte[] raw) {
-        int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] crlf2 = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (int end; (end = indexOf(raw, crlf2)) >= 0 && isInterim(raw, end); ) {
+            raw = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+        }
+        int end = indexOf(raw, crlf2);
         if (raw.length == 0 || end < 0) {
             return new Answer(-1, Map.of(), raw, new String(raw, StandardCharsets.ISO_8859_1));
         }
@@ -114,6 +122,12 @@ public final class RawHttp {
             body = rest;
         }
         return new Answer(status, headers, body, head);
+    }
+
+    private static boolean isInterim(byte[] raw, int headEnd) {
+        String[] statusLine = new String(raw, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n", 2)[0].split(" ", 3);
+        return statusLine.length >= 2 && statusLine[0].startsWith("HTTP/") && statusLine[1].length() == 3
+                && statusLine[1].charAt(0) == '1' && !statusLine[1].equals("101");
     }
 
     private static byte[] dechunk(byte[] in) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class BackupCrashIT {
 
-    /** Items per database; with 500 bytes of padding each, about 75 MB: a backup and a restore take seconds. */
-    private static final int ITEMS = 150_000;
+    /** Items per database; with 500 bytes of padding each, about 50 MB: a backup and a restore take seconds. */
+    private static final int ITEMS = 100_000;
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {

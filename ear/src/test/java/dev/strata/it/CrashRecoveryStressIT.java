@@ -31,6 +31,8 @@ import redis.clients.jedis.Jedis;
  * creates and a sleep at once, with the control plane SIGKILLed three times in the middle of that work. After the
  * last restart every database reaches its desired state with exactly one server process (none when sleeping),
  * deleted ones leave no process, directory or listening port, and every row written before the crashes is there.
+ * Databases that were running at a kill keep serving while the control plane is down and are adopted after it (the
+ * same server process); a PostgreSQL database killed while provisioning leaves nothing half-made in its directory.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -72,6 +74,10 @@ class CrashRecoveryStressIT {
             List<String> resized = List.of(ids.get(0), ids.get(1), ids.get(6));
             List<String> deleted = List.of(ids.get(2), ids.get(7), ids.get(9));
             String slept = ids.get(3);
+            // running through all of this: it keeps serving while the control plane is down, and is adopted after
+            String bystander = ids.get(4);
+            long bystanderPid = Host.serverProcesses(bystander).get(0);
+            String bystanderJdbc = dbs.connection(bystander).path("jdbcUrl").asText();
             Map<String, Integer> deletedPorts = new LinkedHashMap<>();
             for (String id : deleted) {
                 deletedPorts.put(id, dbs.connection(id).path("port").asInt());
@@ -99,6 +105,11 @@ class CrashRecoveryStressIT {
             }
             pool.shutdown();
             ControlPlane.kill();
+            try (Connection c = DriverManager.getConnection(bystanderJdbc); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT v FROM stress")) {
+                assertThat(rs.next() ? rs.getString(1) : null).as("a running database serves while the control plane is down")
+                        .isEqualTo("before the crashes");
+            }
             ControlPlane.start();
             // killed again as soon as the restarted reconciler has visibly resumed the work
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() ->
@@ -122,6 +133,16 @@ class CrashRecoveryStressIT {
 
             for (String id : awake) {
                 assertThat(Host.serverProcesses(id)).as("server processes of " + id + " (" + engineOf.get(id) + ")").hasSize(1);
+            }
+            assertThat(Host.serverProcesses(bystander)).as("adopted after three kills, not started again").containsExactly(bystanderPid);
+            // PostgreSQL databases whose provisioning a kill cut: their data, log and certificate, nothing half-made
+            for (String id : List.of(ids.get(4), ids.get(5))) {
+                assertThat(leftovers(id)).as("scratch files of " + id).isEmpty();
+            }
+            for (Map.Entry<String, String> e : second.entrySet()) {
+                if (e.getValue().equals("postgresql")) {
+                    assertThat(leftovers(e.getKey())).as("scratch files of " + e.getKey()).isEmpty();
+                }
             }
             assertThat(Host.anyProcessOf(slept)).as("a sleeping database runs nothing").isEmpty();
             java.util.Set<Integer> livePorts = new java.util.HashSet<>();
@@ -163,6 +184,13 @@ class CrashRecoveryStressIT {
             for (String id : all) {
                 dbs.deleteQuietly(id);
             }
+        }
+    }
+
+    /** Anything in a PostgreSQL database's directory that a finished create would not leave (scratch dirs, password files). */
+    private static List<String> leftovers(String id) throws Exception {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(Host.instanceDir(id))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("data") && !n.equals("server.log") && !n.equals("tls")).toList();
         }
     }
 

@@ -1,14 +1,17 @@
 package dev.strata.it;
 
-import static dev.strata.it.TestDatabases.exec;
 import static dev.strata.it.TestDatabases.count;
+import static dev.strata.it.TestDatabases.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +21,32 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The backup repository on an "external" S3 ({@code STRATA_BACKUP_S3_*}): the embedded endpoint's TLS port, reached
- * like any S3 with a project's own key and bucket and the endpoint's certificate as the CA file. The server is
- * restarted with those settings; a PostgreSQL and a Redis backup land in that bucket (and not in the embedded
- * repository) and restore from it. The server is then restarted with its default settings again.
+ * Settings read when Strata starts, each shown by restarting the server with it (the restarts are shared: external
+ * settings, then a bad one, then the server as it was).
+ *
+ * <p>The backup repository on an "external" S3 ({@code STRATA_BACKUP_S3_*}): the embedded endpoint's TLS port,
+ * reached like any S3 with a project's own key and bucket and the endpoint's certificate as the CA file. A PostgreSQL
+ * and a Redis backup land in that bucket (and not in the embedded repository) and restore from it.
+ *
+ * <p>A bad STRATA_WEBHOOK_* setting fails the deployment when Strata starts, with a message that names the setting
+ * and the form it takes (WebhookSettings, checked by the webhook dispatcher's start), instead of a 500 at webhook
+ * creation or deliveries sent again and again later.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ExternalBackupRepositoryIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerSettingsIT {
+
+    /** Databases of the first test, deleted once the server runs with its own settings again. */
+    private static final List<String> restoredAfterwards = new ArrayList<>();
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -37,11 +54,12 @@ class ExternalBackupRepositoryIT {
     }
 
     private final Api api = Api.withBootstrapKey();
-    private final String ws = api.workspaceId();
-    private final TestDatabases dbs = new TestDatabases(api, ws);
 
     @Test
+    @Order(1)
     void backupsGoToTheConfiguredS3AndRestoreFromIt() throws Exception {
+        String ws = api.workspaceId();
+        TestDatabases dbs = new TestDatabases(api, ws);
         String project = api.post("/api/v1/projects", "{\"name\":\"backup target\"}").text("id");
         Api.Reply bucket = api.post("/api/v1/storage/buckets", "{\"projectId\":\"" + project + "\",\"name\":\"offsite-backups\"}");
         assertThat(bucket.status()).as(bucket.raw()).isEqualTo(201);
@@ -90,10 +108,10 @@ class ExternalBackupRepositoryIT {
                 }
             }
         } finally {
+            // the next test starts the server again (with a bad setting, then as it was): one restart fewer
             ControlPlane.stop();
-            ControlPlane.start();
-            dbs.deleteQuietly(pg);
-            dbs.deleteQuietly(redis);
+            restoredAfterwards.add(pg);
+            restoredAfterwards.add(redis);
         }
     }
 
@@ -115,4 +133,54 @@ class ExternalBackupRepositoryIT {
         }
     }
 
+
+    @Test
+    @Order(2)
+    void aBadWebhookSettingStopsTheDeploymentNamingIt() throws Exception {
+        // stopped by the test before, or running (this test alone): stopped either way
+        ControlPlane.stop();
+        long logFrom = Files.size(ControlPlane.serverLog());
+        try {
+            ControlPlane.startDomain(Map.of("STRATA_WEBHOOK_GIVE_UP_HOURS", "12"), Set.of());
+            String expected = "STRATA_WEBHOOK_GIVE_UP_HOURS must be a whole number of hours, at least 24 (default 26); got 12";
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(since(logFrom)).contains(expected));
+            // the application is not there: no API, and no answer from it that could be taken for one
+            Api.Reply r = api.withoutContractCheck().get("/api/v1/workspaces");
+            assertThat(r.status()).as(r.raw()).isEqualTo(404);
+        } finally {
+            ControlPlane.stop();
+            ControlPlane.start();
+        }
+        assertThat(api.get("/api/v1/workspaces").status()).isEqualTo(200);
+        TestDatabases dbs = new TestDatabases(api, api.workspaceId());
+        restoredAfterwards.forEach(dbs::deleteQuietly);
+    }
+
+    /** The server log written since {@code offset}. */
+    private static String since(long offset) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(ControlPlane.serverLog().toFile(), "r")) {
+            long from = f.length() < offset ? 0 : offset; // rotated at the start: all of the new file
+            byte[] b = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(b);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Whatever happened above, the server runs as it was for the next class. */
+    @AfterAll
+    static void serverAsItWas() throws Exception {
+        Api api = Api.withBootstrapKey();
+        boolean up;
+        try {
+            up = api.withoutContractCheck().get("/api/v1/workspaces").status() == 200;
+        } catch (RuntimeException e) {
+            up = false;
+        }
+        if (!up) {
+            ControlPlane.stop();
+            ControlPlane.start();
+        }
+    }
 }

@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * while simulated operators act on the custom resources. No kube-apiserver can run on these machines; the API
  * server is fabric8's CRUD simulation and the operators are {@link OperatorSimulator}.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.parallel.ResourceLock("strata-k8s-it") // its methods one after the other, in its own thread
 class KubernetesModeIT {
 
     private static final String BASE = System.getProperty("it.k8s.base.url");

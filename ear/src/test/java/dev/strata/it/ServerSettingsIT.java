@@ -45,8 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerSettingsIT {
 
-    /** Databases of the first test, deleted once the server runs with its own settings again. */
-    private static final List<String> restoredAfterwards = new ArrayList<>();
+    /** Databases of the first test, deleted once the server runs with its own settings again (after all tests). */
+    private static final List<String> deleteAfterwards = new ArrayList<>();
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -110,8 +110,8 @@ class ServerSettingsIT {
         } finally {
             // the next test starts the server again (with a bad setting, then as it was): one restart fewer
             ControlPlane.stop();
-            restoredAfterwards.add(pg);
-            restoredAfterwards.add(redis);
+            deleteAfterwards.add(pg);
+            deleteAfterwards.add(redis);
         }
     }
 
@@ -153,8 +153,6 @@ class ServerSettingsIT {
             ControlPlane.start();
         }
         assertThat(api.get("/api/v1/workspaces").status()).isEqualTo(200);
-        TestDatabases dbs = new TestDatabases(api, api.workspaceId());
-        restoredAfterwards.forEach(dbs::deleteQuietly);
     }
 
     /** The server log written since {@code offset}. */
@@ -168,7 +166,7 @@ class ServerSettingsIT {
         }
     }
 
-    /** Whatever happened above, the server runs as it was for the next class. */
+    /** Whatever happened above, the server runs as it was for the next class, without the first test's databases. */
     @AfterAll
     static void serverAsItWas() throws Exception {
         Api api = Api.withBootstrapKey();
@@ -182,5 +180,7 @@ class ServerSettingsIT {
             ControlPlane.stop();
             ControlPlane.start();
         }
+        TestDatabases dbs = new TestDatabases(api, api.workspaceId());
+        deleteAfterwards.forEach(dbs::deleteQuietly);
     }
 }
